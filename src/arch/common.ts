@@ -1,0 +1,124 @@
+/**
+ * Pieces every model description shares: the core sizes, the attention head layout, the
+ * per-layer window and rope patterns, default flags.
+ */
+import type { ConfigReader } from './config-reader.js';
+import type { Biases, Dim, Flags, LayerSpec } from './types.js';
+
+/** Sizes every decoder has. */
+export interface CoreDims {
+  d: Dim;
+  V: Dim;
+  L: Dim;
+}
+
+export function readCore(r: ConfigReader, fields = { d: 'hidden_size', V: 'vocab_size', L: 'num_hidden_layers' }): CoreDims {
+  return { d: r.dim('d', fields.d), V: r.dim('V', fields.V), L: r.dim('L', fields.L) };
+}
+
+/** Query heads, KV heads and head size, checked for consistency. */
+export interface HeadDims {
+  H: Dim;
+  Hkv: Dim;
+  dh: Dim;
+}
+
+export function readHeads(r: ConfigReader, d: Dim, options: { headDimField?: string; kvField?: string } = {}): HeadDims {
+  const H = r.dim('H', 'num_attention_heads');
+  const kvField = options.kvField ?? 'num_key_value_heads';
+  const Hkv: Dim = r.has(kvField)
+    ? r.dim('H_{kv}', kvField)
+    : (r.get(kvField), { tex: 'H_{kv}', value: H.value, field: `${r.path('num_attention_heads')} (${kvField} absent: MHA)` });
+  if (H.value % Hkv.value !== 0) {
+    throw r.error('config-inconsistent', kvField, `(${Hkv.value}) must divide num_attention_heads (${H.value})`, {
+      hint: 'Grouped-query attention shares each KV head among a whole number of query heads.',
+    });
+  }
+  const headDimField = options.headDimField ?? 'head_dim';
+  let dh: Dim;
+  if (r.has(headDimField)) {
+    dh = r.dim('d_{h}', headDimField);
+  } else {
+    r.get(headDimField);
+    if (d.value % H.value !== 0) {
+      throw r.error('config-inconsistent', 'num_attention_heads', `(${H.value}) does not divide hidden_size (${d.value}) and no head_dim is given`, {
+        hint: 'Add "head_dim" to the config, or correct the number of heads.',
+      });
+    }
+    dh = { tex: 'd_{h}', value: d.value / H.value, field: `${r.path('hidden_size')} / ${r.path('num_attention_heads')}` };
+  }
+  return { H, Hkv, dh };
+}
+
+/** A dim that the config leaves out and the architecture fixes. */
+export function derivedDim(tex: string, value: number, field: string): Dim {
+  return { tex, value, field };
+}
+
+export function defaultFlags(overrides: Partial<Flags> = {}): Flags {
+  return {
+    moe: false,
+    hash_routing: false,
+    shared_experts: false,
+    shared_expert_gate: false,
+    mtp: false,
+    tied_embeddings: false,
+    dense_prefix: false,
+    moe_every: null,
+    router_bias: false,
+    sliding_window: false,
+    qk_norm: 'none',
+    partial_rotary: 1,
+    nope_layers: false,
+    attention_bias: false,
+    attention_sinks: false,
+    output_gate: false,
+    norm_kind: 'rmsnorm',
+    norm_placement: 'pre',
+    ffn_kind: 'swiglu',
+    ffn_bias: false,
+    learned_positions: false,
+    linear_attention_hybrid: false,
+    hyper_connections: false,
+    compressor: false,
+    indexer: false,
+    grouped_output: false,
+    fused_projections: false,
+    multimodal_wrapper: false,
+    ...overrides,
+  };
+}
+
+export function noBiases(overrides: Partial<Biases> = {}): Biases {
+  return { qkv: false, o: false, ffn: false, norm: false, router: false, experts: false, ...overrides };
+}
+
+/** A plain layer: global softmax attention with rope and a dense FFN. */
+export function plainLayer(index: number): LayerSpec {
+  return {
+    index,
+    attention: { kind: 'softmax', window: null, rope: true, compress_ratio: null, indexer: false },
+    ffn: { kind: 'dense', routing: null },
+  };
+}
+
+export const LAYER_TYPES = ['full_attention', 'sliding_attention', 'chunked_attention', 'linear_attention'] as const;
+
+/**
+ * The attention type of each layer. `layer_types` wins when the config has it (as transformers
+ * does); otherwise `fallback(i)` gives the model's default pattern.
+ */
+export function layerTypes(r: ConfigReader, L: number, fallback: (i: number) => (typeof LAYER_TYPES)[number]): string[] {
+  const declared = r.strArray('layer_types', { length: L, allowed: LAYER_TYPES });
+  return declared ?? Array.from({ length: L }, (_, i) => fallback(i));
+}
+
+/** `tie_word_embeddings`, with the model's default when the key is absent. */
+export function readTied(r: ConfigReader, fallback: boolean, notes: string[]): boolean {
+  if (!r.has('tie_word_embeddings')) {
+    r.get('tie_word_embeddings');
+    if (fallback) notes.push('tie_word_embeddings is absent: this architecture ties the output head to the embedding by default.');
+    return fallback;
+  }
+  return r.bool('tie_word_embeddings', fallback);
+}

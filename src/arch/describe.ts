@@ -1,0 +1,148 @@
+/**
+ * Entry of the `arch` stage: from a parsed `config.json` to an {@link ArchDescription}.
+ * Picks the model's description by `model_type`, unwraps multimodal wrappers to their text
+ * decoder, and refuses configs it cannot fully account for.
+ */
+import { HfArchError } from '../errors.js';
+import { ConfigReader, type ConfigOrigin } from './config-reader.js';
+import { describeDecoder, type DecoderProfile } from './models/decoder.js';
+import { describeDeepseek } from './models/deepseek.js';
+import { describeDeepseekV4 } from './models/deepseek-v4.js';
+import { describeGpt2 } from './models/gpt2.js';
+import { describeOpt } from './models/opt.js';
+import type { ArchDescription } from './types.js';
+
+type Describe = (r: ConfigReader) => ArchDescription;
+
+const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: 'none' };
+const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: 'none' };
+const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none' };
+const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none' };
+const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: 'none' };
+
+const decoder = (profile: DecoderProfile): Describe => (r) => describeDecoder(r, profile);
+
+/** Every supported `model_type` and how it is described. */
+const MODELS: Record<string, Describe> = {
+  llama: decoder(llama),
+  mistral: decoder(mistral),
+  mixtral: decoder({ ...mistral, moe: 'mixtral' }),
+  qwen2: decoder(qwen2),
+  qwen2_moe: decoder({ ...qwen2, moe: 'qwen' }),
+  qwen3: decoder(qwen3),
+  qwen3_moe: decoder({ ...qwen3, moe: 'qwen' }),
+  qwen3_next: decoder({ ...qwen3, sliding: 'none', moe: 'qwen', linearHybrid: true }),
+  gemma: decoder(gemma),
+  gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate' }),
+  gemma3_text: decoder({ ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern' }),
+  olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
+  phi3: decoder({ ...mistral, fused: true }),
+  smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true }),
+  gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true }),
+  gpt2: describeGpt2,
+  opt: describeOpt,
+  deepseek_v2: describeDeepseek,
+  deepseek_v3: describeDeepseek,
+  deepseek_v4: describeDeepseekV4,
+};
+
+/** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
+const WRAPPERS: Record<string, string | null> = {
+  gemma3: 'gemma3_text',
+  mistral3: null,
+  llava: null,
+  llava_next: null,
+  idefics3: null,
+  paligemma: null,
+};
+
+/** Architectures that are not decoder-only LLMs, for a precise refusal. */
+const NOT_DECODER = new Set([
+  'bert', 'roberta', 'xlm-roberta', 'deberta', 'deberta-v2', 'distilbert', 'albert', 'electra',
+  'modernbert', 't5', 'mt5', 'umt5', 'bart', 'mbart', 'pegasus', 'marian', 'whisper', 'vit',
+  'clip', 'siglip', 'wav2vec2', 'encoder-decoder', 'speech_to_text', 'blenderbot',
+]);
+
+/** Model types this tool can describe, for messages and docs. */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(MODELS).sort();
+
+export interface DescribeOptions {
+  /** Describe the model even when the config has fields the tool does not understand; they are
+   * then listed in `notes`. Default false: such a config is an error. */
+  allowUnknownFields?: boolean;
+}
+
+/** Describes the architecture a parsed `config.json` declares. */
+export function describeConfig(config: unknown, origin: ConfigOrigin, options: DescribeOptions = {}): ArchDescription {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new HfArchError('config-not-object', 'the config is not a JSON object', {
+      location: { file: origin.file },
+      hint: 'A model config.json is an object such as {"model_type": "llama", ...}.',
+    });
+  }
+  const top = new ConfigReader(config as Record<string, unknown>, origin);
+  const topType = top.strOr('model_type', null);
+  const architectures = readArchitectures(top);
+
+  let reader = top;
+  let textPath: string | null = null;
+  const nested = top.raw['text_config'];
+  if (nested !== undefined && nested !== null && (topType === null || !MODELS[topType])) {
+    reader = top.child('text_config')!;
+    textPath = 'text_config';
+    if (reader.strOr('model_type', null) === null) {
+      const implied = topType ? WRAPPERS[topType] : undefined;
+      if (!implied) {
+        throw reader.error('config-invalid-field', 'model_type', 'is missing, so the text decoder cannot be identified', {
+          hint: 'Add "model_type" to text_config (e.g. "mistral").',
+        });
+      }
+      reader.raw['model_type'] = implied;
+    }
+  }
+  const modelType = reader.strOr('model_type', null);
+  if (modelType === null) {
+    throw top.error('config-invalid-field', 'model_type', 'is missing', {
+      hint: 'Every transformers config.json names its model_type; is this a model config?',
+    });
+  }
+  if (NOT_DECODER.has(modelType) || reader.bool('is_encoder_decoder', false)) {
+    throw new HfArchError('not-decoder-only', `model_type "${modelType}" is not a decoder-only LLM`, {
+      location: { file: origin.file, field: reader.path('model_type') },
+      hint: 'This tool draws decoder-only language models (Llama, Qwen, DeepSeek, ...).',
+    });
+  }
+  const describe = MODELS[modelType];
+  if (!describe) {
+    throw reader.error('unsupported-model-type', 'model_type', `is "${modelType}", which this tool cannot describe yet`, {
+      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
+    });
+  }
+  const arch = describe(reader);
+  const unknown = reader.unknownFields();
+  if (unknown.length > 0) {
+    if (!options.allowUnknownFields) {
+      throw new HfArchError('config-unknown-fields', `the config has fields this tool does not understand for ${modelType}: ${unknown.join(', ')}`, {
+        location: { file: origin.file, field: unknown[0]! },
+        hint: 'They may change the parameter count, so no count is given. If you know they do not, pass --allow-unknown-fields (the fields are then listed in the notes); otherwise please report the model.',
+      });
+    }
+    arch.notes.push(`Fields not understood (ignored on request): ${unknown.join(', ')}.`);
+  }
+  arch.architectures = architectures;
+  if (textPath) {
+    arch.text_config_path = textPath;
+    arch.flags.multimodal_wrapper = true;
+    arch.notes.unshift(`This config wraps a multimodal model (${topType ?? 'unknown'}); described is its text decoder (${textPath}); the vision tower and projector are not counted.`);
+  }
+  return arch;
+}
+
+function readArchitectures(r: ConfigReader): string[] {
+  const v = r.get('architectures');
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw r.error('config-invalid-field', 'architectures', 'must be an array of strings');
+  }
+  return v as string[];
+}

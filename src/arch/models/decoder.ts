@@ -1,0 +1,229 @@
+/**
+ * The Llama-shaped decoder and its many relatives (Mistral, Mixtral, Qwen 2/3 and their MoEs,
+ * Gemma 1/2/3, OLMo 2, Phi-3, SmolLM3, gpt-oss): pre-norm (or post/sandwich) blocks of
+ * MHA/GQA attention and a gated FFN or MoE. A profile says how each relative differs.
+ */
+import type { ConfigReader } from '../config-reader.js';
+import {
+  defaultFlags,
+  layerTypes,
+  noBiases,
+  plainLayer,
+  readCore,
+  readHeads,
+  readTied,
+} from '../common.js';
+import type { ArchDescription, Dim, FfnKind, LayerSpec, NormPlacement, QkNorm } from '../types.js';
+
+export interface DecoderProfile {
+  /** q/k/v bias: from `attention_bias`, always (Qwen2), or never. */
+  qkvBias: 'attention_bias' | 'always' | 'never';
+  /** o_proj bias: from `attention_bias` (Llama, gpt-oss) or never (Qwen2). */
+  oBias: 'attention_bias' | 'never';
+  /** `mlp_bias` field is honoured (Llama). */
+  mlpBiasField?: boolean;
+  qkNorm: QkNorm;
+  norm: NormPlacement;
+  /** Default when `tie_word_embeddings` is absent (transformers' PretrainedConfig default: true). */
+  tieDefault: boolean;
+  /** How layers are sliding when the config has no `layer_types`. */
+  sliding: 'none' | 'all' | 'qwen' | 'alternate' | 'pattern';
+  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss';
+  /** SmolLM3's NoPE layers. */
+  nope?: boolean;
+  sinks?: boolean;
+  /** Projections stored fused in the checkpoint (Phi-3). */
+  fused?: boolean;
+  /** Qwen3-Next: Gated DeltaNet layers with a full (gated) attention layer every
+   * `full_attention_interval` layers, zero-centred norms. */
+  linearHybrid?: boolean;
+}
+
+/** The FFN kind from the activation function: GELU gates make GeGLU, SiLU gates SwiGLU. */
+export function gatedKind(r: ConfigReader): { kind: FfnKind; activation: string } {
+  // Gemma configs carry both; `hidden_activation` is the one transformers uses when present.
+  const preferred = r.strOr('hidden_activation', null);
+  const fallback = r.strOr('hidden_act', 'silu');
+  const act = preferred ?? fallback;
+  if (act.startsWith('gelu')) return { kind: 'geglu', activation: act };
+  if (act === 'silu' || act === 'swish') return { kind: 'swiglu', activation: act };
+  throw r.error('config-invalid-field', r.has('hidden_activation') ? 'hidden_activation' : 'hidden_act', `is "${act}", which this tool does not know for a gated FFN`, {
+    hint: 'Known: silu, swish, gelu, gelu_pytorch_tanh.',
+  });
+}
+
+export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchDescription {
+  const notes: string[] = [];
+  const { d, V, L } = readCore(r);
+  const { H, Hkv, dh } = readHeads(r, d);
+  const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh };
+
+  const attentionBias = r.bool('attention_bias', false);
+  if (attentionBias && profile.qkvBias === 'never' && profile.oBias === 'never') {
+    throw r.error('config-inconsistent', 'attention_bias', `is true, but ${String(r.raw['model_type'])} attention has no biases in transformers`, {
+      hint: 'Remove the field or set it to false; if the checkpoint really has attention biases, the model_type is wrong.',
+    });
+  }
+  if (profile.qkvBias === 'always') notes.push('Qwen2 always has q/k/v biases; the config has no flag for it.');
+  const biases = noBiases({
+    qkv: profile.qkvBias === 'always' || (profile.qkvBias === 'attention_bias' && attentionBias),
+    o: profile.oBias === 'attention_bias' && attentionBias,
+    ffn: profile.mlpBiasField ? r.bool('mlp_bias', false) : false,
+  });
+
+  const { kind: ffnKind, activation } = gatedKind(r);
+  const tied = readTied(r, profile.tieDefault, notes);
+  const partial = r.numberOr('partial_rotary_factor', 1);
+
+  // Sliding windows.
+  const slidingWindow = r.intOr('sliding_window', null);
+  const useSliding = profile.sliding === 'qwen' ? r.bool('use_sliding_window', false) : true;
+  const maxWindowLayers = profile.sliding === 'qwen' ? r.intOr('max_window_layers', L.value, { min: 0 }) : 0;
+  const pattern = profile.sliding === 'pattern' ? r.intOr('sliding_window_pattern', 6) : 0;
+  const fullInterval = profile.linearHybrid ? r.intOr('full_attention_interval', 4) : 0;
+  const types = layerTypes(r, L.value, (i) => {
+    if (profile.linearHybrid) return (i + 1) % fullInterval === 0 ? 'full_attention' : 'linear_attention';
+    if (slidingWindow === null) return 'full_attention';
+    switch (profile.sliding) {
+      case 'all':
+        return 'sliding_attention';
+      case 'qwen':
+        return useSliding && i >= maxWindowLayers ? 'sliding_attention' : 'full_attention';
+      case 'alternate':
+        return i % 2 === 0 ? 'sliding_attention' : 'full_attention';
+      case 'pattern':
+        return (i + 1) % pattern !== 0 ? 'sliding_attention' : 'full_attention';
+      default:
+        return 'full_attention';
+    }
+  });
+  if (profile.sliding !== 'qwen') r.mark('use_sliding_window', 'max_window_layers');
+  const allowedTypes = profile.linearHybrid ? ['full_attention', 'linear_attention'] : ['full_attention', 'sliding_attention'];
+  const wrongType = types.findIndex((t) => !allowedTypes.includes(t));
+  if (wrongType >= 0) {
+    throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is "${types[wrongType]}", which ${String(r.raw['model_type'])} does not have`);
+  }
+  if (types.includes('sliding_attention') && slidingWindow === null) {
+    throw r.error('config-inconsistent', 'sliding_window', 'is missing although layer_types has sliding layers');
+  }
+
+  // NoPE (SmolLM3): `no_rope_layers[i]` is 1 where rope is used.
+  let ropeLayers: boolean[] = Array.from({ length: L.value }, () => true);
+  if (profile.nope) {
+    const explicit = r.intArray('no_rope_layers', { length: L.value, min: 0 });
+    const interval = r.intOr('no_rope_layer_interval', null);
+    if (explicit) ropeLayers = explicit.map((x) => x !== 0);
+    else if (interval !== null) ropeLayers = ropeLayers.map((_, i) => (i + 1) % interval !== 0);
+  }
+
+  // Mixture of experts.
+  const moeLayers: boolean[] = Array.from({ length: L.value }, () => false);
+  const flags = defaultFlags({
+    tied_embeddings: tied,
+    qk_norm: profile.qkNorm,
+    norm_placement: profile.norm,
+    ffn_kind: ffnKind,
+    ffn_bias: biases.ffn,
+    attention_bias: biases.qkv || biases.o,
+    attention_sinks: profile.sinks ?? false,
+    partial_rotary: partial,
+    fused_projections: profile.fused ?? false,
+  });
+  if (profile.fused) notes.push('q/k/v and gate/up are stored as fused tensors (qkv_proj, gate_up_proj); the counts are those of the separate projections.');
+
+  if (profile.moe === 'none') {
+    dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
+  } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss') {
+    dims['E'] = r.dim('E', 'num_local_experts');
+    dims['k'] = profile.moe === 'gpt_oss' && !r.has('num_experts_per_tok') ? r.dim('k', 'experts_per_token') : r.dim('k', 'num_experts_per_tok');
+    if (profile.moe === 'gpt_oss') r.mark('experts_per_token');
+    dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
+    moeLayers.fill(true);
+    flags.moe = true;
+    flags.moe_every = 1;
+    if (profile.moe === 'gpt_oss') {
+      biases.router = true;
+      biases.experts = true;
+      notes.push('Experts are stored fused (gate_up_proj with biases) and MXFP4-quantized; counts are of the unpacked values, scales excluded.');
+    }
+  } else {
+    // Qwen MoE: `mlp_only_layers` dense, otherwise MoE every `decoder_sparse_step` layers.
+    const E = r.intOr('num_experts', 0, { min: 0 });
+    const step = r.intOr('decoder_sparse_step', 1);
+    const mlpOnly = new Set(r.intArray('mlp_only_layers', { min: 0 }) ?? []);
+    for (const i of mlpOnly) {
+      if (i >= L.value) throw r.error('config-inconsistent', 'mlp_only_layers', `names layer ${i}, but the model has ${L.value} layers`);
+    }
+    for (let i = 0; i < L.value; i++) moeLayers[i] = E > 0 && !mlpOnly.has(i) && (i + 1) % step === 0;
+    if (E > 0) {
+      dims['E'] = r.dim('E', 'num_experts');
+      dims['k'] = r.dim('k', 'num_experts_per_tok');
+      dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
+      flags.moe = true;
+      flags.moe_every = step;
+      const shared = r.intOr('shared_expert_intermediate_size', 0, { min: 0 });
+      if (shared > 0) {
+        dims['d_s'] = r.dim('d_{s}', 'shared_expert_intermediate_size');
+        flags.shared_experts = true;
+        flags.shared_expert_gate = true;
+      }
+    }
+    if (moeLayers.some((m) => !m)) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
+    else r.mark('intermediate_size');
+  }
+  if (dims['k'] && dims['E'] && dims['k'].value > dims['E'].value) {
+    throw r.error('config-inconsistent', dims['k'].field.split('.').pop()!, `(${dims['k'].value}) exceeds the number of experts (${dims['E'].value})`);
+  }
+
+  const layers: LayerSpec[] = types.map((t, i) => {
+    const layer = plainLayer(i);
+    if (t === 'sliding_attention') layer.attention.window = slidingWindow;
+    if (t === 'linear_attention') {
+      layer.attention.kind = 'gated_deltanet';
+      layer.attention.rope = false;
+    }
+    layer.attention.rope = ropeLayers[i]!;
+    if (moeLayers[i]) layer.ffn = { kind: 'moe', routing: 'score' };
+    return layer;
+  });
+  if (profile.linearHybrid) {
+    Object.assign(dims, readGatedDeltaNet(r));
+    flags.linear_attention_hybrid = true;
+    flags.output_gate = true;
+    notes.push('Full-attention layers gate their output with a sigmoid of a second query-sized projection (q_proj is twice as wide).');
+  }
+  flags.sliding_window = layers.some((l) => l.attention.window !== null);
+  flags.nope_layers = layers.some((l) => !l.attention.rope);
+  if (slidingWindow !== null && !flags.sliding_window) notes.push(`sliding_window is ${slidingWindow} but no layer uses it (use_sliding_window is off).`);
+
+  return {
+    model_type: String(r.raw['model_type']),
+    architectures: [],
+    family: Hkv.value === H.value ? 'mha' : 'gqa',
+    flags,
+    dims,
+    layers,
+    mtp_layers: [],
+    text_config_path: null,
+    max_position_embeddings: r.intOr('max_position_embeddings', null),
+    activation,
+    position_offset: 0,
+    biases,
+    notes,
+  };
+}
+
+/** Sizes of Qwen3-Next's Gated DeltaNet (linear attention) layers. */
+function readGatedDeltaNet(r: ConfigReader): Record<string, Dim> {
+  const dims = {
+    H_k: r.dim('H^{lin}_{k}', 'linear_num_key_heads'),
+    d_k: r.dim('d^{lin}_{k}', 'linear_key_head_dim'),
+    H_v: r.dim('H^{lin}_{v}', 'linear_num_value_heads'),
+    d_v: r.dim('d^{lin}_{v}', 'linear_value_head_dim'),
+    K_conv: r.dim('K', 'linear_conv_kernel_dim'),
+  };
+  if (dims.H_v.value % dims.H_k.value !== 0) {
+    throw r.error('config-inconsistent', 'linear_num_key_heads', `(${dims.H_k.value}) must divide linear_num_value_heads (${dims.H_v.value})`);
+  }
+  return dims;
+}

@@ -1,0 +1,90 @@
+/**
+ * DeepSeek-V2 and V3: Multi-head Latent Attention (low-rank q and joint kv compression with a
+ * decoupled rope key), a dense FFN for the first `first_k_dense_replace` layers, then MoE with
+ * shared experts; V3 adds MTP modules (`num_nextn_predict_layers`).
+ */
+import type { ConfigReader } from '../config-reader.js';
+import { defaultFlags, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+
+export function describeDeepseek(r: ConfigReader): ArchDescription {
+  const notes: string[] = [];
+  const { d, V, L } = readCore(r);
+  const H = r.dim('H', 'num_attention_heads');
+  // MLA has no separate KV heads: every head gets its own k/v from the shared latent.
+  r.mark('num_key_value_heads');
+  if (r.has('head_dim')) {
+    notes.push(`head_dim (${String(r.get('head_dim'))}) is ignored: MLA head sizes are qk_nope_head_dim + qk_rope_head_dim for q/k and v_head_dim for v.`);
+  }
+  const dims: Record<string, Dim> = {
+    d,
+    V,
+    L,
+    H,
+    r_kv: r.dim('r_{kv}', 'kv_lora_rank'),
+    d_nope: r.dim('d_{nope}', 'qk_nope_head_dim'),
+    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
+    d_v: r.dim('d_{v}', 'v_head_dim'),
+  };
+  if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
+  else {
+    r.get('q_lora_rank');
+    notes.push('q_lora_rank is null: queries use one full projection instead of a low-rank pair.');
+  }
+  const attentionBias = r.bool('attention_bias', false);
+  if (r.bool('mlp_bias', false)) throw r.error('config-unknown-fields', 'mlp_bias', 'is true, which DeepSeek models do not have');
+  const act = r.strOr('hidden_act', 'silu');
+  if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is "${act}"; DeepSeek FFNs are SwiGLU (silu)`);
+
+  const E = r.intOr('n_routed_experts', null);
+  const firstDense = r.intOr('first_k_dense_replace', 0, { min: 0 });
+  const freq = r.intOr('moe_layer_freq', 1);
+  const isMoe = (i: number) => E !== null && i >= firstDense && i % freq === 0;
+  const anyDense = Array.from({ length: L.value }, (_, i) => !isMoe(i)).some(Boolean);
+  if (anyDense) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
+  else r.mark('intermediate_size');
+  const flags = defaultFlags({ partial_rotary: dims['d_rope']!.value / (dims['d_rope']!.value + dims['d_nope']!.value) });
+  const topk = r.strOr('topk_method', 'greedy');
+  if (E !== null) {
+    dims['E'] = r.dim('E', 'n_routed_experts');
+    dims['k'] = r.dim('k', 'num_experts_per_tok');
+    dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
+    const shared = r.intOr('n_shared_experts', 0, { min: 0 });
+    if (shared > 0) {
+      dims['n_s'] = r.dim('n_{s}', 'n_shared_experts');
+      flags.shared_experts = true;
+    }
+    flags.moe = true;
+    flags.moe_every = freq;
+    flags.dense_prefix = firstDense > 0;
+    // `noaux_tc` adds a learned per-expert selection bias (e_score_correction_bias).
+    flags.router_bias = topk === 'noaux_tc';
+  }
+  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0 });
+  flags.mtp = nMtp > 0;
+  flags.tied_embeddings = readTied(r, false, notes);
+  flags.attention_bias = attentionBias;
+
+  const layer = (i: number): LayerSpec => {
+    const l = plainLayer(i);
+    l.attention.kind = 'mla';
+    if (isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
+    return l;
+  };
+  return {
+    model_type: String(r.raw['model_type']),
+    architectures: [],
+    family: 'mla',
+    flags,
+    dims,
+    layers: Array.from({ length: L.value }, (_, i) => layer(i)),
+    mtp_layers: Array.from({ length: nMtp }, (_, k) => layer(L.value + k)),
+    text_config_path: null,
+    max_position_embeddings: r.intOr('max_position_embeddings', null),
+    activation: act,
+    position_offset: 0,
+    // attention_bias puts biases on q_a / q, kv_a and o (DeepSeek modeling code).
+    biases: noBiases({ qkv: attentionBias, o: attentionBias }),
+    notes,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * OPT: learned positions with 2 extra rows (positions are offset by 2), LayerNorm with bias,
+ * biased q/k/v/o and a ReLU MLP, optional projection between word embedding and model width.
+ */
+import type { ConfigReader } from '../config-reader.js';
+import { defaultFlags, noBiases, plainLayer, readCore, readHeads, readTied } from '../common.js';
+import type { ArchDescription } from '../types.js';
+
+export function describeOpt(r: ConfigReader): ArchDescription {
+  const notes: string[] = ['OPT offsets positions by 2: the position table has max_position_embeddings + 2 rows.'];
+  const { d, V, L } = readCore(r);
+  const { H, dh } = readHeads(r, d, { headDimField: 'head_dim' });
+  const dff = r.dim('d_{ff}', 'ffn_dim');
+  const P = r.dim('P', 'max_position_embeddings');
+  const proj = r.intOr('word_embed_proj_dim', d.value);
+  const preNorm = r.bool('do_layer_norm_before', true);
+  const bias = r.bool('enable_bias', true);
+  if (!r.bool('layer_norm_elementwise_affine', true)) {
+    throw r.error('config-unknown-fields', 'layer_norm_elementwise_affine', 'is false; this tool only counts OPT with affine LayerNorms');
+  }
+  if (r.bool('_remove_final_layer_norm', false)) notes.push('The final LayerNorm is removed (_remove_final_layer_norm).');
+  const dims: ArchDescription['dims'] = { d, V, L, H, H_kv: { ...H, tex: 'H_{kv}' }, d_h: dh, d_ff: dff, P };
+  if (proj !== d.value) {
+    dims['d_emb'] = r.dim('d_{emb}', 'word_embed_proj_dim');
+    notes.push('Word embeddings are narrower than the model: project_in and project_out map between them.');
+  }
+  if (!preNorm) notes.push('do_layer_norm_before is false: LayerNorms follow each sub-layer (post-norm) and there is no final LayerNorm.');
+  return {
+    model_type: 'opt',
+    architectures: [],
+    family: 'mha',
+    flags: defaultFlags({
+      tied_embeddings: readTied(r, true, notes),
+      norm_kind: 'layernorm',
+      norm_placement: preNorm ? 'pre' : 'post',
+      ffn_kind: 'mlp',
+      ffn_bias: bias,
+      attention_bias: bias,
+      learned_positions: true,
+    }),
+    dims,
+    layers: Array.from({ length: L.value }, (_, i) => ({ ...plainLayer(i), attention: { ...plainLayer(i).attention, rope: false } })),
+    mtp_layers: [],
+    text_config_path: null,
+    max_position_embeddings: P.value,
+    activation: r.strOr('activation_function', 'relu'),
+    position_offset: 2,
+    biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
+    notes,
+  };
+}

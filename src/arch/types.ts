@@ -1,0 +1,137 @@
+/**
+ * The `arch` stage's output: a normalized description of a decoder-only LLM, independent of the
+ * naming of any one `config.json`. Every size the parameter formulas need is a {@link Dim} that
+ * remembers the config field it came from.
+ */
+
+/** A config dimension used in formulas: `d` = `hidden_size` = 4096. */
+export interface Dim {
+  /** LaTeX of the symbol, e.g. `H_{kv}`. */
+  readonly tex: string;
+  /** Its value in this config. */
+  readonly value: number;
+  /** The config field it comes from, or how it was derived when the config leaves it out. */
+  readonly field: string;
+}
+
+/** Attention families. MQA is `gqa` with one KV head. */
+export type Family = 'mha' | 'gqa' | 'mla' | 'dsv4';
+
+export type NormKind = 'rmsnorm' | 'layernorm';
+/** `pre`: norm before each sub-layer; `post`: after it (OLMo 2); `sandwich`: both (Gemma 2/3). */
+export type NormPlacement = 'pre' | 'post' | 'sandwich';
+/** `swiglu`/`geglu`: gated (gate, up, down); `mlp`: two matrices with an activation between. */
+export type FfnKind = 'swiglu' | 'geglu' | 'mlp';
+export type QkNorm = 'none' | 'per_head' | 'full';
+
+/** What one decoder layer does; one entry per layer, so figures can draw a pattern strip. */
+export interface LayerSpec {
+  index: number;
+  attention: {
+    /** `softmax`: MHA/GQA/MQA; `mla`: DeepSeek-V2/V3 latent attention; `dsv4`: DeepSeek-V4
+     * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention. */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet';
+    /** Sliding-window size in tokens, or null for global attention. */
+    window: number | null;
+    /** Whether rotary position embedding is applied in this layer (false: NoPE). */
+    rope: boolean;
+    /** DeepSeek-V4: tokens per compressed KV entry (0: sliding window only). */
+    compress_ratio: number | null;
+    /** DeepSeek-V4: a lightning indexer picks the top-k compressed entries. */
+    indexer: boolean;
+  };
+  ffn: {
+    kind: 'dense' | 'moe';
+    /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
+    routing: 'score' | 'hash' | null;
+  };
+}
+
+export interface Flags {
+  moe: boolean;
+  /** Some layers route by a token-id hash table instead of scores (DeepSeek-V4). */
+  hash_routing: boolean;
+  shared_experts: boolean;
+  /** Qwen-style sigmoid gate on the shared expert. */
+  shared_expert_gate: boolean;
+  /** Multi-token-prediction modules declared by the config. */
+  mtp: boolean;
+  tied_embeddings: boolean;
+  /** The first layers use a dense FFN, the rest MoE (DeepSeek `first_k_dense_replace`). */
+  dense_prefix: boolean;
+  /** MoE only on every k-th layer (Llama 4 `interleave_moe_layer_step`); 1 when every layer. */
+  moe_every: number | null;
+  /** Router has a learned selection bias (`e_score_correction_bias`, DeepSeek noaux_tc). */
+  router_bias: boolean;
+  sliding_window: boolean;
+  qk_norm: QkNorm;
+  /** Fraction of each head's dimensions that are rotated (1 when rotary is full). */
+  partial_rotary: number;
+  /** Some layers use no position embedding at all. */
+  nope_layers: boolean;
+  attention_bias: boolean;
+  /** Learned per-head attention sink logits (gpt-oss, DeepSeek-V4). */
+  attention_sinks: boolean;
+  /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
+  output_gate: boolean;
+  norm_kind: NormKind;
+  norm_placement: NormPlacement;
+  ffn_kind: FfnKind;
+  ffn_bias: boolean;
+  learned_positions: boolean;
+  /** Linear-attention layers mixed with full attention (Qwen3-Next). */
+  linear_attention_hybrid: boolean;
+  /** DeepSeek-V4 hyper-connections: the residual stream is `hc_mult` streams wide. */
+  hyper_connections: boolean;
+  /** DeepSeek-V4 KV compressor. */
+  compressor: boolean;
+  /** DeepSeek-V4 lightning indexer. */
+  indexer: boolean;
+  /** DeepSeek-V4 grouped low-rank output projection. */
+  grouped_output: boolean;
+  /** q/k/v or gate/up are stored fused (Phi-3, GPT-2); counts are the same. */
+  fused_projections: boolean;
+  /** The config wraps a vision-language model; the text decoder is what is described. */
+  multimodal_wrapper: boolean;
+}
+
+/** The normalized description of a model. */
+export interface ArchDescription {
+  model_type: string;
+  architectures: string[];
+  family: Family;
+  flags: Flags;
+  /** Every size a formula uses, by symbol name. */
+  dims: Record<string, Dim>;
+  layers: LayerSpec[];
+  /** MTP modules (DeepSeek-V3/V4 `num_nextn_predict_layers`), each described like a layer. */
+  mtp_layers: LayerSpec[];
+  /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
+  text_config_path: string | null;
+  /** FFN activation as the config names it (`silu`, `gelu_new`, `relu`, ...). */
+  activation: string;
+  /** Extra rows of a learned position table (OPT reserves 2). */
+  position_offset: number;
+  /** Which linear layers carry a bias vector. */
+  biases: Biases;
+  /** Context window in tokens, when the config states it. */
+  max_position_embeddings: number | null;
+  /** Things a reader should know: defaults applied, checkpoint tensors the config leaves out. */
+  notes: string[];
+}
+
+/** Which weights carry a bias (counted as parameters). */
+export interface Biases {
+  /** q, k and v projections. */
+  qkv: boolean;
+  /** Attention output projection. */
+  o: boolean;
+  /** Dense FFN / MLP matrices. */
+  ffn: boolean;
+  /** LayerNorm shift (always with `layernorm`). */
+  norm: boolean;
+  /** MoE router. */
+  router: boolean;
+  /** Routed expert matrices (gpt-oss). */
+  experts: boolean;
+}

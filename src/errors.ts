@@ -1,0 +1,80 @@
+/**
+ * Errors a user can act on. Every failure of the pipeline that is caused by its input is an
+ * {@link HfArchError}: it carries a stable `code`, where the problem is (file, line, column,
+ * config field) and what to do about it, so that the CLI and the remark plugin can print one
+ * clear paragraph instead of a stack trace.
+ */
+
+/** Stable, kebab-case identifiers of every error the package reports. */
+export type ErrorCode =
+  | 'config-not-found'
+  | 'config-malformed-json'
+  | 'config-not-object'
+  | 'config-invalid-field'
+  | 'config-inconsistent'
+  | 'config-unknown-fields'
+  | 'unsupported-model-type'
+  | 'not-decoder-only'
+  | 'hub-repo-not-found'
+  | 'hub-gated'
+  | 'hub-unauthorized'
+  | 'hub-revision-not-found'
+  | 'hub-unavailable'
+  | 'hub-offline-not-cached'
+  | 'hub-bad-repo-id'
+  | 'usage';
+
+/** Where a problem is: a file, a position in it, a field of a config. */
+export interface ErrorLocation {
+  /** The file or Hub source the problem is in (`config.json` path or `org/name@rev`). */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+  /** 1-based column in `file`. */
+  column?: number;
+  /** Dotted path of the config field, e.g. `text_config.num_attention_heads`. */
+  field?: string;
+}
+
+/** An error caused by the input, with a location and a hint on what to do. */
+export class HfArchError extends Error {
+  override readonly name = 'HfArchError';
+  readonly code: ErrorCode;
+  readonly location: ErrorLocation;
+  /** What the user can do about it, one or two sentences. */
+  readonly hint: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { location?: ErrorLocation; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.location = options.location ?? {};
+    this.hint = options.hint;
+  }
+
+  /** One paragraph: `file:line:column: field: message. hint` */
+  format(): string {
+    const where = formatLocation(this.location);
+    const head = where ? `${where}: ${this.message}` : this.message;
+    return this.hint ? `${head}\n${this.hint}` : head;
+  }
+}
+
+/** `file:line:column (field)` with whatever parts are known. */
+export function formatLocation(location: ErrorLocation): string {
+  let where = location.file ?? '';
+  if (location.file && location.line !== undefined) {
+    where += `:${location.line}`;
+    if (location.column !== undefined) where += `:${location.column}`;
+  }
+  if (location.field) where += where ? ` (field "${location.field}")` : `field "${location.field}"`;
+  return where;
+}
+
+/** True for errors of this package. */
+export function isHfArchError(error: unknown): error is HfArchError {
+  return error instanceof HfArchError;
+}

@@ -1,0 +1,212 @@
+/**
+ * Parameter formulas of every building block, as {@link Expr} trees over the config's dims.
+ * Each function counts the tensors of one block; the comment names them as the checkpoints do.
+ */
+import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';
+import { add, mul, type Expr } from './expr.js';
+
+/** One block of a layer or of the model, before layers are aggregated. */
+export interface Draft {
+  /** Stable identifier, unique within its scope (`attn`, `experts`, `compressor.r4`). */
+  id: string;
+  /** Human label, as a figure prints it. */
+  name: string;
+  family: UnitFamily;
+  shape_in: number[];
+  shape_out: number[];
+  /** Named tensors or tensor groups; the block's formula is their sum. */
+  parts: { name: string; expr: Expr }[];
+  /** Parameters one token uses, when fewer than all (routed experts). */
+  active?: Expr;
+}
+
+export type UnitFamily =
+  | 'embedding'
+  | 'positions'
+  | 'norm'
+  | 'attention'
+  | 'linear_attention'
+  | 'qk_norm'
+  | 'compressor'
+  | 'indexer'
+  | 'hyper_connection'
+  | 'ffn'
+  | 'router'
+  | 'experts'
+  | 'shared_experts'
+  | 'mtp'
+  | 'head';
+
+/** The dims of an architecture by name; a missing one is a bug in the `arch` stage. */
+export function dimsOf(arch: ArchDescription): (name: string) => Dim {
+  return (name) => {
+    const dim = arch.dims[name];
+    if (!dim) throw new Error(`internal: ${arch.model_type} has no dim "${name}"`);
+    return dim;
+  };
+}
+
+export function blockExpr(draft: Draft): Expr {
+  return add(...draft.parts.map((p) => p.expr));
+}
+
+/** A norm over `width`: RMSNorm has a weight, LayerNorm a weight and a bias. */
+export function normParts(arch: ArchDescription, width: Expr | Dim): { name: string; expr: Expr }[] {
+  return arch.flags.norm_kind === 'layernorm'
+    ? [{ name: 'weight', expr: mul(width) }, { name: 'bias', expr: mul(width) }]
+    : [{ name: 'weight', expr: mul(width) }];
+}
+
+export function norm(arch: ArchDescription, id: string, name: string): Draft {
+  const d = dimsOf(arch)('d');
+  return { id, name, family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: normParts(arch, d) };
+}
+
+/** A linear map `inDim → outDim`, with a bias of `outDim` when `bias`. */
+function linear(name: string, inDim: Expr | Dim, outDim: Expr | Dim, bias: boolean): { name: string; expr: Expr }[] {
+  const w = { name, expr: mul(inDim, outDim) };
+  return bias ? [w, { name: `${name} bias`, expr: mul(outDim) }] : [w];
+}
+
+/** MHA/GQA/MQA: q_proj, k_proj, v_proj, o_proj (+ biases, sinks, output gate). */
+export function softmaxAttention(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, Hkv, dh] = [dim('d'), dim('H'), dim('H_kv'), dim('d_h')];
+  // Without head_dim in the config, H·d_h is the model width itself: write it as d.
+  const qWidth = dh.field.includes('/') ? mul(d) : mul(H, dh);
+  const kvWidth = Hkv.value === H.value ? qWidth : mul(Hkv, dh);
+  const { qkv, o } = arch.biases;
+  const gated = arch.flags.output_gate;
+  const parts = [
+    ...linear(gated ? 'q_proj (query and output gate)' : 'q_proj', d, gated ? mul(2, qWidth) : qWidth, qkv),
+    ...linear('k_proj', d, kvWidth, qkv),
+    ...linear('v_proj', d, kvWidth, qkv),
+    ...linear('o_proj', qWidth, d, o),
+  ];
+  if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
+  const kind = Hkv.value === H.value ? 'Multi-head' : Hkv.value === 1 ? 'Multi-query' : 'Grouped-query';
+  return { id: 'attn', name: `${kind} attention`, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** QK-norm: per head (Qwen3, Gemma 3: weights of d_h) or over the whole projection (OLMo 2). */
+export function qkNorm(arch: ArchDescription): Draft | null {
+  if (arch.flags.qk_norm === 'none') return null;
+  const dim = dimsOf(arch);
+  const [H, Hkv, dh] = [dim('H'), dim('H_kv'), dim('d_h')];
+  const parts =
+    arch.flags.qk_norm === 'per_head'
+      ? [{ name: 'q_norm', expr: mul(dh) }, { name: 'k_norm', expr: mul(dh) }]
+      : [{ name: 'q_norm', expr: mul(H, dh) }, { name: 'k_norm', expr: mul(Hkv, dh) }];
+  return { id: 'qk_norm', name: 'QK-Norm', family: 'qk_norm', shape_in: [dh.value], shape_out: [dh.value], parts };
+}
+
+/** DeepSeek-V2/V3 Multi-head Latent Attention. */
+export function mlaAttention(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, rkv, dn, dr, dv] = [dim('d'), dim('H'), dim('r_kv'), dim('d_nope'), dim('d_rope'), dim('d_v')];
+  const bias = arch.biases.qkv;
+  const qk = add(dn, dr);
+  const rq = arch.dims['r_q'];
+  const q = rq
+    ? [
+        ...linear('q_a_proj', d, rq, bias),
+        { name: 'q_a_layernorm', expr: mul(rq) },
+        ...linear('q_b_proj', rq, mul(H, qk), false),
+      ]
+    : linear('q_proj', d, mul(H, qk), false);
+  const parts = [
+    ...q,
+    ...linear('kv_a_proj_with_mqa', d, add(rkv, dr), bias),
+    { name: 'kv_a_layernorm', expr: mul(rkv) },
+    ...linear('kv_b_proj', rkv, mul(H, add(dn, dv)), false),
+    ...linear('o_proj', mul(H, dv), d, arch.biases.o),
+  ];
+  return { id: 'attn', name: 'Multi-head Latent Attention', family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** Qwen3-Next Gated DeltaNet (linear attention). */
+export function gatedDeltaNet(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, Hk, dk, Hv, dv, K] = [dim('d'), dim('H_k'), dim('d_k'), dim('H_v'), dim('d_v'), dim('K_conv')];
+  const keyDim = mul(Hk, dk);
+  const valueDim = mul(Hv, dv);
+  const parts = [
+    // in_proj_qkvz: q, k (key_dim each), v, z (value_dim each)
+    { name: 'in_proj_qkvz', expr: mul(d, add(mul(2, keyDim), mul(2, valueDim))) },
+    // in_proj_ba: the β and α gates, one per value head each
+    { name: 'in_proj_ba', expr: mul(d, 2, Hv) },
+    // depthwise causal conv1d over q, k, v channels, no bias
+    { name: 'conv1d', expr: mul(add(mul(2, keyDim), valueDim), K) },
+    { name: 'dt_bias', expr: mul(Hv) },
+    { name: 'A_log', expr: mul(Hv) },
+    { name: 'norm (gated RMSNorm)', expr: mul(dv) },
+    { name: 'out_proj', expr: mul(valueDim, d) },
+  ];
+  return { id: 'linear_attn', name: 'Gated DeltaNet', family: 'linear_attention', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** Dense FFN: gated (gate, up, down) or a two-matrix MLP, with biases where the model has them. */
+export function denseFfn(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, dff] = [dim('d'), dim('d_ff')];
+  const bias = arch.biases.ffn;
+  const gated = arch.flags.ffn_kind !== 'mlp';
+  const parts = gated
+    ? [...linear('gate_proj', d, dff, bias), ...linear('up_proj', d, dff, bias), ...linear('down_proj', dff, d, bias)]
+    : [...linear('fc_in', d, dff, bias), ...linear('fc_out', dff, d, bias)];
+  const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${arch.activation.toUpperCase().replace(/_NEW|_PYTORCH_TANH/, '')} MLP)` }[arch.flags.ffn_kind];
+  return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** MoE router: a linear map to expert logits, plus a selection bias (noaux_tc) or a bias vector. */
+export function router(arch: ArchDescription, layer: LayerSpec): Draft {
+  const dim = dimsOf(arch);
+  const [d, E] = [dim('d'), dim('E')];
+  const parts = [{ name: 'gate weight', expr: mul(E, d) }];
+  // DeepSeek-V4's hash layers have no selection bias: their experts come from tid2eid.
+  if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: mul(E) });
+  if (arch.biases.router) parts.push({ name: 'router bias', expr: mul(E) });
+  const hash = layer.ffn.routing === 'hash';
+  return {
+    id: hash ? 'router.hash' : 'router',
+    name: hash ? 'Router (hash routing)' : 'Router',
+    family: 'router',
+    shape_in: [d.value],
+    shape_out: [E.value],
+    parts,
+  };
+}
+
+/** Routed experts: E SwiGLU experts of width d_e; k of them are active per token. */
+export function routedExperts(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, E, k, de] = [dim('d'), dim('E'), dim('k'), dim('d_e')];
+  const one = arch.biases.experts ? add(mul(3, d, de), mul(2, de), d) : mul(3, d, de);
+  const parts = [{ name: 'experts (gate, up, down)', expr: mul(E, 3, d, de) }];
+  if (arch.biases.experts) parts.push({ name: 'expert biases', expr: mul(E, add(mul(2, de), d)) });
+  return {
+    id: 'experts',
+    name: 'Routed experts',
+    family: 'experts',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts,
+    active: mul(k, one),
+  };
+}
+
+/** Shared experts: DeepSeek's n_s experts of width d_e, or Qwen's one of width d_s with a gate. */
+export function sharedExperts(arch: ArchDescription): Draft[] {
+  if (!arch.flags.shared_experts) return [];
+  const dim = dimsOf(arch);
+  const d = dim('d');
+  const ns = arch.dims['n_s'];
+  const width = arch.dims['d_s'] ? mul(dim('d_s')) : ns ? mul(ns, dim('d_e')) : mul(dim('d_e'));
+  const drafts: Draft[] = [
+    { id: 'shared_experts', name: 'Shared expert', family: 'shared_experts', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }] },
+  ];
+  if (arch.flags.shared_expert_gate) {
+    drafts.push({ id: 'shared_expert_gate', name: 'Shared-expert gate', family: 'router', shape_in: [d.value], shape_out: [1], parts: [{ name: 'shared_expert_gate', expr: mul(d) }] });
+  }
+  return drafts;
+}

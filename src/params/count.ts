@@ -1,0 +1,215 @@
+/**
+ * Entry of the `params` stage: every block of every layer as a {@link Draft}, aggregated into
+ * units (one per distinct block, with the layers it repeats in) and exact totals.
+ */
+import type { ArchDescription, LayerSpec } from '../arch/types.js';
+import {
+  blockExpr,
+  denseFfn,
+  dimsOf,
+  gatedDeltaNet,
+  mlaAttention,
+  norm,
+  qkNorm,
+  routedExperts,
+  router,
+  sharedExperts,
+  softmaxAttention,
+  type Draft,
+} from './blocks.js';
+import {
+  dsv4Attention,
+  dsv4Compressor,
+  dsv4HeadHyperConnection,
+  dsv4HyperConnection,
+  dsv4Indexer,
+} from './deepseek-v4-blocks.js';
+import { add, evaluate, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText } from './expr.js';
+import { kvCacheBytesPerToken } from './kv-cache.js';
+import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
+
+/** The blocks of one decoder layer (or MTP block), bottom to top. */
+function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
+  const { norm_placement: placement, norm_kind } = arch.flags;
+  const n = norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
+  const pre = placement === 'pre' || placement === 'sandwich';
+  const post = placement === 'post' || placement === 'sandwich';
+  const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
+  const out: (Draft | null)[] = [];
+  if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'attn'));
+  if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
+  switch (layer.attention.kind) {
+    case 'softmax':
+      out.push(softmaxAttention(arch), qkNorm(arch));
+      break;
+    case 'mla':
+      out.push(mlaAttention(arch));
+      break;
+    case 'dsv4':
+      out.push(dsv4Attention(arch), dsv4Compressor(arch, layer), dsv4Indexer(arch, layer));
+      break;
+    case 'gated_deltanet':
+      out.push(gatedDeltaNet(arch));
+      break;
+  }
+  if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
+  if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'ffn'));
+  if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
+  if (layer.ffn.kind === 'dense') out.push(denseFfn(arch));
+  else out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
+  if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
+  return out.filter((x): x is Draft => x !== null);
+}
+
+/** Blocks outside the layers: embeddings, final norm, head. */
+function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
+  const dim = dimsOf(arch);
+  const [d, V] = [dim('d'), dim('V')];
+  const bottom: Draft[] = [];
+  const top: Draft[] = [];
+  const dEmb = arch.dims['d_emb'];
+  const width = dEmb ?? d;
+  bottom.push({ id: 'embed', name: 'Token embedding', family: 'embedding', shape_in: [V.value], shape_out: [width.value], parts: [{ name: 'embed_tokens', expr: mul(V, width) }] });
+  if (arch.flags.learned_positions) {
+    const P = dim('P');
+    const rows = arch.position_offset ? add(P, arch.position_offset) : mul(P);
+    bottom.push({ id: 'pos_embed', name: 'Learned positions', family: 'positions', shape_in: [P.value + arch.position_offset], shape_out: [d.value], parts: [{ name: 'embed_positions', expr: mul(rows, d) }] });
+  }
+  if (dEmb) {
+    // OPT-350m: project_in / project_out between the narrower word embedding and the model width.
+    bottom.push({ id: 'project_in', name: 'Embedding projection', family: 'embedding', shape_in: [dEmb.value], shape_out: [d.value], parts: [{ name: 'project_in', expr: mul(dEmb, d) }] });
+    top.push({ id: 'project_out', name: 'Output projection', family: 'head', shape_in: [d.value], shape_out: [dEmb.value], parts: [{ name: 'project_out', expr: mul(d, dEmb) }] });
+  }
+  // Post-norm OPT has no final LayerNorm.
+  const finalNorm = !(arch.model_type === 'opt' && arch.flags.norm_placement === 'post');
+  if (arch.flags.hyper_connections) {
+    top.push({ id: 'hc_head', name: 'mHC head mixer', family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: dsv4HeadHyperConnection(arch) });
+  }
+  if (finalNorm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
+  if (!arch.flags.tied_embeddings) {
+    top.push({ id: 'head', name: 'Linear output layer', family: 'head', shape_in: [width.value], shape_out: [V.value], parts: [{ name: 'lm_head', expr: mul(V, width) }] });
+  }
+  return { bottom, top };
+}
+
+/** What an MTP module adds to its decoder block; embedding and head are shared with the model. */
+function mtpExtras(arch: ArchDescription): Draft {
+  const d = dimsOf(arch)('d');
+  const parts =
+    arch.family === 'dsv4'
+      ? [
+          { name: 'e_proj', expr: mul(d, d) },
+          { name: 'h_proj', expr: mul(d, d) },
+          { name: 'enorm, hnorm, norm', expr: mul(3, d) },
+          ...dsv4HeadHyperConnection(arch),
+        ]
+      : [
+          // eh_proj maps [embedding; hidden] (2d) to d.
+          { name: 'eh_proj', expr: mul(2, d, d) },
+          { name: 'enorm, hnorm', expr: mul(2, d) },
+          { name: 'shared_head.norm', expr: mul(d) },
+        ];
+  return { id: 'mtp_proj', name: 'MTP input projection and norms', family: 'mtp', shape_in: [2 * d.value], shape_out: [d.value], parts };
+}
+
+interface Placed {
+  scope: Scope;
+  layer: number | null;
+  draft: Draft;
+}
+
+function aggregate(placed: Placed[]): Unit[] {
+  const units = new Map<string, Unit>();
+  for (const { scope, layer, draft } of placed) {
+    const key = scope === 'model' ? draft.id : `${scope}.${draft.id}`;
+    const expr = blockExpr(draft);
+    const text = toText(expr);
+    const seen = units.get(key);
+    if (seen) {
+      if (seen.formula_text !== text) throw new Error(`internal: unit ${key} has two formulas (${seen.formula_text} / ${text})`);
+      seen.repeat += 1;
+      if (layer !== null) seen.layers.push(layer);
+      seen.total = seen.param_count * seen.repeat;
+      if (seen.active_param_count !== null) seen.active_total = seen.active_param_count * seen.repeat;
+      continue;
+    }
+    const count = evaluate(expr);
+    const active = draft.active ? evaluate(draft.active) : null;
+    units.set(key, {
+      id: key,
+      name: draft.name,
+      family: draft.family,
+      scope,
+      shape_in: draft.shape_in,
+      shape_out: draft.shape_out,
+      formula_symbolic: toTexSymbolic(expr),
+      formula_concrete: toTexConcrete(expr),
+      formula_text: text,
+      param_count: count,
+      repeat: 1,
+      layers: layer === null ? [] : [layer],
+      total: count,
+      active_param_count: active,
+      active_total: active,
+      active_formula_symbolic: draft.active ? toTexSymbolic(draft.active) : null,
+      symbols: symbolsOf(expr).map((s) => ({ tex: s.tex, value: s.value, field: s.field })),
+      parts: draft.parts.map((p) => ({
+        name: p.name,
+        formula_symbolic: toTexSymbolic(p.expr),
+        formula_concrete: toTexConcrete(p.expr),
+        param_count: evaluate(p.expr),
+      })),
+    });
+  }
+  return [...units.values()];
+}
+
+function nonLearned(arch: ArchDescription): NonLearned[] {
+  const hashLayers = arch.layers.filter((l) => l.ffn.routing === 'hash').map((l) => l.index);
+  if (hashLayers.length === 0) return [];
+  const dim = dimsOf(arch);
+  const [V, k] = [dim('V'), dim('k')];
+  return [
+    {
+      id: 'tid2eid',
+      name: 'Token-id → expert table (hash routing)',
+      shape: [V.value, k.value],
+      count: V.value * k.value,
+      repeat: hashLayers.length,
+      layers: hashLayers,
+      total: V.value * k.value * hashLayers.length,
+    },
+  ];
+}
+
+/** Counts every parameter of a described architecture. */
+export function countParams(arch: ArchDescription): ParamReport {
+  const { bottom, top } = modelDrafts(arch);
+  const placed: Placed[] = [
+    ...bottom.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
+    ...arch.layers.flatMap((l) => layerDrafts(arch, l).map((draft) => ({ scope: 'layers' as const, layer: l.index, draft }))),
+    ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
+    ...arch.mtp_layers.flatMap((l) =>
+      [...layerDrafts(arch, l), mtpExtras(arch)].map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft })),
+    ),
+  ];
+  const units = aggregate(placed);
+  const main = units.filter((u) => u.scope !== 'mtp');
+  const sum = (us: Unit[], f: (u: Unit) => number) => us.reduce((acc, u) => acc + f(u), 0);
+  const paramsMain = sum(main, (u) => u.total);
+  const params = paramsMain + sum(units.filter((u) => u.scope === 'mtp'), (u) => u.total);
+  const activeParams = sum(main, (u) => u.active_total ?? u.total);
+  for (const v of [paramsMain, params, activeParams]) {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`parameter total ${v} is not an exact integer`);
+  }
+  return {
+    units,
+    non_learned: nonLearned(arch),
+    totals: {
+      params,
+      params_main: paramsMain,
+      active_params: activeParams,
+      kv_cache_bytes_per_token: kvCacheBytesPerToken(arch),
+    },
+  };
+}

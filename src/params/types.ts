@@ -1,0 +1,70 @@
+/** The `params` stage's output: units with formulas and counts, and the model's totals. */
+import type { UnitFamily } from './blocks.js';
+
+export type { UnitFamily };
+
+/** `model`: once per model; `layers`: inside decoder layers; `mtp`: inside MTP modules. */
+export type Scope = 'model' | 'layers' | 'mtp';
+
+/** One distinct block (a box of the figure) with its formula, count and where it repeats. */
+export interface Unit {
+  /** `embed`, `layers.attn`, `layers.compressor.r4`, `mtp.experts`, ... unique in the list. */
+  id: string;
+  name: string;
+  family: UnitFamily;
+  scope: Scope;
+  /** Feature sizes in and out (`[V]` for a table indexed by token id). */
+  shape_in: number[];
+  shape_out: number[];
+  /** LaTeX over config symbols, e.g. `2\,d\,H\,d_{h} + 2\,d\,H_{kv}\,d_{h}`. */
+  formula_symbolic: string;
+  /** LaTeX with the values substituted. */
+  formula_concrete: string;
+  /** The same in plain text for terminals. */
+  formula_text: string;
+  /** Parameters of one instance. */
+  param_count: number;
+  /** How many instances (layers) the model has. */
+  repeat: number;
+  /** Indices of the layers (or MTP blocks, numbered after the layers) holding an instance. */
+  layers: number[];
+  /** `param_count × repeat`. */
+  total: number;
+  /** Parameters one token uses, when fewer than `param_count` (routed experts); else null. */
+  active_param_count: number | null;
+  active_total: number | null;
+  active_formula_symbolic: string | null;
+  /** The config symbols of the formula with their values and fields. */
+  symbols: { tex: string; value: number; field: string }[];
+  /** The tensors (or tensor groups) whose sum is the unit. */
+  parts: { name: string; formula_symbolic: string; formula_concrete: string; param_count: number }[];
+}
+
+/** Tensors a checkpoint holds that are not learned parameters (DeepSeek-V4 `tid2eid`). */
+export interface NonLearned {
+  id: string;
+  name: string;
+  shape: number[];
+  count: number;
+  repeat: number;
+  layers: number[];
+  total: number;
+}
+
+export interface Totals {
+  /** Every learned parameter the config declares, MTP included, shared matrices once. */
+  params: number;
+  /** Without MTP modules. */
+  params_main: number;
+  /** Parameters used per token: all of the main model except the routed experts a token is
+   * not sent to (embedding and head included, as DeepSeek counts its "37B activated"). */
+  active_params: number;
+  /** KV-cache bytes per token of context at bf16, see `kv-cache.ts`. */
+  kv_cache_bytes_per_token: number;
+}
+
+export interface ParamReport {
+  units: Unit[];
+  non_learned: NonLearned[];
+  totals: Totals;
+}
