@@ -109,7 +109,7 @@ function mtpExtras(arch: ArchDescription): Draft {
           { name: 'enorm, hnorm', expr: mul(2, d) },
           { name: 'shared_head.norm', expr: mul(d) },
         ];
-  return { id: 'mtp_proj', name: 'MTP input projection and norms', family: 'mtp', shape_in: [2 * d.value], shape_out: [d.value], parts };
+  return { id: 'proj', name: 'MTP input projection and norms', family: 'mtp', shape_in: [2 * d.value], shape_out: [d.value], parts };
 }
 
 interface Placed {

@@ -108,9 +108,10 @@ function combineLikeTerms(terms: Expr[]): Expr[] {
       order.push(key);
     }
   }
-  // Constant terms go last, like a polynomial written by hand.
-  const constantLast = [...order.filter((k) => k !== ''), ...order.filter((k) => k === '')];
-  return constantLast
+  // Highest degree first, constants last, like a polynomial written by hand (stable otherwise).
+  const degree = (k: string) => (k === '' ? 0 : k.split('*').length);
+  const sorted = [...order].sort((a, b) => degree(b) - degree(a));
+  return sorted
     .map((k) => byKey.get(k)!)
     .filter((t) => t.coefficient !== 0)
     .map((t) => mul(t.coefficient, ...t.rest));

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/** The `hf-arch` command line: one subcommand per pipeline stage. */
+import { runExtract, EXTRACT_HELP } from './extract-command.js';
+import { fail, packageVersion, UsageError } from './util.js';
+
+const HELP = `Usage: hf-arch <command> [options]
+
+Architecture figures of HuggingFace decoder-only LLMs, with exact parameter counts.
+
+Commands:
+  extract <source>   Print arch.json: the architecture and every parameter count.
+
+Run "hf-arch <command> --help" for the options of a command.
+Options: --help, --version`;
+
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
+  extract: { run: runExtract, help: EXTRACT_HELP },
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    if (command === undefined) process.exitCode = 2;
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) throw new UsageError(`unknown command "${command}"`, HELP);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${entry.help}\n`);
+    return;
+  }
+  await entry.run(rest);
+}
+
+main(process.argv.slice(2)).catch(fail);

@@ -1,0 +1,69 @@
+/**
+ * `source → arch → params`: from a path or Hub repo id to a validated `arch.json`.
+ */
+import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import { describeConfig, type DescribeOptions } from './arch/describe.js';
+import { countParams } from './params/count.js';
+import { archJsonSchema, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
+import { loadConfig, type SourceOptions } from './source/load.js';
+import type { LoadedConfig } from './source/types.js';
+
+export interface ExtractOptions extends SourceOptions, DescribeOptions {}
+
+export interface ExtractResult {
+  arch: ArchJson;
+  /** Warnings for the user (e.g. the cache was used because the Hub was unreachable). */
+  warnings: string[];
+}
+
+/** Loads a config and describes it: the whole of `hf-arch extract`. */
+export async function extract(source: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const loaded = await loadConfig(source, options);
+  return { arch: archFromConfig(loaded, options), warnings: loaded.warnings };
+}
+
+/** Describes an already loaded config. */
+export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = {}): ArchJson {
+  const arch = describeConfig(loaded.config, { file: loaded.display, text: loaded.text }, options);
+  const report = countParams(arch);
+  const json: ArchJson = {
+    schema_version: SCHEMA_VERSION,
+    model: {
+      source: loaded.source,
+      name: displayName(loaded),
+      revision: loaded.revision,
+      commit: loaded.commit,
+      model_type: arch.model_type,
+      architectures: arch.architectures,
+      config_sha256: createHash('sha256').update(loaded.text).digest('hex'),
+      text_config_path: arch.text_config_path,
+    },
+    family: arch.family,
+    flags: arch.flags,
+    dims: arch.dims,
+    max_position_embeddings: arch.max_position_embeddings,
+    activation: arch.activation,
+    biases: arch.biases,
+    layers: arch.layers,
+    mtp_layers: arch.mtp_layers,
+    units: report.units,
+    non_learned: report.non_learned,
+    totals: report.totals,
+    notes: arch.notes,
+  };
+  return archJsonSchema.parse(json);
+}
+
+/**
+ * A short model name for titles: the Hub repo's name, else `_name_or_path`, else the folder of a
+ * `config.json`, else the file name without `org__` and suffixes (`deepseek-ai__DeepSeek-V3.json`).
+ */
+function displayName(loaded: LoadedConfig): string {
+  if (loaded.repo) return loaded.repo.split('/').pop()!;
+  const named = (loaded.config as Record<string, unknown> | null)?.['_name_or_path'];
+  if (typeof named === 'string' && /^[\w.-]+\/[\w.-]+$/.test(named)) return named.split('/').pop()!;
+  const file = basename(loaded.path ?? loaded.source);
+  if (file === 'config.json') return basename(dirname(loaded.path ?? loaded.source));
+  return file.replace(/\.json$/, '').replace(/^.*__/, '').replace(/\.[a-z-]+$/, '');
+}

@@ -1,0 +1,15 @@
+/**
+ * remark-hf-arch: architecture figures of HuggingFace decoder-only LLMs with exact parameter
+ * counts. This entry exposes the extraction pipeline (`source → arch → params`).
+ */
+export { extract, archFromConfig, type ExtractOptions, type ExtractResult } from './extract.js';
+export { loadConfig, type SourceOptions } from './source/load.js';
+export type { LoadedConfig } from './source/types.js';
+export type { HubOptions } from './source/hub-settings.js';
+export { describeConfig, SUPPORTED_MODEL_TYPES, type DescribeOptions } from './arch/describe.js';
+export type { ArchDescription, Biases, Dim, Family, Flags, LayerSpec } from './arch/types.js';
+export { countParams } from './params/count.js';
+export type { NonLearned, ParamReport, Totals, Unit, UnitFamily } from './params/types.js';
+export { add, mul, num, sym, evaluate, toTexSymbolic, toTexConcrete, toText, type Expr } from './params/expr.js';
+export { archJsonSchema, archJsonSchemaDocument, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
+export { HfArchError, isHfArchError, type ErrorCode, type ErrorLocation } from './errors.js';

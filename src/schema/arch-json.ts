@@ -1,0 +1,147 @@
+/**
+ * `arch.json`: what `hf-arch extract` prints and every later stage reads. The zod schema is
+ * checked against the TypeScript types at compile time, and written out as
+ * `schema/arch.schema.json` for other tools.
+ */
+import { z } from 'zod';
+import type { ArchDescription } from '../arch/types.js';
+import type { NonLearned, Totals, Unit } from '../params/types.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ArchJson {
+  schema_version: typeof SCHEMA_VERSION;
+  model: {
+    /** What was asked for: a path or `org/name[@revision]`. */
+    source: string;
+    /** Display name, e.g. `DeepSeek-V3`. */
+    name: string;
+    /** Hub revision asked for (branch, tag or sha), or null for a local file. */
+    revision: string | null;
+    /** Resolved Hub commit sha, or null for a local file. */
+    commit: string | null;
+    model_type: string;
+    architectures: string[];
+    /** sha256 of the config.json bytes. */
+    config_sha256: string;
+    /** Nested config holding the text decoder (`text_config`), or null. */
+    text_config_path: string | null;
+  };
+  family: ArchDescription['family'];
+  flags: ArchDescription['flags'];
+  dims: ArchDescription['dims'];
+  max_position_embeddings: number | null;
+  activation: string;
+  biases: ArchDescription['biases'];
+  layers: ArchDescription['layers'];
+  mtp_layers: ArchDescription['mtp_layers'];
+  units: Unit[];
+  non_learned: NonLearned[];
+  totals: Totals;
+  notes: string[];
+}
+
+const int = z.number().int().nonnegative();
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const layerSchema = z.object({
+  index: int,
+  attention: z.object({
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet']),
+    window: int.nullable(),
+    rope: z.boolean(),
+    compress_ratio: int.nullable(),
+    indexer: z.boolean(),
+  }),
+  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable() }),
+});
+
+const unitSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  family: z.enum([
+    'embedding', 'positions', 'norm', 'attention', 'linear_attention', 'qk_norm', 'compressor', 'indexer',
+    'hyper_connection', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head',
+  ]),
+  scope: z.enum(['model', 'layers', 'mtp']),
+  shape_in: z.array(int),
+  shape_out: z.array(int),
+  formula_symbolic: z.string(),
+  formula_concrete: z.string(),
+  formula_text: z.string(),
+  param_count: count,
+  repeat: int,
+  layers: z.array(int),
+  total: count,
+  active_param_count: count.nullable(),
+  active_total: count.nullable(),
+  active_formula_symbolic: z.string().nullable(),
+  symbols: z.array(z.object({ tex: z.string(), value: int, field: z.string() })),
+  parts: z.array(z.object({ name: z.string(), formula_symbolic: z.string(), formula_concrete: z.string(), param_count: count })),
+});
+
+/** The zod schema of `arch.json`. */
+export const archJsonSchema: z.ZodType<ArchJson> = z.object({
+  schema_version: z.literal(SCHEMA_VERSION),
+  model: z.object({
+    source: z.string(),
+    name: z.string(),
+    revision: z.string().nullable(),
+    commit: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+    model_type: z.string(),
+    architectures: z.array(z.string()),
+    config_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    text_config_path: z.string().nullable(),
+  }),
+  family: z.enum(['mha', 'gqa', 'mla', 'dsv4']),
+  flags: z.object({
+    moe: z.boolean(),
+    hash_routing: z.boolean(),
+    shared_experts: z.boolean(),
+    shared_expert_gate: z.boolean(),
+    mtp: z.boolean(),
+    tied_embeddings: z.boolean(),
+    dense_prefix: z.boolean(),
+    moe_every: int.nullable(),
+    router_bias: z.boolean(),
+    sliding_window: z.boolean(),
+    qk_norm: z.enum(['none', 'per_head', 'full']),
+    partial_rotary: z.number().positive().max(1),
+    nope_layers: z.boolean(),
+    attention_bias: z.boolean(),
+    attention_sinks: z.boolean(),
+    output_gate: z.boolean(),
+    norm_kind: z.enum(['rmsnorm', 'layernorm']),
+    norm_placement: z.enum(['pre', 'post', 'sandwich']),
+    ffn_kind: z.enum(['swiglu', 'geglu', 'mlp']),
+    ffn_bias: z.boolean(),
+    learned_positions: z.boolean(),
+    linear_attention_hybrid: z.boolean(),
+    hyper_connections: z.boolean(),
+    compressor: z.boolean(),
+    indexer: z.boolean(),
+    grouped_output: z.boolean(),
+    fused_projections: z.boolean(),
+    multimodal_wrapper: z.boolean(),
+  }),
+  dims: z.record(z.string(), z.object({ tex: z.string(), value: int, field: z.string() })),
+  max_position_embeddings: int.nullable(),
+  activation: z.string(),
+  biases: z.object({ qkv: z.boolean(), o: z.boolean(), ffn: z.boolean(), norm: z.boolean(), router: z.boolean(), experts: z.boolean() }),
+  layers: z.array(layerSchema),
+  mtp_layers: z.array(layerSchema),
+  units: z.array(unitSchema),
+  non_learned: z.array(
+    z.object({ id: z.string(), name: z.string(), shape: z.array(int), count, repeat: int, layers: z.array(int), total: count }),
+  ),
+  totals: z.object({ params: count, params_main: count, active_params: count, kv_cache_bytes_per_token: count }),
+  notes: z.array(z.string()),
+});
+
+/** The JSON Schema of `arch.json` (draft 2020-12). */
+export function archJsonSchemaDocument(): Record<string, unknown> {
+  return {
+    title: 'arch.json (remark-hf-arch)',
+    ...z.toJSONSchema(archJsonSchema),
+  };
+}

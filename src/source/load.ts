@@ -1,0 +1,30 @@
+/** Entry of the `source` stage: a local path or a Hub repo id to a {@link LoadedConfig}. */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadHubConfig } from './hub.js';
+import type { HubOptions } from './hub-settings.js';
+import { loadLocalConfig } from './local.js';
+import type { LoadedConfig } from './types.js';
+
+export interface SourceOptions extends HubOptions {
+  /** Revision for a Hub source (overrides `@revision` in the spec). */
+  revision?: string;
+  /** Base folder of relative paths (default: the working directory). */
+  cwd?: string;
+}
+
+/** Whether a source names a file rather than a Hub repo. */
+function looksLikePath(source: string): boolean {
+  return /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(source) || source.endsWith('.json') || source.includes('\\');
+}
+
+/**
+ * Loads a config.json: an existing file or folder is read from disk; anything else that looks
+ * like `org/name[@revision]` is fetched from the Hub (or its cache).
+ */
+export async function loadConfig(source: string, options: SourceOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const exists = await stat(resolve(cwd, source)).then(() => true, () => false);
+  if (exists || looksLikePath(source)) return loadLocalConfig(source, cwd);
+  return loadHubConfig(source, options);
+}
