@@ -28,6 +28,10 @@ type Json = unknown;
 
 export class ConfigReader {
   private readonly used = new Set<string>();
+  /** Values the model's config class fills in when the file leaves a field out. */
+  private defaults: Record<string, Json> = {};
+  /** Notes on the defaults that were applied, for `arch.json`. */
+  readonly defaultsApplied: string[] = [];
 
   constructor(
     readonly raw: Record<string, Json>,
@@ -36,13 +40,26 @@ export class ConfigReader {
     readonly prefix = '',
   ) {}
 
+  /** Declares the defaults of the model's transformers config class (e.g. Gemma 3's vocab). */
+  withDefaults(defaults: Record<string, Json>): this {
+    this.defaults = defaults;
+    return this;
+  }
+
   /** The full dotted path of a field, for messages. */
   path(field: string): string {
     return this.prefix ? `${this.prefix}.${field}` : field;
   }
 
   has(field: string): boolean {
-    return this.raw[field] !== undefined && this.raw[field] !== null;
+    return this.value(field) !== undefined && this.value(field) !== null;
+  }
+
+  /** The field's value, or the model's default when the file leaves it out. */
+  private value(field: string): Json {
+    const v = this.raw[field];
+    if (v === undefined && field in this.defaults) return this.defaults[field];
+    return v;
   }
 
   /** Marks fields as understood without reading them (their meaning is covered elsewhere). */
@@ -53,7 +70,11 @@ export class ConfigReader {
   /** The raw value, marked as read. */
   get(field: string): Json {
     this.used.add(field);
-    return this.raw[field];
+    if (this.raw[field] === undefined && field in this.defaults) {
+      const note = `${this.path(field)} is absent: ${String(this.raw['model_type'])} defaults to ${JSON.stringify(this.defaults[field])}.`;
+      if (!this.defaultsApplied.includes(note)) this.defaultsApplied.push(note);
+    }
+    return this.value(field);
   }
 
   /** A nested object as a reader of its own. */

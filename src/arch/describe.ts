@@ -39,6 +39,7 @@ const MODELS: Record<string, Describe> = {
   phi3: decoder({ ...mistral, fused: true }),
   smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true }),
   gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true }),
+  llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true }),
   gpt2: describeGpt2,
   opt: describeOpt,
   deepseek_v2: describeDeepseek,
@@ -46,9 +47,20 @@ const MODELS: Record<string, Describe> = {
   deepseek_v4: describeDeepseekV4,
 };
 
+/**
+ * Defaults of transformers config classes that published configs rely on (the nested
+ * `text_config` of Gemma 3, for one, omits its vocabulary size).
+ */
+const DEFAULTS: Record<string, Record<string, unknown>> = {
+  gemma3_text: { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
+  smollm3: { no_rope_layer_interval: 4 },
+  llama4_text: { no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
+};
+
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
 const WRAPPERS: Record<string, string | null> = {
   gemma3: 'gemma3_text',
+  llama4: 'llama4_text',
   mistral3: null,
   llava: null,
   llava_next: null,
@@ -118,7 +130,8 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
       hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
     });
   }
-  const arch = describe(reader);
+  const arch = describe(reader.withDefaults(DEFAULTS[modelType] ?? {}));
+  arch.notes.push(...reader.defaultsApplied);
   const unknown = reader.unknownFields();
   if (unknown.length > 0) {
     if (!options.allowUnknownFields) {

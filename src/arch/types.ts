@@ -22,7 +22,9 @@ export type NormKind = 'rmsnorm' | 'layernorm';
 export type NormPlacement = 'pre' | 'post' | 'sandwich';
 /** `swiglu`/`geglu`: gated (gate, up, down); `mlp`: two matrices with an activation between. */
 export type FfnKind = 'swiglu' | 'geglu' | 'mlp';
-export type QkNorm = 'none' | 'per_head' | 'full';
+/** `per_head`: RMSNorm of d_h (Qwen3); `full`: over the whole projection (OLMo 2); `l2`:
+ * parameter-free L2 norm (Llama 4). */
+export type QkNorm = 'none' | 'per_head' | 'full' | 'l2';
 
 /** What one decoder layer does; one entry per layer, so figures can draw a pattern strip. */
 export interface LayerSpec {

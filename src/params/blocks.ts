@@ -90,7 +90,8 @@ export function softmaxAttention(arch: ArchDescription): Draft {
 
 /** QK-norm: per head (Qwen3, Gemma 3: weights of d_h) or over the whole projection (OLMo 2). */
 export function qkNorm(arch: ArchDescription): Draft | null {
-  if (arch.flags.qk_norm === 'none') return null;
+  // Llama 4's L2 QK-norm has no weights.
+  if (arch.flags.qk_norm === 'none' || arch.flags.qk_norm === 'l2') return null;
   const dim = dimsOf(arch);
   const [H, Hkv, dh] = [dim('H'), dim('H_kv'), dim('d_h')];
   const parts =

@@ -28,7 +28,10 @@ export interface DecoderProfile {
   tieDefault: boolean;
   /** How layers are sliding when the config has no `layer_types`. */
   sliding: 'none' | 'all' | 'qwen' | 'alternate' | 'pattern';
-  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss';
+  /** Llama 4: MoE on `moe_layers` (default every `interleave_moe_layer_step`-th layer) with one
+   * shared expert, dense layers of `intermediate_size_mlp`, parameter-free L2 QK-norm, chunked
+   * attention on rope layers. */
+  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4';
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
@@ -98,7 +101,11 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     }
   });
   if (profile.sliding !== 'qwen') r.mark('use_sliding_window', 'max_window_layers');
-  const allowedTypes = profile.linearHybrid ? ['full_attention', 'linear_attention'] : ['full_attention', 'sliding_attention'];
+  const allowedTypes = profile.linearHybrid
+    ? ['full_attention', 'linear_attention']
+    : profile.moe === 'llama4'
+      ? ['full_attention', 'chunked_attention']
+      : ['full_attention', 'sliding_attention'];
   const wrongType = types.findIndex((t) => !allowedTypes.includes(t));
   if (wrongType >= 0) {
     throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is "${types[wrongType]}", which ${String(r.raw['model_type'])} does not have`);
@@ -131,7 +138,26 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   });
   if (profile.fused) notes.push('q/k/v and gate/up are stored as fused tensors (qkv_proj, gate_up_proj); the counts are those of the separate projections.');
 
-  if (profile.moe === 'none') {
+  if (profile.moe === 'llama4') {
+    if (r.bool('use_qk_norm', false)) flags.qk_norm = 'l2';
+    const step = r.intOr('interleave_moe_layer_step', 1);
+    const listed = r.intArray('moe_layers', { min: 0 });
+    for (const i of listed ?? []) {
+      if (i >= L.value) throw r.error('config-inconsistent', 'moe_layers', `names layer ${i}, but the model has ${L.value} layers`);
+    }
+    for (let i = 0; i < L.value; i++) moeLayers[i] = listed ? listed.includes(i) : i % step === step - 1;
+    dims['E'] = r.dim('E', 'num_local_experts');
+    dims['k'] = r.dim('k', 'num_experts_per_tok');
+    dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
+    if (moeLayers.some((m) => !m)) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size_mlp');
+    else r.mark('intermediate_size_mlp');
+    flags.moe = true;
+    flags.moe_every = listed ? null : step;
+    flags.shared_experts = true;
+    if (types.includes('chunked_attention')) {
+      notes.push(`Layers marked chunked_attention attend within chunks of ${String(r.get('attention_chunk_size'))} tokens.`);
+    }
+  } else if (profile.moe === 'none') {
     dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss') {
     dims['E'] = r.dim('E', 'num_local_experts');
