@@ -108,13 +108,15 @@ function combineLikeTerms(terms: Expr[]): Expr[] {
       order.push(key);
     }
   }
-  // Highest degree first, constants last, like a polynomial written by hand (stable otherwise).
-  const degree = (k: string) => (k === '' ? 0 : k.split('*').length);
-  const sorted = [...order].sort((a, b) => degree(b) - degree(a));
-  return sorted
+  // Largest term first, so a formula reads like a ledger of where the parameters are
+  // (constants and norm vectors land last); ties keep their first-seen order.
+  return order
     .map((k) => byKey.get(k)!)
     .filter((t) => t.coefficient !== 0)
-    .map((t) => mul(t.coefficient, ...t.rest));
+    .map((t) => mul(t.coefficient, ...t.rest))
+    .map((term, index) => ({ term, index, size: evaluate(term) }))
+    .sort((a, b) => b.size - a.size || a.index - b.index)
+    .map(({ term }) => term);
 }
 
 /** Groups equal adjacent-or-not factors into powers, keeping first-seen order. */

@@ -1,0 +1,70 @@
+/** The built `hf-arch` binary, run as a user runs it. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { archJsonSchema } from '../src/index.js';
+import { fixturePath } from './helpers/fixtures.js';
+
+const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, HF_HUB_OFFLINE: '1', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('hf-arch extract', () => {
+  test('prints the exact counts of DeepSeek-V4-Flash', async () => {
+    const { code, stdout } = await run(['extract', fixturePath('configs/deepseek-ai__DeepSeek-V4-Flash.json')]);
+    assert.equal(code, 0);
+    const arch = archJsonSchema.parse(JSON.parse(stdout));
+    assert.equal(arch.totals.params_main, 284332240471);
+    assert.equal(arch.totals.params, 290942289362);
+    assert.match(stdout, /"params_main": 284332240471/, 'a JSON integer, not a string');
+  });
+
+  test('--output writes the file; two runs give the same bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hf-arch-cli-'));
+    const source = fixturePath('configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json');
+    assert.equal((await run(['extract', source, '--output', join(dir, 'a.json')])).code, 0);
+    assert.equal((await run(['extract', source, '-o', join(dir, 'b.json')])).code, 0);
+    const [a, b] = await Promise.all([readFile(join(dir, 'a.json')), readFile(join(dir, 'b.json'))]);
+    assert.ok(a.equals(b));
+  });
+
+  test('--help for the program and the command', async () => {
+    const top = await run(['--help']);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /extract <source>/);
+    const sub = await run(['extract', '--help']);
+    assert.equal(sub.code, 0);
+    assert.match(sub.stdout, /--revision REV/);
+    assert.match(sub.stdout, /HF_TOKEN/);
+  });
+
+  test('errors: one paragraph on stderr and a non-zero exit, no stack trace', async () => {
+    const missing = await run(['extract', 'nowhere/config.json']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^hf-arch: error: nowhere\/config\.json: no such file or folder/);
+    assert.doesNotMatch(missing.stderr, /^\s+at /m);
+    const offline = await run(['extract', 'org/model'], { HF_HOME: await mkdtemp(join(tmpdir(), 'hf-home-')) });
+    assert.equal(offline.code, 1);
+    assert.match(offline.stderr, /offline \(HF_HUB_OFFLINE\)/);
+    const usage = await run(['extract']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /extract needs a source[\s\S]*Usage: hf-arch extract/);
+    const unknown = await run(['draw']);
+    assert.equal(unknown.code, 2);
+    const badFlag = await run(['extract', 'x', '--colour']);
+    assert.equal(badFlag.code, 2);
+  });
+});
