@@ -56,13 +56,12 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
 }
 
 /**
- * A short model name for titles: the Hub repo's name, else `_name_or_path`, else the folder of a
- * `config.json`, else the file name without `org__` and suffixes (`deepseek-ai__DeepSeek-V3.json`).
+ * A short model name for titles: the Hub repo's name, else the folder of a `config.json`, else
+ * the file name without `org__` and suffixes (`deepseek-ai__DeepSeek-V3.json` → `DeepSeek-V3`).
+ * `_name_or_path` is not used: it often names a training directory (`allenai/open_instruct_dev`).
  */
 function displayName(loaded: LoadedConfig): string {
   if (loaded.repo) return loaded.repo.split('/').pop()!;
-  const named = (loaded.config as Record<string, unknown> | null)?.['_name_or_path'];
-  if (typeof named === 'string' && /^[\w.-]+\/[\w.-]+$/.test(named)) return named.split('/').pop()!;
   const file = basename(loaded.path ?? loaded.source);
   if (file === 'config.json') return basename(dirname(loaded.path ?? loaded.source));
   return file.replace(/\.json$/, '').replace(/^.*__/, '').replace(/\.[a-z-]+$/, '');
