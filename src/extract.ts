@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import { describeConfig, type DescribeOptions } from './arch/describe.js';
 import { countParams } from './params/count.js';
 import { archJsonSchema, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
+import { HfArchError } from './errors.js';
 import { loadConfig, type SourceOptions } from './source/load.js';
 import type { LoadedConfig } from './source/types.js';
 
@@ -26,7 +27,7 @@ export async function extract(source: string, options: ExtractOptions = {}): Pro
 /** Describes an already loaded config. */
 export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = {}): ArchJson {
   const arch = describeConfig(loaded.config, { file: loaded.display, text: loaded.text }, options);
-  const report = countParams(arch);
+  const report = countOrExplain(arch, loaded);
   const json: ArchJson = {
     schema_version: SCHEMA_VERSION,
     model: {
@@ -43,6 +44,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     flags: arch.flags,
     dims: arch.dims,
     max_position_embeddings: arch.max_position_embeddings,
+    final_norm: arch.final_norm,
     activation: arch.activation,
     biases: arch.biases,
     layers: arch.layers,
@@ -53,6 +55,20 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     notes: arch.notes,
   };
   return archJsonSchema.parse(json);
+}
+
+/** Counts, turning a count beyond exact integers (absurd sizes) into an input error. */
+function countOrExplain(arch: ReturnType<typeof describeConfig>, loaded: LoadedConfig): ReturnType<typeof countParams> {
+  try {
+    return countParams(arch);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new HfArchError('config-invalid-field', `the sizes in this config give ${error.message}`, {
+      location: { file: loaded.display },
+      hint: 'No real model is this large: check the sizes for a typo.',
+      cause: error,
+    });
+  }
 }
 
 /**

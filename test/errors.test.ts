@@ -104,3 +104,8 @@ describe('errors', () => {
     assert.equal(arch.totals.params_main, 8030261248);
   });
 });
+
+test('sizes whose product leaves the exact integers are an input error', async () => {
+  const mixtral = JSON.parse(fixture('configs/mistralai__Mixtral-8x7B-v0.1.json')) as Record<string, unknown>;
+  await expectError(extractText('vast.json', { ...mixtral, num_local_experts: 2_000_000_000, intermediate_size: 2_000_000_000, num_hidden_layers: 9999 }), 'config-invalid-field', { message: /not an exact integer/, hint: /typo/ });
+});

@@ -93,11 +93,11 @@ export function noBiases(overrides: Partial<Biases> = {}): Biases {
   return { qkv: false, o: false, ffn: false, norm: false, router: false, experts: false, ...overrides };
 }
 
-/** A plain layer: global softmax attention with rope and a dense FFN. */
-export function plainLayer(index: number): LayerSpec {
+/** A plain layer: global softmax attention (with rope unless told) and a dense FFN. */
+export function plainLayer(index: number, attention: Partial<LayerSpec['attention']> = {}): LayerSpec {
   return {
     index,
-    attention: { kind: 'softmax', window: null, rope: true, compress_ratio: null, indexer: false },
+    attention: { kind: 'softmax', window: null, rope: true, compress_ratio: null, indexer: false, ...attention },
     ffn: { kind: 'dense', routing: null },
   };
 }

@@ -40,6 +40,11 @@ export class ConfigReader {
     readonly prefix = '',
   ) {}
 
+  /** The model_type the reader describes (the file's, or the one its wrapper implies). */
+  get modelType(): string {
+    return String(this.value('model_type') ?? '?');
+  }
+
   /** Declares the defaults of the model's transformers config class (e.g. Gemma 3's vocab). */
   withDefaults(defaults: Record<string, Json>): this {
     this.defaults = defaults;
@@ -70,8 +75,8 @@ export class ConfigReader {
   /** The raw value, marked as read. */
   get(field: string): Json {
     this.used.add(field);
-    if (this.raw[field] === undefined && field in this.defaults) {
-      const note = `${this.path(field)} is absent: ${String(this.raw['model_type'])} defaults to ${JSON.stringify(this.defaults[field])}.`;
+    if (this.raw[field] === undefined && field in this.defaults && field !== 'model_type') {
+      const note = `${this.path(field)} is absent: ${this.modelType} defaults to ${JSON.stringify(this.defaults[field])}.`;
       if (!this.defaultsApplied.includes(note)) this.defaultsApplied.push(note);
     }
     return this.value(field);
@@ -92,7 +97,7 @@ export class ConfigReader {
     const v = this.get(field);
     if (v === undefined || v === null) {
       throw this.error('config-invalid-field', field, 'is required for this architecture but missing', {
-        hint: `Add "${field}" to the config, or check that model_type "${String(this.raw['model_type'] ?? '?')}" is right.`,
+        hint: `Add "${field}" to the config, or check that model_type "${this.modelType}" is right.`,
       });
     }
     return this.checkInt(field, v, options);

@@ -98,6 +98,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
 
   let reader = top;
   let textPath: string | null = null;
+  let textNote = '';
   const nested = top.raw['text_config'];
   if (nested !== undefined && nested !== null && (topType === null || !MODELS[topType])) {
     reader = top.child('text_config')!;
@@ -109,7 +110,8 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
           hint: 'Add "model_type" to text_config (e.g. "mistral").',
         });
       }
-      reader.raw['model_type'] = implied;
+      reader.withDefaults({ model_type: implied });
+      textNote = ` (${topType} implies model_type "${implied}")`;
     }
   }
   const modelType = reader.strOr('model_type', null);
@@ -130,7 +132,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
       hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
     });
   }
-  const arch = describe(reader.withDefaults(DEFAULTS[modelType] ?? {}));
+  const arch = describe(reader.withDefaults({ model_type: modelType, ...DEFAULTS[modelType] }));
   arch.notes.push(...reader.defaultsApplied);
   const unknown = reader.unknownFields();
   if (unknown.length > 0) {
@@ -146,7 +148,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   if (textPath) {
     arch.text_config_path = textPath;
     arch.flags.multimodal_wrapper = true;
-    arch.notes.unshift(`This config wraps a multimodal model (${topType ?? 'unknown'}); described is its text decoder (${textPath}); the vision tower and projector are not counted.`);
+    arch.notes.unshift(`This config wraps a multimodal model (${topType ?? 'unknown'}); described is its text decoder (${textPath}${textNote}); the vision tower and projector are not counted.`);
   }
   return arch;
 }

@@ -110,6 +110,8 @@ export interface ArchDescription {
   mtp_layers: LayerSpec[];
   /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
   text_config_path: string | null;
+  /** Whether a norm follows the last layer (post-norm OPT has none). */
+  final_norm: boolean;
   /** FFN activation as the config names it (`silu`, `gelu_new`, `relu`, ...). */
   activation: string;
   /** Extra rows of a learned position table (OPT reserves 2). */

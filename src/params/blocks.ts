@@ -4,6 +4,7 @@
  */
 import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';
 import { add, mul, type Expr } from './expr.js';
+import type { UnitFamily } from './types.js';
 
 /** One block of a layer or of the model, before layers are aggregated. */
 export interface Draft {
@@ -19,23 +20,6 @@ export interface Draft {
   /** Parameters one token uses, when fewer than all (routed experts). */
   active?: Expr;
 }
-
-export type UnitFamily =
-  | 'embedding'
-  | 'positions'
-  | 'norm'
-  | 'attention'
-  | 'linear_attention'
-  | 'qk_norm'
-  | 'compressor'
-  | 'indexer'
-  | 'hyper_connection'
-  | 'ffn'
-  | 'router'
-  | 'experts'
-  | 'shared_experts'
-  | 'mtp'
-  | 'head';
 
 /** The dims of an architecture by name; a missing one is a bug in the `arch` stage. */
 export function dimsOf(arch: ArchDescription): (name: string) => Dim {

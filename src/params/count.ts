@@ -80,12 +80,10 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
     bottom.push({ id: 'project_in', name: 'Embedding projection', family: 'embedding', shape_in: [dEmb.value], shape_out: [d.value], parts: [{ name: 'project_in', expr: mul(dEmb, d) }] });
     top.push({ id: 'project_out', name: 'Output projection', family: 'head', shape_in: [d.value], shape_out: [dEmb.value], parts: [{ name: 'project_out', expr: mul(d, dEmb) }] });
   }
-  // Post-norm OPT has no final LayerNorm.
-  const finalNorm = !(arch.model_type === 'opt' && arch.flags.norm_placement === 'post');
   if (arch.flags.hyper_connections) {
     top.push({ id: 'hc_head', name: 'mHC head mixer', family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: dsv4HeadHyperConnection(arch) });
   }
-  if (finalNorm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
+  if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
   if (!arch.flags.tied_embeddings) {
     top.push({ id: 'head', name: 'Linear output layer', family: 'head', shape_in: [width.value], shape_out: [V.value], parts: [{ name: 'lm_head', expr: mul(V, width) }] });
   }

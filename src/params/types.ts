@@ -1,7 +1,21 @@
 /** The `params` stage's output: units with formulas and counts, and the model's totals. */
-import type { UnitFamily } from './blocks.js';
-
-export type { UnitFamily };
+/** What kind of block a unit is; figures colour and place boxes by it. */
+export type UnitFamily =
+  | 'embedding'
+  | 'positions'
+  | 'norm'
+  | 'attention'
+  | 'linear_attention'
+  | 'qk_norm'
+  | 'compressor'
+  | 'indexer'
+  | 'hyper_connection'
+  | 'ffn'
+  | 'router'
+  | 'experts'
+  | 'shared_experts'
+  | 'mtp'
+  | 'head';
 
 /** `model`: once per model; `layers`: inside decoder layers; `mtp`: inside MTP modules. */
 export type Scope = 'model' | 'layers' | 'mtp';

@@ -31,6 +31,7 @@ export interface ArchJson {
   flags: ArchDescription['flags'];
   dims: ArchDescription['dims'];
   max_position_embeddings: number | null;
+  final_norm: boolean;
   activation: string;
   biases: ArchDescription['biases'];
   layers: ArchDescription['layers'];
@@ -126,6 +127,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   }),
   dims: z.record(z.string(), z.object({ tex: z.string(), value: int, field: z.string() })),
   max_position_embeddings: int.nullable(),
+  final_norm: z.boolean(),
   activation: z.string(),
   biases: z.object({ qkv: z.boolean(), o: z.boolean(), ffn: z.boolean(), norm: z.boolean(), router: z.boolean(), experts: z.boolean() }),
   layers: z.array(layerSchema),

@@ -60,6 +60,11 @@ export async function writeCachedFile(
     await rm(tmp, { force: true });
     throw error;
   });
-  if (revision !== commit) await writeAtomic(join(folder, 'refs', revision), commit);
+  await writeRef(cacheDir, repo, revision, commit);
   return pointer;
+}
+
+/** Records that a branch or tag points to a commit (nothing to record for a sha). */
+export async function writeRef(cacheDir: string, repo: string, revision: string, commit: string): Promise<void> {
+  if (revision !== commit) await writeAtomic(join(repoFolder(cacheDir, repo), 'refs', revision), commit);
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { downloadFile, fileDownloadInfo, modelInfo } from '@huggingface/hub';
 import { HfArchError } from '../errors.js';
-import { cachedCommit, COMMIT_SHA, readCachedFile, writeCachedFile } from './hub-cache.js';
+import { cachedCommit, COMMIT_SHA, readCachedFile, writeCachedFile, writeRef } from './hub-cache.js';
 import { hubFetch, HubUnreachableError, type HubRequestContext } from './hub-fetch.js';
 import { hubSettings, type HubOptions, type HubSettings } from './hub-settings.js';
 import { parseConfigText } from './parse.js';
@@ -93,7 +93,7 @@ async function fromNetwork(
   }
   const cached = await readCachedFile(settings.cacheDir, repo, commit, FILE);
   if (cached) {
-    if (commit !== revision) await writeCachedFile(settings.cacheDir, repo, revision, commit, FILE, etagOf(cached.text), cached.text).catch(() => undefined);
+    await writeRef(settings.cacheDir, repo, revision, commit);
     return loaded(cached.text, commit, cached.path, true);
   }
   const info = await fileDownloadInfo({ ...common, path: FILE, revision: commit });

@@ -63,7 +63,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
 
   const attentionBias = r.bool('attention_bias', false);
   if (attentionBias && profile.qkvBias === 'never' && profile.oBias === 'never') {
-    throw r.error('config-inconsistent', 'attention_bias', `is true, but ${String(r.raw['model_type'])} attention has no biases in transformers`, {
+    throw r.error('config-inconsistent', 'attention_bias', `is true, but ${r.modelType} attention has no biases in transformers`, {
       hint: 'Remove the field or set it to false; if the checkpoint really has attention biases, the model_type is wrong.',
     });
   }
@@ -108,7 +108,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       : ['full_attention', 'sliding_attention'];
   const wrongType = types.findIndex((t) => !allowedTypes.includes(t));
   if (wrongType >= 0) {
-    throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is "${types[wrongType]}", which ${String(r.raw['model_type'])} does not have`);
+    throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is "${types[wrongType]}", which ${r.modelType} does not have`);
   }
   if (types.includes('sliding_attention') && slidingWindow === null) {
     throw r.error('config-inconsistent', 'sliding_window', 'is missing although layer_types has sliding layers');
@@ -223,7 +223,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   if (slidingWindow !== null && !flags.sliding_window) notes.push(`sliding_window is ${slidingWindow} but no layer uses it (use_sliding_window is off).`);
 
   return {
-    model_type: String(r.raw['model_type']),
+    model_type: r.modelType,
     architectures: [],
     family: Hkv.value === H.value ? 'mha' : 'gqa',
     flags,
@@ -234,6 +234,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     max_position_embeddings: r.intOr('max_position_embeddings', null),
     activation,
     position_offset: 0,
+    final_norm: true,
     biases,
     notes,
   };

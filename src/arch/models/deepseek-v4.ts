@@ -97,6 +97,7 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
     max_position_embeddings: r.intOr('max_position_embeddings', null),
     activation: 'silu',
     position_offset: 0,
+    final_norm: true,
     biases: noBiases(),
     notes,
   };

@@ -72,7 +72,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     return l;
   };
   return {
-    model_type: String(r.raw['model_type']),
+    model_type: r.modelType,
     architectures: [],
     family: 'mla',
     flags,
@@ -83,6 +83,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     max_position_embeddings: r.intOr('max_position_embeddings', null),
     activation: act,
     position_offset: 0,
+    final_norm: true,
     // attention_bias puts biases on q_a / q, kv_a and o (DeepSeek modeling code).
     biases: noBiases({ qkv: attentionBias, o: attentionBias }),
     notes,

@@ -18,7 +18,7 @@ export function describeOpt(r: ConfigReader): ArchDescription {
   if (!r.bool('layer_norm_elementwise_affine', true)) {
     throw r.error('config-unknown-fields', 'layer_norm_elementwise_affine', 'is false; this tool only counts OPT with affine LayerNorms');
   }
-  if (r.bool('_remove_final_layer_norm', false)) notes.push('The final LayerNorm is removed (_remove_final_layer_norm).');
+  if (r.bool('_remove_final_layer_norm', false) && preNorm) notes.push('The final LayerNorm is removed (_remove_final_layer_norm).');
   const dims: ArchDescription['dims'] = { d, V, L, H, H_kv: { ...H, tex: 'H_{kv}' }, d_h: dh, d_ff: dff, P };
   if (proj !== d.value) {
     dims['d_emb'] = r.dim('d_{emb}', 'word_embed_proj_dim');
@@ -39,12 +39,13 @@ export function describeOpt(r: ConfigReader): ArchDescription {
       learned_positions: true,
     }),
     dims,
-    layers: Array.from({ length: L.value }, (_, i) => ({ ...plainLayer(i), attention: { ...plainLayer(i).attention, rope: false } })),
+    layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
     mtp_layers: [],
     text_config_path: null,
     max_position_embeddings: P.value,
     activation: r.strOr('activation_function', 'relu'),
     position_offset: 2,
+    final_norm: preNorm && !r.bool('_remove_final_layer_norm', false),
     biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
     notes,
   };
