@@ -200,4 +200,30 @@ describe('flags and layer patterns', () => {
     const o = await arch('configs/facebook__opt-125m.json');
     assert.equal(o.units.find((u) => u.id === 'pos_embed')!.formula_text, '(P + 2)·d');
   });
+
+  test('MiniMax-M2: QK-norm over the whole projection, rotary_dim as partial rope, declared MTP not counted', async () => {
+    const a = await arch('extra/MiniMaxAI__MiniMax-M2.reconstructed.json');
+    assert.equal(a.flags.qk_norm, 'full');
+    assert.equal(a.flags.partial_rotary, 0.5);
+    assert.equal(a.flags.router_bias, true);
+    assert.equal(a.flags.mtp, false);
+    assert.ok(a.notes.some((n) => /MTP modules .* not counted/.test(n)));
+    assert.equal(a.units.find((u) => u.id === 'layers.qk_norm')!.param_count, 48 * 128 + 8 * 128);
+  });
+
+  test('Falcon: MQA, parallel attention with one shared LayerNorm (7B) or two (40B), ALiBi (RW-1B)', async () => {
+    const f7 = await arch('extra/tiiuae__falcon-7b.remote-code.json');
+    assert.equal(f7.flags.parallel_attention, true);
+    assert.equal(f7.flags.norm_placement, 'shared');
+    assert.equal(f7.dims['H_kv']!.value, 1);
+    assert.equal(f7.units.find((u) => u.id === 'layers.attn')!.name, 'Multi-query attention');
+    assert.deepEqual(f7.units.filter((u) => u.family === 'norm' && u.scope === 'layers').map((u) => u.id), ['layers.attn_norm']);
+    const f40 = await arch('extra/tiiuae__falcon-40b.transcribed.json');
+    assert.equal(f40.family, 'gqa');
+    assert.equal(f40.units.filter((u) => u.family === 'norm' && u.scope === 'layers').length, 2);
+    const rw = await arch('extra/tiiuae__falcon-rw-1b.transcribed.json');
+    assert.equal(rw.flags.alibi, true);
+    assert.ok(rw.layers.every((l) => !l.attention.rope));
+    assert.equal(rw.flags.parallel_attention, false);
+  });
 });

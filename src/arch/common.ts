@@ -78,6 +78,8 @@ export function defaultFlags(overrides: Partial<Flags> = {}): Flags {
     ffn_kind: 'swiglu',
     ffn_bias: false,
     learned_positions: false,
+    parallel_attention: false,
+    alibi: false,
     linear_attention_hybrid: false,
     hyper_connections: false,
     compressor: false,

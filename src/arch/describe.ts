@@ -8,6 +8,7 @@ import { ConfigReader, type ConfigOrigin } from './config-reader.js';
 import { describeDecoder, type DecoderProfile } from './models/decoder.js';
 import { describeDeepseek } from './models/deepseek.js';
 import { describeDeepseekV4 } from './models/deepseek-v4.js';
+import { describeFalcon } from './models/falcon.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeOpt } from './models/opt.js';
 import type { ArchDescription } from './types.js';
@@ -38,8 +39,12 @@ const MODELS: Record<string, Describe> = {
   olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
   phi3: decoder({ ...mistral, fused: true }),
   smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true }),
+  minimax_m2: decoder({ ...mistral, moe: 'minimax' }),
   gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true }),
   llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true }),
+  falcon: describeFalcon,
+  RefinedWebModel: describeFalcon,
+  RefinedWeb: describeFalcon,
   gpt2: describeGpt2,
   opt: describeOpt,
   deepseek_v2: describeDeepseek,

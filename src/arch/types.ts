@@ -18,8 +18,9 @@ export interface Dim {
 export type Family = 'mha' | 'gqa' | 'mla' | 'dsv4';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
-/** `pre`: norm before each sub-layer; `post`: after it (OLMo 2); `sandwich`: both (Gemma 2/3). */
-export type NormPlacement = 'pre' | 'post' | 'sandwich';
+/** `pre`: norm before each sub-layer; `post`: after it (OLMo 2); `sandwich`: both (Gemma 2/3);
+ * `shared`: one norm feeding attention and FFN side by side (Falcon-7B's parallel block). */
+export type NormPlacement = 'pre' | 'post' | 'sandwich' | 'shared';
 /** `swiglu`/`geglu`: gated (gate, up, down); `mlp`: two matrices with an activation between. */
 export type FfnKind = 'swiglu' | 'geglu' | 'mlp';
 /** `per_head`: RMSNorm of d_h (Qwen3); `full`: over the whole projection (OLMo 2); `l2`:
@@ -81,6 +82,10 @@ export interface Flags {
   ffn_kind: FfnKind;
   ffn_bias: boolean;
   learned_positions: boolean;
+  /** Attention and FFN read the same input and their outputs are added (Falcon). */
+  parallel_attention: boolean;
+  /** ALiBi attention biases instead of rotary positions (no parameters). */
+  alibi: boolean;
   /** Linear-attention layers mixed with full attention (Qwen3-Next). */
   linear_attention_hybrid: boolean;
   /** DeepSeek-V4 hyper-connections: the residual stream is `hc_mult` streams wide. */

@@ -34,9 +34,11 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   const n = norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
   const pre = placement === 'pre' || placement === 'sandwich';
   const post = placement === 'post' || placement === 'sandwich';
-  const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
   const out: (Draft | null)[] = [];
+  const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
   if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'attn'));
+  // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
+  if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
   if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
   switch (layer.attention.kind) {
     case 'softmax':

@@ -13,7 +13,7 @@ import {
   readHeads,
   readTied,
 } from '../common.js';
-import type { ArchDescription, Dim, FfnKind, LayerSpec, NormPlacement, QkNorm } from '../types.js';
+import type { ArchDescription, Dim, FfnKind, Flags, LayerSpec, NormPlacement, QkNorm } from '../types.js';
 
 export interface DecoderProfile {
   /** q/k/v bias: from `attention_bias`, always (Qwen2), or never. */
@@ -31,7 +31,7 @@ export interface DecoderProfile {
   /** Llama 4: MoE on `moe_layers` (default every `interleave_moe_layer_step`-th layer) with one
    * shared expert, dense layers of `intermediate_size_mlp`, parameter-free L2 QK-norm, chunked
    * attention on rope layers. */
-  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4';
+  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4' | 'minimax';
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
@@ -76,7 +76,12 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
 
   const { kind: ffnKind, activation } = gatedKind(r);
   const tied = readTied(r, profile.tieDefault, notes);
-  const partial = r.numberOr('partial_rotary_factor', 1);
+  // Partial rotary as a fraction (`partial_rotary_factor`) or a width (`rotary_dim`, MiniMax-M2).
+  const rotaryDim = r.intOr('rotary_dim', null);
+  const partial = rotaryDim === null ? r.numberOr('partial_rotary_factor', 1) : rotaryDim / dh.value;
+  if (partial <= 0 || partial > 1) {
+    throw r.error('config-inconsistent', rotaryDim === null ? 'partial_rotary_factor' : 'rotary_dim', `gives a rotary fraction of ${partial}, outside (0, 1]`);
+  }
 
   // Sliding windows.
   const slidingWindow = r.intOr('sliding_window', null);
@@ -159,6 +164,9 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     }
   } else if (profile.moe === 'none') {
     dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
+  } else if (profile.moe === 'minimax') {
+    readMiniMax(r, dims, flags, notes);
+    moeLayers.fill(true);
   } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss') {
     dims['E'] = r.dim('E', 'num_local_experts');
     dims['k'] = profile.moe === 'gpt_oss' && !r.has('num_experts_per_tok') ? r.dim('k', 'experts_per_token') : r.dim('k', 'num_experts_per_tok');
@@ -253,4 +261,39 @@ function readGatedDeltaNet(r: ConfigReader): Record<string, Dim> {
     throw r.error('config-inconsistent', 'linear_num_key_heads', `(${dims.H_k.value}) must divide linear_num_value_heads (${dims.H_v.value})`);
   }
   return dims;
+}
+
+/**
+ * MiniMax-M2: MoE on every layer (no dense FFN, no shared expert), a routing bias
+ * (`use_routing_bias` → `e_score_correction_bias`), QK-norm over the whole q/k width
+ * (`qk_norm_type: per_layer`), only full softmax attention (`attn_type_list` all 1).
+ */
+function readMiniMax(r: ConfigReader, dims: Record<string, Dim>, flags: Flags, notes: string[]): void {
+  const types = r.intArray('attn_type_list', { min: 0 });
+  const linear = types?.findIndex((t) => t !== 1) ?? -1;
+  if (linear >= 0) {
+    throw r.error('unsupported-model-type', `attn_type_list[${linear}]`, 'marks a lightning (linear) attention layer, which this tool does not count yet');
+  }
+  dims['E'] = r.dim('E', 'num_local_experts');
+  dims['k'] = r.dim('k', 'num_experts_per_tok');
+  dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
+  flags.moe = true;
+  flags.moe_every = 1;
+  flags.router_bias = r.bool('use_routing_bias', false);
+  if (r.intOr('shared_intermediate_size', 0, { min: 0 }) > 0) {
+    throw r.error('unsupported-model-type', 'shared_intermediate_size', 'is positive: MiniMax shared experts are not counted yet');
+  }
+  if (r.bool('use_qk_norm', false)) {
+    const type = r.strOr('qk_norm_type', 'per_layer');
+    if (type !== 'per_layer' && type !== 'per_head') throw r.error('config-invalid-field', 'qk_norm_type', `is "${type}"; known: per_layer, per_head`);
+    flags.qk_norm = type === 'per_layer' ? 'full' : 'per_head';
+  }
+  // Fields transformers' MiniMaxM2 model does not build anything from.
+  r.mark('mlp_intermediate_size', 'shared_moe_mode', 'layernorm_full_attention_beta', 'layernorm_linear_attention_beta', 'layernorm_mlp_beta');
+  const useMtp = r.bool('use_mtp', false);
+  const mtpModules = r.intOr('num_mtp_modules', 0, { min: 0 });
+  r.mark('mtp_transformer_layers');
+  if (useMtp || mtpModules > 0) {
+    notes.push('The config declares MTP modules (use_mtp, num_mtp_modules), but the model defines no MTP weights and the released checkpoint holds none: not counted.');
+  }
 }
