@@ -22,7 +22,10 @@ export type ErrorCode =
   | 'hub-unavailable'
   | 'hub-offline-not-cached'
   | 'hub-bad-repo-id'
-  | 'usage';
+  | 'hub-invalid-response'
+  | 'usage'
+  | 'io-error'
+  | 'unsupported-feature';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {
@@ -74,7 +77,10 @@ export function formatLocation(location: ErrorLocation): string {
   return where;
 }
 
-/** True for errors of this package. */
+/** True for errors of this package, even from another copy of it (checked by shape). */
 export function isHfArchError(error: unknown): error is HfArchError {
-  return error instanceof HfArchError;
+  return (
+    error instanceof HfArchError ||
+    (error instanceof Error && error.name === 'HfArchError' && typeof (error as HfArchError).code === 'string' && typeof (error as HfArchError).format === 'function')
+  );
 }

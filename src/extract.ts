@@ -1,7 +1,6 @@
 /**
  * `source → arch → params`: from a path or Hub repo id to a validated `arch.json`.
  */
-import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { describeConfig, type DescribeOptions } from './arch/describe.js';
 import { countParams } from './params/count.js';
@@ -37,7 +36,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
       commit: loaded.commit,
       model_type: arch.model_type,
       architectures: arch.architectures,
-      config_sha256: createHash('sha256').update(loaded.text).digest('hex'),
+      config_sha256: loaded.sha256,
       text_config_path: arch.text_config_path,
     },
     family: arch.family,

@@ -86,7 +86,7 @@ describe('flags and layer patterns', () => {
     assert.equal(a.model.text_config_path, 'text_config');
     assert.equal(a.model.model_type, 'gemma3_text');
     assert.ok(a.notes[0]!.includes('text decoder'));
-    assert.ok(a.notes.some((n) => /vocab_size is absent: gemma3_text defaults to 262208/.test(n)));
+    assert.ok(a.notes.some((n) => /text_config.vocab_size is absent: 262208 \(the default of gemma3_text\)/.test(n)));
     assert.equal(pattern(a, (l) => (l.attention.window ? 'S' : 'G')).slice(0, 12), 'SSSSSGSSSSSG');
   });
 

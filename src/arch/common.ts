@@ -2,7 +2,7 @@
  * Pieces every model description shares: the core sizes, the attention head layout, the
  * per-layer window and rope patterns, default flags.
  */
-import type { ConfigReader } from './config-reader.js';
+import { LIMITS, type ConfigReader } from './config-reader.js';
 import type { Biases, Dim, Flags, LayerSpec } from './types.js';
 
 /** Sizes every decoder has. */
@@ -13,7 +13,11 @@ export interface CoreDims {
 }
 
 export function readCore(r: ConfigReader, fields = { d: 'hidden_size', V: 'vocab_size', L: 'num_hidden_layers' }): CoreDims {
-  return { d: r.dim('d', fields.d), V: r.dim('V', fields.V), L: r.dim('L', fields.L) };
+  return {
+    d: r.dim('d', fields.d, { max: LIMITS.width }),
+    V: r.dim('V', fields.V, { max: LIMITS.vocab }),
+    L: r.dim('L', fields.L, { max: LIMITS.layers }),
+  };
 }
 
 /** Query heads, KV heads and head size, checked for consistency. */
@@ -23,36 +27,45 @@ export interface HeadDims {
   dh: Dim;
 }
 
-export function readHeads(r: ConfigReader, d: Dim, options: { headDimField?: string; kvField?: string } = {}): HeadDims {
-  const H = r.dim('H', 'num_attention_heads');
-  const kvField = options.kvField ?? 'num_key_value_heads';
-  const Hkv: Dim = r.has(kvField)
-    ? r.dim('H_{kv}', kvField)
-    : (r.get(kvField), { tex: 'H_{kv}', value: H.value, field: `${r.path('num_attention_heads')} (${kvField} absent: MHA)` });
+export interface HeadOptions {
+  /** When `num_key_value_heads` is absent, the config class means MHA (Llama, OLMo 2, Phi-3);
+   * otherwise the field is required (Mistral, Qwen, Gemma default to other numbers). */
+  kvDefaultsToHeads?: boolean;
+  /** When `head_dim` is absent, the config class means hidden_size / heads; otherwise the field is
+   * required (Qwen3, Gemma, gpt-oss, Llama 4 default to fixed sizes). */
+  headDimDerived?: boolean;
+}
+
+export function readHeads(r: ConfigReader, d: Dim, options: HeadOptions = {}): HeadDims {
+  const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
+  const Hkv: Dim = r.has('num_key_value_heads')
+    ? r.dim('H_{kv}', 'num_key_value_heads', { max: LIMITS.heads })
+    : options.kvDefaultsToHeads
+      ? (r.get('num_key_value_heads'), derivedDim('H_{kv}', H.value, `${r.path('num_attention_heads')} (num_key_value_heads absent: MHA)`))
+      : r.dim('H_{kv}', 'num_key_value_heads');
   if (H.value % Hkv.value !== 0) {
-    throw r.error('config-inconsistent', kvField, `(${Hkv.value}) must divide num_attention_heads (${H.value})`, {
+    throw r.error('config-inconsistent', 'num_key_value_heads', `(${Hkv.value}) must divide num_attention_heads (${H.value})`, {
       hint: 'Grouped-query attention shares each KV head among a whole number of query heads.',
     });
   }
-  const headDimField = options.headDimField ?? 'head_dim';
   let dh: Dim;
-  if (r.has(headDimField)) {
-    dh = r.dim('d_{h}', headDimField);
+  if (r.has('head_dim') || !options.headDimDerived) {
+    dh = r.dim('d_{h}', 'head_dim');
   } else {
-    r.get(headDimField);
+    r.get('head_dim');
     if (d.value % H.value !== 0) {
       throw r.error('config-inconsistent', 'num_attention_heads', `(${H.value}) does not divide hidden_size (${d.value}) and no head_dim is given`, {
         hint: 'Add "head_dim" to the config, or correct the number of heads.',
       });
     }
-    dh = { tex: 'd_{h}', value: d.value / H.value, field: `${r.path('hidden_size')} / ${r.path('num_attention_heads')}` };
+    dh = derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path('num_attention_heads')}`);
   }
   return { H, Hkv, dh };
 }
 
 /** A dim that the config leaves out and the architecture fixes. */
 export function derivedDim(tex: string, value: number, field: string): Dim {
-  return { tex, value, field };
+  return { tex, value, field, derived: true };
 }
 
 export function defaultFlags(overrides: Partial<Flags> = {}): Flags {
@@ -119,7 +132,7 @@ export function layerTypes(r: ConfigReader, L: number, fallback: (i: number) => 
 export function readTied(r: ConfigReader, fallback: boolean, notes: string[]): boolean {
   if (!r.has('tie_word_embeddings')) {
     r.get('tie_word_embeddings');
-    if (fallback) notes.push('tie_word_embeddings is absent: this architecture ties the output head to the embedding by default.');
+    if (fallback) notes.push(`${r.path('tie_word_embeddings')} is absent: ${r.modelType} ties the output head to the embedding by default.`);
     return fallback;
   }
   return r.bool('tie_word_embeddings', fallback);

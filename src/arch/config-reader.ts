@@ -4,18 +4,18 @@
  * named: a config the tool cannot fully account for is reported, never silently miscounted.
  */
 import { HfArchError, type ErrorCode } from '../errors.js';
+import { locateJsonPath } from '../json-text.js';
 import type { Dim } from './types.js';
 import { isInertField } from './inert-fields.js';
 
-/** Limits beyond which a value is taken for a typo rather than a model. */
-const ABSURD: Record<string, number> = {
-  num_hidden_layers: 10_000,
-  hidden_size: 1_000_000,
-  vocab_size: 100_000_000,
-  num_attention_heads: 100_000,
-  num_key_value_heads: 100_000,
-};
-const DEFAULT_MAX = 2 ** 31;
+/** Limits beyond which a size is taken for a typo rather than a model, by what it measures. */
+export const LIMITS = {
+  layers: 10_000,
+  width: 1_000_000,
+  vocab: 100_000_000,
+  heads: 100_000,
+  any: 2 ** 31,
+} as const;
 
 export interface ConfigOrigin {
   /** Shown in errors: a path or `org/name@revision`. */
@@ -29,7 +29,7 @@ type Json = unknown;
 export class ConfigReader {
   private readonly used = new Set<string>();
   /** Values the model's config class fills in when the file leaves a field out. */
-  private defaults: Record<string, Json> = {};
+  private defaults: Record<string, { value: Json; source: string }> = {};
   /** Notes on the defaults that were applied, for `arch.json`. */
   readonly defaultsApplied: string[] = [];
 
@@ -45,9 +45,12 @@ export class ConfigReader {
     return String(this.value('model_type') ?? '?');
   }
 
-  /** Declares the defaults of the model's transformers config class (e.g. Gemma 3's vocab). */
-  withDefaults(defaults: Record<string, Json>): this {
-    this.defaults = defaults;
+  /**
+   * Declares values for fields the file leaves out, and where they come from (the model's config
+   * class, e.g. Gemma 3's vocabulary; a multimodal wrapper's own `tie_word_embeddings`).
+   */
+  withDefaults(defaults: Record<string, Json>, source: string): this {
+    for (const [field, value] of Object.entries(defaults)) this.defaults[field] = { value, source };
     return this;
   }
 
@@ -63,7 +66,7 @@ export class ConfigReader {
   /** The field's value, or the model's default when the file leaves it out. */
   private value(field: string): Json {
     const v = this.raw[field];
-    if (v === undefined && field in this.defaults) return this.defaults[field];
+    if (v === undefined && field in this.defaults) return this.defaults[field]!.value;
     return v;
   }
 
@@ -72,11 +75,28 @@ export class ConfigReader {
     for (const f of fields) this.used.add(f);
   }
 
+  /** Whether the file has the key at all (even as null), or the model has a default for it. */
+  present(field: string): boolean {
+    return field in this.raw || field in this.defaults;
+  }
+
+  /**
+   * Requires the key to be written out (null allowed) when the model's config class would fill
+   * in a default this tool does not assume: a silently defaulted size would be a wrong count.
+   */
+  requirePresent(field: string, meaning: string): void {
+    if (this.present(field)) return;
+    throw this.error('config-invalid-field', field, `is absent; ${meaning}`, {
+      hint: `Add "${field}" to the config with its value (null where the config means "none").`,
+    });
+  }
+
   /** The raw value, marked as read. */
   get(field: string): Json {
     this.used.add(field);
     if (this.raw[field] === undefined && field in this.defaults && field !== 'model_type') {
-      const note = `${this.path(field)} is absent: ${this.modelType} defaults to ${JSON.stringify(this.defaults[field])}.`;
+      const { value, source } = this.defaults[field]!;
+      const note = `${this.path(field)} is absent: ${JSON.stringify(value)} (${source}).`;
       if (!this.defaultsApplied.includes(note)) this.defaultsApplied.push(note);
     }
     return this.value(field);
@@ -180,7 +200,7 @@ export class ConfigReader {
   /** A located error about `field`. */
   error(code: ErrorCode, field: string, message: string, options: { hint?: string } = {}): HfArchError {
     const path = this.path(field);
-    const pos = locateField(this.origin.text, path);
+    const pos = locateJsonPath(this.origin.text, path);
     return new HfArchError(code, `"${path}" ${message}`, {
       location: { file: this.origin.file, field: path, ...pos },
       ...(options.hint === undefined ? {} : { hint: options.hint }),
@@ -189,7 +209,7 @@ export class ConfigReader {
 
   private checkInt(field: string, v: Json, options: { min?: number; max?: number }): number {
     const min = options.min ?? 1;
-    const max = options.max ?? ABSURD[field] ?? DEFAULT_MAX;
+    const max = options.max ?? LIMITS.any;
     if (typeof v !== 'number' || !Number.isInteger(v)) {
       throw this.error('config-invalid-field', field, `must be an integer, got ${describe(v)}`);
     }
@@ -209,25 +229,4 @@ function describe(v: Json): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'object') return 'an object';
   return String(v);
-}
-
-/**
- * Line and column of a field's key in the JSON text. For a dotted path the search starts after
- * the parent key, which finds the right one in the nested configs that occur in practice.
- */
-export function locateField(text: string | null, path: string): { line?: number; column?: number } {
-  if (!text) return {};
-  let from = 0;
-  let index = -1;
-  for (const part of path.replace(/\[\d+\]$/, '').split('.')) {
-    const m = new RegExp(`"${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`).exec(text.slice(from));
-    if (!m) return {};
-    index = from + m.index;
-    from = index + m[0].length;
-  }
-  if (index < 0) return {};
-  const before = text.slice(0, index);
-  const line = before.split('\n').length;
-  const column = index - before.lastIndexOf('\n');
-  return { line, column };
 }

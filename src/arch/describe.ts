@@ -4,6 +4,7 @@
  * decoder, and refuses configs it cannot fully account for.
  */
 import { HfArchError } from '../errors.js';
+import { locateJsonPath } from '../json-text.js';
 import { ConfigReader, type ConfigOrigin } from './config-reader.js';
 import { describeDecoder, type DecoderProfile } from './models/decoder.js';
 import { describeDeepseek } from './models/deepseek.js';
@@ -15,11 +16,14 @@ import type { ArchDescription } from './types.js';
 
 type Describe = (r: ConfigReader) => ArchDescription;
 
-const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: 'none' };
-const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: 'none' };
-const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none' };
-const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none' };
-const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: 'none' };
+// `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
+// does so; elsewhere (fixed defaults such as Qwen3's head_dim 128) the fields are required.
+const DERIVED_HEADS = { kvDefaultsToHeads: true, headDimDerived: true };
+const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: 'none', heads: DERIVED_HEADS };
+const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: 'none', heads: { headDimDerived: true } };
+const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none', heads: { headDimDerived: true } };
+const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none', heads: {} };
+const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: 'none', heads: {} };
 
 const decoder = (profile: DecoderProfile): Describe => (r) => describeDecoder(r, profile);
 
@@ -29,19 +33,19 @@ const MODELS: Record<string, Describe> = {
   mistral: decoder(mistral),
   mixtral: decoder({ ...mistral, moe: 'mixtral' }),
   qwen2: decoder(qwen2),
-  qwen2_moe: decoder({ ...qwen2, moe: 'qwen' }),
+  qwen2_moe: decoder({ ...qwen2, moe: 'qwen', sharedExpert: true }),
   qwen3: decoder(qwen3),
   qwen3_moe: decoder({ ...qwen3, moe: 'qwen' }),
-  qwen3_next: decoder({ ...qwen3, sliding: 'none', moe: 'qwen', linearHybrid: true }),
+  qwen3_next: decoder({ ...qwen3, sliding: 'none', moe: 'qwen', sharedExpert: true, linearHybrid: true }),
   gemma: decoder(gemma),
   gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate' }),
   gemma3_text: decoder({ ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern' }),
   olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
-  phi3: decoder({ ...mistral, fused: true }),
-  smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true }),
-  minimax_m2: decoder({ ...mistral, moe: 'minimax' }),
-  gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true }),
-  llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true }),
+  phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
+  smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }),
+  minimax_m2: decoder({ ...mistral, moe: 'minimax', heads: {} }),
+  gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true, heads: {} }),
+  llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true, heads: {} }),
   falcon: describeFalcon,
   RefinedWebModel: describeFalcon,
   RefinedWeb: describeFalcon,
@@ -104,6 +108,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   let reader = top;
   let textPath: string | null = null;
   let textNote = '';
+  let wrapperDefaults: Record<string, unknown> = {};
   const nested = top.raw['text_config'];
   if (nested !== undefined && nested !== null && (topType === null || !MODELS[topType])) {
     reader = top.child('text_config')!;
@@ -115,9 +120,10 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
           hint: 'Add "model_type" to text_config (e.g. "mistral").',
         });
       }
-      reader.withDefaults({ model_type: implied });
+      reader.withDefaults({ model_type: implied }, `implied by ${topType}`);
       textNote = ` (${topType} implies model_type "${implied}")`;
     }
+    wrapperDefaults = readWrapperFields(top, reader);
   }
   const modelType = reader.strOr('model_type', null);
   if (modelType === null) {
@@ -137,13 +143,14 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
       hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
     });
   }
-  const arch = describe(reader.withDefaults({ model_type: modelType, ...DEFAULTS[modelType] }));
+  reader.withDefaults({ model_type: modelType, ...DEFAULTS[modelType] }, `the default of ${modelType}`);
+  const arch = describe(reader.withDefaults(wrapperDefaults, "the wrapper's value"));
   arch.notes.push(...reader.defaultsApplied);
-  const unknown = reader.unknownFields();
+  const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields()] : reader.unknownFields();
   if (unknown.length > 0) {
     if (!options.allowUnknownFields) {
       throw new HfArchError('config-unknown-fields', `the config has fields this tool does not understand for ${modelType}: ${unknown.join(', ')}`, {
-        location: { file: origin.file, field: unknown[0]! },
+        location: { file: origin.file, field: unknown[0]!, ...locateJsonPath(origin.text, unknown[0]!) },
         hint: 'They may change the parameter count, so no count is given. If you know they do not, pass --allow-unknown-fields (the fields are then listed in the notes); otherwise please report the model.',
       });
     }
@@ -165,4 +172,22 @@ function readArchitectures(r: ConfigReader): string[] {
     throw r.error('config-invalid-field', 'architectures', 'must be an array of strings');
   }
   return v as string[];
+}
+
+/** Fields of a multimodal wrapper that concern the vision side or the token plumbing. */
+const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|multimodal_projector_bias|\w+_token_(index|id)|mm_tokens_per_image|image_seq_length|spatial_merge_size|vision_feature_(layer|select_strategy)|image_grid_pinpoints|downsample_ratio|ignore_index)$/;
+
+/**
+ * Checks a wrapper's own fields: the vision side is marked as understood; a top-level
+ * `tie_word_embeddings` (which transformers honours for the wrapper) becomes the text decoder's
+ * default, and must agree with the text config when both state it.
+ */
+function readWrapperFields(top: ConfigReader, text: ConfigReader): Record<string, unknown> {
+  top.mark(...Object.keys(top.raw).filter((k) => WRAPPER_FIELD.test(k)));
+  if (!top.present('tie_word_embeddings')) return {};
+  const tied = top.bool('tie_word_embeddings', false);
+  if (text.present('tie_word_embeddings') && text.raw['tie_word_embeddings'] !== null && text.raw['tie_word_embeddings'] !== tied) {
+    throw text.error('config-inconsistent', 'tie_word_embeddings', `disagrees with the wrapper's tie_word_embeddings (${String(tied)})`);
+  }
+  return { tie_word_embeddings: tied };
 }

@@ -12,6 +12,8 @@ export interface Dim {
   readonly value: number;
   /** The config field it comes from, or how it was derived when the config leaves it out. */
   readonly field: string;
+  /** True when the config does not state it and it follows from other fields. */
+  readonly derived?: boolean;
 }
 
 /** Attention families. MQA is `gqa` with one KV head. */

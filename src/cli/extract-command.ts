@@ -1,7 +1,7 @@
 /** `hf-arch extract`: print arch.json for a local config or a Hub model. */
 import { parseArgs } from 'node:util';
 import { extract } from '../extract.js';
-import { UsageError, writeFileAtomic } from './util.js';
+import { UsageError, writeOutput } from './util.js';
 
 export const EXTRACT_HELP = `Usage: hf-arch extract <source> [options]
 
@@ -21,7 +21,8 @@ Options:
                             they are listed in "notes" (default: such a config is an error)
   --help, -h                Show this help
 
-Exit status: 0 on success, 1 when the input cannot be used, 2 on a usage error.`;
+Exit status: 0 on success, 1 when the input cannot be used (the message says where and
+what to do), 2 on a usage error, 70 on an internal error (a bug: please report it).`;
 
 export async function runExtract(args: string[]): Promise<void> {
   let parsed;
@@ -52,6 +53,6 @@ export async function runExtract(args: string[]): Promise<void> {
   });
   for (const w of warnings) process.stderr.write(`hf-arch: warning: ${w}\n`);
   const text = `${JSON.stringify(arch, null, 2)}\n`;
-  if (values.output) await writeFileAtomic(values.output, text);
+  if (values.output) await writeOutput(values.output, text);
   else process.stdout.write(text);
 }

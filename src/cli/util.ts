@@ -1,9 +1,8 @@
 /** What every `hf-arch` command shares: errors as one paragraph, atomic output files. */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { isHfArchError } from '../errors.js';
+import { resolve } from 'node:path';
+import { HfArchError, isHfArchError } from '../errors.js';
+import { writeFileAtomic } from '../fs-atomic.js';
 
 /** A mistake in the command line; printed with the command's usage. */
 export class UsageError extends Error {
@@ -24,7 +23,7 @@ export function fail(error: unknown): void {
     process.exitCode = 2;
   } else if (isHfArchError(error)) {
     process.stderr.write(`hf-arch: error: ${error.format()}\n`);
-    process.exitCode = 1;
+    process.exitCode = error.code === 'usage' ? 2 : 1;
   } else {
     const e = error as Error;
     process.stderr.write(`hf-arch: internal error: ${e.message}\nThis is a bug in remark-hf-arch; please report it with the command you ran.\n`);
@@ -33,11 +32,16 @@ export function fail(error: unknown): void {
   }
 }
 
-/** Writes a file via a temporary file and a rename, so readers never see half of it. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const target = resolve(path);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, target);
+/** Writes an output file atomically; a failure is the user's to fix, so it is an input error. */
+export async function writeOutput(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(resolve(path), data);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HfArchError('io-error', `cannot write ${path} (${code ?? (error as Error).message})`, {
+      location: { file: path },
+      hint: 'Check that the folder exists or can be created, and that it is writable.',
+      cause: error,
+    });
+  }
 }

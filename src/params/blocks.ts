@@ -56,8 +56,8 @@ function linear(name: string, inDim: Expr | Dim, outDim: Expr | Dim, bias: boole
 export function softmaxAttention(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, H, Hkv, dh] = [dim('d'), dim('H'), dim('H_kv'), dim('d_h')];
-  // Without head_dim in the config, H·d_h is the model width itself: write it as d.
-  const qWidth = dh.field.includes('/') ? mul(d) : mul(H, dh);
+  // When d_h is hidden_size / heads, H·d_h is the model width itself: write it as d.
+  const qWidth = dh.derived && H.value * dh.value === d.value ? mul(d) : mul(H, dh);
   const kvWidth = Hkv.value === H.value ? qWidth : mul(Hkv, dh);
   const { qkv, o } = arch.biases;
   const gated = arch.flags.output_gate;

@@ -1,6 +1,6 @@
 /**
  * DeepSeek-V4 blocks. Tensor names and shapes follow DeepSeek's reference `inference/model.py`
- * (see ../shared/corpus/deepseek-v4-tensors.md); FP4/FP8 values are counted unpacked,
+ * (see fixtures/deepseek-v4-tensors.md); FP4/FP8 values are counted unpacked,
  * quantization scales are not parameters.
  */
 import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';

@@ -100,7 +100,7 @@ function combineLikeTerms(terms: Expr[]): Expr[] {
   for (const t of terms) {
     const { coefficient, rest } = splitTerm(t);
     // Factor order does not matter for likeness: d·H·d_h and H·d_h·d are one term.
-    const key = rest.map(toText).sort().join('*');
+    const key = rest.map(identity).sort().join('*');
     const seen = byKey.get(key);
     if (seen) seen.coefficient += coefficient;
     else {
@@ -211,10 +211,23 @@ export function toText(e: Expr): string {
   });
 }
 
+/** A rendering that tells two dims apart even if they share a symbol (by their field). */
+function identity(e: Expr): string {
+  return render(e, {
+    numeral: String,
+    symbol: (s) => `${s.tex}<${s.field}>`,
+    times: '*',
+    power: (b, x) => `${b}^${x}`,
+    paren: (i) => `(${i})`,
+    plus: '+',
+    juxtapose: false,
+  });
+}
+
 /** Every distinct symbol an expression uses, in first-seen order. */
 export function symbolsOf(e: Expr, out: Dim[] = []): Dim[] {
   if (e.kind === 'sym') {
-    if (!out.some((s) => s.tex === e.sym.tex)) out.push(e.sym);
+    if (!out.some((s) => s.tex === e.sym.tex && s.field === e.sym.field)) out.push(e.sym);
   } else if (e.kind === 'sum') e.terms.forEach((t) => symbolsOf(t, out));
   else if (e.kind === 'prod') e.factors.forEach((f) => symbolsOf(f, out));
   return out;

@@ -127,7 +127,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     fused_projections: z.boolean(),
     multimodal_wrapper: z.boolean(),
   }),
-  dims: z.record(z.string(), z.object({ tex: z.string(), value: int, field: z.string() })),
+  dims: z.record(z.string(), z.object({ tex: z.string(), value: int, field: z.string(), derived: z.boolean().optional() })),
   max_position_embeddings: int.nullable(),
   final_norm: z.boolean(),
   activation: z.string(),

@@ -1,12 +1,13 @@
 /**
  * The standard Hub cache layout, shared with Python's `huggingface_hub`:
  * `models--org--name/refs/<revision>` holds a commit sha, `snapshots/<sha>/config.json` links to
- * `blobs/<etag>`. A config cached by either tool is found by the other. Writes are atomic
- * (temporary file, then rename), so a crash never leaves a half-written file behind.
+ * `blobs/<etag>`. A config cached by either tool is found by the other. Writes are atomic, a ref
+ * is rewritten only when it changes (so a read-only shared cache keeps working), and files are
+ * stored byte for byte as the Hub sent them.
  */
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { replaceWith, writeFileAtomic } from '../fs-atomic.js';
 
 export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
@@ -21,18 +22,11 @@ export async function cachedCommit(cacheDir: string, repo: string, revision: str
   return sha && COMMIT_SHA.test(sha.trim()) ? sha.trim() : null;
 }
 
-/** The cached file of a commit, or null. */
-export async function readCachedFile(cacheDir: string, repo: string, commit: string, file: string): Promise<{ path: string; text: string } | null> {
+/** The bytes of a cached file of a commit, or null. */
+export async function readCachedFile(cacheDir: string, repo: string, commit: string, file: string): Promise<{ path: string; bytes: Uint8Array } | null> {
   const path = join(repoFolder(cacheDir, repo), 'snapshots', commit, file);
-  const text = await readFile(path, 'utf8').catch(() => null);
-  return text === null ? null : { path, text };
-}
-
-async function writeAtomic(path: string, data: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.incomplete`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  const bytes = await readFile(path).catch(() => null);
+  return bytes === null ? null : { path, bytes };
 }
 
 /** Stores a file of a commit and, for a branch or tag, the ref pointing to it. */
@@ -43,28 +37,26 @@ export async function writeCachedFile(
   commit: string,
   file: string,
   etag: string,
-  text: string,
+  bytes: Uint8Array,
 ): Promise<string> {
   const folder = repoFolder(cacheDir, repo);
   const blob = join(folder, 'blobs', etag);
-  await writeAtomic(blob, text);
+  await writeFileAtomic(blob, bytes);
   const pointer = join(folder, 'snapshots', commit, file);
   await mkdir(dirname(pointer), { recursive: true });
-  const tmp = `${pointer}.${process.pid}.${randomBytes(4).toString('hex')}.incomplete`;
-  try {
-    await symlink(relative(dirname(pointer), blob), tmp);
-  } catch {
-    await copyFile(blob, tmp); // file systems without symlinks: a copy, as huggingface_hub does
-  }
-  await rename(tmp, pointer).catch(async (error) => {
-    await rm(tmp, { force: true });
-    throw error;
+  await replaceWith(pointer, async (tmp) => {
+    try {
+      await symlink(relative(dirname(pointer), blob), tmp);
+    } catch {
+      await copyFile(blob, tmp); // file systems without symlinks: a copy, as huggingface_hub does
+    }
   });
   await writeRef(cacheDir, repo, revision, commit);
   return pointer;
 }
 
-/** Records that a branch or tag points to a commit (nothing to record for a sha). */
+/** Records that a branch or tag points to a commit, unless it already does (or is a sha). */
 export async function writeRef(cacheDir: string, repo: string, revision: string, commit: string): Promise<void> {
-  if (revision !== commit) await writeAtomic(join(repoFolder(cacheDir, repo), 'refs', revision), commit);
+  if (revision === commit || (await cachedCommit(cacheDir, repo, revision)) === commit) return;
+  await writeFileAtomic(join(repoFolder(cacheDir, repo), 'refs', revision), commit);
 }

@@ -1,7 +1,8 @@
 /**
- * The `fetch` handed to `@huggingface/hub`: a time limit per request, retries of 5xx answers and
- * network failures with backoff, the token sent only to the Hub's own origin, and every refusal
- * turned into an error the user can act on (unknown repo, gated repo, bad token, revision).
+ * The `fetch` handed to `@huggingface/hub`: a time limit per request, retries of 5xx and 429
+ * answers (honouring `Retry-After`, up to 30 s) and of network failures with backoff, the token
+ * sent only to the Hub's own origin, and every refusal turned into an error the user can act on
+ * (unknown repo, gated repo, bad token, revision, missing file).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HfArchError } from '../errors.js';
@@ -27,8 +28,9 @@ export function hubFetch(ctx: HubRequestContext): typeof fetch {
     if (settings.token && url.origin === origin) headers.set('Authorization', `Bearer ${settings.token}`);
     headers.set('User-Agent', 'remark-hf-arch');
     let lastProblem = '';
+    let wait = 0;
     for (let attempt = 1; attempt <= settings.attempts; attempt++) {
-      if (attempt > 1) await sleep(200 * 2 ** (attempt - 2));
+      if (attempt > 1) await sleep(Math.max(wait, 200 * 2 ** (attempt - 2)));
       let response: Response;
       try {
         response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(settings.timeoutMs) });
@@ -39,7 +41,8 @@ export function hubFetch(ctx: HubRequestContext): typeof fetch {
         continue;
       }
       if (RETRY_STATUS.has(response.status)) {
-        lastProblem = `HTTP ${response.status}`;
+        lastProblem = response.status === 429 ? 'rate limited, HTTP 429' : `HTTP ${response.status}`;
+        wait = Math.min(30, Number(response.headers.get('retry-after')) || 0) * 1000;
         await response.body?.cancel();
         continue;
       }
@@ -75,10 +78,18 @@ async function refusal(response: Response, ctx: HubRequestContext): Promise<HfAr
       hint: `Accept the conditions at ${settings.endpoint}/${ctx.repo}, then authenticate. ${tokenHint}`,
     });
   }
+  // Without an X-Error-Code (some mirrors), a 404 on a file route is a missing file.
+  const fileRoute = new URL(response.url || settings.endpoint).pathname.includes('/resolve/');
+  if (code === '' && response.status === 404 && fileRoute) {
+    return new HfArchError('config-not-found', `${ctx.repo}@${ctx.revision} has no config.json (HTTP 404 from ${settings.endpoint})`, {
+      location,
+      hint: 'Check the repo id and revision; only transformers-format repositories (with a config.json) can be drawn.',
+    });
+  }
   if (code === 'RepoNotFound' || (response.status === 404 && code === '')) {
     return new HfArchError('hub-repo-not-found', `no model repository ${ctx.repo} on ${settings.endpoint}`, {
       location,
-      hint: `Check the spelling (org/name, case-sensitive). If it is private: ${tokenHint}`,
+      hint: `Check the spelling (org/name, case-sensitive); if you meant a local folder, it does not exist (give ./${ctx.repo}). If the repo is private: ${tokenHint}`,
     });
   }
   if (code === 'RevisionNotFound') {

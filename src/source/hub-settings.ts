@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { HfArchError } from '../errors.js';
 
 export interface HubOptions {
   /** Hub base URL; default `HF_ENDPOINT` or https://huggingface.co. */
@@ -19,7 +20,7 @@ export interface HubOptions {
   cacheDir?: string;
   /** Per-request time limit in milliseconds (default 15000). */
   timeoutMs?: number;
-  /** Attempts for requests that fail with a 5xx status or a network error (default 3). */
+  /** Attempts for requests that fail with a 5xx or 429 status or a network error (default 3). */
   attempts?: number;
   /** Environment to read the conventions from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
@@ -61,13 +62,25 @@ export function hubSettings(options: HubOptions = {}): HubSettings {
       // no token file: anonymous access
     }
   }
+  const endpoint = (options.endpoint ?? env['HF_ENDPOINT'] ?? 'https://huggingface.co').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(endpoint) || !URL.canParse(endpoint)) {
+    throw new HfArchError('usage', `the Hub endpoint "${endpoint}" is not an http(s) URL`, {
+      location: { field: options.endpoint === undefined ? 'HF_ENDPOINT' : 'endpoint' },
+      hint: 'Set HF_ENDPOINT (or --hub-endpoint) to a URL such as https://huggingface.co.',
+    });
+  }
+  const attempts = options.attempts ?? 3;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  if (!Number.isInteger(attempts) || attempts < 1 || !(timeoutMs > 0)) {
+    throw new HfArchError('usage', `attempts must be a whole number ≥ 1 and timeoutMs positive (got ${attempts}, ${timeoutMs})`, { location: { field: 'attempts' } });
+  }
   return {
-    endpoint: (options.endpoint ?? env['HF_ENDPOINT'] ?? 'https://huggingface.co').replace(/\/+$/, ''),
+    endpoint,
     token,
     tokenSource,
     offline: options.offline ?? TRUE.has((env['HF_HUB_OFFLINE'] ?? '').toLowerCase()),
     cacheDir: options.cacheDir ?? env['HF_HUB_CACHE'] ?? env['HUGGINGFACE_HUB_CACHE'] ?? join(hfHome, 'hub'),
-    timeoutMs: options.timeoutMs ?? 15_000,
-    attempts: options.attempts ?? 3,
+    timeoutMs,
+    attempts,
   };
 }

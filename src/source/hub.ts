@@ -9,49 +9,50 @@ import { HfArchError } from '../errors.js';
 import { cachedCommit, COMMIT_SHA, readCachedFile, writeCachedFile, writeRef } from './hub-cache.js';
 import { hubFetch, HubUnreachableError, type HubRequestContext } from './hub-fetch.js';
 import { hubSettings, type HubOptions, type HubSettings } from './hub-settings.js';
-import { parseConfigText } from './parse.js';
+import { loadedConfig } from './loaded.js';
 import type { LoadedConfig } from './types.js';
 
 const FILE = 'config.json';
 const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** Branch, tag or sha: git ref characters, no `..`, no leading or trailing slash. */
+const REVISION = /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._\/-]+$/;
+
+/** Whether a string has the shape of a Hub model id, optionally with `@revision`. */
+export function looksLikeRepoId(spec: string): boolean {
+  const at = spec.indexOf('@');
+  return REPO_ID.test(at < 0 ? spec : spec.slice(0, at));
+}
 
 /** Splits `org/name@revision`; the revision defaults to `main`. */
-export function parseRepoSpec(spec: string): { repo: string; revision: string } {
+export function parseRepoSpec(spec: string, revisionOverride?: string): { repo: string; revision: string } {
   const at = spec.indexOf('@');
   const repo = at < 0 ? spec : spec.slice(0, at);
-  const revision = at < 0 ? 'main' : spec.slice(at + 1);
-  if (!REPO_ID.test(repo) || repo.includes('..') || revision === '' || /\s/.test(revision)) {
+  const revision = revisionOverride ?? (at < 0 ? 'main' : spec.slice(at + 1));
+  if (!REPO_ID.test(repo) || repo.includes('..')) {
     throw new HfArchError('hub-bad-repo-id', `"${spec}" is neither an existing path nor a Hub repo id`, {
       location: { file: spec },
       hint: 'A Hub model is named org/name, optionally followed by @branch, @tag or @commit-sha; a local config is a path to config.json or its folder.',
+    });
+  }
+  if (!REVISION.test(revision)) {
+    throw new HfArchError('hub-bad-repo-id', `"${revision}" is not a valid revision`, {
+      location: { file: spec },
+      hint: 'A revision is a branch, a tag or a commit sha (letters, digits, . _ - and /, without "..").',
     });
   }
   return { repo, revision };
 }
 
 export async function loadHubConfig(spec: string, options: HubOptions & { revision?: string } = {}): Promise<LoadedConfig> {
-  const parsed = parseRepoSpec(spec);
-  const repo = parsed.repo;
-  const revision = options.revision ?? parsed.revision;
+  const { repo, revision } = parseRepoSpec(spec, options.revision);
   const settings = hubSettings(options);
   const display = `${repo}@${revision} ${FILE}`;
-  const loaded = (text: string, commit: string, path: string | null, fromCache: boolean, warnings: string[] = []): LoadedConfig => ({
-    config: parseConfigText(text, display),
-    text,
-    source: spec,
-    display,
-    kind: 'hub',
-    repo,
-    revision,
-    commit,
-    path,
-    from_cache: fromCache,
-    warnings,
-  });
+  const loaded = (bytes: Uint8Array, commit: string, path: string | null, fromCache: boolean, warnings: string[] = []): LoadedConfig =>
+    loadedConfig({ bytes, source: spec, display, kind: 'hub', repo, revision, commit, path, from_cache: fromCache, warnings });
 
   if (settings.offline) {
     const hit = await fromCache(settings, repo, revision);
-    if (hit) return loaded(hit.text, hit.commit, hit.path, true);
+    if (hit) return loaded(hit.bytes, hit.commit, hit.path, true);
     throw new HfArchError('hub-offline-not-cached', `offline (HF_HUB_OFFLINE) and ${repo}@${revision} is not in the Hub cache at ${settings.cacheDir}`, {
       location: { file: `${repo}@${revision}` },
       hint: `Run once with network (unset HF_HUB_OFFLINE), or fetch it with \`hf download ${repo} ${FILE}\`, or point HF_HUB_CACHE to a cache that has it.`,
@@ -65,7 +66,7 @@ export async function loadHubConfig(spec: string, options: HubOptions & { revisi
     if (!(error instanceof HubUnreachableError)) throw error;
     const hit = await fromCache(settings, repo, revision);
     if (!hit) throw error;
-    return loaded(hit.text, hit.commit, hit.path, true, [`${error.message}; used the cached copy of commit ${hit.commit}.`]);
+    return loaded(hit.bytes, hit.commit, hit.path, true, [`${error.message}; used the cached copy of commit ${hit.commit}.`]);
   }
 }
 
@@ -76,36 +77,65 @@ async function fromCache(settings: HubSettings, repo: string, revision: string) 
   return file ? { ...file, commit } : null;
 }
 
+/** Runs a call of `@huggingface/hub`; what it throws itself (a malformed answer) is explained. */
+async function hubCall<T>(ctx: HubRequestContext, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof HfArchError) throw error;
+    const e = error as Error;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.message === 'terminated') {
+      throw new HubUnreachableError('hub-unavailable', `the Hub stopped answering during ${what} for ${ctx.repo}@${ctx.revision} (${e.name === 'TimeoutError' ? `no answer within ${ctx.settings.timeoutMs} ms` : e.message})`, {
+        location: { file: `${ctx.repo}@${ctx.revision}` },
+        hint: 'Try again; to use a config already in the Hub cache, set HF_HUB_OFFLINE=1.',
+        cause: error,
+      });
+    }
+    throw new HfArchError('hub-invalid-response', `the Hub's answer to ${what} for ${ctx.repo}@${ctx.revision} could not be used: ${(error as Error).message}`, {
+      location: { file: `${ctx.repo}@${ctx.revision}` },
+      hint: `Check that ${ctx.settings.endpoint} (HF_ENDPOINT) is a HuggingFace Hub or a faithful mirror.`,
+      cause: error,
+    });
+  }
+}
+
 async function fromNetwork(
   ctx: HubRequestContext,
-  loaded: (text: string, commit: string, path: string | null, fromCache: boolean) => LoadedConfig,
+  loaded: (bytes: Uint8Array, commit: string, path: string | null, fromCache: boolean, warnings?: string[]) => LoadedConfig,
 ): Promise<LoadedConfig> {
   const { repo, revision, settings } = ctx;
   const common = { repo, hubUrl: settings.endpoint, fetch: hubFetch(ctx) };
   let commit = revision;
   if (!COMMIT_SHA.test(revision)) {
-    const info = await modelInfo({ ...common, name: repo, revision, additionalFields: ['sha'] });
+    const info = await hubCall(ctx, 'the revision lookup', () => modelInfo({ ...common, name: repo, revision, additionalFields: ['sha'] }));
     const sha = (info as { sha?: unknown }).sha;
     if (typeof sha !== 'string' || !COMMIT_SHA.test(sha)) {
-      throw new HfArchError('hub-unavailable', `the Hub did not name the commit of ${repo}@${revision}`, { location: { file: `${repo}@${revision}` } });
+      throw new HfArchError('hub-invalid-response', `the Hub did not name the commit of ${repo}@${revision}`, {
+        location: { file: `${repo}@${revision}` },
+        hint: `Check that ${settings.endpoint} (HF_ENDPOINT) is a HuggingFace Hub or a faithful mirror, or give a commit sha after the @.`,
+      });
     }
     commit = sha;
   }
+  const warnings: string[] = [];
   const cached = await readCachedFile(settings.cacheDir, repo, commit, FILE);
   if (cached) {
-    await writeRef(settings.cacheDir, repo, revision, commit);
-    return loaded(cached.text, commit, cached.path, true);
+    await writeRef(settings.cacheDir, repo, revision, commit).catch((error: Error) => warnings.push(`could not update the Hub cache: ${error.message}`));
+    return loaded(cached.bytes, commit, cached.path, true, warnings);
   }
-  const info = await fileDownloadInfo({ ...common, path: FILE, revision: commit });
-  if (!info) {
-    throw new HfArchError('config-not-found', `${repo}@${revision} has no config.json`, { location: { file: `${repo}@${revision}` } });
-  }
-  const blob = await downloadFile({ ...common, path: FILE, revision: commit, downloadInfo: info, xet: false });
-  if (!blob) throw new HfArchError('config-not-found', `${repo}@${revision} has no config.json`, { location: { file: `${repo}@${revision}` } });
-  const text = await blob.text();
+  // A repo without config.json answers 404 EntryNotFound, which hubFetch reports.
+  const info = (await hubCall(ctx, 'the file lookup', () => fileDownloadInfo({ ...common, path: FILE, revision: commit })))!;
+  const bytes = await hubCall(ctx, 'the download', async () => {
+    const blob = (await downloadFile({ ...common, path: FILE, revision: commit, downloadInfo: info, xet: false }))!;
+    return new Uint8Array(await blob.arrayBuffer());
+  });
   // Parse before caching: a malformed file is reported, never stored as if it were good.
-  const result = loaded(text, commit, null, false);
-  result.path = await writeCachedFile(settings.cacheDir, repo, revision, commit, FILE, normalizeEtag(info.etag) ?? etagOf(text), text);
+  const result = loaded(bytes, commit, null, false, warnings);
+  try {
+    result.path = await writeCachedFile(settings.cacheDir, repo, revision, commit, FILE, normalizeEtag(info.etag) ?? gitBlobId(bytes), bytes);
+  } catch (error) {
+    warnings.push(`could not store ${FILE} in the Hub cache at ${settings.cacheDir}: ${(error as Error).message}`);
+  }
   return result;
 }
 
@@ -115,8 +145,7 @@ function normalizeEtag(etag: string | undefined): string | null {
   return clean && /^[A-Za-z0-9._-]+$/.test(clean) ? clean : null;
 }
 
-/** Git's blob id of a text: what the Hub uses as the ETag of a small file. */
-function etagOf(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
+/** Git's blob id of a file: what the Hub uses as the ETag of a small file. */
+function gitBlobId(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

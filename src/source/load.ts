@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadHubConfig } from './hub.js';
 import type { HubOptions } from './hub-settings.js';
-import { loadLocalConfig } from './local.js';
+import { expandHome, loadLocalConfig } from './local.js';
 import type { LoadedConfig } from './types.js';
 
+/** Where a config comes from and how to reach the Hub. */
 export interface SourceOptions extends HubOptions {
   /** Revision for a Hub source (overrides `@revision` in the spec). */
   revision?: string;
@@ -19,12 +20,12 @@ function looksLikePath(source: string): boolean {
 }
 
 /**
- * Loads a config.json: an existing file or folder is read from disk; anything else that looks
- * like `org/name[@revision]` is fetched from the Hub (or its cache).
+ * Loads a config.json: an existing file or folder is read from disk (`~` is the home folder);
+ * anything else that looks like `org/name[@revision]` is fetched from the Hub (or its cache).
  */
 export async function loadConfig(source: string, options: SourceOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const exists = await stat(resolve(cwd, source)).then(() => true, () => false);
+  const exists = await stat(resolve(cwd, expandHome(source))).then(() => true, () => false);
   if (exists || looksLikePath(source)) return loadLocalConfig(source, cwd);
   return loadHubConfig(source, options);
 }

@@ -1,23 +1,68 @@
-/** Parsing config text into JSON, with line, column and a code frame on error. */
-import parseJson, { JSONError } from 'parse-json';
+/**
+ * Config bytes to JSON. Python's `json` (and so transformers) writes and reads the non-JSON
+ * literals `NaN`, `Infinity` and `-Infinity`; they are accepted here too, as numbers, so that a
+ * field holding one is reported by the field's own check. Anything else that is not JSON is an
+ * error with line, column and a code frame.
+ */
 import { HfArchError } from '../errors.js';
+import { syntaxError } from '../json-text.js';
+
+const MARK = '\u0000hf-arch:';
+const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+/** Decodes UTF-8 (a BOM is dropped), refusing invalid bytes rather than replacing them. */
+export function decodeConfig(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (error) {
+    throw new HfArchError('config-malformed-json', 'the file is not valid UTF-8 text', {
+      location: { file },
+      hint: 'A config.json is UTF-8 JSON; check that the file is not binary or in another encoding.',
+      cause: error,
+    });
+  }
+}
+
+/** Replaces NaN / Infinity / -Infinity outside strings by marked strings (same lines), and
+ * says where they were. */
+function markSpecialNumbers(text: string): { marked: string; offsets: Set<number> } {
+  const offsets = new Set<number>();
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
+    const literal = ['-Infinity', 'Infinity', 'NaN'].find((w) => text.startsWith(w, i) && !/[\w]/.test(text[i + w.length] ?? ''));
+    if (literal) {
+      offsets.add(i);
+      out += JSON.stringify(MARK + literal);
+      i += literal.length - 1;
+    } else out += c;
+  }
+  return { marked: out, offsets };
+}
 
 export function parseConfigText(text: string, file: string): unknown {
-  const body = text.replace(/^\uFEFF/, '');
+  const { marked, offsets } = markSpecialNumbers(text);
   try {
-    return parseJson(body);
+    return JSON.parse(marked, (_key, value: unknown) =>
+      typeof value === 'string' && value.startsWith(MARK) ? SPECIAL[value.slice(MARK.length)] : value,
+    );
   } catch (error) {
-    if (!(error instanceof JSONError)) throw error;
-    const first = error.message.split('\n')[0]!;
-    // V8 names the offset ("at position 49"); a truncated file ends at its last character.
-    const position = Number(/at position (\d+)/.exec(first)?.[1] ?? body.length);
-    const before = body.slice(0, position);
-    const line = before.split('\n').length;
-    const column = position - before.lastIndexOf('\n');
-    const reason = first.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-    throw new HfArchError('config-malformed-json', `malformed JSON: ${reason}`, {
-      location: { file, line, column },
-      hint: `${error.rawCodeFrame.trimEnd()}\nFix the JSON syntax at that position.`,
+    const found = syntaxError(text, (offset) => offsets.has(offset));
+    throw new HfArchError('config-malformed-json', `malformed JSON: ${found?.reason ?? (error as Error).message}`, {
+      location: { file, ...found?.position },
+      hint: `${found ? `${found.frame}\n` : ''}Fix the JSON syntax at that position.`,
       cause: error,
     });
   }

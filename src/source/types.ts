@@ -2,8 +2,10 @@
 export interface LoadedConfig {
   /** The parsed JSON. */
   config: unknown;
-  /** The exact bytes as text, for hashing and for locating fields in errors. */
+  /** The file decoded as UTF-8, for locating fields in errors. */
   text: string;
+  /** sha256 of the file's bytes, as stored (hex). */
+  sha256: string;
   /** What the user asked for: a path or `org/name[@revision]`. */
   source: string;
   /** Shown in messages: the file path, or `org/name@revision config.json`. */
@@ -18,7 +20,7 @@ export interface LoadedConfig {
   commit: string | null;
   /** Absolute path of the file read (local file, or the Hub cache snapshot). */
   path: string | null;
-  /** Whether a Hub config came from the local cache without network. */
+  /** Whether a Hub config's bytes came from the local cache rather than a download. */
   from_cache: boolean;
   /** Warnings for the user (e.g. the Hub was unreachable and the cache was used). */
   warnings: string[];

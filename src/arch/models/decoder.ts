@@ -4,6 +4,7 @@
  * MHA/GQA attention and a gated FFN or MoE. A profile says how each relative differs.
  */
 import type { ConfigReader } from '../config-reader.js';
+import type { HeadOptions } from '../common.js';
 import {
   defaultFlags,
   layerTypes,
@@ -28,15 +29,21 @@ export interface DecoderProfile {
   tieDefault: boolean;
   /** How layers are sliding when the config has no `layer_types`. */
   sliding: 'none' | 'all' | 'qwen' | 'alternate' | 'pattern';
-  /** Llama 4: MoE on `moe_layers` (default every `interleave_moe_layer_step`-th layer) with one
-   * shared expert, dense layers of `intermediate_size_mlp`, parameter-free L2 QK-norm, chunked
-   * attention on rope layers. */
+  /** Which MoE layout: none; Mixtral (`num_local_experts` on every layer); Qwen (`num_experts`
+   * every `decoder_sparse_step` layers but `mlp_only_layers`); gpt-oss (Mixtral's, with router
+   * and expert biases); Llama 4 (`moe_layers`, else every `interleave_moe_layer_step`-th layer,
+   * with a shared expert; dense layers of `intermediate_size_mlp`; parameter-free L2 QK-norm);
+   * MiniMax (every layer, routing bias). */
   moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4' | 'minimax';
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
   /** Projections stored fused in the checkpoint (Phi-3). */
   fused?: boolean;
+  /** How absent head fields default in the model's config class (see {@link HeadOptions}). */
+  heads: HeadOptions;
+  /** Qwen2-MoE / Qwen3-Next: one shared expert of `shared_expert_intermediate_size` with a gate. */
+  sharedExpert?: boolean;
   /** Qwen3-Next: Gated DeltaNet layers with a full (gated) attention layer every
    * `full_attention_interval` layers, zero-centred norms. */
   linearHybrid?: boolean;
@@ -58,7 +65,7 @@ export function gatedKind(r: ConfigReader): { kind: FfnKind; activation: string 
 export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
-  const { H, Hkv, dh } = readHeads(r, d);
+  const { H, Hkv, dh } = readHeads(r, d, profile.heads);
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh };
 
   const attentionBias = r.bool('attention_bias', false);
@@ -123,9 +130,13 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   let ropeLayers: boolean[] = Array.from({ length: L.value }, () => true);
   if (profile.nope) {
     const explicit = r.intArray('no_rope_layers', { length: L.value, min: 0 });
-    const interval = r.intOr('no_rope_layer_interval', null);
-    if (explicit) ropeLayers = explicit.map((x) => x !== 0);
-    else if (interval !== null) ropeLayers = ropeLayers.map((_, i) => (i + 1) % interval !== 0);
+    if (explicit) {
+      r.mark('no_rope_layer_interval'); // the list wins, as in transformers
+      ropeLayers = explicit.map((x) => x !== 0);
+    } else {
+      const interval = r.intOr('no_rope_layer_interval', null);
+      if (interval !== null) ropeLayers = ropeLayers.map((_, i) => (i + 1) % interval !== 0);
+    }
   }
 
   // Mixture of experts.
@@ -195,8 +206,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
       flags.moe = true;
       flags.moe_every = step;
-      const shared = r.intOr('shared_expert_intermediate_size', 0, { min: 0 });
-      if (shared > 0) {
+      if (profile.sharedExpert) {
         dims['d_s'] = r.dim('d_{s}', 'shared_expert_intermediate_size');
         flags.shared_experts = true;
         flags.shared_expert_gate = true;
@@ -212,11 +222,11 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const layers: LayerSpec[] = types.map((t, i) => {
     const layer = plainLayer(i);
     if (t === 'sliding_attention') layer.attention.window = slidingWindow;
+    layer.attention.rope = ropeLayers[i]!;
     if (t === 'linear_attention') {
       layer.attention.kind = 'gated_deltanet';
-      layer.attention.rope = false;
+      layer.attention.rope = false; // Gated DeltaNet has no positional encoding
     }
-    layer.attention.rope = ropeLayers[i]!;
     if (moeLayers[i]) layer.ffn = { kind: 'moe', routing: 'score' };
     return layer;
   });
@@ -228,7 +238,10 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   }
   flags.sliding_window = layers.some((l) => l.attention.window !== null);
   flags.nope_layers = layers.some((l) => !l.attention.rope);
-  if (slidingWindow !== null && !flags.sliding_window) notes.push(`sliding_window is ${slidingWindow} but no layer uses it (use_sliding_window is off).`);
+  if (slidingWindow !== null && !flags.sliding_window) {
+    const why = profile.sliding === 'qwen' ? 'use_sliding_window is off' : r.has('layer_types') ? 'layer_types has no sliding layer' : `${r.modelType} does not use it`;
+    notes.push(`sliding_window is ${slidingWindow} but no layer uses it (${why}).`);
+  }
 
   return {
     model_type: r.modelType,

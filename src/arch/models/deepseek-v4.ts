@@ -3,7 +3,7 @@
  * a grouped low-rank output, a KV compressor on layers with `compress_ratios[i] > 0` and a
  * lightning indexer on ratio-4 layers, sliding-window attention everywhere, hyper-connections
  * (`hc_mult` residual streams), MoE on every layer with one shared expert, hash routing on the
- * first `num_hash_layers` layers, MTP. Shapes: ../shared/corpus/deepseek-v4-tensors.md.
+ * first `num_hash_layers` layers, MTP. Shapes: fixtures/deepseek-v4-tensors.md.
  */
 import type { ConfigReader } from '../config-reader.js';
 import { defaultFlags, noBiases, plainLayer, readCore, readTied } from '../common.js';
@@ -47,7 +47,7 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
   for (const f of ['first_k_dense_replace', 'kv_lora_rank', 'qk_nope_head_dim', 'v_head_dim']) {
     if (r.has(f)) throw r.error('config-inconsistent', f, 'belongs to DeepSeek-V2/V3 and has no meaning in DeepSeek-V4');
   }
-  r.mark('intermediate_size', 'topk_method', 'attention_bias', 'hidden_act');
+  r.mark('intermediate_size', 'topk_method', 'hidden_act');
   if (r.bool('attention_bias', false)) throw r.error('config-inconsistent', 'attention_bias', 'is true; DeepSeek-V4 projections have no biases');
 
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0 });

@@ -26,17 +26,26 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
     d_v: r.dim('d_{v}', 'v_head_dim'),
   };
+  // The remote-code and the transformers config classes default these differently (V3's q_lora_rank
+  // 1536 in one, V2's 1536 or null...): a config must say.
+  r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
+  r.requirePresent('n_routed_experts', 'write null for a dense model, or the number of routed experts');
   if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
   else {
     r.get('q_lora_rank');
     notes.push('q_lora_rank is null: queries use one full projection instead of a low-rank pair.');
   }
   const attentionBias = r.bool('attention_bias', false);
-  if (r.bool('mlp_bias', false)) throw r.error('config-unknown-fields', 'mlp_bias', 'is true, which DeepSeek models do not have');
+  if (r.bool('mlp_bias', false)) throw r.error('config-inconsistent', 'mlp_bias', 'is true, but DeepSeek FFNs have no biases');
   const act = r.strOr('hidden_act', 'silu');
   if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is "${act}"; DeepSeek FFNs are SwiGLU (silu)`);
 
   const E = r.intOr('n_routed_experts', null);
+  if (E !== null) {
+    r.requirePresent('first_k_dense_replace', 'write how many leading layers use a dense FFN (0 for none)');
+    r.requirePresent('n_shared_experts', 'write the number of shared experts (0 or null for none)');
+    r.requirePresent('topk_method', 'it decides whether the router has a selection bias ("noaux_tc") or not');
+  }
   const firstDense = r.intOr('first_k_dense_replace', 0, { min: 0 });
   const freq = r.intOr('moe_layer_freq', 1);
   const isMoe = (i: number) => E !== null && i >= firstDense && i % freq === 0;
@@ -44,7 +53,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   else r.mark('intermediate_size');
   const flags = defaultFlags({ partial_rotary: dims['d_rope']!.value / (dims['d_rope']!.value + dims['d_nope']!.value) });
-  const topk = r.strOr('topk_method', 'greedy');
+  const topk = r.strOr('topk_method', null);
   if (E !== null) {
     dims['E'] = r.dim('E', 'n_routed_experts');
     dims['k'] = r.dim('k', 'num_experts_per_tok');
@@ -84,7 +93,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     activation: act,
     position_offset: 0,
     final_norm: true,
-    // attention_bias puts biases on q_a / q, kv_a and o (DeepSeek modeling code).
+    // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
     biases: noBiases({ qkv: attentionBias, o: attentionBias }),
     notes,
   };

@@ -5,7 +5,7 @@
  * (`ln_attn`, `ln_mlp`), a GELU MLP of `ffn_hidden_size` (default 4·hidden), optional biases,
  * rotary or ALiBi positions (neither has parameters), head tied to the embedding.
  */
-import type { ConfigReader } from '../config-reader.js';
+import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
 
@@ -15,7 +15,7 @@ export function describeFalcon(r: ConfigReader): ArchDescription {
   const legacy = r.modelType !== 'falcon';
   const field = { L: legacy ? 'n_layer' : 'num_hidden_layers', H: legacy ? 'n_head' : 'num_attention_heads', kv: legacy ? 'n_head_kv' : 'num_kv_heads' };
   const { d, V, L } = readCore(r, { d: 'hidden_size', V: 'vocab_size', L: field.L });
-  const H = r.dim('H', field.H);
+  const H = r.dim('H', field.H, { max: LIMITS.heads });
   if (d.value % H.value !== 0) {
     throw r.error('config-inconsistent', field.H, `(${H.value}) does not divide hidden_size (${d.value})`);
   }
@@ -25,11 +25,11 @@ export function describeFalcon(r: ConfigReader): ArchDescription {
   const multiQuery = r.bool('multi_query', true);
   let Hkv: Dim;
   if (newDecoder) {
-    Hkv = r.has(field.kv) ? r.dim('H_{kv}', field.kv) : { tex: 'H_{kv}', value: H.value, field: `${r.path(field.H)} (${field.kv} absent)` };
+    Hkv = r.has(field.kv) ? r.dim('H_{kv}', field.kv, { max: LIMITS.heads }) : derivedDim('H_{kv}', H.value, `${r.path(field.H)} (${field.kv} absent)`);
     if (H.value % Hkv.value !== 0) throw r.error('config-inconsistent', field.kv, `(${Hkv.value}) must divide ${field.H} (${H.value})`);
   } else {
     r.mark(field.kv);
-    Hkv = multiQuery ? derivedDim('H_{kv}', 1, `${r.path('multi_query')} (one shared KV head)`) : { tex: 'H_{kv}', value: H.value, field: r.path(field.H) };
+    Hkv = multiQuery ? derivedDim('H_{kv}', 1, `${r.path('multi_query')} (one shared KV head)`) : derivedDim('H_{kv}', H.value, `${r.path(field.H)} (MHA)`);
   }
   const dff = r.has('ffn_hidden_size') ? r.dim('d_{ff}', 'ffn_hidden_size') : derivedDim('d_{ff}', 4 * d.value, `4 · ${r.path('hidden_size')} (ffn_hidden_size absent)`);
   if (!r.has('ffn_hidden_size')) r.get('ffn_hidden_size');

@@ -2,7 +2,7 @@
  * GPT-2: learned positions, LayerNorm with bias, fused q/k/v (`c_attn`) with biases, a GELU MLP
  * with biases, head tied to the token embedding.
  */
-import type { ConfigReader } from '../config-reader.js';
+import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription } from '../types.js';
 
@@ -10,7 +10,7 @@ export function describeGpt2(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r, { d: 'n_embd', V: 'vocab_size', L: 'n_layer' });
   r.mark('num_attention_heads');
-  const H = r.dim('H', 'n_head');
+  const H = r.dim('H', 'n_head', { max: LIMITS.heads });
   if (d.value % H.value !== 0) {
     throw r.error('config-inconsistent', 'n_head', `(${H.value}) does not divide n_embd (${d.value})`);
   }
@@ -37,7 +37,7 @@ export function describeGpt2(r: ConfigReader): ArchDescription {
       learned_positions: true,
       fused_projections: true,
     }),
-    dims: { d, V, L, H, H_kv: { ...H, tex: 'H_{kv}' }, d_h: dh, d_ff: dff, P },
+    dims: { d, V, L, H, H_kv: derivedDim('H_{kv}', H.value, `${r.path('n_head')} (MHA)`), d_h: dh, d_ff: dff, P },
     layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
     mtp_layers: [],
     text_config_path: null,

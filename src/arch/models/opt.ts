@@ -3,23 +3,28 @@
  * biased q/k/v/o and a ReLU MLP, optional projection between word embedding and model width.
  */
 import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, noBiases, plainLayer, readCore, readHeads, readTied } from '../common.js';
+import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { LIMITS } from '../config-reader.js';
 import type { ArchDescription } from '../types.js';
 
 export function describeOpt(r: ConfigReader): ArchDescription {
   const notes: string[] = ['OPT offsets positions by 2: the position table has max_position_embeddings + 2 rows.'];
   const { d, V, L } = readCore(r);
-  const { H, dh } = readHeads(r, d, { headDimField: 'head_dim' });
+  // OPT has no head_dim or KV-head fields: heads split the width evenly.
+  const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
+  if (d.value % H.value !== 0) throw r.error('config-inconsistent', 'num_attention_heads', `(${H.value}) does not divide hidden_size (${d.value})`);
+  const dh = derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path('num_attention_heads')}`);
   const dff = r.dim('d_{ff}', 'ffn_dim');
   const P = r.dim('P', 'max_position_embeddings');
   const proj = r.intOr('word_embed_proj_dim', d.value);
   const preNorm = r.bool('do_layer_norm_before', true);
   const bias = r.bool('enable_bias', true);
   if (!r.bool('layer_norm_elementwise_affine', true)) {
-    throw r.error('config-unknown-fields', 'layer_norm_elementwise_affine', 'is false; this tool only counts OPT with affine LayerNorms');
+    throw r.error('unsupported-feature', 'layer_norm_elementwise_affine', 'is false; this tool only counts OPT with affine LayerNorms');
   }
-  if (r.bool('_remove_final_layer_norm', false) && preNorm) notes.push('The final LayerNorm is removed (_remove_final_layer_norm).');
-  const dims: ArchDescription['dims'] = { d, V, L, H, H_kv: { ...H, tex: 'H_{kv}' }, d_h: dh, d_ff: dff, P };
+  const removeFinal = r.bool('_remove_final_layer_norm', false);
+  if (removeFinal && preNorm) notes.push('The final LayerNorm is removed (_remove_final_layer_norm).');
+  const dims: ArchDescription['dims'] = { d, V, L, H, H_kv: derivedDim('H_{kv}', H.value, `${r.path('num_attention_heads')} (MHA)`), d_h: dh, d_ff: dff, P };
   if (proj !== d.value) {
     dims['d_emb'] = r.dim('d_{emb}', 'word_embed_proj_dim');
     notes.push('Word embeddings are narrower than the model: project_in and project_out map between them.');
@@ -45,7 +50,7 @@ export function describeOpt(r: ConfigReader): ArchDescription {
     max_position_embeddings: P.value,
     activation: r.strOr('activation_function', 'relu'),
     position_offset: 2,
-    final_norm: preNorm && !r.bool('_remove_final_layer_norm', false),
+    final_norm: preNorm && !removeFinal,
     biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
     notes,
   };
