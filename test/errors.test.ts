@@ -109,3 +109,87 @@ test('sizes whose product leaves the exact integers are an input error', async (
   const mixtral = JSON.parse(fixture('configs/mistralai__Mixtral-8x7B-v0.1.json')) as Record<string, unknown>;
   await expectError(extractText('vast.json', { ...mixtral, num_local_experts: 2_000_000_000, intermediate_size: 2_000_000_000, num_hidden_layers: 9999 }), 'config-invalid-field', { message: /not an exact integer/, hint: /typo/ });
 });
+
+describe('errors found in review', () => {
+  test('NaN and Infinity are read as Python writes them; in a size they are reported', async () => {
+    const text = JSON.stringify(llama, null, 2).replace('"rope_theta": 500000', '"rope_theta": NaN').replace('"initializer_range": 0.02', '"initializer_range": Infinity');
+    const { arch } = await extractText('nan-ok.json', text);
+    assert.equal(arch.totals.params_main, 8030261248);
+    const bad = JSON.stringify(llama, null, 2).replace('"hidden_size": 4096', '"hidden_size": NaN');
+    await expectError(extractText('nan-bad.json', bad), 'config-invalid-field', { field: 'hidden_size', message: /integer, got NaN/ });
+  });
+
+  test('syntax errors V8 names without a position still get one', async () => {
+    await expectError(extractText('holes.json', '{\n  "a": [1,,2]\n}'), 'config-malformed-json', { line: 2, column: 11 });
+    await expectError(extractText('trailing.json', '{"model_type": "llama"} x'), 'config-malformed-json', { line: 1, column: 25 });
+    await expectError(extractText('tru.json', '{"a": tru}'), 'config-malformed-json', { line: 1, column: 7 });
+  });
+
+  test('invalid UTF-8 is refused; a BOM is dropped but hashed', async () => {
+    const path = join(dir, 'binary.json');
+    await writeFile(path, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]));
+    await expectError(extract(path), 'config-malformed-json', { message: /not valid UTF-8/ });
+    const bom = join(dir, 'bom.json');
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(llama))]);
+    await writeFile(bom, bytes);
+    const { arch } = await extract(bom);
+    const { createHash } = await import('node:crypto');
+    assert.equal(arch.model.config_sha256, createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  test('fields whose default is not hidden/heads or MHA are required, not assumed', async () => {
+    const qwen3 = JSON.parse(fixture('configs/Qwen__Qwen3-8B.json')) as Record<string, unknown>;
+    const { head_dim: _h, ...noHeadDim } = qwen3;
+    await expectError(extractText('qwen3-nohd.json', noHeadDim), 'config-invalid-field', { field: 'head_dim', message: /required/ });
+    const mistral = JSON.parse(fixture('configs/mistralai__Mistral-7B-v0.1.json')) as Record<string, unknown>;
+    const { num_key_value_heads: _k, ...noKv } = mistral;
+    await expectError(extractText('mistral-nokv.json', noKv), 'config-invalid-field', { field: 'num_key_value_heads' });
+    // Llama's config class means MHA when the field is absent.
+    const { num_key_value_heads: _l, ...llamaNoKv } = llama;
+    const { arch } = await extractText('llama-nokv.json', llamaNoKv);
+    assert.equal(arch.family, 'mha');
+    const v3 = JSON.parse(fixture('configs/deepseek-ai__DeepSeek-V3.json')) as Record<string, unknown>;
+    const { q_lora_rank: _q, ...noQ } = v3;
+    await expectError(extractText('v3-noq.json', noQ), 'config-invalid-field', { field: 'q_lora_rank', message: /write null for a single full q projection/ });
+    const { topk_method: _t, ...noTopk } = v3;
+    await expectError(extractText('v3-notopk.json', noTopk), 'config-invalid-field', { field: 'topk_method' });
+  });
+
+  test('fields a model does not have are reported: Qwen3-MoE shared expert, OPT head_dim', async () => {
+    const moe = JSON.parse(fixture('configs/Qwen__Qwen3-30B-A3B.json')) as Record<string, unknown>;
+    await expectError(extractText('q3moe-shared.json', { ...moe, shared_expert_intermediate_size: 512 }), 'config-unknown-fields', { message: /shared_expert_intermediate_size/ });
+    const opt = JSON.parse(fixture('configs/facebook__opt-125m.json')) as Record<string, unknown>;
+    await expectError(extractText('opt-hd.json', { ...opt, head_dim: 128 }), 'config-unknown-fields', { message: /head_dim/ });
+  });
+
+  test('size limits hold whatever the field is called (GPT-2 n_layer)', async () => {
+    const gpt2 = JSON.parse(fixture('configs/openai-community__gpt2.json')) as Record<string, unknown>;
+    await expectError(extractText('gpt2-huge.json', { ...gpt2, n_layer: 1_000_000 }), 'config-invalid-field', { field: 'n_layer', message: /implausibly large/ });
+  });
+
+  test('multimodal wrappers: unknown top-level fields and a conflicting tie are reported', async () => {
+    const scout = JSON.parse(fixture('extra/meta-llama__Llama-4-Scout-17B-16E-Instruct.transcribed.json')) as Record<string, unknown> & { text_config: Record<string, unknown> };
+    await expectError(extractText('scout-extra.json', { ...scout, num_experts_total: 17 }), 'config-unknown-fields', { field: 'num_experts_total' });
+    await expectError(extractText('scout-tie.json', { ...scout, text_config: { ...scout.text_config, tie_word_embeddings: true } }), 'config-inconsistent', { field: 'text_config.tie_word_embeddings' });
+    const tied = await extractText('scout-tied.json', { ...scout, tie_word_embeddings: true });
+    assert.equal(tied.arch.flags.tied_embeddings, true, "the wrapper's tie applies to the text decoder");
+  });
+
+  test('a field missing from text_config is located at text_config, not in vision_config', async () => {
+    const gemma3 = JSON.parse(fixture('extra/google__gemma-3-27b-it.transcribed.json')) as { text_config: Record<string, unknown> };
+    const { num_attention_heads: _n, ...rest } = gemma3.text_config;
+    const text = JSON.stringify({ ...gemma3, text_config: rest }, null, 2);
+    const err = await expectError(extractText('gemma3-noheads.json', text), 'config-invalid-field', { field: 'text_config.num_attention_heads' });
+    const textConfigLine = text.split('\n').findIndex((l) => l.includes('"text_config"')) + 1;
+    assert.equal(err.location.line, textConfigLine);
+  });
+
+  test('a folder source is located at its config.json; a config.json that is a folder is an I/O error', async () => {
+    await mkdir(join(dir, 'broken-model'), { recursive: true });
+    await writeFile(join(dir, 'broken-model', 'config.json'), '{"model_type": }');
+    const err = await expectError(extract(join(dir, 'broken-model')), 'config-malformed-json');
+    assert.equal(err.location.file, join(dir, 'broken-model', 'config.json'));
+    await mkdir(join(dir, 'weird', 'config.json'), { recursive: true });
+    await expectError(extract(join(dir, 'weird')), 'io-error', { message: /EISDIR/ });
+  });
+});

@@ -3,7 +3,8 @@
  * standard cache layout shared with Python's huggingface_hub.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, readlink, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,6 +33,9 @@ before(async () => {
     'down/model': { commits: { [SHA_MAIN]: { 'config.json': qwen3 } }, refs: { main: SHA_MAIN }, failFirst: 1000 },
     'slow/model': { commits: { [SHA_MAIN]: { 'config.json': qwen3 } }, refs: { main: SHA_MAIN }, delayMs: 400 },
     'no/config': { commits: { [SHA_MAIN]: { 'README.md': '# hi' } }, refs: { main: SHA_MAIN } },
+    'limited/model': { commits: { [SHA_MAIN]: { 'config.json': qwen3 } }, refs: { main: SHA_MAIN }, rateLimitFirst: 1 },
+    'mirror/plain': { commits: { [SHA_MAIN]: { 'README.md': '# hi' } }, refs: { main: SHA_MAIN }, plainErrors: true },
+    'bom/model': { commits: { [SHA_MAIN]: { 'config.json': `\xef\xbb\xbf${qwen3}` } }, refs: { main: SHA_MAIN } },
     'broken/json': { commits: { [SHA_BROKEN]: { 'config.json': '{\n  "model_type": "llama",\n  "hidden_size": 4096,,\n}' } }, refs: { main: SHA_BROKEN } },
   });
 });
@@ -158,5 +162,44 @@ describe('hub', () => {
     assert.equal(err.location.line, 3);
     await assert.rejects(readdir(join(home, 'hub', 'models--broken--json')), { code: 'ENOENT' });
     await rejects(extract('not a repo!', { env }), 'hub-bad-repo-id', /neither an existing path nor a Hub repo id/);
+  });
+
+  test('429 answers are retried after Retry-After', async () => {
+    const started = Date.now();
+    const { arch } = await extract('limited/model', { env: await freshEnv() });
+    assert.equal(arch.totals.params_main, 596049920);
+    assert.ok(Date.now() - started >= 950, 'waited for Retry-After: 1');
+  });
+
+  test('a mirror without X-Error-Code: a missing file is a missing file', async () => {
+    await rejects(extract('mirror/plain', { env: await freshEnv() }), 'config-not-found', /has no config\.json \(HTTP 404/);
+  });
+
+  test('bytes are cached and hashed as sent (a BOM included)', async () => {
+    const env = await freshEnv();
+    const { arch } = await extract('bom/model', { env });
+    const sent = Buffer.from(`\xef\xbb\xbf${qwen3}`, 'latin1');
+    assert.equal(arch.model.config_sha256, createHash('sha256').update(sent).digest('hex'));
+    const cached = await readFile(join(home, 'hub', 'models--bom--model', 'snapshots', SHA_MAIN, 'config.json'));
+    assert.ok(cached.equals(sent));
+  });
+
+  test('an unchanged ref is not rewritten (read-only shared caches keep working)', async () => {
+    const env = await freshEnv();
+    await extract('Qwen/Qwen3-0.6B', { env });
+    const ref = join(home, 'hub', 'models--Qwen--Qwen3-0.6B', 'refs', 'main');
+    const before = (await stat(ref)).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    await extract('Qwen/Qwen3-0.6B', { env });
+    assert.equal((await stat(ref)).mtimeMs, before);
+  });
+
+  test('bad revisions and endpoints are refused before any request', async () => {
+    const env = await freshEnv();
+    const count = hub.requests.length;
+    await rejects(extract('Qwen/Qwen3-0.6B@../../etc', { env }), 'hub-bad-repo-id', /not a valid revision/);
+    await rejects(extract('Qwen/Qwen3-0.6B', { env, revision: '/abs' }), 'hub-bad-repo-id');
+    await rejects(extract('Qwen/Qwen3-0.6B', { env: { ...env, HF_ENDPOINT: 'not a url' } }), 'usage', /not an http\(s\) URL/);
+    assert.equal(hub.requests.length, count);
   });
 });

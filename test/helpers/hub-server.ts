@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export interface FakeRepo {
-  /** Files at each commit sha. */
+  /** Files at each commit sha, as byte strings (one character a byte, latin1). */
   commits: Record<string, Record<string, string>>;
   /** Branches and tags → commit sha. */
   refs: Record<string, string>;
@@ -19,6 +19,10 @@ export interface FakeRepo {
   failFirst?: number;
   /** Wait this long before answering each request. */
   delayMs?: number;
+  /** Answer 429 with `Retry-After: 1` to this many requests first. */
+  rateLimitFirst?: number;
+  /** Refuse without `X-Error-Code` headers, as some mirrors do. */
+  plainErrors?: boolean;
 }
 
 export interface RecordedRequest {
@@ -36,13 +40,13 @@ export interface FakeHub {
 }
 
 function gitBlobSha(text: string): string {
-  const bytes = Buffer.from(text);
+  const bytes = Buffer.from(text, 'latin1');
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'X-Error-Code': code });
-  res.end(JSON.stringify({ error: message }));
+function refuse(res: ServerResponse, status: number, code: string, message: string, plain = false): void {
+  res.writeHead(status, plain ? { 'Content-Type': 'text/plain' } : { 'Content-Type': 'application/json', 'X-Error-Code': code });
+  res.end(plain ? message : JSON.stringify({ error: message }));
 }
 
 export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<FakeHub> {
@@ -69,6 +73,13 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return;
     }
     if (repo.delayMs) await new Promise((r) => setTimeout(r, repo.delayMs));
+    const limited = failures.get(`429:${repoId}`) ?? 0;
+    if (repo.rateLimitFirst && limited < repo.rateLimitFirst) {
+      failures.set(`429:${repoId}`, limited + 1);
+      res.writeHead(429, { 'Content-Type': 'text/plain', 'Retry-After': '1' });
+      res.end('Too Many Requests');
+      return;
+    }
     const failed = failures.get(repoId) ?? 0;
     if (repo.failFirst && failed < repo.failFirst) {
       failures.set(repoId, failed + 1);
@@ -93,10 +104,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     }
     const text = repo.commits[sha]![resolve![3]!];
     if (text === undefined) {
-      refuse(res, 404, 'EntryNotFound', 'Entry not found');
+      refuse(res, 404, 'EntryNotFound', 'Entry not found', repo.plainErrors);
       return;
     }
-    const body = Buffer.from(text);
+    const body = Buffer.from(text, 'latin1');
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       ETag: `"${gitBlobSha(text)}"`,
