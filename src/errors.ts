@@ -42,7 +42,9 @@ export interface ErrorLocation {
 /** An error caused by the input, with a location and a hint on what to do. */
 export class HfArchError extends Error {
   override readonly name = 'HfArchError';
+  /** What went wrong, stable across versions (see the README's error table). */
   readonly code: ErrorCode;
+  /** Where: file, line, column, config field (as much as is known). */
   readonly location: ErrorLocation;
   /** What the user can do about it, one or two sentences. */
   readonly hint: string | undefined;

@@ -9,9 +9,12 @@ import { HfArchError } from './errors.js';
 import { loadConfig, type SourceOptions } from './source/load.js';
 import type { LoadedConfig } from './source/types.js';
 
+/** Options of {@link extract}: where the config comes from, and how strictly it is read. */
 export interface ExtractOptions extends SourceOptions, DescribeOptions {}
 
+/** What {@link extract} returns. */
 export interface ExtractResult {
+  /** The validated `arch.json` content. */
   arch: ArchJson;
   /** Warnings for the user (e.g. the cache was used because the Hub was unreachable). */
   warnings: string[];

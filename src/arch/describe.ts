@@ -87,6 +87,7 @@ const NOT_DECODER = new Set([
 /** Model types this tool can describe, for messages and docs. */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(MODELS).sort();
 
+/** How strictly a config is read. */
 export interface DescribeOptions {
   /** Describe the model even when the config has fields the tool does not understand; they are
    * then listed in `notes`. Default false: such a config is an error. */

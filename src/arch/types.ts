@@ -31,6 +31,7 @@ export type QkNorm = 'none' | 'per_head' | 'full' | 'l2';
 
 /** What one decoder layer does; one entry per layer, so figures can draw a pattern strip. */
 export interface LayerSpec {
+  /** 0-based; MTP blocks are numbered after the main layers. */
   index: number;
   attention: {
     /** `softmax`: MHA/GQA/MQA; `mla`: DeepSeek-V2/V3 latent attention; `dsv4`: DeepSeek-V4
@@ -52,15 +53,19 @@ export interface LayerSpec {
   };
 }
 
+/** Features of an architecture, detected from its config. */
 export interface Flags {
+  /** Some layers are mixtures of experts. */
   moe: boolean;
   /** Some layers route by a token-id hash table instead of scores (DeepSeek-V4). */
   hash_routing: boolean;
+  /** MoE layers also run always-active shared expert(s). */
   shared_experts: boolean;
   /** Qwen-style sigmoid gate on the shared expert. */
   shared_expert_gate: boolean;
   /** Multi-token-prediction modules declared by the config. */
   mtp: boolean;
+  /** The output head is the token embedding (counted once). */
   tied_embeddings: boolean;
   /** The first layers use a dense FFN, the rest MoE (DeepSeek `first_k_dense_replace`). */
   dense_prefix: boolean;
@@ -68,21 +73,29 @@ export interface Flags {
   moe_every: number | null;
   /** Router has a learned selection bias (`e_score_correction_bias`, DeepSeek noaux_tc). */
   router_bias: boolean;
+  /** Some layers attend within a sliding window (see `layers[i].attention.window`). */
   sliding_window: boolean;
+  /** Normalisation of queries and keys before attention. */
   qk_norm: QkNorm;
   /** Fraction of each head's dimensions that are rotated (1 when rotary is full). */
   partial_rotary: number;
   /** Some layers use no position embedding at all. */
   nope_layers: boolean;
+  /** Attention projections carry biases (see `biases`). */
   attention_bias: boolean;
   /** Learned per-head attention sink logits (gpt-oss, DeepSeek-V4). */
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** RMSNorm (a weight) or LayerNorm (weight and bias). */
   norm_kind: NormKind;
+  /** Where the norms of a block sit. */
   norm_placement: NormPlacement;
+  /** Shape of the dense FFN and of each expert. */
   ffn_kind: FfnKind;
+  /** The dense FFN carries biases. */
   ffn_bias: boolean;
+  /** A learned position table is added to the token embedding (GPT-2, OPT). */
   learned_positions: boolean;
   /** Attention and FFN read the same input and their outputs are added (Falcon). */
   parallel_attention: boolean;
@@ -106,12 +119,17 @@ export interface Flags {
 
 /** The normalized description of a model. */
 export interface ArchDescription {
+  /** The described decoder's `model_type` (the text decoder's, for a wrapper). */
   model_type: string;
+  /** `architectures` of the config file, as written. */
   architectures: string[];
+  /** Attention family. */
   family: Family;
+  /** What the architecture has, as booleans and small enums. */
   flags: Flags;
   /** Every size a formula uses, by symbol name. */
   dims: Record<string, Dim>;
+  /** One entry per decoder layer, in order. */
   layers: LayerSpec[];
   /** MTP modules (DeepSeek-V3/V4 `num_nextn_predict_layers`), each described like a layer. */
   mtp_layers: LayerSpec[];

@@ -162,7 +162,7 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   };
 }
 
-/** Routed experts: E SwiGLU experts of width d_e; k of them are active per token. */
+/** Routed experts: E gated experts (gate, up, down) of width d_e; k of them are active per token. */
 export function routedExperts(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, E, k, de] = [dim('d'), dim('E'), dim('k'), dim('d_e')];

@@ -8,6 +8,8 @@ import type { Dim } from '../arch/types.js';
 
 export type { Dim };
 
+/** A formula: an integer, a config dim, a sum or a product. Build it with {@link num}, {@link sym},
+ * {@link add} and {@link mul}. */
 export type Expr =
   | { readonly kind: 'num'; readonly value: number }
   | { readonly kind: 'sym'; readonly sym: Dim }

@@ -65,6 +65,7 @@ export interface NonLearned {
   total: number;
 }
 
+/** The model's totals; every number is exact. See the README for the conventions. */
 export interface Totals {
   /** Every learned parameter the config declares, MTP included, shared matrices once. */
   params: number;
@@ -77,6 +78,7 @@ export interface Totals {
   kv_cache_bytes_per_token: number;
 }
 
+/** The `params` stage's output. */
 export interface ParamReport {
   units: Unit[];
   non_learned: NonLearned[];

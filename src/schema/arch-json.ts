@@ -7,8 +7,10 @@ import { z } from 'zod';
 import type { ArchDescription } from '../arch/types.js';
 import type { NonLearned, Totals, Unit } from '../params/types.js';
 
+/** Version of the `arch.json` format; raised when a field changes meaning or goes away. */
 export const SCHEMA_VERSION = 1;
 
+/** The content of `arch.json`: the description, its units and totals, and where it came from. */
 export interface ArchJson {
   schema_version: typeof SCHEMA_VERSION;
   model: {

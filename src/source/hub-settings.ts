@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { HfArchError } from '../errors.js';
 
+/** How to reach the Hub; every option defaults to the `HF_*` convention. */
 export interface HubOptions {
   /** Hub base URL; default `HF_ENDPOINT` or https://huggingface.co. */
   endpoint?: string;
@@ -26,6 +27,7 @@ export interface HubOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** {@link HubOptions} resolved against the environment. */
 export interface HubSettings {
   endpoint: string;
   token: string | null;
