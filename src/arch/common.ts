@@ -3,7 +3,7 @@
  * per-layer window and rope patterns, default flags.
  */
 import { LIMITS, type ConfigReader } from './config-reader.js';
-import type { Biases, Dim, Flags, LayerSpec } from './types.js';
+import type { ArchDescription, Biases, Dim, Flags, LayerSpec } from './types.js';
 
 /** Sizes every decoder has. */
 export interface CoreDims {
@@ -136,4 +136,25 @@ export function readTied(r: ConfigReader, fallback: boolean, notes: string[]): b
     return fallback;
   }
   return r.bool('tie_word_embeddings', fallback);
+}
+
+/** What every description states itself; the rest has the common default. */
+type Essentials = Pick<ArchDescription, 'model_type' | 'family' | 'flags' | 'dims' | 'layers' | 'activation' | 'biases' | 'notes'>;
+
+/**
+ * An {@link ArchDescription} with the usual defaults: no MTP, no position offset, a final norm,
+ * the context length from `max_position_embeddings`. `architectures` and `text_config_path`
+ * are filled in by `describeConfig`.
+ */
+export function description(r: ConfigReader, essentials: Essentials, overrides: Partial<ArchDescription> = {}): ArchDescription {
+  return {
+    architectures: [],
+    mtp_layers: [],
+    text_config_path: null,
+    max_position_embeddings: overrides.max_position_embeddings === undefined ? r.intOr('max_position_embeddings', null) : overrides.max_position_embeddings,
+    position_offset: 0,
+    final_norm: true,
+    ...essentials,
+    ...overrides,
+  };
 }

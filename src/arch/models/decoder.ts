@@ -7,6 +7,7 @@ import type { ConfigReader } from '../config-reader.js';
 import type { HeadOptions } from '../common.js';
 import {
   defaultFlags,
+  description,
   layerTypes,
   noBiases,
   plainLayer,
@@ -243,22 +244,19 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     notes.push(`sliding_window is ${slidingWindow} but no layer uses it (${why}).`);
   }
 
-  return {
-    model_type: r.modelType,
-    architectures: [],
-    family: Hkv.value === H.value ? 'mha' : 'gqa',
-    flags,
-    dims,
-    layers,
-    mtp_layers: [],
-    text_config_path: null,
-    max_position_embeddings: r.intOr('max_position_embeddings', null),
-    activation,
-    position_offset: 0,
-    final_norm: true,
-    biases,
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: r.modelType,
+      family: Hkv.value === H.value ? 'mha' : 'gqa',
+      flags,
+      dims,
+      layers,
+      activation,
+      biases,
+      notes,
+    },
+  );
 }
 
 /** Sizes of Qwen3-Next's Gated DeltaNet (linear attention) layers. */

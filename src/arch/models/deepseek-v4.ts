@@ -6,7 +6,7 @@
  * first `num_hash_layers` layers, MTP. Shapes: fixtures/deepseek-v4-tensors.md.
  */
 import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 export function describeDeepseekV4(r: ConfigReader): ArchDescription {
@@ -70,35 +70,35 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
   }
   notes.push('Routed experts are stored in FP4 (two values per byte); counts are of the unpacked values, quantization scales excluded.');
   const all = [...layers, ...mtpLayers];
-  return {
-    model_type: 'deepseek_v4',
-    architectures: [],
-    family: 'dsv4',
-    flags: defaultFlags({
-      moe: true,
-      moe_every: 1,
-      hash_routing: hashLayers > 0,
-      shared_experts: true,
-      router_bias: true,
-      mtp: nMtp > 0,
-      tied_embeddings: readTied(r, false, notes),
-      sliding_window: true,
-      partial_rotary: dims['d_rope']!.value / dims['d_h']!.value,
-      attention_sinks: true,
-      hyper_connections: true,
-      compressor: all.some((l) => (l.attention.compress_ratio ?? 0) > 0),
-      indexer: all.some((l) => l.attention.indexer),
-      grouped_output: true,
-    }),
-    dims,
-    layers,
-    mtp_layers: mtpLayers,
-    text_config_path: null,
-    max_position_embeddings: r.intOr('max_position_embeddings', null),
-    activation: 'silu',
-    position_offset: 0,
-    final_norm: true,
-    biases: noBiases(),
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: 'deepseek_v4',
+      family: 'dsv4',
+      flags: defaultFlags({
+        moe: true,
+        moe_every: 1,
+        hash_routing: hashLayers > 0,
+        shared_experts: true,
+        router_bias: true,
+        mtp: nMtp > 0,
+        tied_embeddings: readTied(r, false, notes),
+        sliding_window: true,
+        partial_rotary: dims['d_rope']!.value / dims['d_h']!.value,
+        attention_sinks: true,
+        hyper_connections: true,
+        compressor: all.some((l) => (l.attention.compress_ratio ?? 0) > 0),
+        indexer: all.some((l) => l.attention.indexer),
+        grouped_output: true,
+      }),
+      dims,
+      layers,
+      activation: 'silu',
+      biases: noBiases(),
+      notes,
+    },
+    {
+      mtp_layers: mtpLayers,
+    },
+  );
 }

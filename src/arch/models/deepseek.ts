@@ -4,7 +4,7 @@
  * shared experts; V3 adds MTP modules (`num_nextn_predict_layers`).
  */
 import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 export function describeDeepseek(r: ConfigReader): ArchDescription {
@@ -80,21 +80,22 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     if (isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
     return l;
   };
-  return {
-    model_type: r.modelType,
-    architectures: [],
-    family: 'mla',
-    flags,
-    dims,
-    layers: Array.from({ length: L.value }, (_, i) => layer(i)),
-    mtp_layers: Array.from({ length: nMtp }, (_, k) => layer(L.value + k)),
-    text_config_path: null,
-    max_position_embeddings: r.intOr('max_position_embeddings', null),
-    activation: act,
-    position_offset: 0,
-    final_norm: true,
-    // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
-    biases: noBiases({ qkv: attentionBias, o: attentionBias }),
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: r.modelType,
+      family: 'mla',
+      flags,
+      dims,
+      layers: Array.from({ length: L.value }, (_, i) => layer(i)),
+      activation: act,
+      biases: noBiases({ qkv: attentionBias, o: attentionBias }),
+      notes,
+    },
+    {
+      mtp_layers: Array.from({ length: nMtp }, (_, k) => layer(L.value + k)),
+      final_norm: true,
+      // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
+    },
+  );
 }

@@ -6,7 +6,7 @@
  * rotary or ALiBi positions (neither has parameters), head tied to the embedding.
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
 
 export function describeFalcon(r: ConfigReader): ArchDescription {
@@ -43,30 +43,27 @@ export function describeFalcon(r: ConfigReader): ArchDescription {
   if (alibi) notes.push('Positions come from ALiBi attention biases, which have no parameters.');
   const tied = readTied(r, true, notes);
   if (tied) notes.push('Checkpoints store lm_head.weight although it is tied to the embedding; it is counted once.');
-  return {
-    model_type: r.modelType,
-    architectures: [],
-    family: Hkv.value === H.value ? 'mha' : 'gqa',
-    flags: defaultFlags({
-      tied_embeddings: tied,
-      norm_kind: 'layernorm',
-      norm_placement: parallel && lnCount === 1 ? 'shared' : 'pre',
-      parallel_attention: parallel,
-      ffn_kind: 'mlp',
-      ffn_bias: bias,
-      attention_bias: bias,
-      alibi,
-      fused_projections: true,
-    }),
-    dims: { d, V, L, H, H_kv: Hkv, d_h: dh, d_ff: dff },
-    layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: !alibi })),
-    mtp_layers: [],
-    text_config_path: null,
-    max_position_embeddings: r.intOr('max_position_embeddings', null),
-    activation,
-    position_offset: 0,
-    final_norm: true,
-    biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: r.modelType,
+      family: Hkv.value === H.value ? 'mha' : 'gqa',
+      flags: defaultFlags({
+        tied_embeddings: tied,
+        norm_kind: 'layernorm',
+        norm_placement: parallel && lnCount === 1 ? 'shared' : 'pre',
+        parallel_attention: parallel,
+        ffn_kind: 'mlp',
+        ffn_bias: bias,
+        attention_bias: bias,
+        alibi,
+        fused_projections: true,
+      }),
+      dims: { d, V, L, H, H_kv: Hkv, d_h: dh, d_ff: dff },
+      layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: !alibi })),
+      activation,
+      biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
+      notes,
+    },
+  );
 }

@@ -3,7 +3,7 @@
  * with biases, head tied to the token embedding.
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription } from '../types.js';
 
 export function describeGpt2(r: ConfigReader): ArchDescription {
@@ -24,28 +24,28 @@ export function describeGpt2(r: ConfigReader): ArchDescription {
   }
   const activation = r.strOr('activation_function', 'gelu_new');
   const tied = readTied(r, true, notes);
-  return {
-    model_type: 'gpt2',
-    architectures: [],
-    family: 'mha',
-    flags: defaultFlags({
-      tied_embeddings: tied,
-      norm_kind: 'layernorm',
-      ffn_kind: 'mlp',
-      ffn_bias: true,
-      attention_bias: true,
-      learned_positions: true,
-      fused_projections: true,
-    }),
-    dims: { d, V, L, H, H_kv: derivedDim('H_{kv}', H.value, `${r.path('n_head')} (MHA)`), d_h: dh, d_ff: dff, P },
-    layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
-    mtp_layers: [],
-    text_config_path: null,
-    max_position_embeddings: P.value,
-    activation,
-    position_offset: 0,
-    final_norm: true,
-    biases: noBiases({ qkv: true, o: true, ffn: true, norm: true }),
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: 'gpt2',
+      family: 'mha',
+      flags: defaultFlags({
+        tied_embeddings: tied,
+        norm_kind: 'layernorm',
+        ffn_kind: 'mlp',
+        ffn_bias: true,
+        attention_bias: true,
+        learned_positions: true,
+        fused_projections: true,
+      }),
+      dims: { d, V, L, H, H_kv: derivedDim('H_{kv}', H.value, `${r.path('n_head')} (MHA)`), d_h: dh, d_ff: dff, P },
+      layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
+      activation,
+      biases: noBiases({ qkv: true, o: true, ffn: true, norm: true }),
+      notes,
+    },
+    {
+      max_position_embeddings: P.value,
+    },
+  );
 }

@@ -3,7 +3,7 @@
  * biased q/k/v/o and a ReLU MLP, optional projection between word embedding and model width.
  */
 import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import { LIMITS } from '../config-reader.js';
 import type { ArchDescription } from '../types.js';
 
@@ -30,28 +30,30 @@ export function describeOpt(r: ConfigReader): ArchDescription {
     notes.push('Word embeddings are narrower than the model: project_in and project_out map between them.');
   }
   if (!preNorm) notes.push('do_layer_norm_before is false: LayerNorms follow each sub-layer (post-norm) and there is no final LayerNorm.');
-  return {
-    model_type: 'opt',
-    architectures: [],
-    family: 'mha',
-    flags: defaultFlags({
-      tied_embeddings: readTied(r, true, notes),
-      norm_kind: 'layernorm',
-      norm_placement: preNorm ? 'pre' : 'post',
-      ffn_kind: 'mlp',
-      ffn_bias: bias,
-      attention_bias: bias,
-      learned_positions: true,
-    }),
-    dims,
-    layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
-    mtp_layers: [],
-    text_config_path: null,
-    max_position_embeddings: P.value,
-    activation: r.strOr('activation_function', 'relu'),
-    position_offset: 2,
-    final_norm: preNorm && !removeFinal,
-    biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
-    notes,
-  };
+  return description(
+    r,
+    {
+      model_type: 'opt',
+      family: 'mha',
+      flags: defaultFlags({
+        tied_embeddings: readTied(r, true, notes),
+        norm_kind: 'layernorm',
+        norm_placement: preNorm ? 'pre' : 'post',
+        ffn_kind: 'mlp',
+        ffn_bias: bias,
+        attention_bias: bias,
+        learned_positions: true,
+      }),
+      dims,
+      layers: Array.from({ length: L.value }, (_, i) => plainLayer(i, { rope: false })),
+      activation: r.strOr('activation_function', 'relu'),
+      biases: noBiases({ qkv: bias, o: bias, ffn: bias, norm: true }),
+      notes,
+    },
+    {
+      max_position_embeddings: P.value,
+      position_offset: 2,
+      final_norm: preNorm && !removeFinal,
+    },
+  );
 }
