@@ -25,7 +25,11 @@ export type ErrorCode =
   | 'hub-invalid-response'
   | 'usage'
   | 'io-error'
-  | 'unsupported-feature';
+  | 'unsupported-feature'
+  | 'tex-missing'
+  | 'tex-failed'
+  | 'template-invalid'
+  | 'cache-miss-frozen';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {

@@ -1,0 +1,70 @@
+/**
+ * Text as the figure sets it: runs of one font, with sub- and superscripts, measured with the
+ * metrics XeTeX reports for the figure's fonts (font-metrics.json, scripts/measure-fonts.mjs),
+ * so the layout knows every label's size without running TeX.
+ */
+import fontMetrics from './font-metrics.json' with { type: 'json' };
+
+export type FontFace = 'sans' | 'bold' | 'italic' | 'mono';
+
+/** A piece of text in one face; `script` sets it smaller, lowered or raised. */
+export interface Run {
+  text: string;
+  face: FontFace;
+  script?: 'sub' | 'sup';
+  /** A colour role instead of the text's colour (e.g. the accent of a key word). */
+  color?: string;
+}
+
+interface FaceMetrics {
+  widths: Record<string, number>;
+  asc: number;
+}
+
+const metrics = fontMetrics as unknown as Record<FontFace, FaceMetrics> & { size: number };
+
+/** Scripts are set at this fraction of the size (LaTeX's \textsubscript at 10pt is 7pt). */
+export const SCRIPT_SCALE = 0.7;
+/** Baseline-to-baseline distance as a fraction of the size. */
+export const LINE_SPACING = 1.25;
+
+/** Width in pt of a run at `size` pt. Characters outside the table count as an em (safe side). */
+export function runWidth(run: Run, size: number): number {
+  const m = metrics[run.face];
+  const s = run.script ? size * SCRIPT_SCALE : size;
+  let w = 0;
+  for (const ch of run.text) w += (m.widths[String(ch.codePointAt(0))] ?? metrics.size) * (s / metrics.size);
+  return w;
+}
+
+/** Width in pt of a line of runs. */
+export function lineWidth(runs: Run[], size: number): number {
+  return runs.reduce((acc, r) => acc + runWidth(r, size), 0);
+}
+
+/** Size of a block of lines: widest line, and lines × spacing. */
+export function blockSize(lines: Run[][], size: number): { w: number; h: number } {
+  const w = Math.max(0, ...lines.map((l) => lineWidth(l, size)));
+  return { w, h: lines.length * size * LINE_SPACING };
+}
+
+export const plain = (text: string, face: FontFace = 'sans', color?: string): Run => ({ text, face, ...(color ? { color } : {}) });
+
+/**
+ * Greedy word wrap of a text into lines no wider than `max` pt (a single long word keeps its
+ * own line).
+ */
+export function wrap(text: string, face: FontFace, size: number, max: number): Run[][] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: Run[][] = [];
+  let current = '';
+  for (const word of words) {
+    const next = current ? `${current} ${word}` : word;
+    if (current && runWidth(plain(next, face), size) > max) {
+      lines.push([plain(current, face)]);
+      current = word;
+    } else current = next;
+  }
+  if (current) lines.push([plain(current, face)]);
+  return lines;
+}

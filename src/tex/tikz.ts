@@ -1,0 +1,108 @@
+/**
+ * Entry of the `tex` stage: a {@link Scene} → the TikZ picture of it, and the standalone document
+ * around it from a theme template. Every coordinate is absolute, so one TeX pass suffices.
+ */
+import type { BoxItem, Item, Role, Scene, TextItem } from '../figure/scene.js';
+import { LINE_SPACING, SCRIPT_SCALE, type Run } from '../figure/text.js';
+import { escapeTex } from './escape.js';
+
+/** pt with at most 2 decimals, so that equal inputs give equal text. */
+const n = (x: number): string => {
+  const r = Math.round(x * 100) / 100;
+  return Object.is(r, -0) ? '0' : String(r);
+};
+const c = (role: Role): string => `hf${role}`;
+
+function runTex(run: Run, size: number): string {
+  const face = { sans: '', bold: '\\bfseries', italic: '\\itshape', mono: '\\ttfamily' }[run.face];
+  const s = run.script ? size * SCRIPT_SCALE : size;
+  // Every space as a control space: TeX would drop a run's leading space after a command and
+  // merge doubled ones, and the layout measured each of them.
+  const text = escapeTex(run.text).replace(/ /g, '\\ ');
+  let body = `\\fontsize{${n(s)}}{${n(s * LINE_SPACING)}}\\selectfont${face}${run.color ? `\\color{${c(run.color as Role)}}` : ''}{}${text}`;
+  body = `{${body}}`;
+  if (run.script === 'sub') return `\\raisebox{-0.22em}{${body}}`;
+  if (run.script === 'sup') return `\\raisebox{0.5em}{${body}}`;
+  return body;
+}
+
+/** Lines of runs, top line first, each placed at its own baseline. */
+function lines(id: string, item: { x: number; y: number; w: number; h: number; lines: Run[][]; size: number }, color: Role, align: 'left' | 'center' | 'right'): string {
+  const lh = item.size * LINE_SPACING;
+  const block = item.lines.length * lh;
+  const top = item.y + item.h / 2 + block / 2;
+  const anchor = { left: 'base west', center: 'base', right: 'base east' }[align];
+  const x = align === 'left' ? item.x : align === 'right' ? item.x + item.w : item.x + item.w / 2;
+  return item.lines
+    .map((line, i) => {
+      // Centre the capitals (cap height ≈ 0.73 em) in each line's box.
+      const baseline = top - i * lh - lh / 2 - 0.365 * item.size;
+      return `\\node[anchor=${anchor},inner sep=0pt,text=${c(color)}] at (${n(x)},${n(baseline)}) {${line.map((r) => runTex(r, item.size)).join('')}}; % ${id}`;
+    })
+    .join('\n');
+}
+
+const lineStyle = (style: 'solid' | 'dotted' | 'dashed'): string =>
+  style === 'dotted' ? ',dash pattern=on 1.2pt off 2pt,line width=1.3pt' : style === 'dashed' ? ',dash pattern=on 4pt off 2.5pt' : '';
+
+function itemTex(item: Item): string {
+  switch (item.kind) {
+    case 'frame':
+      return `\\draw[${item.fill ? `fill=${c(item.fill)},` : ''}draw=${c(item.stroke)},line width=0.8pt,rounded corners=${n(item.radius)}pt${lineStyle(item.style)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
+    case 'box': {
+      const b: BoxItem = item;
+      const rect = `\\draw[fill=${c(b.fill)},draw=${c(b.stroke)},line width=0.6pt,rounded corners=${n(b.radius)}pt${b.dashed ? lineStyle('dashed') : ''}] (${n(b.x)},${n(b.y)}) rectangle (${n(b.x + b.w)},${n(b.y + b.h)}); % ${b.id}`;
+      return `${rect}\n${lines(b.id, b, b.textColor, 'center')}`;
+    }
+    case 'text': {
+      const t: TextItem = item;
+      return lines(t.id, t, t.color, t.align);
+    }
+    case 'arrow': {
+      const path = item.points.map(([x, y]) => `(${n(x)},${n(y)})`).join(' -- ');
+      return `\\draw[${item.head ? '-{Stealth[length=5pt,width=4pt]},' : ''}draw=${c(item.color)},line width=0.7pt,rounded corners=2pt${lineStyle(item.style)}] ${path}; % ${item.id}`;
+    }
+    case 'circle': {
+      const { cx, cy, r } = item;
+      const a = r * 0.6;
+      const cross = item.symbol === 'plus'
+        ? `(${n(cx - a)},${n(cy)}) -- (${n(cx + a)},${n(cy)}) (${n(cx)},${n(cy - a)}) -- (${n(cx)},${n(cy + a)})`
+        : `(${n(cx - a * 0.7)},${n(cy - a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy + a * 0.7)}) (${n(cx - a * 0.7)},${n(cy + a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy - a * 0.7)})`;
+      return `\\draw[fill=${c('box')},draw=${c('ink')},line width=0.7pt] (${n(cx)},${n(cy)}) circle (${n(r)}pt); \\draw[draw=${c('ink')},line width=0.7pt] ${cross}; % ${item.id}`;
+    }
+    case 'cell':
+      return `\\fill[${c(item.fill)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
+    case 'brace':
+      return `\\draw[draw=${c('accent')},line width=1pt,decorate,decoration={brace,amplitude=6pt}] (${n(item.x)},${n(item.y0)}) -- (${n(item.x)},${n(item.y1)}); % ${item.id}`;
+  }
+}
+
+/** The TikZ picture of a scene (no preamble). */
+export function sceneToTikz(scene: Scene): string {
+  const body = scene.items.map(itemTex).join('\n');
+  return [
+    `\\begin{tikzpicture}[x=1pt,y=1pt]`,
+    `\\useasboundingbox (0,0) rectangle (${n(scene.width)},${n(scene.height)});`,
+    `\\fill[${c('paper')}] (0,0) rectangle (${n(scene.width)},${n(scene.height)});`,
+    body,
+    `\\end{tikzpicture}`,
+  ].join('\n');
+}
+
+/** The marker a template holds where the figure goes. */
+export const FIGURE_MARKER = '%%HF-ARCH-FIGURE%%';
+
+/** A complete document: the template with the page sized to the scene and the picture in it. */
+export function sceneToDocument(scene: Scene, template: string): string {
+  if (!template.includes(FIGURE_MARKER)) {
+    throw new Error(`the template has no ${FIGURE_MARKER} line where the figure goes`);
+  }
+  const page = [
+    `\\pdfpagewidth=${n(scene.width)}pt\\relax`,
+    `\\pdfpageheight=${n(scene.height)}pt\\relax`,
+    `\\shipout\\vbox{\\kern-1in\\moveleft1in\\hbox{%`,
+    sceneToTikz(scene),
+    `}}`,
+  ].join('\n');
+  return template.replace(FIGURE_MARKER, () => page);
+}
