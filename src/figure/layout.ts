@@ -180,7 +180,7 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
       { id: 'norm1', lines: label(norm(arch, ' (attn)')), fill: 'norm' as Role, stroke: 'ink' as Role, textColor: 'ink' as Role },
       { id: 'norm2', lines: label(norm(arch, ' (MLP)')), fill: 'norm' as Role, stroke: 'ink' as Role, textColor: 'ink' as Role },
     ];
-    blockRow('norm1', { kind: 'boxes', boxes: norms }, ledgerFor(arch, ['layers.attn_norm', 'layers.ffn_norm']), [braceItem]);
+    blockRow('norm1', { kind: 'boxes', boxes: norms }, ledgerFor(arch, ['layers.attn_norm', 'layers.ffn_norm']));
     blockRow('sublayers', {
       kind: 'boxes',
       boxes: [
@@ -193,8 +193,8 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
     const pre = placement === 'pre' || placement === 'sandwich';
     const post = placement === 'post' || placement === 'sandwich';
     const sandwich = placement === 'sandwich';
-    if (pre) blockRow('norm1', box('norm1', label(norm(arch, sandwich ? ' (pre)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.attn_norm']), [braceItem]);
-    blockRow('attn', box('attn', attentionLabel(arch), 'attention', 'attentionInk'), ledgerFor(arch, attnIds, heads), [...(pre ? [] : [braceItem]), ...attentionModifiers(arch)]);
+    if (pre) blockRow('norm1', box('norm1', label(norm(arch, sandwich ? ' (pre)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.attn_norm']));
+    blockRow('attn', box('attn', attentionLabel(arch), 'attention', 'attentionInk'), ledgerFor(arch, attnIds, heads), attentionModifiers(arch));
     if (post) blockRow('post_attn_norm', box('post_attn_norm', label(norm(arch, sandwich ? ' (post)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.post_attn_norm']));
     blockRow('plus1', { kind: 'plus' });
     if (f.hyper_connections) blockRow('hc_ffn', box('hc_ffn', label('mHC mixer'), 'norm'), ledgerFor(arch, ['layers.hc_ffn']));
@@ -203,6 +203,9 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
     if (post) blockRow('post_ffn_norm', box('post_ffn_norm', label(norm(arch, sandwich ? ' (post)' : ' 2')), 'norm'), ledgerFor(arch, ['layers.post_ffn_norm']));
     blockRow('plus2', { kind: 'plus' });
   }
+  // "N ×" at the lower left of the block, beside its first row.
+  const firstBlock = rows.find((r) => r.inBlock)!;
+  firstBlock.left.unshift(braceItem);
   void blockStart;
 
   if (f.hyper_connections) row('hc_head', box('hc_head', label('mHC head mixer'), 'norm'), ledgerFor(arch, ['hc_head']));
@@ -284,7 +287,8 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const by0 = inBlock[0]!.y - 8;
   const by1 = inBlock[inBlock.length - 1]!.y + inBlock[inBlock.length - 1]!.h + 8;
   items.push({ kind: 'frame', id: 'block', x: blockX, y: by0, w: blockW, h: by1 - by0, fill: 'block', stroke: 'ink', style: 'solid', radius: 12 });
-  items.push({ kind: 'brace', id: 'brace', x: blockX - 4, y0: by0 + 4, y1: by0 + 40 });
+  const firstBlockRow = inBlock[0]!;
+  items.push({ kind: 'brace', id: 'brace', x: blockX - 4, y0: firstBlockRow.y - 4, y1: firstBlockRow.y + firstBlockRow.h + 4 });
 
   // Rows.
   const centers = new Map<string, { boxes: BoxItem[]; cy: number; top: number; bottom: number }>();
@@ -314,8 +318,9 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
       });
       centers.set(r.id, { boxes, cy, top: Math.max(...boxes.map((b) => b.y + b.h)), bottom: Math.min(...boxes.map((b) => b.y)) });
     }
-    // Left items, stacked from the top of the row.
+    // Left items, stacked from the top of the row; arrows end at distinct heights of the box.
     let ly = ry + h;
+    const arrowed = r.left.filter((it) => it.arrow === true);
     for (const it of r.left) {
       const size = blockSize(it.lines, SIZE.small);
       const ih = size.h + (it.kind === 'box' ? 2 * PAD_Y : 0);
@@ -327,8 +332,9 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
         const target = centers.get(r.id)!.boxes[0];
         if (it.arrow && target) {
           const sy = iy + ih / 2;
-          const ty = Math.min(Math.max(sy, target.y + 4), target.y + target.h - 4);
-          const jx = blockX - 6;
+          const slot = arrowed.indexOf(it);
+          const ty = it.arrow === true && arrowed.length > 1 ? target.y + target.h - ((slot + 1) * target.h) / (arrowed.length + 1) : Math.min(Math.max(sy, target.y + 4), target.y + target.h - 4);
+          const jx = blockX - 6 - (it.arrow === true ? slot * 4 : 0);
           const points: [number, number][] = Math.abs(sy - ty) < 0.5 ? [[box.x + box.w, sy], [target.x, sy]] : [[box.x + box.w, sy], [jx, sy], [jx, ty], [target.x, ty]];
           if (it.arrow === 'from-center') points.reverse();
           items.push({ kind: 'arrow', id: `${r.id}.${it.id}.arrow`, points, style: it.arrow === 'from-center' ? 'dashed' : 'solid', head: true, color: 'ink' });
@@ -478,7 +484,9 @@ function stripRows(arch: ArchJson): { name: string; values: string[]; legend: Re
   };
   add('attention', L.map((l) => (l.attention.kind === 'gated_deltanet' ? 'A' : 'B')), { A: 'Gated DeltaNet (linear)', B: 'full attention' });
   add('window', L.map((l) => (l.attention.window !== null ? 'A' : 'B')), { A: 'sliding window', B: 'global' });
-  add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
+  // Linear-attention layers have no positions at all: only attention layers can differ here.
+  const softmaxRope = L.filter((l) => l.attention.kind !== 'gated_deltanet').map((l) => l.attention.rope);
+  if (new Set(softmaxRope).size > 1) add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
   add('compression', L.map((l) => ({ 0: 'A', 4: 'B', 128: 'C' } as Record<number, string>)[l.attention.compress_ratio ?? 0] ?? 'D'), { A: 'window only', B: '1:4 + indexer', C: '1:128', D: 'other' });
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
   add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : 'B')), { A: 'hash routing', B: 'score routing' });

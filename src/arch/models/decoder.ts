@@ -262,10 +262,10 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
 /** Sizes of Qwen3-Next's Gated DeltaNet (linear attention) layers. */
 function readGatedDeltaNet(r: ConfigReader): Record<string, Dim> {
   const dims = {
-    H_k: r.dim('H^{lin}_{k}', 'linear_num_key_heads'),
-    d_k: r.dim('d^{lin}_{k}', 'linear_key_head_dim'),
-    H_v: r.dim('H^{lin}_{v}', 'linear_num_value_heads'),
-    d_v: r.dim('d^{lin}_{v}', 'linear_value_head_dim'),
+    H_k: r.dim('H_{lk}', 'linear_num_key_heads'),
+    d_k: r.dim('d_{lk}', 'linear_key_head_dim'),
+    H_v: r.dim('H_{lv}', 'linear_num_value_heads'),
+    d_v: r.dim('d_{lv}', 'linear_value_head_dim'),
     K_conv: r.dim('K', 'linear_conv_kernel_dim'),
   };
   if (dims.H_v.value % dims.H_k.value !== 0) {
