@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `hf-arch` command line: one subcommand per pipeline stage. */
 import { runExtract, EXTRACT_HELP } from './extract-command.js';
+import { BUILD_HELP, COMPILE_HELP, RENDER_HELP, runBuild, runCompile, runRender } from './figure-commands.js';
 import { fail, packageVersion, UsageError } from './util.js';
 
 const HELP = `Usage: hf-arch <command> [options]
@@ -9,12 +10,18 @@ Architecture figures of HuggingFace decoder-only LLMs, with exact parameter coun
 
 Commands:
   extract <source>   Print arch.json: the architecture and every parameter count.
+  render <source>    Write the TikZ document of the figure (no TeX needed).
+  compile <file.tex> Compile a TeX document to SVG, PNG or PDF.
+  build <source>     All stages through the figure cache, to --output FILE.(svg|png|pdf).
 
 Run "hf-arch <command> --help" for the options of a command.
 Options: --help, --version`;
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   extract: { run: runExtract, help: EXTRACT_HELP },
+  render: { run: runRender, help: RENDER_HELP },
+  compile: { run: runCompile, help: COMPILE_HELP },
+  build: { run: runBuild, help: BUILD_HELP },
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,8 +1,8 @@
 /** What every `hf-arch` command shares: errors as one paragraph, atomic output files. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HfArchError, isHfArchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+export { packageVersion } from '../version.js';
 
 /** A mistake in the command line; printed with the command's usage. */
 export class UsageError extends Error {
@@ -11,10 +11,6 @@ export class UsageError extends Error {
   }
 }
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Prints an error and sets the exit code: 2 for usage, 1 for bad input, 70 for a bug. */
 export function fail(error: unknown): void {

@@ -1,0 +1,79 @@
+/**
+ * The whole pipeline behind `hf-arch build` and the plugin: `arch.json` → scene → TeX → files,
+ * through the content-addressed cache. A cached figure is found without TeX and without
+ * spawning anything; `frozen` turns a miss into an error instead of a compile.
+ */
+import { HfArchError } from './errors.js';
+import { extract, type ExtractOptions } from './extract.js';
+import { figureKey } from './cache/key.js';
+import { runOnce, setConcurrency } from './cache/queue.js';
+import { defaultCacheDir, lookupFigure, storeFigure } from './cache/store.js';
+import { layoutFigure, type FigureOptions } from './figure/layout.js';
+import type { ArchJson } from './schema/arch-json.js';
+import { compileTex, type Engine, type Format } from './tex/compile.js';
+import { loadTemplate, THEMES } from './tex/template.js';
+import { packageVersion } from './version.js';
+import { sceneToDocument } from './tex/tikz.js';
+
+/** Options of {@link buildFigure}. */
+export interface BuildOptions extends ExtractOptions, FigureOptions {
+  /** `light` (default), `dark`, `gallery`, or the path of a custom template. */
+  theme?: string;
+  /** Files to produce (default `['svg']`). */
+  formats?: Format[];
+  /** PNG resolution (default 300). */
+  dpi?: number;
+  /** Cache folder (default `HF_ARCH_CACHE_DIR` or `node_modules/.cache/remark-hf-arch`). */
+  cacheDir?: string;
+  /** A cache miss is an error; neither TeX nor the network is touched (default `HF_ARCH_FROZEN=1`). */
+  frozen?: boolean;
+  /** Compilations at once in this process (default: the number of cores). */
+  concurrency?: number;
+  /** Force a TeX engine. */
+  engine?: Engine;
+}
+
+export interface BuildResult {
+  /** Paths of the files in the cache, by format. */
+  files: Partial<Record<Format, string>>;
+  key: string;
+  /** True when the figure came from the cache (nothing was compiled). */
+  cached: boolean;
+  arch: ArchJson;
+}
+
+/** The TeX document of a figure. */
+export async function renderDocument(arch: ArchJson, options: Pick<BuildOptions, 'theme' | 'mtp' | 'title'> = {}): Promise<string> {
+  const template = await loadTemplate(options.theme);
+  return sceneToDocument(layoutFigure(arch, options), template.text);
+}
+
+/** Builds (or finds in the cache) the figure of a model given by source or by its `arch.json`. */
+export async function buildFigure(input: string | ArchJson, options: BuildOptions = {}): Promise<BuildResult> {
+  const env = options.env ?? process.env;
+  const frozen = options.frozen ?? env['HF_ARCH_FROZEN'] === '1';
+  const cacheDir = options.cacheDir ?? defaultCacheDir(options.cwd, env);
+  const formats = options.formats ?? ['svg'];
+  if (options.concurrency !== undefined) setConcurrency(options.concurrency);
+  const arch = typeof input === 'string' ? (await extract(input, frozen ? { ...options, offline: true } : options)).arch : input;
+  const template = await loadTemplate(options.theme);
+  // A custom template counts by its bytes (below), not by where it lies.
+  const render = { theme: (THEMES as readonly string[]).includes(template.name) ? template.name : 'custom', mtp: options.mtp ?? true, title: options.title ?? null, dpi: formats.includes('png') ? (options.dpi ?? 300) : null };
+  const key = figureKey({ arch, render, template: template.text, version: packageVersion() });
+  const hit = await lookupFigure(cacheDir, key, formats);
+  if (hit) return { files: hit, key, cached: true, arch };
+  if (frozen) {
+    throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
+      location: { file: arch.model.source },
+      hint: `Build it once where TeX is installed (\`hf-arch build ${arch.model.source} --cache-dir ${cacheDir}\`, or the site build without HF_ARCH_FROZEN), then commit or restore that cache folder. Key ${key}.`,
+    });
+  }
+  const files = await runOnce(key, async () => {
+    const again = await lookupFigure(cacheDir, key, formats);
+    if (again) return again;
+    const tex = sceneToDocument(layoutFigure(arch, options), template.text);
+    const result = await compileTex(tex, { formats, ...(options.dpi ? { dpi: options.dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+    return storeFigure(cacheDir, key, result.files, { key, model: arch.model.name, toolchain: result.toolchain });
+  });
+  return { files, key, cached: false, arch };
+}

@@ -1,0 +1,158 @@
+/** `hf-arch render | compile | build`: the figure stages from the command line. */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { buildFigure, renderDocument } from '../build.js';
+import { HfArchError } from '../errors.js';
+import { extract } from '../extract.js';
+import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
+import { compileTex, type Format } from '../tex/compile.js';
+import { UsageError, writeOutput } from './util.js';
+
+const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, gallery, or a custom template (.tex)
+  --no-mtp                  Hide the MTP branch
+  --title TEXT              Replace the title (set literally, TeX-escaped)
+  --revision REV            Branch, tag or commit of a Hub source
+  --allow-unknown-fields    Draw even when the config has fields this tool does not know`;
+
+const CACHE_OPTIONS = `  --cache-dir DIR           Figure cache (default HF_ARCH_CACHE_DIR or node_modules/.cache/remark-hf-arch)
+  --frozen                  A cache miss is an error; TeX and the network are not touched
+                            (also HF_ARCH_FROZEN=1)`;
+
+export const RENDER_HELP = `Usage: hf-arch render <source|arch.json> [options]
+
+Writes the TikZ document of the figure (no TeX needed). <source> is a config.json, a folder, a
+Hub repo id org/name[@revision], or an arch.json written by "hf-arch extract".
+
+Options:
+  --output FILE, -o FILE    Write to FILE instead of standard output
+${FIGURE_OPTIONS}`;
+
+export const COMPILE_HELP = `Usage: hf-arch compile <file.tex> [options]
+
+Compiles a TeX document (e.g. from "hf-arch render") with xelatex (else lualatex, pdflatex):
+no shell escape, a time limit, file access restricted to a private folder; then pdftocairo.
+
+Options:
+  --format svg|png|pdf      Output format (default: from --output's extension, else svg)
+  --output FILE, -o FILE    Output file (default: the .tex name with the format's extension)
+  --dpi N                   PNG resolution (default 300)`;
+
+export const BUILD_HELP = `Usage: hf-arch build <source|arch.json> --output FILE.(svg|png|pdf) [options]
+
+All stages through the content-addressed cache: a figure built before is copied from the cache
+without TeX or network.
+
+Options:
+  --output FILE, -o FILE    Output file; its extension picks the format (required)
+  --dpi N                   PNG resolution (default 300)
+${FIGURE_OPTIONS}
+${CACHE_OPTIONS}`;
+
+const figureArgs = {
+  output: { type: 'string', short: 'o' },
+  theme: { type: 'string' },
+  'no-mtp': { type: 'boolean' },
+  title: { type: 'string' },
+  revision: { type: 'string' },
+  'allow-unknown-fields': { type: 'boolean' },
+} as const;
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, help: string) {
+  try {
+    return parseArgs({ args, allowPositionals: true as const, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message, help);
+  }
+}
+
+function onePositional(positionals: string[], what: string, help: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `${what} is missing` : `expected one ${what}, got ${positionals.length}`, help);
+  return positionals[0]!;
+}
+
+/** An arch.json file, or a source to extract. */
+async function archOf(source: string, values: { revision?: string; 'allow-unknown-fields'?: boolean }): Promise<ArchJson> {
+  if (source.endsWith('.json')) {
+    const text = await readFile(source, 'utf8').catch(() => null);
+    if (text !== null && /"schema_version"/.test(text)) {
+      const parsed = archJsonSchema.safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        throw new HfArchError('config-invalid-field', `${source} looks like an arch.json but does not match its schema: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, {
+          location: { file: source },
+          hint: 'Write it again with "hf-arch extract".',
+        });
+      }
+      return parsed.data;
+    }
+  }
+  const { arch, warnings } = await extract(source, {
+    ...(values.revision === undefined ? {} : { revision: values.revision }),
+    allowUnknownFields: values['allow-unknown-fields'] ?? false,
+  });
+  for (const w of warnings) process.stderr.write(`hf-arch: warning: ${w}\n`);
+  return arch;
+}
+
+export async function runRender(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, figureArgs, RENDER_HELP);
+  const arch = await archOf(onePositional(positionals, 'source', RENDER_HELP), values);
+  const tex = await renderDocument(arch, {
+    ...(values.theme ? { theme: values.theme } : {}),
+    mtp: !values['no-mtp'],
+    ...(values.title ? { title: values.title } : {}),
+  });
+  if (values.output) await writeOutput(values.output, tex);
+  else process.stdout.write(tex);
+}
+
+const FORMATS: Format[] = ['svg', 'png', 'pdf'];
+
+function formatOf(value: string | undefined, output: string | undefined, help: string): Format {
+  const f = value ?? (output ? extname(output).slice(1).toLowerCase() : 'svg');
+  if (!(FORMATS as string[]).includes(f)) throw new UsageError(`unknown format "${f}" (svg, png or pdf)`, help);
+  return f as Format;
+}
+
+function dpiOf(value: string | undefined, help: string): number | undefined {
+  if (value === undefined) return undefined;
+  const dpi = Number(value);
+  if (!Number.isInteger(dpi) || dpi < 10 || dpi > 2400) throw new UsageError(`--dpi must be a whole number from 10 to 2400, got "${value}"`, help);
+  return dpi;
+}
+
+export async function runCompile(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { output: { type: 'string', short: 'o' }, format: { type: 'string' }, dpi: { type: 'string' } }, COMPILE_HELP);
+  const input = onePositional(positionals, 'TeX file', COMPILE_HELP);
+  const format = formatOf(values.format, values.output, COMPILE_HELP);
+  const dpi = dpiOf(values.dpi, COMPILE_HELP);
+  const tex = await readFile(input, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new HfArchError('io-error', `cannot read ${input} (${error.code ?? error.message})`, { location: { file: input } });
+  });
+  const result = await compileTex(tex, { formats: [format], ...(dpi ? { dpi } : {}) });
+  await writeOutput(values.output ?? input.replace(/\.tex$/, '') + `.${format}`, result.files[format]!);
+}
+
+export async function runBuild(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { ...figureArgs, dpi: { type: 'string' }, 'cache-dir': { type: 'string' }, frozen: { type: 'boolean' } }, BUILD_HELP);
+  const source = onePositional(positionals, 'source', BUILD_HELP);
+  if (!values.output) throw new UsageError('build needs --output FILE.(svg|png|pdf)', BUILD_HELP);
+  const format = formatOf(undefined, values.output, BUILD_HELP);
+  const dpi = dpiOf(values.dpi, BUILD_HELP);
+  const frozen = values.frozen ?? process.env['HF_ARCH_FROZEN'] === '1';
+  // An arch.json is drawn as it is; a source is extracted by buildFigure (offline when frozen).
+  const input = source.endsWith('.json') && /"schema_version"/.test(await readFile(source, 'utf8').catch(() => '')) ? await archOf(source, values) : source;
+  const result = await buildFigure(input, {
+    formats: [format],
+    ...(dpi ? { dpi } : {}),
+    ...(values.theme ? { theme: values.theme } : {}),
+    mtp: !values['no-mtp'],
+    ...(values.title ? { title: values.title } : {}),
+    ...(values.revision ? { revision: values.revision } : {}),
+    ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+    frozen,
+    allowUnknownFields: values['allow-unknown-fields'] ?? false,
+  });
+  await writeOutput(values.output, await readFile(result.files[format]!));
+  process.stderr.write(`hf-arch: ${result.cached ? 'from the cache' : 'built'}: ${values.output} (${result.arch.model.name}, key ${result.key.slice(0, 12)})\n`);
+}
