@@ -1,0 +1,111 @@
+/** Real TeX: escaping, the sandbox, reproducible bytes, the cache that spawns nothing, frozen mode. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildFigure, renderDocument } from '../src/build.js';
+import { HfArchError, extract } from '../src/index.js';
+import { compileTex, texLogExcerpt } from '../src/tex/compile.js';
+import { escapeTex } from '../src/tex/escape.js';
+import { fixturePath } from './helpers/fixtures.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const tmp = () => mkdtemp(join(tmpdir(), 'hf-arch-tex-test-'));
+
+/** The text of a PDF, by Poppler's pdftotext. */
+async function pdfText(pdf: Uint8Array): Promise<string> {
+  const dir = await tmp();
+  await writeFile(join(dir, 'f.pdf'), pdf);
+  await run('pdftotext', [join(dir, 'f.pdf'), join(dir, 'f.txt')]);
+  return readFile(join(dir, 'f.txt'), 'utf8');
+}
+
+describe('tex', () => {
+  test('escaping: every special character is set literally', () => {
+    assert.equal(escapeTex('\\input{/etc/passwd} $x$ & 50% #1 a_b ^ ~'), '\\textbackslash{}input\\{/etc/passwd\\} \\$x\\$ \\& 50\\% \\#1 a\\_b \\textasciicircum{} \\textasciitilde{}');
+    assert.equal(escapeTex('a\u0000b\u001bc'), 'abc');
+  });
+
+  test('a hostile title renders literally; a hostile model_type fails cleanly before TeX', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    const tex = await renderDocument(arch, { title: '\\input{/etc/passwd} & 100% $x_1$' });
+    const { files } = await compileTex(tex, { formats: ['pdf'] });
+    const text = await pdfText(files.pdf!);
+    assert.match(text, /\\input\{\/etc\/passwd\} & 100% \$x_1\$/);
+    assert.doesNotMatch(text, /root:/);
+    const dir = await tmp();
+    await writeFile(join(dir, 'evil.json'), JSON.stringify({ model_type: '\\input{/etc/passwd}', hidden_size: 8 }));
+    await assert.rejects(extract(join(dir, 'evil.json')), (e: unknown) => e instanceof HfArchError && e.code === 'unsupported-model-type');
+  });
+
+  test('TeX cannot read files outside its folder, and its errors come with the log lines', async () => {
+    const dir = await tmp();
+    const template = (await readFile(new URL('../templates/light.tex', import.meta.url), 'utf8')).replace('\\begin{document}', '\\begin{document}\\input{/etc/hostname}');
+    await writeFile(join(dir, 'evil.tex'), template);
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    await assert.rejects(buildFigure(arch, { theme: join(dir, 'evil.tex'), cacheDir: await tmp() }), (e: unknown) => {
+      assert.ok(e instanceof HfArchError && e.code === 'tex-failed', String(e));
+      assert.match(e.hint ?? '', /File `\/etc\/hostname\.tex' not found/);
+      return true;
+    });
+    assert.equal(texLogExcerpt('x\n! Undefined control sequence.\n<recently read> \\foo\nl.12 \\foo\nmore'), '! Undefined control sequence.\nl.12 \\foo');
+  });
+
+  test('two builds give byte-identical SVG, PNG and PDF', async () => {
+    const { arch } = await extract(fixturePath('configs/deepseek-ai__DeepSeek-V3.json'));
+    const [a, b] = [await buildFigure(arch, { formats: ['svg', 'png', 'pdf'], dpi: 100, cacheDir: await tmp() }), await buildFigure(arch, { formats: ['svg', 'png', 'pdf'], dpi: 100, cacheDir: await tmp() })];
+    assert.equal(a.cached || b.cached, false);
+    for (const f of ['svg', 'png', 'pdf'] as const) {
+      assert.ok((await readFile(a.files[f]!)).equals(await readFile(b.files[f]!)), f);
+    }
+    assert.match((await readFile(a.files.svg!, 'utf8')).slice(0, 200), /<svg/);
+  });
+
+  test('every theme compiles', async () => {
+    const { arch } = await extract(fixturePath('configs/openai__gpt-oss-20b.json'));
+    const cacheDir = await tmp();
+    for (const theme of ['light', 'dark', 'gallery']) {
+      const r = await buildFigure(arch, { theme, cacheDir });
+      assert.ok((await readFile(r.files.svg!)).length > 1000, theme);
+    }
+    await assert.rejects(buildFigure(arch, { theme: 'neon', cacheDir }), (e: unknown) => e instanceof HfArchError && e.code === 'template-invalid');
+  });
+
+  test('a second build comes from the cache without spawning anything; frozen misses are errors', async () => {
+    const cacheDir = await tmp();
+    const out = await tmp();
+    const source = fixturePath('configs/Qwen__Qwen3-0.6B.json');
+    const first = await run(process.execPath, [BIN, 'build', source, '-o', join(out, 'a.svg'), '--cache-dir', cacheDir]);
+    assert.match(first.stderr, /built/);
+    // No TeX, no Poppler, no PATH at all: a cache hit must not need them.
+    const second = await run(process.execPath, [BIN, 'build', source, '-o', join(out, 'b.svg'), '--cache-dir', cacheDir, '--frozen'], { env: { PATH: '' } });
+    assert.match(second.stderr, /from the cache/);
+    assert.ok((await readFile(join(out, 'a.svg'))).equals(await readFile(join(out, 'b.svg'))));
+    const miss = await run(process.execPath, [BIN, 'build', source, '-o', join(out, 'c.png'), '--cache-dir', await tmp()], { env: { PATH: '', HF_ARCH_FROZEN: '1' } }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((miss as { code: number }).code, 1);
+    assert.match((miss as { stderr: string }).stderr, /is not in the cache at .*frozen mode forbids building it[\s\S]*hf-arch build/);
+  });
+
+  test('concurrent requests for one figure compile once', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-8B.json'));
+    const cacheDir = await tmp();
+    const results = await Promise.all([1, 2, 3, 4].map(() => buildFigure(arch, { cacheDir, theme: 'dark' })));
+    assert.equal(new Set(results.map((r) => r.files.svg)).size, 1);
+  });
+
+  test('hf-arch render and compile', async () => {
+    const out = await tmp();
+    await run(process.execPath, [BIN, 'render', fixturePath('configs/google__gemma-2-2b-it.json'), '-o', join(out, 'g.tex'), '--theme', 'gallery']);
+    assert.match(await readFile(join(out, 'g.tex'), 'utf8'), /\\begin\{tikzpicture\}/);
+    await run(process.execPath, [BIN, 'compile', join(out, 'g.tex'), '--format', 'png', '--dpi', '72']);
+    const png = await readFile(join(out, 'g.png'));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const help = await run(process.execPath, [BIN, 'build', '--help']);
+    assert.match(help.stdout, /--frozen/);
+  });
+});
