@@ -108,4 +108,19 @@ describe('tex', () => {
     const help = await run(process.execPath, [BIN, 'build', '--help']);
     assert.match(help.stdout, /--frozen/);
   });
+
+  test('pdflatex is a working fallback engine', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    const { files, toolchain } = await compileTex(await renderDocument(arch), { engine: 'pdflatex', formats: ['pdf'] });
+    assert.match(toolchain, /^pdflatex/);
+    assert.match(await pdfText(files.pdf!), /Qwen3-0\.6B/);
+  });
+
+  test('a missing toolchain says what to install', async () => {
+    const out = await tmp();
+    await writeFile(join(out, 'x.tex'), '\\documentclass{article}\\begin{document}x\\end{document}');
+    const r = await run(process.execPath, [BIN, 'compile', join(out, 'x.tex')], { env: { PATH: '' } }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((r as { code: number }).code, 1);
+    assert.match((r as { stderr: string }).stderr, /no TeX engine is installed[\s\S]*apt-get install texlive-xetex texlive-pictures/);
+  });
 });

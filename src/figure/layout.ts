@@ -167,7 +167,8 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
   const braceItem: LeftItem = { id: 'repeat', kind: 'text', lines: [[plain(`${L} ×`, 'bold', 'accent')]] };
   const blockRow = (id: string, center: Row['center'], ledger: Run[][] = [], left: LeftItem[] = []) => row(id, center, ledger, left, true);
   if (f.hyper_connections) blockRow('hc_attn', box('hc_attn', label('mHC mixer'), 'norm'), ledgerFor(arch, ['layers.hc_attn']));
-  const heads = `${dimValue(arch, 'H')} heads${arch.family === 'gqa' || arch.family === 'dsv4' ? ` · ${dimValue(arch, 'H_kv') ?? 1} KV heads` : ''}${dimValue(arch, 'd_h') ? ` · d_h ${dimValue(arch, 'd_h')}` : ''}`;
+  const kvHeads = dimValue(arch, 'H_kv') ?? 1;
+  const heads = `${dimValue(arch, 'H')} heads${arch.family === 'gqa' || arch.family === 'dsv4' ? ` · ${kvHeads} KV head${kvHeads === 1 ? '' : 's'}` : ''}${dimValue(arch, 'd_h') ? ` · d_h ${dimValue(arch, 'd_h')}` : ''}`;
   const attnIds = ['layers.attn', 'layers.linear_attn', 'layers.qk_norm', 'layers.compressor*', 'layers.indexer'];
   const ffnIds = ['layers.ffn', 'layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'];
   const ffnLabel = f.moe ? (arch.layers.some((l) => l.ffn.kind === 'dense') ? 'MoE (or dense FFN)' : 'MoE') : 'Feed forward';
@@ -271,7 +272,8 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   }
   const outArrowTop = y + 16;
   const titleY = outArrowTop + 14;
-  const title = options.title ?? `${arch.model.name} (${compact(arch.totals.params_main)})`;
+  const t = arch.totals;
+  const title = options.title ?? `${arch.model.name} (${compact(t.params_main)}${t.active_params !== t.params_main ? `, ${compact(t.active_params)} active` : ''})`;
   const titleLines = wrap(title, 'bold', SIZE.title, width - 2 * M);
   const subtitle = summaryLines(arch, showMtp, width - 2 * M);
   const subH = blockSize(subtitle, SIZE.subtitle).h;

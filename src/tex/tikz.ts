@@ -98,8 +98,8 @@ export function sceneToDocument(scene: Scene, template: string): string {
     throw new Error(`the template has no ${FIGURE_MARKER} line where the figure goes`);
   }
   const page = [
-    `\\pdfpagewidth=${n(scene.width)}pt\\relax`,
-    `\\pdfpageheight=${n(scene.height)}pt\\relax`,
+    // XeTeX and pdfTeX size the page with \pdfpagewidth, LuaTeX with \pagewidth.
+    `\\ifdefined\\pdfpagewidth\\pdfpagewidth=${n(scene.width)}pt\\pdfpageheight=${n(scene.height)}pt\\else\\pagewidth=${n(scene.width)}pt\\pageheight=${n(scene.height)}pt\\fi`,
     `\\shipout\\vbox{\\kern-1in\\moveleft1in\\hbox{%`,
     sceneToTikz(scene),
     `}}`,
