@@ -1,6 +1,7 @@
 /**
  * remark-hf-arch: architecture figures of HuggingFace decoder-only LLMs with exact parameter
- * counts. This entry exposes the extraction pipeline (`source → arch → params`).
+ * counts. This entry exposes the pipeline: extraction (`source → arch → params`) and figures
+ * (`figure → tex → cache`).
  */
 export { extract, archFromConfig, type ExtractOptions, type ExtractResult } from './extract.js';
 export { loadConfig, type SourceOptions } from './source/load.js';
@@ -13,3 +14,8 @@ export type { NonLearned, ParamReport, Totals, Unit, UnitFamily } from './params
 export { add, mul, num, sym, evaluate, toTexSymbolic, toTexConcrete, toText, type Expr } from './params/expr.js';
 export { archJsonSchema, archJsonSchemaDocument, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
 export { HfArchError, isHfArchError, type ErrorCode, type ErrorLocation } from './errors.js';
+export { buildFigure, renderDocument, type BuildOptions, type BuildResult } from './build.js';
+export { layoutFigure, type FigureOptions } from './figure/layout.js';
+export { sceneProblems, type Scene, type Item } from './figure/scene.js';
+export { compileTex, type CompileOptions, type CompileResult, type Format, type Engine } from './tex/compile.js';
+export { THEMES, type ThemeName } from './tex/template.js';
