@@ -132,8 +132,12 @@ function attentionModifiers(arch: ArchJson): LeftItem[] {
   }
   if (f.attention_sinks) items.push(mod('sinks', 'Learned attention sinks'));
   if (f.output_gate) items.push(mod('gate', 'Sigmoid output gate'));
-  if (f.compressor) items.push(mod('compressor', 'KV compressor (ratios 4 / 128)'));
-  if (f.indexer) items.push(mod('indexer', 'Lightning indexer picks top-k'));
+  if (f.compressor) {
+    const ratios = [...new Set(arch.layers.map((l) => l.attention.compress_ratio ?? 0).filter((r) => r > 0))].sort((a, b) => a - b);
+    items.push(mod('compressor', `KV compressor (1 per ${ratios.join(' / ')} tokens)`));
+  }
+  if (f.indexer) items.push(mod('indexer', 'Lightning indexer picks the top-k entries'));
+  if (f.grouped_output) items.push(mod('grouped_output', `Grouped low-rank output (${dimValue(arch, 'G')} groups, rank ${dimValue(arch, 'r_o')})`));
   return items;
 }
 
@@ -166,7 +170,7 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
   const blockStart = rows.length;
   const braceItem: LeftItem = { id: 'repeat', kind: 'text', lines: [[plain(`${L} ×`, 'bold', 'accent')]] };
   const blockRow = (id: string, center: Row['center'], ledger: Run[][] = [], left: LeftItem[] = []) => row(id, center, ledger, left, true);
-  if (f.hyper_connections) blockRow('hc_attn', box('hc_attn', label('mHC mixer'), 'norm'), ledgerFor(arch, ['layers.hc_attn']));
+  if (f.hyper_connections) blockRow('hc_attn', box('hc_attn', label(`mHC mixer (${dimValue(arch, 'hc')} streams)`), 'norm'), ledgerFor(arch, ['layers.hc_attn']));
   const kvHeads = dimValue(arch, 'H_kv') ?? 1;
   const heads = `${dimValue(arch, 'H')} heads${arch.family === 'gqa' || arch.family === 'dsv4' ? ` · ${kvHeads} KV head${kvHeads === 1 ? '' : 's'}` : ''}${dimValue(arch, 'd_h') ? ` · d_h ${dimValue(arch, 'd_h')}` : ''}`;
   const attnIds = ['layers.attn', 'layers.linear_attn', 'layers.qk_norm', 'layers.compressor*', 'layers.indexer'];
@@ -198,7 +202,7 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
     blockRow('attn', box('attn', attentionLabel(arch), 'attention', 'attentionInk'), ledgerFor(arch, attnIds, heads), attentionModifiers(arch));
     if (post) blockRow('post_attn_norm', box('post_attn_norm', label(norm(arch, sandwich ? ' (post)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.post_attn_norm']));
     blockRow('plus1', { kind: 'plus' });
-    if (f.hyper_connections) blockRow('hc_ffn', box('hc_ffn', label('mHC mixer'), 'norm'), ledgerFor(arch, ['layers.hc_ffn']));
+    if (f.hyper_connections) blockRow('hc_ffn', box('hc_ffn', label(`mHC mixer (${dimValue(arch, 'hc')} streams)`), 'norm'), ledgerFor(arch, ['layers.hc_ffn']));
     if (pre) blockRow('norm2', box('norm2', label(norm(arch, sandwich ? ' (pre)' : ' 2')), 'norm'), ledgerFor(arch, ['layers.ffn_norm']));
     blockRow('ffn', box('ffn', label(ffnLabel), 'proj'), ledgerFor(arch, ffnIds, ffnCaption));
     if (post) blockRow('post_ffn_norm', box('post_ffn_norm', label(norm(arch, sandwich ? ' (post)' : ' 2')), 'norm'), ledgerFor(arch, ['layers.post_ffn_norm']));
@@ -336,7 +340,8 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
           const sy = iy + ih / 2;
           const slot = arrowed.indexOf(it);
           const ty = it.arrow === true && arrowed.length > 1 ? target.y + target.h - ((slot + 1) * target.h) / (arrowed.length + 1) : Math.min(Math.max(sy, target.y + 4), target.y + target.h - 4);
-          const jx = blockX - 6 - (it.arrow === true ? slot * 4 : 0);
+          // Each arrow turns up or down in its own lane between the left column and the block.
+          const jx = leftX + LEFT_W + 4 + (it.arrow === true ? Math.max(0, slot) * 3 : 0);
           const points: [number, number][] = Math.abs(sy - ty) < 0.5 ? [[box.x + box.w, sy], [target.x, sy]] : [[box.x + box.w, sy], [jx, sy], [jx, ty], [target.x, ty]];
           if (it.arrow === 'from-center') points.reverse();
           items.push({ kind: 'arrow', id: `${r.id}.${it.id}.arrow`, points, style: it.arrow === 'from-center' ? 'dashed' : 'solid', head: true, color: 'ink' });
@@ -399,6 +404,15 @@ function flowArrows(items: Item[], id: string, a: { boxes: BoxItem[]; top: numbe
   const midY = (a.top + b.bottom) / 2;
   if (from.length === 1 && to.length === 1) {
     items.push({ kind: 'arrow', id, points: [[from[0]!, a.top], [to[0]!, b.bottom]], style: 'solid', head: true, color: 'ink' });
+    return;
+  }
+  if (from.length === to.length) {
+    // Side by side into side by side (Falcon-40B: ln_attn → attention, ln_mlp → MLP): pairwise.
+    from.forEach((fx, i) => {
+      const tx = to[i]!;
+      const points: [number, number][] = Math.abs(fx - tx) < 0.5 ? [[fx, a.top], [tx, b.bottom]] : [[fx, a.top], [fx, midY], [tx, midY], [tx, b.bottom]];
+      items.push({ kind: 'arrow', id: `${id}.pair${i}`, points, style: 'solid', head: true, color: 'ink' });
+    });
     return;
   }
   from.forEach((fx, i) => items.push({ kind: 'arrow', id: `${id}.up${i}`, points: [[fx, a.top], [fx, midY], [xc, midY]], style: 'solid', head: false, color: 'ink' }));
