@@ -11,6 +11,7 @@ import { buildFigure, renderDocument } from '../src/build.js';
 import { HfArchError, extract } from '../src/index.js';
 import { compileTex, texLogExcerpt } from '../src/tex/compile.js';
 import { escapeTex } from '../src/tex/escape.js';
+import { tasksStarted } from '../src/cache/queue.js';
 import { fixturePath } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
@@ -94,8 +95,10 @@ describe('tex', () => {
   test('concurrent requests for one figure compile once', async () => {
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-8B.json'));
     const cacheDir = await tmp();
+    const before = tasksStarted();
     const results = await Promise.all([1, 2, 3, 4].map(() => buildFigure(arch, { cacheDir, theme: 'dark' })));
     assert.equal(new Set(results.map((r) => r.files.svg)).size, 1);
+    assert.equal(tasksStarted() - before, 1, 'one compilation for four requests');
   });
 
   test('hf-arch render and compile', async () => {

@@ -7,6 +7,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
 
 let limit: LimitFunction | null = null;
 const inFlight = new Map<string, Promise<unknown>>();
+let started = 0;
+
+/** How many tasks this process has started (compilations, for the plugin's and bench's reports). */
+export function tasksStarted(): number {
+  return started;
+}
 
 /** Sets the number of compilations that may run at once (applies to later requests). */
 export function setConcurrency(n: number): void {
@@ -19,7 +25,10 @@ export function runOnce<T>(key: string, task: () => Promise<T>): Promise<T> {
   const running = inFlight.get(key);
   if (running) return running as Promise<T>;
   limit ??= pLimit(availableParallelism());
-  const promise = limit(task).finally(() => inFlight.delete(key));
+  const promise = limit(() => {
+    started += 1;
+    return task();
+  }).finally(() => inFlight.delete(key));
   inFlight.set(key, promise);
   return promise;
 }

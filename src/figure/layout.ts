@@ -99,7 +99,7 @@ function dimValue(arch: ArchJson, name: string): number | null {
 /** The label of the attention box, with the variant's key word in the accent colour. */
 function attentionLabel(arch: ArchJson): Run[][] {
   const kinds = new Set(arch.layers.map((l) => l.attention.kind));
-  const accent = (t: string): Run => ({ text: t, face: 'bold', color: 'accent' });
+  const accent = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
   if (kinds.has('gated_deltanet')) return [[plain('Gated DeltaNet', 'sans')], [plain('or '), accent('gated attention')]];
   if (arch.family === 'mla') return [[plain('Multi-head '), accent('Latent')], [plain('Attention')]];
   if (arch.family === 'dsv4') return [[accent('Compressed'), plain(' sparse')], [plain('attention (MQA)')]];

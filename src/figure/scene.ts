@@ -8,7 +8,7 @@ import type { Run } from './text.js';
 /** Colour roles; every theme template defines each as `hf<Role>` (e.g. `hfattention`). */
 export type Role =
   | 'paper' | 'ink' | 'muted' | 'accent' | 'container' | 'block' | 'box'
-  | 'attention' | 'attentionInk' | 'norm' | 'proj' | 'router' | 'expert' | 'embed' | 'mtp'
+  | 'attention' | 'attentionInk' | 'attentionAccent' | 'norm' | 'proj' | 'router' | 'expert' | 'embed' | 'mtp'
   | 'cellA' | 'cellB' | 'cellC' | 'cellD';
 
 export interface Rect {
