@@ -19,3 +19,5 @@ export { layoutFigure, type FigureOptions } from './figure/layout.js';
 export { sceneProblems, type Scene, type Item } from './figure/scene.js';
 export { compileTex, type CompileOptions, type CompileResult, type Format, type Engine } from './tex/compile.js';
 export { THEMES, type ThemeName } from './tex/template.js';
+export { default, type Options } from './plugin/index.js';
+export { altText } from './plugin/alt.js';

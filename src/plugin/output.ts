@@ -1,0 +1,99 @@
+/**
+ * The mdast that replaces a fence: only mdast nodes (no `html`/`raw`, which MDX refuses), made
+ * into `<figure>`, `<picture>`, `<source>` and `<figcaption>` through `data.hName`. The figure
+ * itself is an `image` node (a file URL or a data URL), so that site pipelines that optimise
+ * images see it; inline SVG goes in as hast through `data.hChildren`, its ids made unique.
+ */
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { fromHtml } from 'hast-util-from-html';
+import type { Element, ElementContent } from 'hast';
+import type { Image, Paragraph, PhrasingContent } from 'mdast';
+
+/** A figure file in the cache and what to call it. */
+export interface FigureFile {
+  path: string;
+  format: 'svg' | 'png';
+  /** Unique and stable: the model's slug and the cache key's prefix. */
+  name: string;
+}
+
+/** What `file` needs to know. */
+export interface FileTarget {
+  outputDir: string;
+  publicPath: string;
+}
+
+/** Copies a cached figure into the output folder (once) and returns its public URL. */
+export async function publishFile(file: FigureFile, target: FileTarget): Promise<string> {
+  const fileName = `${file.name}.${file.format}`;
+  const dest = join(target.outputDir, fileName);
+  const [src, existing] = await Promise.all([stat(file.path), stat(dest).catch(() => null)]);
+  if (!existing || existing.size !== src.size) {
+    await mkdir(target.outputDir, { recursive: true });
+    await copyFile(file.path, dest);
+  }
+  // URLs are posix whatever the platform.
+  return posix.join(target.publicPath || '/', fileName);
+}
+
+export async function dataUrl(file: FigureFile): Promise<string> {
+  const bytes = await readFile(file.path);
+  return `data:${file.format === 'svg' ? 'image/svg+xml' : 'image/png'};base64,${bytes.toString('base64')}`;
+}
+
+/** The SVG as hast, with every id (and reference to it) prefixed so that figures on one page do not share glyph or clip ids. */
+export async function inlineSvg(file: FigureFile, prefix: string, alt: string): Promise<Element> {
+  let svg = await readFile(file.path, 'utf8');
+  svg = svg
+    .replace(/<\?xml[^>]*>\s*/, '')
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replace(/(xlink:)?href="#([^"]+)"/g, (_m, xlink: string | undefined, id: string) => `${xlink ?? ''}href="#${prefix}${id}"`);
+  const tree = fromHtml(svg, { fragment: true, space: 'svg' });
+  const root = tree.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
+  if (!root) throw new Error('internal: the figure SVG has no <svg> element');
+  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: 'max-width:100%;height:auto' };
+  return root;
+}
+
+const element = (hName: string, hProperties: Record<string, unknown>, children: PhrasingContent[] = []): Paragraph => ({
+  type: 'paragraph',
+  data: { hName, hProperties: hProperties as never },
+  children,
+});
+
+export function imageNode(url: string, alt: string, options: { width?: number | undefined; className?: string } = {}): Image {
+  const hProperties: Record<string, unknown> = {};
+  if (options.width) hProperties['width'] = options.width;
+  if (options.className) hProperties['className'] = [options.className];
+  return { type: 'image', url, alt, ...(Object.keys(hProperties).length ? { data: { hProperties: hProperties as never } } : {}) };
+}
+
+export interface FigureParts {
+  light: Image | Element;
+  dark?: { url: string; image: Image | Element; mode: 'media' | 'class' };
+  caption?: string | undefined;
+  model: string;
+}
+
+/** `<figure class="hf-arch">` around the picture(s) and the caption. */
+export function figureNode(parts: FigureParts): Paragraph {
+  const isHast = (x: Image | Element): x is Element => (x as Element).type === 'element';
+  const caption = parts.caption ? [element('figcaption', {}, [{ type: 'text', value: parts.caption }])] : [];
+  const props = { className: ['hf-arch'], dataModel: parts.model };
+  if (isHast(parts.light)) {
+    const hChildren: ElementContent[] = [parts.light];
+    if (parts.dark && isHast(parts.dark.image)) hChildren.push(parts.dark.image);
+    if (parts.caption) hChildren.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: parts.caption }] });
+    return { type: 'paragraph', data: { hName: 'figure', hProperties: props as never, hChildren }, children: [] };
+  }
+  if (parts.dark?.mode === 'media') {
+    const source = element('source', { media: '(prefers-color-scheme: dark)', srcSet: parts.dark.url });
+    const picture = element('picture', {}, [source as unknown as PhrasingContent, parts.light]);
+    return element('figure', props, [picture as unknown as PhrasingContent, ...(caption as unknown as PhrasingContent[])]);
+  }
+  const images: PhrasingContent[] = [parts.light];
+  if (parts.dark && !isHast(parts.dark.image)) images.push(parts.dark.image);
+  return element('figure', props, [...images, ...(caption as unknown as PhrasingContent[])]);
+}
