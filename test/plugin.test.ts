@@ -1,0 +1,153 @@
+/** The remark plugin as users run it: unified + remark-parse + remark-rehype + rehype-stringify, and MDX. */
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { compile } from '@mdx-js/mdx';
+import rehypeStringify from 'rehype-stringify';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import remarkHfArch, { type Options } from '../src/index.js';
+import { tasksStarted } from '../src/cache/queue.js';
+import { FIXTURES } from './helpers/fixtures.js';
+
+let site: string;
+let cacheDir: string;
+
+before(async () => {
+  site = await mkdtemp(join(tmpdir(), 'hf-arch-site-'));
+  cacheDir = join(site, '.cache');
+  await mkdir(join(site, 'posts'), { recursive: true });
+  await mkdir(join(site, 'models'), { recursive: true });
+  for (const f of ['Qwen__Qwen3-0.6B.json', 'deepseek-ai__DeepSeek-V3.json', 'meta-llama__Meta-Llama-3-8B-Instruct.json']) {
+    await cp(join(FIXTURES, 'configs', f), join(site, 'models', f));
+  }
+});
+
+async function render(markdown: string, options: Options = {}, name = 'post.md') {
+  const file = new VFile({ path: join(site, 'posts', name), value: markdown, cwd: site });
+  const out = await unified()
+    .use(remarkParse)
+    .use(remarkHfArch, { root: site, cacheDir, outputDir: 'public/hf-arch', ...options })
+    .use(remarkRehype)
+    .use(rehypeStringify)
+    .process(file);
+  return { html: String(out), file };
+}
+
+const fence = (body: string, meta = '') => `Text before.\n\n\`\`\`hf-arch${meta ? ` ${meta}` : ''}\n${body}\n\`\`\`\n\nText after.\n`;
+
+describe('remark-hf-arch', () => {
+  test('file strategy: a <figure> with an <img> whose file exists, a caption and a generated alt', async () => {
+    const { html } = await render(fence('../models/Qwen__Qwen3-0.6B.json\ncaption: Qwen3 at 0.6B', 'width=600'));
+    const src = /<img src="([^"]+)"/.exec(html)?.[1];
+    assert.ok(src?.startsWith('/hf-arch/qwen3-0.6b-') && src.endsWith('.svg'), html);
+    assert.ok((await stat(join(site, 'public', src!))).size > 1000);
+    assert.match(html, /<figure class="hf-arch" data-model="Qwen3-0.6B">/);
+    assert.match(html, /<figcaption>Qwen3 at 0.6B<\/figcaption>/);
+    assert.match(html, /alt="Architecture of Qwen3-0.6B: a decoder-only transformer of 28 transformer blocks with grouped-query attention \(16 heads\).*596,049,920 parameters/);
+    assert.match(html, /width="600"/);
+    assert.match(html, /<p>Text before.<\/p>[\s\S]*<figure[\s\S]*<p>Text after.<\/p>/);
+  });
+
+  test('publicPath, png format and per-fence options override the plugin', async () => {
+    const { html } = await render(fence('../models/Qwen__Qwen3-0.6B.json\nformat: png\nalt: A small Qwen', 'theme=gallery'), { publicPath: '/docs/figures', dpi: 72 });
+    assert.match(html, /<img src="\/docs\/figures\/qwen3-0.6b-[0-9a-f]{12}\.png" alt="A small Qwen">/);
+  });
+
+  test('data-url and inline-svg strategies; inline SVG ids are unique per figure', async () => {
+    const data = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { strategy: 'data-url' });
+    assert.match(data.html, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{1000,}"/);
+    const two = `${fence('../models/Qwen__Qwen3-0.6B.json')}\n${fence('../models/Qwen__Qwen3-0.6B.json', 'theme=dark')}`;
+    const inline = await render(two, { strategy: 'inline-svg' });
+    const ids = [...inline.html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(ids.length > 20);
+    assert.equal(new Set(ids).size, ids.length, 'no id twice on the page');
+    assert.equal((inline.html.match(/<svg /g) ?? []).length, 2);
+    assert.match(inline.html, /role="img" aria-label="Architecture of Qwen3-0.6B/);
+  });
+
+  test('dark mode: <picture> by prefers-color-scheme, or two images switched by a class', async () => {
+    const media = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'media' });
+    assert.match(media.html, /<picture><source media="\(prefers-color-scheme: dark\)" srcset="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"><img src="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"/);
+    const cls = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'class' });
+    assert.match(cls.html, /<img src="[^"]+" alt="[^"]+" class="hf-arch-light"><img src="[^"]+" alt="[^"]+" class="hf-arch-dark">/);
+  });
+
+  test('MDX compiles every strategy (no raw nodes)', async () => {
+    for (const strategy of ['file', 'inline-svg', 'data-url'] as const) {
+      const out = await compile(
+        { path: join(site, 'posts', 'post.mdx'), value: `# Hi\n\n${fence('../models/Qwen__Qwen3-0.6B.json\ncaption: Q')}`, cwd: site },
+        { remarkPlugins: [[remarkHfArch, { strategy, root: site, cacheDir, outputDir: 'public/hf-arch', dark: 'media' }]] },
+      );
+      assert.match(String(out), /figure/, strategy);
+      assert.match(String(out), /figcaption/, strategy);
+    }
+  });
+
+  test('identical fences across pages compile once', async () => {
+    const before = tasksStarted();
+    const body = fence('../models/meta-llama__Meta-Llama-3-8B-Instruct.json', 'theme=dark');
+    await Promise.all([render(body, {}, 'a.md'), render(body, {}, 'b.md'), render(`${body}\n${body}`, {}, 'c.md')]);
+    assert.equal(tasksStarted() - before, 1);
+  });
+
+  test('errors are vfile messages at the fence, fatal by default', async () => {
+    const cases: [string, string, RegExp, number][] = [
+      [fence('../models/Qwen__Qwen3-0.6B.json\ncolour: red'), 'invalid-option', /unknown option "colour" \(allowed: revision, theme, mtp/, 5],
+      [fence('../models/Qwen__Qwen3-0.6B.json', 'format=gif'), 'invalid-option', /option "format" must be one of "svg", "png"/, 3],
+      [fence(''), 'missing-source', /the fence is empty/, 3],
+      [fence('../models/nope.json'), 'config-not-found', /no such file or folder/, 3],
+      [fence('../../../etc/passwd.json'), 'path-outside-root', /points outside the project root/, 4],
+      [fence('/etc/hostname'), 'path-outside-root', /absolute path/, 4],
+    ];
+    for (const [markdown, ruleId, reason, line] of cases) {
+      await assert.rejects(render(markdown), (error: unknown) => {
+        const e = error as { ruleId?: string; source?: string; reason?: string; line?: number; fatal?: boolean };
+        assert.equal(e.ruleId, ruleId, String(error));
+        assert.equal(e.source, 'remark-hf-arch');
+        assert.match(e.reason ?? '', reason);
+        assert.equal(e.line, line, `${ruleId} line`);
+        assert.equal(e.fatal, true);
+        return true;
+      });
+    }
+  });
+
+  test('a symlink out of the project is refused unless allowed', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'hf-arch-outside-'));
+    await writeFile(join(outside, 'config.json'), await readFile(join(FIXTURES, 'configs', 'Qwen__Qwen3-0.6B.json')));
+    await symlink(outside, join(site, 'models', 'linked')).catch(() => undefined);
+    await assert.rejects(render(fence('../models/linked')), /through a symlink/);
+    const { html } = await render(fence('../models/linked'), { allowOutsideRoot: true });
+    assert.match(html, /<figure class="hf-arch"/);
+  });
+
+  test('onError "warn": the fence stays with its error, and the build goes on', async () => {
+    const { html, file } = await render(fence('../models/nope.json'), { onError: 'warn' });
+    assert.match(html, /<figure class="hf-arch hf-arch-error"><code>..\/models\/nope.json<\/code> — hf-arch could not draw this figure: .*no such file/);
+    assert.equal(file.messages.length, 1);
+    assert.equal(file.messages[0]!.fatal, false);
+    assert.equal(file.messages[0]!.ruleId, 'config-not-found');
+  });
+
+  test('frozen: a figure missing from the cache is a located error', async () => {
+    await assert.rejects(render(fence('../models/deepseek-ai__DeepSeek-V3.json', 'theme=gallery'), { frozen: true, cacheDir: join(site, 'empty-cache') }), (e: unknown) => {
+      assert.equal((e as { ruleId: string }).ruleId, 'cache-miss-frozen');
+      assert.equal((e as { line: number }).line, 3);
+      return true;
+    });
+  });
+
+  test('plugin options are validated when the plugin is attached', () => {
+    assert.throws(() => unified().use(remarkParse).use(remarkHfArch, { strategy: 'svg-inline' } as unknown as Options).freeze(), /remark-hf-arch: option "strategy" must be one of "file", "inline-svg", "data-url"/);
+    assert.throws(() => unified().use(remarkHfArch, { colour: 1 } as unknown as Options).freeze(), /unknown option "colour"/);
+  });
+
+  test('processSync cannot be used: the transformer is async', () => {
+    assert.throws(() => unified().use(remarkParse).use(remarkHfArch, { root: site, cacheDir }).use(remarkRehype).use(rehypeStringify).processSync(fence('models/Qwen__Qwen3-0.6B.json')), /async/i);
+  });
+});
