@@ -1,0 +1,58 @@
+// npm run demo: renders examples/blog/post.md to examples/blog/dist/index.html with the built
+// package, offline, from the fixture configs. Installs TeX with apt-get when it is missing and
+// this is allowed (root on Debian/Ubuntu); otherwise says what to install.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TEX = ['texlive-xetex', 'texlive-pictures', 'texlive-latex-recommended', 'fonts-dejavu-core', 'poppler-utils'];
+
+function has(program) {
+  try {
+    execFileSync(program, [program === 'pdftocairo' ? '-v' : '--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!has('xelatex') || !has('pdftocairo')) {
+  const canInstall = process.getuid?.() === 0 && has('apt-get');
+  if (!canInstall) {
+    console.error(`TeX is missing. Install it with:\n  sudo apt-get install ${TEX.join(' ')}\n(macOS: brew install --cask mactex-no-gui && brew install poppler), then run npm run demo again.`);
+    process.exit(1);
+  }
+  console.log(`Installing TeX: ${TEX.join(' ')}`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...TEX], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+const { unified } = await import('unified');
+const { default: remarkParse } = await import('remark-parse');
+const { default: remarkRehype } = await import('remark-rehype');
+const { default: rehypeStringify } = await import('rehype-stringify');
+const { VFile } = await import('vfile');
+const { default: remarkHfArch } = await import('../dist/index.js');
+
+const path = `${root}examples/blog/post.md`;
+const file = new VFile({ path, value: readFileSync(path, 'utf8'), cwd: root });
+const started = Date.now();
+const html = await unified()
+  .use(remarkParse)
+  .use(remarkHfArch, { root, outputDir: 'examples/blog/dist/hf-arch', publicPath: 'hf-arch', dark: 'media', hubEndpoint: 'http://127.0.0.1:9' })
+  .use(remarkRehype)
+  .use(rehypeStringify)
+  .process(file);
+mkdirSync(`${root}examples/blog/dist`, { recursive: true });
+const page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>remark-hf-arch demo</title>
+<style>body{max-width:820px;margin:2rem auto;font:16px/1.5 system-ui,sans-serif;padding:0 1rem}
+figure{margin:2rem 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}
+@media (prefers-color-scheme: dark){body{background:#16181d;color:#e6e8eb}figcaption{color:#aeb4bd}}</style>
+</head><body>
+${String(html)}
+</body></html>
+`;
+writeFileSync(`${root}examples/blog/dist/index.html`, page);
+console.log(`examples/blog/dist/index.html written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
