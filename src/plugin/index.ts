@@ -100,6 +100,7 @@ function describeError(error: unknown, node: Code): { reason: string; line: numb
 
 async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string, file: VFile) {
   const { source: rawSource, options } = parseFence(fence.node);
+  void file;
   const line = fence.node.position ? fence.node.position.start.line + 1 : undefined;
   const source = await resolveFenceSource(rawSource, base, root, settings.allowOutsideRoot, line);
   const format = settings.strategy === 'inline-svg' ? 'svg' : (options.format ?? settings.format);
@@ -119,8 +120,7 @@ async function renderFence(fence: Fence, settings: ResolvedOptions, root: string
   const arch = light.arch;
   const alt = options.alt ?? altText(arch);
   const asFile = (r: typeof light): FigureFile => ({ path: r.files[format]!, format, name: figureName(arch, r.key) });
-  const target = { outputDir: resolve(root, settings.outputDir), publicPath: settings.publicPath };
-  void file;
+  const target = { outputDir: resolve(root, settings.outputDir), publicPath: settings.publicPath, fromDir: base };
 
   if (settings.strategy === 'inline-svg') {
     const lightSvg = await inlineSvg(asFile(light), `hfa-${light.key.slice(0, 8)}-`, alt);

@@ -22,7 +22,9 @@ export const pluginOptionsSchema = z
     cacheDir: z.string().min(1).optional(),
     /** Where `file` writes figures, relative to `root` (default `public/hf-arch`). */
     outputDir: z.string().min(1).default('public/hf-arch'),
-    /** The URL prefix of `outputDir` on the site (default `/hf-arch`), e.g. with a base path `/docs/hf-arch`. */
+    /** The URL prefix of `outputDir` on the site (default `/hf-arch`), e.g. with a base path
+     * `/docs/hf-arch`. Empty: image URLs relative to the Markdown file, for site pipelines that
+     * collect images themselves (Astro, Docusaurus). */
     publicPath: z.string().default('/hf-arch'),
     /** A figure missing from the cache is an error; TeX and the network are not used. */
     frozen: z.boolean().optional(),

@@ -5,7 +5,7 @@
  * images see it; inline SVG goes in as hast through `data.hChildren`, its ids made unique.
  */
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import { fromHtml } from 'hast-util-from-html';
 import type { Element, ElementContent } from 'hast';
 import type { Image, Paragraph, PhrasingContent } from 'mdast';
@@ -21,7 +21,10 @@ export interface FigureFile {
 /** What `file` needs to know. */
 export interface FileTarget {
   outputDir: string;
+  /** URL prefix of `outputDir`; empty: a URL relative to the Markdown file (`fromDir`). */
   publicPath: string;
+  /** The Markdown file's folder, for relative URLs. */
+  fromDir: string;
 }
 
 /** Copies a cached figure into the output folder (once) and returns its public URL. */
@@ -34,7 +37,12 @@ export async function publishFile(file: FigureFile, target: FileTarget): Promise
     await copyFile(file.path, dest);
   }
   // URLs are posix whatever the platform.
-  return posix.join(target.publicPath || '/', fileName);
+  if (target.publicPath === '') {
+    // A relative image path: Astro's and Docusaurus' image pipelines pick the file up themselves.
+    const rel = relative(target.fromDir, dest).split(sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  }
+  return posix.join(target.publicPath, fileName);
 }
 
 export async function dataUrl(file: FigureFile): Promise<string> {
