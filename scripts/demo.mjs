@@ -1,32 +1,9 @@
 // npm run demo: renders examples/blog/post.md to examples/blog/dist/index.html with the built
-// package, offline, from the fixture configs. Installs TeX with apt-get when it is missing and
-// this is allowed (root on Debian/Ubuntu); otherwise says what to install.
-import { execFileSync } from 'node:child_process';
+// package, offline, from the fixture configs (scripts/setup.mjs has installed what it needs).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TEX = ['texlive-xetex', 'texlive-pictures', 'texlive-latex-recommended', 'fonts-dejavu-core', 'poppler-utils'];
-
-function has(program) {
-  try {
-    execFileSync(program, [program === 'pdftocairo' ? '-v' : '--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (!has('xelatex') || !has('pdftocairo')) {
-  const canInstall = process.getuid?.() === 0 && has('apt-get');
-  if (!canInstall) {
-    console.error(`TeX is missing. Install it with:\n  sudo apt-get install ${TEX.join(' ')}\n(macOS: brew install --cask mactex-no-gui && brew install poppler), then run npm run demo again.`);
-    process.exit(1);
-  }
-  console.log(`Installing TeX: ${TEX.join(' ')}`);
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...TEX], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
 
 const { unified } = await import('unified');
 const { default: remarkParse } = await import('remark-parse');
