@@ -74,7 +74,10 @@ describe('remark-hf-arch', () => {
     const media = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'media' });
     assert.match(media.html, /<picture><source media="\(prefers-color-scheme: dark\)" srcset="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"><img src="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"/);
     const cls = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'class' });
-    assert.match(cls.html, /<img src="[^"]+" alt="[^"]+" class="hf-arch-light"><img src="[^"]+" alt="[^"]+" class="hf-arch-dark">/);
+    assert.match(cls.html, /<img src="[^"]+" alt="[^"]+" class="hf-arch-light"><img src="[^"]+" alt="[^"]+" class="hf-arch-dark"><style>.hf-arch .hf-arch-dark\{display:none\}:is\(\[data-theme=dark\], .dark\) .hf-arch .hf-arch-dark\{display:inline\}/);
+    const custom = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'class', darkSelector: 'html.night' });
+    assert.match(custom.html, /:is\(html.night\) .hf-arch .hf-arch-light\{display:none\}/);
+    assert.throws(() => unified().use(remarkHfArch, { dark: 'class', darkSelector: '</style><script>' }).freeze(), /darkSelector/);
   });
 
   test('MDX compiles every strategy (no raw nodes)', async () => {

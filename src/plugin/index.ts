@@ -128,7 +128,7 @@ async function renderFence(fence: Fence, settings: ResolvedOptions, root: string
       lightSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-light'];
       const darkSvg = await inlineSvg(asFile(dark), `hfa-${dark.key.slice(0, 8)}-`, alt);
       darkSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-dark'];
-      return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name });
+      return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name, darkSelector: settings.darkSelector });
     }
     return figureNode({ light: lightSvg, caption: options.caption, model: arch.model.name });
   }
@@ -142,5 +142,6 @@ async function renderFence(fence: Fence, settings: ResolvedOptions, root: string
     ...(dark && darkUrl && mode ? { dark: { url: darkUrl, mode, image: imageNode(darkUrl, alt, { width: options.width, className: 'hf-arch-dark' }) } } : {}),
     caption: options.caption,
     model: arch.model.name,
+    ...(mode === 'class' ? { darkSelector: settings.darkSelector } : {}),
   });
 }

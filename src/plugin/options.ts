@@ -16,6 +16,12 @@ export const pluginOptionsSchema = z
     /** Also produce the dark figure and switch by `prefers-color-scheme` (`media`) or by a class
      * on an ancestor (`class`: both images are emitted with `hf-arch-light` / `hf-arch-dark`). */
     dark: z.union([z.literal(false), z.enum(['media', 'class'])]).default(false),
+    /** With `dark: 'class'`: the selector of an ancestor that means dark mode (a small `<style>`
+     * in the figure shows the right image; no CSS of your own needed). */
+    darkSelector: z
+      .string()
+      .regex(/^[^<>{}]+$/, 'must be a CSS selector (no <, >, { or })')
+      .default('[data-theme=dark], .dark'),
     /** The theme of the dark figure. */
     darkTheme: z.string().min(1).default('dark'),
     /** Figure cache (default `HF_ARCH_CACHE_DIR` or `node_modules/.cache/remark-hf-arch`). */

@@ -83,6 +83,13 @@ export interface FigureParts {
   dark?: { url: string; image: Image | Element; mode: 'media' | 'class' };
   caption?: string | undefined;
   model: string;
+  /** With the class switch: the selector that means dark mode. */
+  darkSelector?: string;
+}
+
+/** CSS that shows one of the two images: light by default, dark under `selector`. */
+function switchStyle(selector: string): string {
+  return `.hf-arch .hf-arch-dark{display:none}:is(${selector}) .hf-arch .hf-arch-dark{display:inline}:is(${selector}) .hf-arch .hf-arch-light{display:none}`;
 }
 
 /** `<figure class="hf-arch">` around the picture(s) and the caption. */
@@ -92,7 +99,10 @@ export function figureNode(parts: FigureParts): Paragraph {
   const props = { className: ['hf-arch'], dataModel: parts.model };
   if (isHast(parts.light)) {
     const hChildren: ElementContent[] = [parts.light];
-    if (parts.dark && isHast(parts.dark.image)) hChildren.push(parts.dark.image);
+    if (parts.dark && isHast(parts.dark.image)) {
+      hChildren.push(parts.dark.image);
+      if (parts.darkSelector) hChildren.push({ type: 'element', tagName: 'style', properties: {}, children: [{ type: 'text', value: switchStyle(parts.darkSelector) }] });
+    }
     if (parts.caption) hChildren.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: parts.caption }] });
     return { type: 'paragraph', data: { hName: 'figure', hProperties: props as never, hChildren }, children: [] };
   }
@@ -102,6 +112,9 @@ export function figureNode(parts: FigureParts): Paragraph {
     return element('figure', props, [picture as unknown as PhrasingContent, ...(caption as unknown as PhrasingContent[])]);
   }
   const images: PhrasingContent[] = [parts.light];
-  if (parts.dark && !isHast(parts.dark.image)) images.push(parts.dark.image);
+  if (parts.dark && !isHast(parts.dark.image)) {
+    images.push(parts.dark.image);
+    if (parts.darkSelector) images.push(element('style', {}, [{ type: 'text', value: switchStyle(parts.darkSelector) }]) as unknown as PhrasingContent);
+  }
   return element('figure', props, [...images, ...(caption as unknown as PhrasingContent[])]);
 }
