@@ -5,7 +5,8 @@
  */
 import { HfArchError } from './errors.js';
 import { extract, type ExtractOptions } from './extract.js';
-import { figureKey } from './cache/key.js';
+import { canonicalJson, figureKey } from './cache/key.js';
+import { readSourceIndex, writeSourceIndex } from './cache/sources.js';
 import { runOnce, setConcurrency } from './cache/queue.js';
 import { defaultCacheDir, lookupFigure, storeFigure } from './cache/store.js';
 import { layoutFigure, type FigureOptions } from './figure/layout.js';
@@ -42,6 +43,24 @@ export interface BuildResult {
   arch: ArchJson;
 }
 
+/**
+ * The `arch.json` of a source. A Hub model's is also kept in the figure cache, so that a frozen
+ * build from a committed cache needs neither the network nor the Hub cache.
+ */
+async function archOfSource(source: string, options: BuildOptions, cacheDir: string, frozen: boolean): Promise<ArchJson> {
+  const indexKey = canonicalJson({ source, revision: options.revision ?? null });
+  try {
+    const { arch } = await extract(source, frozen ? { ...options, offline: true } : options);
+    if (arch.model.commit !== null) await writeSourceIndex(cacheDir, indexKey, arch).catch(() => undefined);
+    return arch;
+  } catch (error) {
+    if (!(frozen && error instanceof HfArchError && error.code === 'hub-offline-not-cached')) throw error;
+    const known = await readSourceIndex(cacheDir, indexKey);
+    if (!known) throw error;
+    return known;
+  }
+}
+
 /** The TeX document of a figure. */
 export async function renderDocument(arch: ArchJson, options: Pick<BuildOptions, 'theme' | 'mtp' | 'title'> = {}): Promise<string> {
   const template = await loadTemplate(options.theme);
@@ -55,7 +74,7 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const cacheDir = options.cacheDir ?? defaultCacheDir(options.cwd, env);
   const formats = options.formats ?? ['svg'];
   if (options.concurrency !== undefined) setConcurrency(options.concurrency);
-  const arch = typeof input === 'string' ? (await extract(input, frozen ? { ...options, offline: true } : options)).arch : input;
+  const arch = typeof input === 'string' ? await archOfSource(input, options, cacheDir, frozen) : input;
   const template = await loadTemplate(options.theme);
   // A custom template counts by its bytes (below), not by where it lies.
   const render = { theme: (THEMES as readonly string[]).includes(template.name) ? template.name : 'custom', mtp: options.mtp ?? true, title: options.title ?? null, dpi: formats.includes('png') ? (options.dpi ?? 300) : null };

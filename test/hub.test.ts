@@ -8,7 +8,7 @@ import { mkdtemp, mkdir, readFile, readlink, readdir, rm, stat, symlink, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { extract, HfArchError } from '../src/index.js';
+import { buildFigure, extract, HfArchError } from '../src/index.js';
 import { startFakeHub, type FakeHub } from './helpers/hub-server.js';
 import { fixture } from './helpers/fixtures.js';
 
@@ -201,5 +201,17 @@ describe('hub', () => {
     await rejects(extract('Qwen/Qwen3-0.6B', { env, revision: '/abs' }), 'hub-bad-repo-id');
     await rejects(extract('Qwen/Qwen3-0.6B', { env: { ...env, HF_ENDPOINT: 'not a url' } }), 'usage', /not an http\(s\) URL/);
     assert.equal(hub.requests.length, count);
+  });
+
+  test('a frozen build of a Hub model needs neither the network nor the Hub cache once its figure is cached', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'hf-arch-figs-'));
+    const first = await buildFigure('Qwen/Qwen3-0.6B', { env: await freshEnv(), cacheDir });
+    assert.equal(first.cached, false);
+    // Another machine: an empty Hub cache, no network, frozen.
+    const env = await freshEnv({ HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_OFFLINE: '1' });
+    const again = await buildFigure('Qwen/Qwen3-0.6B', { env, cacheDir, frozen: true });
+    assert.equal(again.cached, true);
+    assert.equal(again.files.svg, first.files.svg);
+    await rejects(buildFigure('Qwen/Qwen3-8B', { env, cacheDir, frozen: true }), 'hub-offline-not-cached');
   });
 });
