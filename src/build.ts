@@ -11,10 +11,11 @@ import { runOnce, setConcurrency } from './cache/queue.js';
 import { defaultCacheDir, lookupFigure, storeFigure } from './cache/store.js';
 import { layoutFigure, type FigureOptions } from './figure/layout.js';
 import type { ArchJson } from './schema/arch-json.js';
-import { compileTex, type Engine, type Format } from './tex/compile.js';
+import { compileFigurePage } from './tex/batch.js';
+import type { Engine, Format } from './tex/compile.js';
 import { loadTemplate, THEMES } from './tex/template.js';
 import { packageVersion } from './version.js';
-import { sceneToDocument } from './tex/tikz.js';
+import { sceneToDocument, scenePage } from './tex/tikz.js';
 
 /** Options of {@link buildFigure}. */
 export interface BuildOptions extends ExtractOptions, FigureOptions {
@@ -90,8 +91,8 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const files = await runOnce(key, async () => {
     const again = await lookupFigure(cacheDir, key, formats);
     if (again) return again;
-    const tex = sceneToDocument(layoutFigure(arch, options), template.text);
-    const result = await compileTex(tex, { formats, ...(options.dpi ? { dpi: options.dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+    const page = scenePage(layoutFigure(arch, options));
+    const result = await compileFigurePage(page, template.text, formats, { ...(options.dpi ? { dpi: options.dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
     return storeFigure(cacheDir, key, result.files, { key, model: arch.model.name, toolchain: result.toolchain });
   });
   return { files, key, cached: false, arch };

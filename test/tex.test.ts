@@ -126,4 +126,14 @@ describe('tex', () => {
     assert.equal((r as { code: number }).code, 1);
     assert.match((r as { stderr: string }).stderr, /no TeX engine is installed[\s\S]*apt-get install texlive-xetex texlive-pictures/);
   });
+
+  test('figures compiled together in one TeX run are the same bytes as figures compiled alone', async () => {
+    const sources = ['configs/Qwen__Qwen3-0.6B.json', 'configs/mistralai__Mixtral-8x7B-v0.1.json', 'configs/openai-community__gpt2.json'];
+    const archs = await Promise.all(sources.map(async (s) => (await extract(fixturePath(s))).arch));
+    const together = await Promise.all(archs.map(async (arch) => buildFigure(arch, { cacheDir: await tmp(), formats: ['svg', 'png'], dpi: 72 })));
+    for (const [i, arch] of archs.entries()) {
+      const alone = await buildFigure(arch, { cacheDir: await tmp(), formats: ['svg', 'png'], dpi: 72 });
+      for (const f of ['svg', 'png'] as const) assert.ok((await readFile(alone.files[f]!)).equals(await readFile(together[i]!.files[f]!)), `${sources[i]} ${f}`);
+    }
+  });
 });

@@ -90,23 +90,32 @@ export function texLogExcerpt(log: string): string {
   return out.slice(0, 12).join('\n') || lines.slice(-10).join('\n');
 }
 
-/** Compiles a TeX document to the requested formats. */
+/** Compiles a TeX document (one page) to the requested formats. */
 export async function compileTex(tex: string, options: CompileOptions = {}): Promise<CompileResult> {
-  const formats = options.formats ?? ['svg'];
+  const [files, toolchain] = await compilePages(tex, [options.formats ?? ['svg']], options);
+  return { files: files[0]!, toolchain };
+}
+
+/**
+ * Compiles a document of several pages in one TeX run (TeX's start-up is most of a figure's
+ * cost) and converts page i to `formats[i]`. A page's SVG and PNG are the same bytes as when it
+ * is compiled alone; a PDF is only made for a one-page document.
+ */
+export async function compilePages(tex: string, formats: Format[][], options: Omit<CompileOptions, 'formats'> = {}): Promise<[CompileResult['files'][], string]> {
   const timeout = options.timeoutMs ?? 60_000;
   const { engine, version } = await findEngine(options.engine);
   const cairo = await programVersion('pdftocairo');
-  if (!cairo && formats.some((f) => f !== 'pdf')) {
+  if (!cairo && formats.some((fs) => fs.some((f) => f !== 'pdf'))) {
     throw new HfArchError('tex-missing', 'pdftocairo (Poppler) is not installed; it turns the PDF into SVG and PNG', { hint: INSTALL_HINT });
   }
+  if (formats.length > 1 && formats.some((fs) => fs.includes('pdf'))) throw new Error('internal: a PDF is made from a one-page document only');
   const dir = await mkdtemp(join(tmpdir(), 'hf-arch-tex-'));
   try {
     await writeFile(join(dir, 'figure.tex'), tex);
-    const env = { ...restrictedEnv(dir) };
     try {
       await execa(engine, ['-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], {
         cwd: dir,
-        env,
+        env: restrictedEnv(dir),
         timeout,
         stdin: 'ignore',
         extendEnv: true,
@@ -122,19 +131,23 @@ export async function compileTex(tex: string, options: CompileOptions = {}): Pro
         cause: error,
       });
     }
-    const files: CompileResult['files'] = {};
-    const pdf = await readFile(join(dir, 'figure.pdf'));
-    if (formats.includes('pdf')) files.pdf = pdf;
     const cairoRun = (args: string[]) => execa('pdftocairo', args, { cwd: dir, timeout, stdin: 'ignore', env: { SOURCE_DATE_EPOCH: EPOCH } });
-    if (formats.includes('svg')) {
-      await cairoRun(['-svg', 'figure.pdf', 'figure.svg']);
-      files.svg = await readFile(join(dir, 'figure.svg'));
+    const results: CompileResult['files'][] = [];
+    for (const [index, wanted] of formats.entries()) {
+      const page = String(index + 1);
+      const files: CompileResult['files'] = {};
+      if (wanted.includes('pdf')) files.pdf = await readFile(join(dir, 'figure.pdf'));
+      if (wanted.includes('svg')) {
+        await cairoRun(['-svg', '-f', page, '-l', page, 'figure.pdf', `page-${page}.svg`]);
+        files.svg = await readFile(join(dir, `page-${page}.svg`));
+      }
+      if (wanted.includes('png')) {
+        await cairoRun(['-png', '-r', String(options.dpi ?? 300), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`]);
+        files.png = await readFile(join(dir, `page-${page}.png`));
+      }
+      results.push(files);
     }
-    if (formats.includes('png')) {
-      await cairoRun(['-png', '-r', String(options.dpi ?? 300), '-singlefile', 'figure.pdf', 'figure']);
-      files.png = await readFile(join(dir, 'figure.png'));
-    }
-    return { files, toolchain: `${engine} (${version}) + ${cairo ?? 'no pdftocairo'}` };
+    return [results, `${engine} (${version}) + ${cairo ?? 'no pdftocairo'}`];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

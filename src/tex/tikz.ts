@@ -92,17 +92,26 @@ export function sceneToTikz(scene: Scene): string {
 /** The marker a template holds where the figure goes. */
 export const FIGURE_MARKER = '%%HF-ARCH-FIGURE%%';
 
-/** A complete document: the template with the page sized to the scene and the picture in it. */
-export function sceneToDocument(scene: Scene, template: string): string {
-  if (!template.includes(FIGURE_MARKER)) {
-    throw new Error(`the template has no ${FIGURE_MARKER} line where the figure goes`);
-  }
-  const page = [
+/** The page of one figure: sized to the scene, shipped out on its own. */
+export function scenePage(scene: Scene): string {
+  return [
     // XeTeX and pdfTeX size the page with \pdfpagewidth, LuaTeX with \pagewidth.
     `\\ifdefined\\pdfpagewidth\\pdfpagewidth=${n(scene.width)}pt\\pdfpageheight=${n(scene.height)}pt\\else\\pagewidth=${n(scene.width)}pt\\pageheight=${n(scene.height)}pt\\fi`,
     `\\shipout\\vbox{\\kern-1in\\moveleft1in\\hbox{%`,
     sceneToTikz(scene),
     `}}`,
   ].join('\n');
-  return template.replace(FIGURE_MARKER, () => page);
+}
+
+/** A complete document: the template with one page per figure. */
+export function pagesToDocument(pages: string[], template: string): string {
+  if (!template.includes(FIGURE_MARKER)) {
+    throw new Error(`the template has no ${FIGURE_MARKER} line where the figure goes`);
+  }
+  return template.replace(FIGURE_MARKER, () => pages.join('\n'));
+}
+
+/** A complete document of one figure. */
+export function sceneToDocument(scene: Scene, template: string): string {
+  return pagesToDocument([scenePage(scene)], template);
 }
