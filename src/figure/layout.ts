@@ -13,7 +13,7 @@ import type { Unit } from '../params/types.js';
 import { bytes, compact, groupDigits } from './format.js';
 import { breakAtPlus, formulaRuns } from './formula.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
-import type { ArrowItem, BoxItem, Item, Role, Scene, TextItem } from './scene.js';
+import type { BoxItem, Item, Role, Scene, TextItem } from './scene.js';
 
 /** Options that change the figure. */
 export interface FigureOptions {
@@ -167,7 +167,6 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
   // The repeated block.
   const L = arch.layers.length;
   const placement = f.norm_placement;
-  const blockStart = rows.length;
   const braceItem: LeftItem = { id: 'repeat', kind: 'text', lines: [[plain(`${L} ×`, 'bold', 'accent')]] };
   const blockRow = (id: string, center: Row['center'], ledger: Run[][] = [], left: LeftItem[] = []) => row(id, center, ledger, left, true);
   if (f.hyper_connections) blockRow('hc_attn', box('hc_attn', label(`mHC mixer (${dimValue(arch, 'hc')} streams)`), 'norm'), ledgerFor(arch, ['layers.hc_attn']));
@@ -211,7 +210,6 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
   // "N ×" at the lower left of the block, beside its first row.
   const firstBlock = rows.find((r) => r.inBlock)!;
   firstBlock.left.unshift(braceItem);
-  void blockStart;
 
   if (f.hyper_connections) row('hc_head', box('hc_head', label('mHC head mixer'), 'norm'), ledgerFor(arch, ['hc_head']));
   if (arch.units.some((u) => u.id === 'final_norm')) row('final_norm', box('final_norm', label(`Final ${norm(arch, '')}`), 'norm'), ledgerFor(arch, ['final_norm']));

@@ -58,7 +58,7 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
     if (fences.length === 0) return;
     const base = file.path ? resolve(file.cwd, file.dirname ?? '.') : root;
 
-    const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base, file)));
+    const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base)));
     // Replace from the last to the first, so indices stay valid.
     const failures: { fence: Fence; error: unknown }[] = [];
     results.forEach((result, i) => {
@@ -98,9 +98,8 @@ function describeError(error: unknown, node: Code): { reason: string; line: numb
   return { reason: `internal error: ${(error as Error).message}`, line: node.position?.start.line, ruleId: 'internal-error' };
 }
 
-async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string, file: VFile) {
+async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string) {
   const { source: rawSource, options } = parseFence(fence.node);
-  void file;
   const line = fence.node.position ? fence.node.position.start.line + 1 : undefined;
   const source = await resolveFenceSource(rawSource, base, root, settings.allowOutsideRoot, line);
   const format = settings.strategy === 'inline-svg' ? 'svg' : (options.format ?? settings.format);
