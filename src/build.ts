@@ -12,7 +12,7 @@ import { defaultCacheDir, lookupFigure, storeFigure } from './cache/store.js';
 import { layoutFigure, type FigureOptions } from './figure/layout.js';
 import type { ArchJson } from './schema/arch-json.js';
 import { compileFigurePage } from './tex/batch.js';
-import type { Engine, Format } from './tex/compile.js';
+import { DEFAULT_DPI, type Engine, type Format } from './tex/compile.js';
 import { loadTemplate, THEMES } from './tex/template.js';
 import { packageVersion } from './version.js';
 import { sceneToDocument, scenePage } from './tex/tikz.js';
@@ -78,7 +78,15 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const arch = typeof input === 'string' ? await archOfSource(input, options, cacheDir, frozen) : input;
   const template = await loadTemplate(options.theme);
   // A custom template counts by its bytes (below), not by where it lies.
-  const render = { theme: (THEMES as readonly string[]).includes(template.name) ? template.name : 'custom', mtp: options.mtp ?? true, title: options.title ?? null, dpi: formats.includes('png') ? (options.dpi ?? 300) : null };
+  const dpi = formats.includes('png') ? (options.dpi ?? DEFAULT_DPI) : null;
+  const render = {
+    // A custom template counts by its bytes (below), not by where it lies.
+    theme: (THEMES as readonly string[]).includes(template.name) ? template.name : 'custom',
+    mtp: options.mtp ?? true,
+    title: options.title ?? null,
+    dpi,
+    engine: options.engine ?? null,
+  };
   const key = figureKey({ arch, render, template: template.text, version: packageVersion() });
   const hit = await lookupFigure(cacheDir, key, formats);
   if (hit) return { files: hit, key, cached: true, arch };
@@ -88,11 +96,12 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
       hint: `Build it once where TeX is installed (\`hf-arch build ${arch.model.source} --cache-dir ${cacheDir}\`, or the site build without HF_ARCH_FROZEN), then commit or restore that cache folder. Key ${key}.`,
     });
   }
-  const files = await runOnce(key, async () => {
+  // One in-flight build per figure, cache folder and set of formats.
+  const files = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
     const again = await lookupFigure(cacheDir, key, formats);
     if (again) return again;
     const page = scenePage(layoutFigure(arch, options));
-    const result = await compileFigurePage(page, template.text, formats, { ...(options.dpi ? { dpi: options.dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
+    const result = await compileFigurePage(page, template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
     return storeFigure(cacheDir, key, result.files, { key, model: arch.model.name, toolchain: result.toolchain });
   });
   return { files, key, cached: false, arch };

@@ -33,4 +33,13 @@ describe('expr', () => {
     const big = { tex: 'B', value: 2 ** 40, field: 'x' };
     assert.throws(() => evaluate(mul(big, big)), /not an exact integer/);
   });
+
+  test('figure numbers: units chosen after rounding; formulas with nested or broken braces', async () => {
+    const { compact, bytes } = await import('../src/figure/format.js');
+    const { formulaRuns } = await import('../src/figure/formula.js');
+    assert.deepEqual([999, 999_950, 41_943_040, 8_030_261_248, 671_026_419_200].map(compact), ['999', '1M', '41.9M', '8.03B', '671B']);
+    assert.deepEqual([512, 8928, 1_040_000].map(bytes), ['512 B', '8.72 KiB', '0.99 MiB']);
+    assert.deepEqual(formulaRuns('d_{h_{x}}').map((r) => r.text), ['d', 'h_x'], 'nested scripts are flattened into one subscript');
+    assert.throws(() => formulaRuns('a_{b'), /unbalanced brace/);
+  });
 });

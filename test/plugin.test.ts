@@ -63,6 +63,8 @@ describe('remark-hf-arch', () => {
     assert.match(data.html, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{1000,}"/);
     const two = `${fence('../models/Qwen__Qwen3-0.6B.json')}\n${fence('../models/Qwen__Qwen3-0.6B.json', 'theme=dark')}`;
     const inline = await render(two, { strategy: 'inline-svg' });
+    const media = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { strategy: 'inline-svg', dark: 'media' });
+    assert.match(media.html, /<style>.hf-arch .hf-arch-dark\{display:none\}@media \(prefers-color-scheme: dark\)\{/);
     const ids = [...inline.html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     assert.ok(ids.length > 20);
     assert.equal(new Set(ids).size, ids.length, 'no id twice on the page');
@@ -103,7 +105,8 @@ describe('remark-hf-arch', () => {
       [fence('../models/Qwen__Qwen3-0.6B.json\ncolour: red'), 'invalid-option', /unknown option "colour" \(allowed: revision, theme, mtp/, 5],
       [fence('../models/Qwen__Qwen3-0.6B.json', 'format=gif'), 'invalid-option', /option "format" must be one of "svg", "png"/, 3],
       [fence(''), 'missing-source', /the fence is empty/, 3],
-      [fence('../models/nope.json'), 'config-not-found', /no such file or folder/, 3],
+      [fence('../models/nope.json'), 'config-not-found', /is neither a file or folder \(relative to this Markdown file\) nor a Hub repo id/, 4],
+      [fence('../models/Qwen__Qwen3-0.6B.json', 'theme=../../etc/evil.tex'), 'invalid-option', /option "theme" must be one of "light", "dark", "gallery"/, 3],
       [fence('../../../etc/passwd.json'), 'path-outside-root', /points outside the project root/, 4],
       [fence('/etc/hostname'), 'path-outside-root', /absolute path/, 4],
     ];
@@ -127,11 +130,17 @@ describe('remark-hf-arch', () => {
     await assert.rejects(render(fence('../models/linked')), /through a symlink/);
     const { html } = await render(fence('../models/linked'), { allowOutsideRoot: true });
     assert.match(html, /<figure class="hf-arch"/);
+    // A folder inside the project whose config.json is a symlink out of it.
+    await mkdir(join(site, 'models', 'inner'), { recursive: true });
+    await symlink(join(outside, 'config.json'), join(site, 'models', 'inner', 'config.json')).catch(() => undefined);
+    await assert.rejects(render(fence('../models/inner')), /through a symlink/);
+    // A path that exists only relative to the root, not to the Markdown file, is not looked up there.
+    await assert.rejects(render(fence('x/../../models/Qwen__Qwen3-0.6B.json/..')), (e: unknown) => (e as { ruleId: string }).ruleId === 'config-not-found' || (e as { ruleId: string }).ruleId === 'path-outside-root');
   });
 
   test('onError "warn": the fence stays with its error, and the build goes on', async () => {
     const { html, file } = await render(fence('../models/nope.json'), { onError: 'warn' });
-    assert.match(html, /<figure class="hf-arch hf-arch-error"><code>..\/models\/nope.json<\/code> — hf-arch could not draw this figure: .*no such file/);
+    assert.match(html, /<figure class="hf-arch hf-arch-error"><code>..\/models\/nope.json<\/code> — hf-arch could not draw this figure: .*is neither a file or folder/);
     assert.equal(file.messages.length, 1);
     assert.equal(file.messages[0]!.fatal, false);
     assert.equal(file.messages[0]!.ruleId, 'config-not-found');
@@ -140,7 +149,7 @@ describe('remark-hf-arch', () => {
   test('frozen: a figure missing from the cache is a located error', async () => {
     await assert.rejects(render(fence('../models/deepseek-ai__DeepSeek-V3.json', 'theme=gallery'), { frozen: true, cacheDir: join(site, 'empty-cache') }), (e: unknown) => {
       assert.equal((e as { ruleId: string }).ruleId, 'cache-miss-frozen');
-      assert.equal((e as { line: number }).line, 3);
+      assert.equal((e as { line: number }).line, 4, 'at the model line');
       return true;
     });
   });

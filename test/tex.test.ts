@@ -28,16 +28,16 @@ async function pdfText(pdf: Uint8Array): Promise<string> {
 
 describe('tex', () => {
   test('escaping: every special character is set literally', () => {
-    assert.equal(escapeTex('\\input{/etc/passwd} $x$ & 50% #1 a_b ^ ~'), '\\textbackslash{}input\\{/etc/passwd\\} \\$x\\$ \\& 50\\% \\#1 a\\_b \\textasciicircum{} \\textasciitilde{}');
+    assert.equal(escapeTex('\\input{/etc/passwd} $x$ & 50% #1 a_b ^ ~ <b>|'), '\\textbackslash{}input\\{/etc/passwd\\} \\$x\\$ \\& 50\\% \\#1 a\\_b \\textasciicircum{} \\textasciitilde{} \\textless{}b\\textgreater{}\\textbar{}');
     assert.equal(escapeTex('a\u0000b\u001bc'), 'abc');
   });
 
   test('a hostile title renders literally; a hostile model_type fails cleanly before TeX', async () => {
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
-    const tex = await renderDocument(arch, { title: '\\input{/etc/passwd} & 100% $x_1$' });
+    const tex = await renderDocument(arch, { title: '\\input{/etc/passwd} & 100% $x_1$ -- "q" <b>|' });
     const { files } = await compileTex(tex, { formats: ['pdf'] });
     const text = await pdfText(files.pdf!);
-    assert.match(text, /\\input\{\/etc\/passwd\} & 100% \$x_1\$/);
+    assert.match(text, /\\input\{\/etc\/passwd\} & 100% \$x_1\$ -- "q" <b>\|/);
     assert.doesNotMatch(text, /root:/);
     const dir = await tmp();
     await writeFile(join(dir, 'evil.json'), JSON.stringify({ model_type: '\\input{/etc/passwd}', hidden_size: 8 }));
@@ -135,5 +135,20 @@ describe('tex', () => {
       const alone = await buildFigure(arch, { cacheDir: await tmp(), formats: ['svg', 'png'], dpi: 72 });
       for (const f of ['svg', 'png'] as const) assert.ok((await readFile(alone.files[f]!)).equals(await readFile(together[i]!.files[f]!)), `${sources[i]} ${f}`);
     }
+  });
+
+  test('the cache key names a forced engine; concurrent builds of other formats or folders get their own files', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    const cacheDir = await tmp();
+    const auto = await buildFigure(arch, { cacheDir, formats: ['pdf'] });
+    const pdftex = await buildFigure(arch, { cacheDir, formats: ['pdf'], engine: 'pdflatex' });
+    assert.notEqual(auto.key, pdftex.key);
+    const [svg, pdf, other] = await Promise.all([
+      buildFigure(arch, { cacheDir: await tmp(), formats: ['svg'], theme: 'gallery' }),
+      buildFigure(arch, { cacheDir: await tmp(), formats: ['pdf'], theme: 'gallery' }),
+      buildFigure(arch, { cacheDir: await tmp(), formats: ['svg'], theme: 'gallery' }),
+    ]);
+    assert.ok(svg.files.svg && pdf.files.pdf && other.files.svg);
+    assert.notEqual(svg.files.svg, other.files.svg, 'each cache folder gets its own entry');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The cache key of a figure: a hash of everything that shapes it (the normalized `arch.json`, the
- * render options, the template's bytes, the package version) and of nothing that needs TeX to
- * know, so a figure cached on one machine is found on another without TeX.
+ * render options with a forced engine, the template's bytes, the package version, which stands
+ * for the code) and of nothing that needs TeX to know, so a figure cached on one machine is found
+ * on another without TeX.
  */
 import { createHash } from 'node:crypto';
 import type { ArchJson } from '../schema/arch-json.js';

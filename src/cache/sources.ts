@@ -18,6 +18,10 @@ export async function writeSourceIndex(cacheDir: string, key: string, arch: Arch
 export async function readSourceIndex(cacheDir: string, key: string): Promise<ArchJson | null> {
   const text = await readFile(pathOf(cacheDir, key), 'utf8').catch(() => null);
   if (text === null) return null;
-  const parsed = archJsonSchema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : null;
+  try {
+    const parsed = archJsonSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null; // a damaged entry is a miss, never a crash
+  }
 }

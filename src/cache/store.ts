@@ -1,9 +1,11 @@
 /**
  * The figure cache: one folder per key holding `figure.<format>` files and `meta.json` (which
  * toolchain made them). Looking up only reads the file system; writes are atomic per file, so
- * parallel writers of the same key (which write the same bytes) never leave a torn file.
+ * parallel writers of the same key never leave a torn file. (A key names the engine only when
+ * one is forced: the automatic choice depends on the machine, and the key must not; `meta.json`
+ * says which engine drew the entry.)
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { Format } from '../tex/compile.js';
@@ -44,9 +46,4 @@ export async function storeFigure(cacheDir: string, key: string, files: Partial<
   }
   await writeFileAtomic(entryPath(cacheDir, key, 'meta'), `${JSON.stringify(meta, null, 2)}\n`);
   return out;
-}
-
-export async function readMeta(cacheDir: string, key: string): Promise<CacheEntryMeta | null> {
-  const text = await readFile(entryPath(cacheDir, key, 'meta'), 'utf8').catch(() => null);
-  return text ? (JSON.parse(text) as CacheEntryMeta) : null;
 }

@@ -1,24 +1,25 @@
-/** Numbers as the figure prints them: `4,096`, `41.9M`, `8.03B`, `129k`. */
-import { groupDigits } from '../params/expr.js';
+/** Numbers as the figure prints them: `4,096`, `41.9M`, `8.03B`, `129K`. */
+export { groupDigits } from '../params/expr.js';
 
-export { groupDigits };
-
-/** Three significant digits with K/M/B/T, e.g. 41.9M, 8.03B, 671B. */
-export function compact(n: number): string {
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-  for (const [scale, suffix] of units) {
-    if (Math.abs(n) >= scale) {
-      const v = n / scale;
-      const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-      return `${v.toFixed(digits).replace(/\.0+$|(\.\d*?)0+$/, '$1')}${suffix}`;
-    }
+/** Three significant digits with the smallest unit (ascending `units`) that keeps the value
+ * under 1000 after rounding: 41.9M, 8.03B, 671B, and 999,950 → 1M (not 1000K). */
+function scaled(n: number, units: [number, string][]): string {
+  for (const [i, [scale, suffix]] of units.entries()) {
+    const v = n / scale;
+    const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+    const rounded = Number(v.toFixed(digits));
+    if (Math.abs(rounded) < 1000 || i === units.length - 1) return `${rounded}${suffix}`;
   }
   return String(n);
 }
 
-/** Bytes in KiB/MiB with three significant digits. */
+export function compact(n: number): string {
+  if (Math.abs(n) < 1000) return String(n);
+  return scaled(n, [[1e3, 'K'], [1e6, 'M'], [1e9, 'B'], [1e12, 'T']]);
+}
+
+/** Bytes in KiB, MiB or GiB with three significant digits. */
 export function bytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toPrecision(3)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toPrecision(3)} KiB`;
-  return `${n} B`;
+  if (n < 1024) return `${n} B`;
+  return scaled(n, [[1024, ' KiB'], [1024 ** 2, ' MiB'], [1024 ** 3, ' GiB']]);
 }

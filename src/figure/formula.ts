@@ -15,14 +15,18 @@ export function formulaRuns(tex: string): Run[] {
   };
   let i = 0;
   const group = (): string => {
-    // `{...}` or a single character after _ or ^
-    if (tex[i] === '{') {
-      const end = tex.indexOf('}', i);
-      const inner = tex.slice(i + 1, end);
-      i = end + 1;
-      return inner;
+    // `{...}` (braces matched by depth) or a single character after _ or ^
+    if (tex[i] !== '{') return tex[i++] ?? '';
+    let depth = 0;
+    for (let j = i; j < tex.length; j++) {
+      if (tex[j] === '{') depth += 1;
+      else if (tex[j] === '}' && --depth === 0) {
+        const inner = tex.slice(i + 1, j).replace(/[{}]/g, '');
+        i = j + 1;
+        return inner;
+      }
     }
-    return tex[i++] ?? '';
+    throw new Error(`internal: formula LaTeX "${tex}" has an unbalanced brace`);
   };
   while (i < tex.length) {
     const rest = tex.slice(i);

@@ -127,7 +127,8 @@ function attentionModifiers(arch: ArchJson): LeftItem[] {
   if (f.qk_norm !== 'none') items.push(mod('qk_norm', { per_head: 'QK-Norm (per head)', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]));
   const windows = arch.layers.filter((l) => l.attention.window !== null);
   if (windows.length > 0) {
-    const w = groupDigits(windows[0]!.attention.window!);
+    const sizes = [...new Set(windows.map((l) => l.attention.window!))].sort((a, b) => a - b);
+    const w = sizes.map((x) => groupDigits(x)).join(' / ');
     items.push(mod('window', windows.length === L ? `Sliding window of ${w} tokens` : `Sliding window of ${w} in ${windows.length} of ${L} layers`));
   }
   if (f.attention_sinks) items.push(mod('sinks', 'Learned attention sinks'));
@@ -160,7 +161,9 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
 
   row('input', { kind: 'input', text: 'Sample input text' }, [], [], false, false);
   row('tokens', box('tokens', label('Tokenized text')), [], [{ id: 'vocab', kind: 'text', lines: [[plain('Vocabulary of ')], [plain(groupDigits(V), 'bold', 'accent'), plain(' tokens')]] }], false, false);
-  const embedLeft: LeftItem[] = [{ id: 'dim', kind: 'text', lines: [[plain('Embedding dim ')], [plain(groupDigits(d), 'bold', 'accent')]] }];
+  // OPT-350m embeds tokens narrower than the model and projects them: show both widths.
+  const dEmb = dimValue(arch, 'd_emb');
+  const embedLeft: LeftItem[] = [{ id: 'dim', kind: 'text', lines: [[plain('Embedding dim ')], [plain(groupDigits(dEmb ?? d), 'bold', 'accent'), ...(dEmb ? [plain(` → ${groupDigits(d)}`)] : [])]] }];
   if (f.learned_positions) embedLeft.push({ id: 'positions', kind: 'box', lines: label('Learned positions'), fill: 'embed', arrow: true });
   row('embed', box('embed', label('Token embedding layer'), 'embed'), ledgerFor(arch, ['embed', 'pos_embed', 'project_in']), embedLeft);
 
@@ -217,7 +220,9 @@ function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
   const headLeft: LeftItem[] = showMtp
     ? [{ id: 'mtp', kind: 'box', fill: 'mtp', dashed: true, arrow: 'from-center', lines: [[plain(`MTP module × ${arch.mtp_layers.length}`, 'bold')], [plain(`+${groupDigits(mtpTotal)}`)], [plain('predicts one more token')]] }]
     : [];
-  const headLedger = f.tied_embeddings ? wrap('tied to the token embedding: no parameters of its own', 'italic', SIZE.small, LEDGER_W) : ledgerFor(arch, ['head', 'project_out']);
+  const headLedger = f.tied_embeddings
+    ? [...wrap('tied to the token embedding: no parameters of its own', 'italic', SIZE.small, LEDGER_W), ...ledgerFor(arch, ['project_out'])]
+    : ledgerFor(arch, ['head', 'project_out']);
   row('head', box('head', label('Linear output layer'), 'embed'), headLedger, headLeft);
   return rows;
 }
@@ -437,7 +442,11 @@ function residuals(items: Item[], placed: Placed[], centers: Map<string, { cy: n
   }
 }
 
-const expertLabels = (arch: ArchJson): string[] => ['1', '2', '…', String(arch.dims['E']!.value), ...(arch.flags.shared_experts ? ['shared'] : [])];
+const expertLabels = (arch: ArchJson): string[] => {
+  const E = arch.dims['E']!.value;
+  const routed = E <= 3 ? Array.from({ length: E }, (_, i) => String(i + 1)) : ['1', '2', '…', String(E)];
+  return [...routed, ...(arch.flags.shared_experts ? ['shared'] : [])];
+};
 const expertWidth = (label: string): number => lineWidth([plain(label)], SIZE.small) + 12;
 const EXPERT_GAP = 5;
 
@@ -501,9 +510,17 @@ function stripRows(arch: ArchJson): { name: string; values: string[]; legend: Re
   // Linear-attention layers have no positions at all: only attention layers can differ here.
   const softmaxRope = L.filter((l) => l.attention.kind !== 'gated_deltanet').map((l) => l.attention.rope);
   if (new Set(softmaxRope).size > 1) add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
-  add('compression', L.map((l) => ({ 0: 'A', 4: 'B', 128: 'C' } as Record<number, string>)[l.attention.compress_ratio ?? 0] ?? 'D'), { A: 'window only', B: '1:4 + indexer', C: '1:128', D: 'other' });
+  // Compression: one colour per distinct (ratio, indexer) combination, legend from the layers.
+  const combos = [...new Set(L.map((l) => `${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`))].sort((a, b) => parseInt(a) - parseInt(b));
+  const comboLegend = Object.fromEntries(
+    combos.slice(0, 4).map((c, i) => {
+      const ratio = parseInt(c);
+      return ['ABCD'[i]!, ratio === 0 ? 'window only' : `1:${ratio}${c.endsWith('+i') ? ' + indexer' : ''}`];
+    }),
+  );
+  add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(`${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`))]!), comboLegend);
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
-  add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : 'B')), { A: 'hash routing', B: 'score routing' });
+  add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'score routing', C: 'dense (no router)' });
   return rows;
 }
 
@@ -518,7 +535,7 @@ function patternStrip(items: Item[], arch: ArchJson, x: number, y: number, w: nu
   const nameW = 70;
   const legendW = 200;
   const cellW = Math.min(9, (w - nameW - legendW - 12) / L);
-  const heading = [[plain(`Layer by layer (${L} layers, bottom row = layer 0 … ${L - 1} left to right)`, 'italic')]];
+  const heading = [[plain(`Layer by layer: one cell per layer, 0 … ${L - 1} from left to right`, 'italic')]];
   const hs = blockSize(heading, SIZE.small);
   const top = y + rows.length * 16;
   items.push({ kind: 'text', id: 'strip.heading', x, y: top, w: hs.w, h: hs.h, lines: heading, size: SIZE.small, color: 'muted', align: 'left' });

@@ -7,6 +7,8 @@ import { fenceOptionsSchema, describeIssue, type FenceOptions } from './options.
 
 export interface ParsedFence {
   source: string;
+  /** The document line of the source (errors about the model are reported there). */
+  sourceLine: number | undefined;
   options: FenceOptions;
 }
 
@@ -51,12 +53,14 @@ export function parseFence(node: Code): ParsedFence {
     lines[k] = fenceLine;
   }
   let source: string | null = null;
+  let sourceLine: number | undefined;
   node.value.split('\n').forEach((text, i) => {
     const line = fenceLine === undefined ? undefined : fenceLine + 1 + i;
     const trimmed = text.trim();
     if (!trimmed || trimmed.startsWith('#')) return;
     if (source === null) {
       source = trimmed;
+      sourceLine = line;
       return;
     }
     const m = /^([A-Za-z][\w-]*)\s*:\s*(.*)$/.exec(trimmed);
@@ -74,5 +78,5 @@ export function parseFence(node: Code): ParsedFence {
     const allowed = issue.code === 'unrecognized_keys' ? ` (allowed: ${Object.keys(fenceOptionsSchema.shape).join(', ')})` : '';
     throw new FenceError(`${describeIssue(issue)}${allowed}`, key ? lines[key] : fenceLine, 'invalid-option');
   }
-  return { source, options: parsed.data };
+  return { source, sourceLine, options: parsed.data };
 }

@@ -14,7 +14,7 @@ import type { ArchJson } from '../schema/arch-json.js';
 import { altText } from './alt.js';
 import { FenceError, parseFence } from './fence.js';
 import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, type FigureFile } from './output.js';
-import { describeIssue, pluginOptionsSchema, type Options, type ResolvedOptions } from './options.js';
+import { describeIssue, pluginOptionsSchema, type FenceOptions, type Options, type ResolvedOptions } from './options.js';
 import { resolveFenceSource } from './source-path.js';
 
 export type { Options } from './options.js';
@@ -89,21 +89,34 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
   };
 }
 
+/** An error of the pipeline in one line: where, what, and the first line of what to do. */
+function describeHfArchError(error: HfArchError): string {
+  const where = formatLocation(error.location);
+  return `${where ? `${where}: ` : ''}${error.message}${error.hint ? `. ${error.hint.split('\n')[0]}` : ''}`;
+}
+
 function describeError(error: unknown, node: Code): { reason: string; line: number | undefined; ruleId: string } {
   if (error instanceof FenceError) return { reason: error.message, line: error.line, ruleId: error.ruleId };
-  if (error instanceof HfArchError) {
-    const where = formatLocation(error.location);
-    return { reason: `${where ? `${where}: ` : ''}${error.message}${error.hint ? `. ${error.hint.split('\n')[0]}` : ''}`, line: node.position?.start.line, ruleId: error.code };
-  }
+  if (error instanceof HfArchError) return { reason: describeHfArchError(error), line: node.position?.start.line, ruleId: error.code };
   return { reason: `internal error: ${(error as Error).message}`, line: node.position?.start.line, ruleId: 'internal-error' };
 }
 
 async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string) {
-  const { source: rawSource, options } = parseFence(fence.node);
-  const line = fence.node.position ? fence.node.position.start.line + 1 : undefined;
-  const source = await resolveFenceSource(rawSource, base, root, settings.allowOutsideRoot, line);
+  const { source: rawSource, sourceLine, options } = parseFence(fence.node);
+  try {
+    return await drawFence(rawSource, sourceLine, options, settings, root, base);
+  } catch (error) {
+    // Errors about the model (not found, not understood, not cached) belong to its line.
+    if (error instanceof HfArchError) throw new FenceError(describeHfArchError(error), sourceLine, error.code);
+    throw error;
+  }
+}
+
+async function drawFence(rawSource: string, line: number | undefined, options: FenceOptions, settings: ResolvedOptions, root: string, base: string) {
+  const { source, kind } = await resolveFenceSource(rawSource, base, root, settings.allowOutsideRoot, line);
   const format = settings.strategy === 'inline-svg' ? 'svg' : (options.format ?? settings.format);
   const common: BuildOptions = {
+    sourceKind: kind,
     formats: [format],
     mtp: options.mtp ?? settings.mtp,
     ...(options.title ? { title: options.title } : {}),
@@ -127,7 +140,8 @@ async function renderFence(fence: Fence, settings: ResolvedOptions, root: string
       lightSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-light'];
       const darkSvg = await inlineSvg(asFile(dark), `hfa-${dark.key.slice(0, 8)}-`, alt);
       darkSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-dark'];
-      return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name, darkSelector: settings.darkSelector });
+      const darkSelector = settings.dark === 'media' ? 'media' : settings.darkSelector;
+      return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name, darkSelector });
     }
     return figureNode({ light: lightSvg, caption: options.caption, model: arch.model.name });
   }

@@ -3,6 +3,7 @@
  * fence (validated per fence, overriding the plugin's).
  */
 import { z } from 'zod';
+import { THEMES } from '../tex/template.js';
 
 /** Plugin options: everything JSON, so that `[['remark-hf-arch', {...}]]` works everywhere. */
 export const pluginOptionsSchema = z
@@ -59,7 +60,8 @@ export type ResolvedOptions = z.output<typeof pluginOptionsSchema>;
 export const fenceOptionsSchema = z
   .object({
     revision: z.string().min(1).optional(),
-    theme: z.string().min(1).optional(),
+    // Built-in themes only: a template is TeX code, so only the site's configuration may name one.
+    theme: z.enum(THEMES).optional(),
     mtp: z.boolean().optional(),
     title: z.string().min(1).optional(),
     caption: z.string().min(1).optional(),

@@ -5,6 +5,7 @@
  * images see it; inline SVG goes in as hast through `data.hChildren`, its ids made unique.
  */
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { replaceWith } from '../fs-atomic.js';
 import { join, posix, relative, sep } from 'node:path';
 import { fromHtml } from 'hast-util-from-html';
 import type { Element, ElementContent } from 'hast';
@@ -31,10 +32,11 @@ export interface FileTarget {
 export async function publishFile(file: FigureFile, target: FileTarget): Promise<string> {
   const fileName = `${file.name}.${file.format}`;
   const dest = join(target.outputDir, fileName);
+  // File names carry the figure's key, so an existing file of the same size is this figure.
   const [src, existing] = await Promise.all([stat(file.path), stat(dest).catch(() => null)]);
   if (!existing || existing.size !== src.size) {
     await mkdir(target.outputDir, { recursive: true });
-    await copyFile(file.path, dest);
+    await replaceWith(dest, (tmp) => copyFile(file.path, tmp));
   }
   // URLs are posix whatever the platform.
   if (target.publicPath === '') {
@@ -42,6 +44,8 @@ export async function publishFile(file: FigureFile, target: FileTarget): Promise
     const rel = relative(target.fromDir, dest).split(sep).join('/');
     return rel.startsWith('.') ? rel : `./${rel}`;
   }
+  // An absolute URL (a CDN) keeps its scheme; a path is joined as a posix path.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target.publicPath)) return new URL(fileName, target.publicPath.endsWith('/') ? target.publicPath : `${target.publicPath}/`).href;
   return posix.join(target.publicPath, fileName);
 }
 
@@ -83,13 +87,16 @@ export interface FigureParts {
   dark?: { url: string; image: Image | Element; mode: 'media' | 'class' };
   caption?: string | undefined;
   model: string;
-  /** With the class switch: the selector that means dark mode. */
+  /** With two images in the page: the selector that means dark mode, or `media` for
+   * `prefers-color-scheme`. */
   darkSelector?: string;
 }
 
-/** CSS that shows one of the two images: light by default, dark under `selector`. */
+/** CSS that shows one of the two images: light by default, dark under `selector` (or the media query). */
 function switchStyle(selector: string): string {
-  return `.hf-arch .hf-arch-dark{display:none}:is(${selector}) .hf-arch .hf-arch-dark{display:inline}:is(${selector}) .hf-arch .hf-arch-light{display:none}`;
+  const hide = '.hf-arch .hf-arch-dark{display:none}';
+  const dark = (scope: string) => `${scope} .hf-arch .hf-arch-dark{display:inline}${scope} .hf-arch .hf-arch-light{display:none}`;
+  return selector === 'media' ? `${hide}@media (prefers-color-scheme: dark){${dark('')}}` : `${hide}${dark(`:is(${selector})`)}`;
 }
 
 /** `<figure class="hf-arch">` around the picture(s) and the caption. */

@@ -1,36 +1,47 @@
 /**
- * Where a fence's model comes from: a Hub repo id, or a path relative to the Markdown file that
- * may not leave the project root (not by `..`, not absolute, not through a symlink) unless the
- * plugin's `allowOutsideRoot` says so.
+ * Where a fence's model comes from, decided once: a path relative to the Markdown file that may
+ * not leave the project root (not by `..`, not absolute, not through a symlink, also not a
+ * symlinked `config.json` inside a folder) unless the plugin's `allowOutsideRoot` says so; or,
+ * when no such file exists and the text has the strict shape `org/name[@revision]`, a Hub model.
  */
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { looksLikeRepoId } from '../source/hub.js';
 import { FenceError } from './fence.js';
-
-const looksLikePath = (s: string) => /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(s) || s.endsWith('.json') || s.includes('\\');
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-/**
- * The source to give to `buildFigure`: an absolute path for a local config, the repo id as is.
- * `base` is the Markdown file's folder (or the root when the file has no path).
- */
-export async function resolveFenceSource(source: string, base: string, root: string, allowOutsideRoot: boolean, line: number | undefined): Promise<string> {
+export interface FenceSource {
+  /** An absolute path for a local config, the repo id for a Hub model. */
+  source: string;
+  kind: 'local' | 'hub';
+}
+
+export async function resolveFenceSource(source: string, base: string, root: string, allowOutsideRoot: boolean, line: number | undefined): Promise<FenceSource> {
   const candidate = resolve(base, source);
-  const exists = await stat(candidate).then(() => true, () => false);
-  if (!exists && !looksLikePath(source)) return source; // a Hub repo id
+  const info = await stat(candidate).catch(() => null);
+  if (!info && /^[\w.-]+\/[\w.-]+(@\S+)?$/.test(source) && !source.includes('..') && looksLikeRepoId(source)) return { source, kind: 'hub' };
+  // Confinement first, so that a path outside the project is refused whether or not it exists.
   if (!allowOutsideRoot) {
     if (isAbsolute(source) || source.startsWith('~')) {
       throw new FenceError(`"${source}" is an absolute path; paths are relative to the Markdown file and stay inside the project`, line, 'path-outside-root');
     }
+    if (!inside(resolve(root), candidate)) throw new FenceError(`"${source}" points outside the project root (${root})`, line, 'path-outside-root');
+  }
+  if (!info) {
+    throw new FenceError(`"${source}" is neither a file or folder (relative to this Markdown file) nor a Hub repo id org/name[@revision]`, line, 'config-not-found');
+  }
+  if (!allowOutsideRoot) {
     const realRoot = await realpath(root).catch(() => root);
-    const real = exists ? await realpath(candidate) : candidate;
-    if (!inside(realRoot, real) || !inside(resolve(root), candidate)) {
-      throw new FenceError(`"${source}" points outside the project root (${root})${exists && real !== candidate ? ` through a symlink to ${real}` : ''}`, line, 'path-outside-root');
+    // A folder's config.json is what will be read: check where it really is, too.
+    const file = info.isDirectory() ? join(candidate, 'config.json') : candidate;
+    const real = await realpath(file).catch(() => realpath(candidate));
+    if (!inside(realRoot, real)) {
+      throw new FenceError(`"${source}" points outside the project root (${root}) through a symlink to ${real}`, line, 'path-outside-root');
     }
   }
-  return candidate;
+  return { source: candidate, kind: 'local' };
 }

@@ -12,6 +12,8 @@ export interface SourceOptions extends HubOptions {
   revision?: string;
   /** Base folder of relative paths (default: the working directory). */
   cwd?: string;
+  /** Force the kind of source instead of guessing (the plugin decides once, with its checks). */
+  sourceKind?: 'local' | 'hub';
 }
 
 /** Whether a source names a file rather than a Hub repo. */
@@ -25,6 +27,8 @@ function looksLikePath(source: string): boolean {
  */
 export async function loadConfig(source: string, options: SourceOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  if (options.sourceKind === 'local') return loadLocalConfig(source, cwd);
+  if (options.sourceKind === 'hub') return loadHubConfig(source, options);
   const exists = await stat(resolve(cwd, expandHome(source))).then(() => true, () => false);
   if (exists || looksLikePath(source)) return loadLocalConfig(source, cwd);
   return loadHubConfig(source, options);

@@ -1,8 +1,11 @@
 /**
- * TeX → PDF → SVG/PNG, safely: `xelatex` (else `lualatex`, else `pdflatex`) without shell escape,
- * halting on the first error, in a private temporary folder, with a time limit, reading and
- * writing only below that folder (`openin_any=p`, `openout_any=p`), with `SOURCE_DATE_EPOCH`
- * fixed so the same input gives the same PDF. Then `pdftocairo` for SVG and PNG.
+ * TeX → PDF → SVG/PNG: `xelatex` (else `lualatex`, else `pdflatex`) without shell escape,
+ * halting on the first error, in a private temporary folder, with a time limit, with TeX's own
+ * file access (`\input`, `\openin`, `\openout`) confined to that folder (`openin_any=p`,
+ * `openout_any=p`), LuaTeX's Lua file and socket access off (`--safer --nosocket`), only PATH and
+ * HOME passed from the environment, and `SOURCE_DATE_EPOCH` fixed so the same input gives the
+ * same PDF. Then `pdftocairo` for SVG and PNG. The figure's own text is escaped before it gets
+ * here; a custom template is TeX code, trusted as such.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +14,8 @@ import { execa, type ExecaError } from 'execa';
 import { HfArchError } from '../errors.js';
 
 export type Format = 'svg' | 'png' | 'pdf';
+/** PNG resolution unless asked otherwise. */
+export const DEFAULT_DPI = 300;
 export const ENGINES = ['xelatex', 'lualatex', 'pdflatex'] as const;
 export type Engine = (typeof ENGINES)[number];
 
@@ -42,6 +47,8 @@ const EPOCH = '1700000000';
 
 function restrictedEnv(dir: string): Record<string, string> {
   return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? dir,
     openin_any: 'p',
     openout_any: 'p',
     shell_escape: 'f',
@@ -102,7 +109,8 @@ export async function compileTex(tex: string, options: CompileOptions = {}): Pro
  * is compiled alone; a PDF is only made for a one-page document.
  */
 export async function compilePages(tex: string, formats: Format[][], options: Omit<CompileOptions, 'formats'> = {}): Promise<[CompileResult['files'][], string]> {
-  const timeout = options.timeoutMs ?? 60_000;
+  // The time limit is per figure: a document of several pages gets as many.
+  const timeout = (options.timeoutMs ?? 60_000) * Math.max(1, formats.length);
   const { engine, version } = await findEngine(options.engine);
   const cairo = await programVersion('pdftocairo');
   if (!cairo && formats.some((fs) => fs.some((f) => f !== 'pdf'))) {
@@ -113,12 +121,13 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
   try {
     await writeFile(join(dir, 'figure.tex'), tex);
     try {
-      await execa(engine, ['-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], {
+      const lua = engine === 'lualatex' ? ['--safer', '--nosocket'] : [];
+      await execa(engine, [...lua, '-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], {
         cwd: dir,
         env: restrictedEnv(dir),
         timeout,
         stdin: 'ignore',
-        extendEnv: true,
+        extendEnv: false,
       });
     } catch (error) {
       const e = error as ExecaError;
@@ -142,7 +151,7 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
         files.svg = await readFile(join(dir, `page-${page}.svg`));
       }
       if (wanted.includes('png')) {
-        await cairoRun(['-png', '-r', String(options.dpi ?? 300), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`]);
+        await cairoRun(['-png', '-r', String(options.dpi ?? DEFAULT_DPI), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`]);
         files.png = await readFile(join(dir, `page-${page}.png`));
       }
       results.push(files);

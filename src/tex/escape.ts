@@ -11,6 +11,10 @@ const SPECIAL: Record<string, string> = {
   _: '\\_',
   '%': '\\%',
   '~': '\\textasciitilde{}',
+  // Under pdfTeX's OT1 encoding these would print as ¡ ¿ —.
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
 };
 
 /** The text, to be set literally: special characters escaped, control characters dropped. */
