@@ -47,6 +47,9 @@ describe('figure layout', () => {
     assert.equal(cells.length, 43);
     const { arch: llama } = await extract(`${FIXTURES}configs/meta-llama__Meta-Llama-3-8B-Instruct.json`);
     assert.ok(!layoutFigure(llama).items.some((i) => i.id.startsWith('strip.')), 'no strip when all layers are alike');
+    const { arch: v3 } = await extract(`${FIXTURES}configs/deepseek-ai__DeepSeek-V3.json`);
+    const rows = new Set(layoutFigure(v3).items.filter((i) => i.id.startsWith('strip.') && i.id.endsWith('.name')).map((i) => i.id));
+    assert.deepEqual([...rows], ['strip.FFN.name'], 'dense prefix shown once, no routing row without hash routing');
   });
 
   test('a hostile title is measured like any text and stays on the canvas', async () => {

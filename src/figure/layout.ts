@@ -520,7 +520,10 @@ function stripRows(arch: ArchJson): { name: string; values: string[]; legend: Re
   );
   add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(`${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`))]!), comboLegend);
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
-  add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'score routing', C: 'dense (no router)' });
+  // Routing differs only where some layers route by hash (dense layers show in the FFN row).
+  if (L.some((l) => l.ffn.routing === 'hash')) {
+    add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'score routing', C: 'dense (no router)' });
+  }
   return rows;
 }
 
