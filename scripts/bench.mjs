@@ -124,7 +124,7 @@ async function main() {
   const warm = Array.from({ length: RUNS }, () => runChild('warm20', warmCache));
   const d50 = cold('doc50');
 
-  const figures = readdirSync(join(d20.length ? warmCache : work, 'out'));
+  const figures = readdirSync(join(warmCache, 'out'));
   const svgBytes = figures.filter((f) => f.endsWith('.svg')).map((f) => statSync(join(warmCache, 'out', f)).size);
   const pngProbe = runPng(work);
 

@@ -3,7 +3,9 @@
  */
 import { basename, dirname } from 'node:path';
 import { describeConfig, type DescribeOptions } from './arch/describe.js';
+import type { ArchDescription } from './arch/types.js';
 import { countParams } from './params/count.js';
+import type { ParamReport } from './params/types.js';
 import { archJsonSchema, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
 import { HfArchError } from './errors.js';
 import { loadConfig, type SourceOptions } from './source/load.js';
@@ -60,7 +62,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
 }
 
 /** Counts, turning a count beyond exact integers (absurd sizes) into an input error. */
-function countOrExplain(arch: ReturnType<typeof describeConfig>, loaded: LoadedConfig): ReturnType<typeof countParams> {
+function countOrExplain(arch: ArchDescription, loaded: LoadedConfig): ParamReport {
   try {
     return countParams(arch);
   } catch (error) {

@@ -6,6 +6,7 @@ import { buildFigure, renderDocument } from '../build.js';
 import { HfArchError } from '../errors.js';
 import { extract } from '../extract.js';
 import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
+import { parseConfigText } from '../source/parse.js';
 import { compileTex, type Format } from '../tex/compile.js';
 import { UsageError, writeOutput } from './util.js';
 
@@ -71,21 +72,25 @@ function onePositional(positionals: string[], what: string, help: string): strin
   return positionals[0]!;
 }
 
+/** The content of an arch.json file (written by "hf-arch extract"), or null for any other source. */
+async function readArchJson(source: string): Promise<ArchJson | null> {
+  if (!source.endsWith('.json')) return null;
+  const text = await readFile(source, 'utf8').catch(() => null);
+  if (text === null || !/"schema_version"/.test(text)) return null;
+  const parsed = archJsonSchema.safeParse(parseConfigText(text, source));
+  if (!parsed.success) {
+    throw new HfArchError('config-invalid-field', `${source} looks like an arch.json but does not match its schema: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, {
+      location: { file: source },
+      hint: 'Write it again with "hf-arch extract".',
+    });
+  }
+  return parsed.data;
+}
+
 /** An arch.json file, or a source to extract. */
 async function archOf(source: string, values: { revision?: string; 'allow-unknown-fields'?: boolean }): Promise<ArchJson> {
-  if (source.endsWith('.json')) {
-    const text = await readFile(source, 'utf8').catch(() => null);
-    if (text !== null && /"schema_version"/.test(text)) {
-      const parsed = archJsonSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        throw new HfArchError('config-invalid-field', `${source} looks like an arch.json but does not match its schema: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, {
-          location: { file: source },
-          hint: 'Write it again with "hf-arch extract".',
-        });
-      }
-      return parsed.data;
-    }
-  }
+  const given = await readArchJson(source);
+  if (given) return given;
   const { arch, warnings } = await extract(source, {
     ...(values.revision === undefined ? {} : { revision: values.revision }),
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
@@ -141,7 +146,7 @@ export async function runBuild(args: string[]): Promise<void> {
   const dpi = dpiOf(values.dpi, BUILD_HELP);
   const frozen = values.frozen ?? process.env['HF_ARCH_FROZEN'] === '1';
   // An arch.json is drawn as it is; a source is extracted by buildFigure (offline when frozen).
-  const input = source.endsWith('.json') && /"schema_version"/.test(await readFile(source, 'utf8').catch(() => '')) ? await archOf(source, values) : source;
+  const input = (await readArchJson(source)) ?? source;
   const result = await buildFigure(input, {
     formats: [format],
     ...(dpi ? { dpi } : {}),

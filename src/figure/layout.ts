@@ -38,7 +38,6 @@ interface CenterBox {
   fill: Role;
   stroke: Role;
   textColor: Role;
-  dashed?: boolean;
 }
 
 interface LeftItem {
@@ -49,7 +48,6 @@ interface LeftItem {
   /** Draw an arrow from this item to the row's centre box (or, dashed, from the box to it). */
   arrow?: boolean | 'from-center';
   dashed?: boolean;
-  color?: Role;
 }
 
 interface Row {
@@ -320,7 +318,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
         const bw = Math.max(sizes[k]!.w + 2 * PAD_X, r.center.kind === 'boxes' && r.center.boxes.length === 1 ? 120 : 0);
         const bx = r.center.kind === 'boxes' && r.center.boxes.length === 1 ? xc - bw / 2 : x;
         const bh = sizes[k]!.h + 2 * PAD_Y;
-        const box: BoxItem = { kind: 'box', id: b.id, x: bx, y: cy - bh / 2, w: bw, h: bh, fill: b.fill, stroke: b.stroke, textColor: b.textColor, lines: b.lines, size: SIZE.label, radius: 4, ...(b.dashed ? { dashed: true } : {}) };
+        const box: BoxItem = { kind: 'box', id: b.id, x: bx, y: cy - bh / 2, w: bw, h: bh, fill: b.fill, stroke: b.stroke, textColor: b.textColor, lines: b.lines, size: SIZE.label, radius: 4 };
         boxes.push(box);
         items.push(box);
         x += bw + 12;
@@ -350,7 +348,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
           items.push({ kind: 'arrow', id: `${r.id}.${it.id}.arrow`, points, style: it.arrow === 'from-center' ? 'dashed' : 'solid', head: true, color: 'ink' });
         }
       } else {
-        items.push({ kind: 'text', id: `${r.id}.${it.id}`, x: leftX + LEFT_W - size.w, y: iy, w: size.w, h: size.h, lines: it.lines, size: SIZE.small, color: it.color ?? 'ink', align: 'right' });
+        items.push({ kind: 'text', id: `${r.id}.${it.id}`, x: leftX + LEFT_W - size.w, y: iy, w: size.w, h: size.h, lines: it.lines, size: SIZE.small, color: 'ink', align: 'right' });
       }
       ly = iy - 6;
     }

@@ -8,8 +8,7 @@ import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { buildFigure, type BuildOptions } from '../build.js';
-import { HfArchError } from '../errors.js';
-import { formatLocation } from '../errors.js';
+import { formatLocation, HfArchError } from '../errors.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { altText } from './alt.js';
 import { FenceError, parseFence } from './fence.js';
@@ -59,7 +58,7 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
     const base = file.path ? resolve(file.cwd, file.dirname ?? '.') : root;
 
     const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base)));
-    // Replace from the last to the first, so indices stay valid.
+    // Each fence is replaced by one node, so the indices found by visit stay valid.
     const failures: { fence: Fence; error: unknown }[] = [];
     results.forEach((result, i) => {
       const fence = fences[i]!;
@@ -69,7 +68,8 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
     for (const { fence, error } of failures) {
       const { reason, line, ruleId } = describeError(error, fence.node);
       const place = line === undefined ? fence.node.position : { line, column: 1 };
-      const where = formatLocation({ file: file.path || '<input>', ...(place && 'line' in place ? { line: place.line, column: place.column } : place?.start ? { line: place.start.line, column: place.start.column } : {}) });
+      const start = place && 'start' in place ? place.start : place;
+      const where = formatLocation({ file: file.path || '<input>', ...(start ? { line: start.line, column: start.column } : {}) });
       // Also printed: some frameworks never show vfile messages.
       process.stderr.write(`${SOURCE}: ${where}: ${reason}\n`);
       const message = file.message(reason, { ...(place ? { place } : {}), ruleId, source: SOURCE, ...(error instanceof Error ? { cause: error } : {}) });

@@ -23,7 +23,7 @@ export interface FenceSource {
 export async function resolveFenceSource(source: string, base: string, root: string, allowOutsideRoot: boolean, line: number | undefined): Promise<FenceSource> {
   const candidate = resolve(base, source);
   const info = await stat(candidate).catch(() => null);
-  if (!info && /^[\w.-]+\/[\w.-]+(@\S+)?$/.test(source) && !source.includes('..') && looksLikeRepoId(source)) return { source, kind: 'hub' };
+  if (!info && !/\s/.test(source) && looksLikeRepoId(source, { requireOrg: true })) return { source, kind: 'hub' };
   // Confinement first, so that a path outside the project is refused whether or not it exists.
   if (!allowOutsideRoot) {
     if (isAbsolute(source) || source.startsWith('~')) {

@@ -17,10 +17,12 @@ const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 /** Branch, tag or sha: git ref characters, no `..`, no leading or trailing slash. */
 const REVISION = /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._\/-]+$/;
 
-/** Whether a string has the shape of a Hub model id, optionally with `@revision`. */
-export function looksLikeRepoId(spec: string): boolean {
+/** Whether a string has the shape of a Hub model id, optionally with `@revision`; with
+ * `requireOrg`, only the `org/name` form (not a legacy bare name such as `gpt2`). */
+export function looksLikeRepoId(spec: string, options: { requireOrg?: boolean } = {}): boolean {
   const at = spec.indexOf('@');
-  return REPO_ID.test(at < 0 ? spec : spec.slice(0, at));
+  const repo = at < 0 ? spec : spec.slice(0, at);
+  return REPO_ID.test(repo) && !repo.includes('..') && (!options.requireOrg || repo.includes('/'));
 }
 
 /** Splits `org/name@revision`; the revision defaults to `main`. */
@@ -28,7 +30,7 @@ export function parseRepoSpec(spec: string, revisionOverride?: string): { repo: 
   const at = spec.indexOf('@');
   const repo = at < 0 ? spec : spec.slice(0, at);
   const revision = revisionOverride ?? (at < 0 ? 'main' : spec.slice(at + 1));
-  if (!REPO_ID.test(repo) || repo.includes('..')) {
+  if (!looksLikeRepoId(repo)) {
     throw new HfArchError('hub-bad-repo-id', `"${spec}" is neither an existing path nor a Hub repo id`, {
       location: { file: spec },
       hint: 'A Hub model is named org/name, optionally followed by @branch, @tag or @commit-sha; a local config is a path to config.json or its folder.',
