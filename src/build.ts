@@ -8,7 +8,7 @@ import { extract, type ExtractOptions } from './extract.js';
 import { canonicalJson, figureKey } from './cache/key.js';
 import { readSourceIndex, writeSourceIndex } from './cache/sources.js';
 import { runOnce, setConcurrency } from './cache/queue.js';
-import { defaultCacheDir, lookupFigure, storeFigure } from './cache/store.js';
+import { defaultCacheDir, discardEntry, lookupFigure, storeFigure, type CachedFile } from './cache/store.js';
 import { layoutFigure, type FigureOptions } from './figure/layout.js';
 import type { ArchJson } from './schema/arch-json.js';
 import { compileFigurePage } from './tex/batch.js';
@@ -33,15 +33,22 @@ export interface BuildOptions extends ExtractOptions, FigureOptions {
   concurrency?: number;
   /** Force a TeX engine. */
   engine?: Engine;
+  /** Time limit of one TeX run, all its pages and programs together, in ms (default 60000). */
+  texTimeoutMs?: number;
 }
 
 export interface BuildResult {
-  /** Paths of the files in the cache, by format. */
+  /** Paths of the files in the cache, by format (absent when the cache could not be written). */
   files: Partial<Record<Format, string>>;
+  /** The figure's bytes, by format: verified against the cache's record when they come from it.
+   * Publish these, not the file at the path (which may change after the check). */
+  bytes: Partial<Record<Format, Uint8Array>>;
   key: string;
   /** True when the figure came from the cache (nothing was compiled). */
   cached: boolean;
   arch: ArchJson;
+  /** Things the user should know (a damaged cache entry discarded, a cache that could not be written). */
+  warnings: string[];
 }
 
 /**
@@ -88,8 +95,9 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     engine: options.engine ?? null,
   };
   const key = figureKey({ arch, render, template: template.text, version: packageVersion() });
-  const hit = await lookupFigure(cacheDir, key, formats);
-  if (hit) return { files: hit, key, cached: true, arch };
+  const warnings: string[] = [];
+  const hit = await verifiedLookup(cacheDir, key, formats, frozen, warnings);
+  if (hit) return { ...split(hit), key, cached: true, arch, warnings };
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
       location: { file: arch.model.source },
@@ -97,12 +105,45 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     });
   }
   // One in-flight build per figure, cache folder and set of formats.
-  const files = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
-    const again = await lookupFigure(cacheDir, key, formats);
+  const built = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
+    const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
     if (again) return again;
     const page = scenePage(layoutFigure(arch, options));
-    const result = await compileFigurePage(page, template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}) });
-    return storeFigure(cacheDir, key, result.files, { key, model: arch.model.name, toolchain: result.toolchain });
+    const result = await compileFigurePage(page, template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
+    try {
+      return await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain });
+    } catch (error) {
+      // A read-only or broken cache folder costs the cache, not the figure.
+      warnings.push(`could not store the figure in the cache at ${cacheDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it will be built again next time`);
+      return Object.fromEntries(Object.entries(result.files).map(([f, bytes]) => [f, { path: '', bytes }])) as Partial<Record<Format, CachedFile>>;
+    }
   });
-  return { files, key, cached: false, arch };
+  return { ...split(built), key, cached: false, arch, warnings };
+}
+
+function split(files: Partial<Record<Format, CachedFile>>): Pick<BuildResult, 'files' | 'bytes'> {
+  const entries = Object.entries(files) as [Format, CachedFile][];
+  return {
+    files: Object.fromEntries(entries.filter(([, f]) => f.path !== '').map(([format, f]) => [format, f.path])),
+    bytes: Object.fromEntries(entries.map(([format, f]) => [format, f.bytes])),
+  };
+}
+
+/**
+ * A cache lookup that never serves a damaged entry: it is discarded (with a warning) so that the
+ * figure is built again, or, in frozen mode, reported with the entry's path.
+ */
+async function verifiedLookup(cacheDir: string, key: string, formats: Format[], frozen: boolean, warnings: string[]): Promise<Partial<Record<Format, CachedFile>> | null> {
+  const found = await lookupFigure(cacheDir, key, formats);
+  if (found.status === 'hit') return found.files;
+  if (found.status === 'miss') return null;
+  if (frozen) {
+    throw new HfArchError('cache-damaged', `the cache entry ${found.entry} is damaged: ${found.problem}`, {
+      location: { file: found.entry },
+      hint: 'Frozen mode serves only verified entries. Delete that folder and build the figure again where TeX is installed, then commit the cache; if nobody changed it by hand, check who did.',
+    });
+  }
+  warnings.push(`the cache entry ${found.entry} was damaged (${found.problem}); it was discarded and the figure built again`);
+  await discardEntry(cacheDir, key).catch(() => undefined);
+  return null;
 }

@@ -25,11 +25,15 @@ export type ErrorCode =
   | 'hub-invalid-response'
   | 'usage'
   | 'io-error'
+  | 'input-too-large'
   | 'unsupported-feature'
   | 'tex-missing'
   | 'tex-failed'
+  | 'tex-timeout'
+  | 'tex-refused'
   | 'template-invalid'
-  | 'cache-miss-frozen';
+  | 'cache-miss-frozen'
+  | 'cache-damaged';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {
@@ -58,10 +62,12 @@ export class HfArchError extends Error {
     message: string,
     options: { location?: ErrorLocation; hint?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote configs, fences and servers: no control character of theirs reaches a terminal.
+    super(printable(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.location = options.location ?? {};
-    this.hint = options.hint;
+    const { file, field, ...position } = options.location ?? {};
+    this.location = { ...(file === undefined ? {} : { file: printable(file) }), ...(field === undefined ? {} : { field: printable(field) }), ...position };
+    this.hint = options.hint === undefined ? undefined : printable(options.hint, { keepNewlines: true });
   }
 
   /** One paragraph: `file:line:column: field: message. hint` */
@@ -70,6 +76,21 @@ export class HfArchError extends Error {
     const head = where ? `${where}: ${this.message}` : this.message;
     return this.hint ? `${head}\n${this.hint}` : head;
   }
+}
+
+/**
+ * Text safe to print on a terminal or in a log: C0 and C1 control characters (ESC, BEL, CR,
+ * backspace, CSI, …) and DEL are shown as `\xNN` / `\u{NNNN}` escapes, so that a quoted config
+ * value or server answer cannot move the cursor, clear the screen or retitle the window.
+ * Line breaks are kept only with `keepNewlines`.
+ */
+export function printable(text: string, options: { keepNewlines?: boolean } = {}): string {
+  // Also the bidirectional overrides and isolates, which make a line read other than it is.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    if (ch === '\n' && options.keepNewlines) return ch;
+    const code = ch.codePointAt(0)!;
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
 }
 
 /** `file:line:column (field)` with whatever parts are known. */

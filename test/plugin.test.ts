@@ -140,7 +140,7 @@ describe('remark-hf-arch', () => {
 
   test('onError "warn": the fence stays with its error, and the build goes on', async () => {
     const { html, file } = await render(fence('../models/nope.json'), { onError: 'warn' });
-    assert.match(html, /<figure class="hf-arch hf-arch-error"><code>..\/models\/nope.json<\/code> — hf-arch could not draw this figure: .*is neither a file or folder/);
+    assert.match(html, /<figure class="hf-arch hf-arch-error"><code>..\/models\/nope.json<\/code> — hf-arch could not draw this figure \(config-not-found\); the build log says why.<\/figure>/);
     assert.equal(file.messages.length, 1);
     assert.equal(file.messages[0]!.fatal, false);
     assert.equal(file.messages[0]!.ruleId, 'config-not-found');

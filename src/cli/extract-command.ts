@@ -1,7 +1,7 @@
 /** `hf-arch extract`: print arch.json for a local config or a Hub model. */
 import { parseArgs } from 'node:util';
 import { extract } from '../extract.js';
-import { UsageError, writeOutput } from './util.js';
+import { UsageError, warn, writeOutput } from './util.js';
 
 export const EXTRACT_HELP = `Usage: hf-arch extract <source> [options]
 
@@ -51,7 +51,7 @@ export async function runExtract(args: string[]): Promise<void> {
     ...(values.offline ? { offline: true } : {}),
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
   });
-  for (const w of warnings) process.stderr.write(`hf-arch: warning: ${w}\n`);
+  for (const w of warnings) warn(w);
   const text = `${JSON.stringify(arch, null, 2)}\n`;
   if (values.output) await writeOutput(values.output, text);
   else process.stdout.write(text);

@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFigure, renderDocument } from '../build.js';
-import { HfArchError } from '../errors.js';
+import { HfArchError, printable } from '../errors.js';
 import { extract } from '../extract.js';
 import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
 import { parseConfigText } from '../source/parse.js';
 import { compileTex, type Format } from '../tex/compile.js';
-import { UsageError, writeOutput } from './util.js';
+import { UsageError, warn, writeOutput } from './util.js';
 
 const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, gallery, or a custom template (.tex)
   --no-mtp                  Hide the MTP branch
@@ -95,7 +95,7 @@ async function archOf(source: string, values: { revision?: string; 'allow-unknow
     ...(values.revision === undefined ? {} : { revision: values.revision }),
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
   });
-  for (const w of warnings) process.stderr.write(`hf-arch: warning: ${w}\n`);
+  for (const w of warnings) warn(w);
   return arch;
 }
 
@@ -134,7 +134,8 @@ export async function runCompile(args: string[]): Promise<void> {
   const tex = await readFile(input, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new HfArchError('io-error', `cannot read ${input} (${error.code ?? error.message})`, { location: { file: input } });
   });
-  const result = await compileTex(tex, { formats: [format], ...(dpi ? { dpi } : {}) });
+  // A document from elsewhere: xelatex only, its output checked before it becomes a PDF.
+  const result = await compileTex(tex, { formats: [format], untrusted: true, ...(dpi ? { dpi } : {}) });
   await writeOutput(values.output ?? input.replace(/\.tex$/, '') + `.${format}`, result.files[format]!);
 }
 
@@ -158,6 +159,7 @@ export async function runBuild(args: string[]): Promise<void> {
     frozen,
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
   });
-  await writeOutput(values.output, await readFile(result.files[format]!));
-  process.stderr.write(`hf-arch: ${result.cached ? 'from the cache' : 'built'}: ${values.output} (${result.arch.model.name}, key ${result.key.slice(0, 12)})\n`);
+  for (const w of result.warnings) warn(w);
+  await writeOutput(values.output, result.bytes[format]!);
+  process.stderr.write(printable(`hf-arch: ${result.cached ? 'from the cache' : 'built'}: ${values.output} (${result.arch.model.name}, key ${result.key.slice(0, 12)})`) + '\n');
 }

@@ -44,4 +44,8 @@ async function main(argv: string[]): Promise<void> {
   await entry.run(rest);
 }
 
+// Interrupted: exit through process.exit, so that the exit hook kills TeX's process groups and
+// removes their work folders (see tex/processes.ts).
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) process.on(signal, () => process.exit(code));
+
 main(process.argv.slice(2)).catch(fail);

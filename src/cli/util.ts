@@ -1,6 +1,6 @@
 /** What every `hf-arch` command shares: errors as one paragraph, atomic output files. */
 import { resolve } from 'node:path';
-import { HfArchError, isHfArchError } from '../errors.js';
+import { HfArchError, isHfArchError, printable } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 export { packageVersion } from '../version.js';
 
@@ -12,17 +12,22 @@ export class UsageError extends Error {
 }
 
 
+/** Prints a warning for the user (control characters escaped). */
+export function warn(text: string): void {
+  process.stderr.write(`hf-arch: warning: ${printable(text)}\n`);
+}
+
 /** Prints an error and sets the exit code: 2 for usage, 1 for bad input, 70 for a bug. */
 export function fail(error: unknown): void {
   if (error instanceof UsageError) {
-    process.stderr.write(`hf-arch: ${error.message}\n\n${error.usage}\n`);
+    process.stderr.write(`hf-arch: ${printable(error.message)}\n\n${error.usage}\n`);
     process.exitCode = 2;
   } else if (isHfArchError(error)) {
-    process.stderr.write(`hf-arch: error: ${error.format()}\n`);
+    process.stderr.write(`hf-arch: error: ${printable(error.format(), { keepNewlines: true })}\n`);
     process.exitCode = error.code === 'usage' ? 2 : 1;
   } else {
     const e = error as Error;
-    process.stderr.write(`hf-arch: internal error: ${e.message}\nThis is a bug in remark-hf-arch; please report it with the command you ran.\n`);
+    process.stderr.write(`hf-arch: internal error: ${printable(String(e?.message ?? e))}\nThis is a bug in remark-hf-arch; please report it with the command you ran.\n`);
     if (process.env['HF_ARCH_DEBUG']) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 70;
   }

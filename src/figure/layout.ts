@@ -279,7 +279,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const titleY = outArrowTop + 14;
   const t = arch.totals;
   const title = options.title ?? `${arch.model.name} (${compact(t.params_main)}${t.active_params !== t.params_main ? `, ${compact(t.active_params)} active` : ''})`;
-  const titleLines = wrap(title, 'bold', SIZE.title, width - 2 * M);
+  const titleLines = wrap(clip(title, MAX_TITLE), 'bold', SIZE.title, width - 2 * M);
   const subtitle = summaryLines(arch, showMtp, width - 2 * M);
   const subH = blockSize(subtitle, SIZE.subtitle).h;
   const titleH = blockSize(titleLines, SIZE.title).h;
@@ -379,6 +379,13 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
 
   const minTextSize = Math.min(...items.filter((i): i is TextItem | BoxItem => i.kind === 'text' || i.kind === 'box').map((i) => i.size));
   return { width, height, items, minTextSize };
+}
+
+/** A title is a few words: longer ones (a pasted paragraph) are cut, with an ellipsis. */
+const MAX_TITLE = 160;
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** Totals in one or two lines under the title. */

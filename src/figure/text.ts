@@ -51,11 +51,11 @@ export function blockSize(lines: Run[][], size: number): { w: number; h: number 
 export const plain = (text: string, face: FontFace = 'sans', color?: string): Run => ({ text, face, ...(color ? { color } : {}) });
 
 /**
- * Greedy word wrap of a text into lines no wider than `max` pt (a single long word keeps its
- * own line).
+ * Greedy word wrap of a text into lines no wider than `max` pt; a word wider than a line is
+ * broken between characters (a title of one 800-character word must still fit the page).
  */
 export function wrap(text: string, face: FontFace, size: number, max: number): Run[][] {
-  const words = text.split(/\s+/).filter(Boolean);
+  const words = text.split(/\s+/).filter(Boolean).flatMap((word) => breakWord(word, face, size, max));
   const lines: Run[][] = [];
   let current = '';
   for (const word of words) {
@@ -67,4 +67,20 @@ export function wrap(text: string, face: FontFace, size: number, max: number): R
   }
   if (current) lines.push([plain(current, face)]);
   return lines;
+}
+
+/** A word as pieces no wider than `max` pt (itself when it fits). */
+function breakWord(word: string, face: FontFace, size: number, max: number): string[] {
+  if (runWidth(plain(word, face), size) <= max) return [word];
+  const pieces: string[] = [];
+  let piece = '';
+  for (const ch of word) {
+    if (piece && runWidth(plain(piece + ch, face), size) > max) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += ch;
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
 }

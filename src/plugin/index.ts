@@ -8,7 +8,7 @@ import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { buildFigure, type BuildOptions } from '../build.js';
-import { formatLocation, HfArchError } from '../errors.js';
+import { formatLocation, HfArchError, printable } from '../errors.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { altText } from './alt.js';
 import { FenceError, parseFence } from './fence.js';
@@ -57,7 +57,13 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
     if (fences.length === 0) return;
     const base = file.path ? resolve(file.cwd, file.dirname ?? '.') : root;
 
-    const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base)));
+    const warnings: { fence: Fence; text: string }[] = [];
+    const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base, (text) => warnings.push({ fence, text }))));
+    for (const { fence, text } of warnings) {
+      const where = formatLocation({ file: file.path || '<input>', ...(fence.node.position ? { line: fence.node.position.start.line, column: fence.node.position.start.column } : {}) });
+      process.stderr.write(`${SOURCE}: ${where}: warning: ${printable(text)}\n`);
+      file.message(printable(text), { ...(fence.node.position ? { place: fence.node.position } : {}), ruleId: 'cache', source: SOURCE });
+    }
     // Each fence is replaced by one node, so the indices found by visit stay valid.
     const failures: { fence: Fence; error: unknown }[] = [];
     results.forEach((result, i) => {
@@ -71,8 +77,8 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
       const start = place && 'start' in place ? place.start : place;
       const where = formatLocation({ file: file.path || '<input>', ...(start ? { line: start.line, column: start.column } : {}) });
       // Also printed: some frameworks never show vfile messages.
-      process.stderr.write(`${SOURCE}: ${where}: ${reason}\n`);
-      const message = file.message(reason, { ...(place ? { place } : {}), ruleId, source: SOURCE, ...(error instanceof Error ? { cause: error } : {}) });
+      process.stderr.write(`${SOURCE}: ${printable(where)}: ${printable(reason)}\n`);
+      const message = file.message(printable(reason), { ...(place ? { place } : {}), ruleId, source: SOURCE, ...(error instanceof Error ? { cause: error } : {}) });
       if (settings.onError === 'fail') {
         message.fatal = true;
         throw message;
@@ -82,7 +88,8 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
         data: { hName: 'figure', hProperties: { className: ['hf-arch', 'hf-arch-error'] } as never },
         children: [
           { type: 'inlineCode', value: fence.node.value },
-          { type: 'text', value: ` — hf-arch could not draw this figure: ${reason}` },
+          // Only the code in the page: a message can quote the file it failed on, and the page is public.
+          { type: 'text', value: ` — hf-arch could not draw this figure (${ruleId}); the build log says why.` },
         ],
       } as never;
     }
@@ -101,10 +108,10 @@ function describeError(error: unknown, node: Code): { reason: string; line: numb
   return { reason: `internal error: ${(error as Error).message}`, line: node.position?.start.line, ruleId: 'internal-error' };
 }
 
-async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string) {
+async function renderFence(fence: Fence, settings: ResolvedOptions, root: string, base: string, warn: (text: string) => void) {
   const { source: rawSource, sourceLine, options } = parseFence(fence.node);
   try {
-    return await drawFence(rawSource, sourceLine, options, settings, root, base);
+    return await drawFence(rawSource, sourceLine, options, settings, root, base, warn);
   } catch (error) {
     // Errors about the model (not found, not understood, not cached) belong to its line.
     if (error instanceof HfArchError) throw new FenceError(describeHfArchError(error), sourceLine, error.code);
@@ -112,7 +119,7 @@ async function renderFence(fence: Fence, settings: ResolvedOptions, root: string
   }
 }
 
-async function drawFence(rawSource: string, line: number | undefined, options: FenceOptions, settings: ResolvedOptions, root: string, base: string) {
+async function drawFence(rawSource: string, line: number | undefined, options: FenceOptions, settings: ResolvedOptions, root: string, base: string, warn: (text: string) => void) {
   const { source, kind } = await resolveFenceSource(rawSource, base, root, settings.allowOutsideRoot, line);
   const format = settings.strategy === 'inline-svg' ? 'svg' : (options.format ?? settings.format);
   const common: BuildOptions = {
@@ -129,23 +136,24 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
   };
   const light = await buildFigure(source, { ...common, theme: options.theme ?? settings.theme });
   const dark = settings.dark ? await buildFigure(light.arch, { ...common, theme: settings.darkTheme }) : null;
+  for (const w of [...light.warnings, ...(dark?.warnings ?? [])]) warn(w);
   const arch = light.arch;
   const alt = options.alt ?? altText(arch);
-  const asFile = (r: typeof light): FigureFile => ({ path: r.files[format]!, format, name: figureName(arch, r.key) });
+  const asFile = (r: typeof light): FigureFile => ({ bytes: r.bytes[format]!, format, name: figureName(arch, r.key) });
   const target = { outputDir: resolve(root, settings.outputDir), publicPath: settings.publicPath, fromDir: base };
 
   if (settings.strategy === 'inline-svg') {
-    const lightSvg = await inlineSvg(asFile(light), `hfa-${light.key.slice(0, 8)}-`, alt);
+    const lightSvg = inlineSvg(asFile(light), `hfa-${light.key.slice(0, 8)}-`, alt);
     if (dark) {
       lightSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-light'];
-      const darkSvg = await inlineSvg(asFile(dark), `hfa-${dark.key.slice(0, 8)}-`, alt);
+      const darkSvg = inlineSvg(asFile(dark), `hfa-${dark.key.slice(0, 8)}-`, alt);
       darkSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-dark'];
       const darkSelector = settings.dark === 'media' ? 'media' : settings.darkSelector;
       return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name, darkSelector });
     }
     return figureNode({ light: lightSvg, caption: options.caption, model: arch.model.name });
   }
-  const urlOf = (r: typeof light) => (settings.strategy === 'data-url' ? dataUrl(asFile(r)) : publishFile(asFile(r), target));
+  const urlOf = (r: typeof light) => (settings.strategy === 'data-url' ? Promise.resolve(dataUrl(asFile(r))) : publishFile(asFile(r), target));
   const lightUrl = await urlOf(light);
   const darkUrl = dark ? await urlOf(dark) : null;
   const mode = settings.dark || undefined;

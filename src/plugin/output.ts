@@ -4,16 +4,16 @@
  * itself is an `image` node (a file URL or a data URL), so that site pipelines that optimise
  * images see it; inline SVG goes in as hast through `data.hChildren`, its ids made unique.
  */
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { replaceWith } from '../fs-atomic.js';
+import { lstat, mkdir, open } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs-atomic.js';
 import { join, posix, relative, sep } from 'node:path';
-import { fromHtml } from 'hast-util-from-html';
 import type { Element, ElementContent } from 'hast';
 import type { Image, Paragraph, PhrasingContent } from 'mdast';
+import { inlineSvgTree } from './inline-svg.js';
 
-/** A figure file in the cache and what to call it. */
+/** A figure's verified bytes and what to call them. */
 export interface FigureFile {
-  path: string;
+  bytes: Uint8Array;
   format: 'svg' | 'png';
   /** Unique and stable: the model's slug and the cache key's prefix. */
   name: string;
@@ -28,15 +28,28 @@ export interface FileTarget {
   fromDir: string;
 }
 
-/** Copies a cached figure into the output folder (once) and returns its public URL. */
+/** Whether `path` is a regular file (not a link) holding exactly `bytes`. */
+async function holds(path: string, bytes: Uint8Array): Promise<boolean> {
+  const info = await lstat(path).catch(() => null);
+  if (!info?.isFile() || info.size !== bytes.length) return false;
+  const handle = await open(path, 'r');
+  try {
+    const existing = Buffer.alloc(bytes.length);
+    await handle.read(existing, 0, bytes.length, 0);
+    return existing.equals(bytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes a figure into the output folder (unless it is there already) and returns its public URL. */
 export async function publishFile(file: FigureFile, target: FileTarget): Promise<string> {
   const fileName = `${file.name}.${file.format}`;
   const dest = join(target.outputDir, fileName);
-  // File names carry the figure's key, so an existing file of the same size is this figure.
-  const [src, existing] = await Promise.all([stat(file.path), stat(dest).catch(() => null)]);
-  if (!existing || existing.size !== src.size) {
+  // What is there must be these very bytes in a plain file; anything else (a link, other bytes) is replaced.
+  if (!(await holds(dest, file.bytes))) {
     await mkdir(target.outputDir, { recursive: true });
-    await replaceWith(dest, (tmp) => copyFile(file.path, tmp));
+    await writeFileAtomic(dest, file.bytes);
   }
   // URLs are posix whatever the platform.
   if (target.publicPath === '') {
@@ -49,24 +62,13 @@ export async function publishFile(file: FigureFile, target: FileTarget): Promise
   return posix.join(target.publicPath, fileName);
 }
 
-export async function dataUrl(file: FigureFile): Promise<string> {
-  const bytes = await readFile(file.path);
-  return `data:${file.format === 'svg' ? 'image/svg+xml' : 'image/png'};base64,${bytes.toString('base64')}`;
+export function dataUrl(file: FigureFile): string {
+  return `data:${file.format === 'svg' ? 'image/svg+xml' : 'image/png'};base64,${Buffer.from(file.bytes).toString('base64')}`;
 }
 
-/** The SVG as hast, with every id (and reference to it) prefixed so that figures on one page do not share glyph or clip ids. */
-export async function inlineSvg(file: FigureFile, prefix: string, alt: string): Promise<Element> {
-  let svg = await readFile(file.path, 'utf8');
-  svg = svg
-    .replace(/<\?xml[^>]*>\s*/, '')
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
-    .replace(/(xlink:)?href="#([^"]+)"/g, (_m, xlink: string | undefined, id: string) => `${xlink ?? ''}href="#${prefix}${id}"`);
-  const tree = fromHtml(svg, { fragment: true, space: 'svg' });
-  const root = tree.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
-  if (!root) throw new Error('internal: the figure SVG has no <svg> element');
-  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: 'max-width:100%;height:auto' };
-  return root;
+/** The SVG as sanitized hast, with every id (and reference to it) prefixed so that figures on one page do not share glyph or clip ids. */
+export function inlineSvg(file: FigureFile, prefix: string, alt: string): Element {
+  return inlineSvgTree(Buffer.from(file.bytes).toString('utf8'), prefix, alt);
 }
 
 const element = (hName: string, hProperties: Record<string, unknown>, children: PhrasingContent[] = []): Paragraph => ({

@@ -9,9 +9,12 @@ import { createHash } from 'node:crypto';
 import { concurrency, limited } from '../cache/queue.js';
 import { compilePages, compileTex, type CompileResult, type Engine, type Format } from './compile.js';
 import { pagesToDocument } from './tikz.js';
+import { isHfArchError } from '../errors.js';
 
 /** How long a request waits for others to join its batch. */
 const WINDOW_MS = 15;
+
+type BatchOptions = { dpi?: number; engine?: Engine; timeoutMs?: number };
 
 interface Job {
   page: string;
@@ -22,16 +25,16 @@ interface Job {
 
 interface Group {
   template: string;
-  options: { dpi?: number; engine?: Engine };
+  options: BatchOptions;
   jobs: Job[];
 }
 
 const groups = new Map<string, Group>();
 
 /** Compiles one figure's page, batched with the other pages requested at the same time. */
-export function compileFigurePage(page: string, template: string, formats: Format[], options: { dpi?: number; engine?: Engine } = {}): Promise<CompileResult> {
+export function compileFigurePage(page: string, template: string, formats: Format[], options: BatchOptions = {}): Promise<CompileResult> {
   if (formats.includes('pdf')) return limited(() => compileTex(pagesToDocument([page], template), { ...options, formats }));
-  const key = createHash('sha256').update(template).update(`\0${options.engine ?? ''}\0${options.dpi ?? ''}`).digest('hex');
+  const key = createHash('sha256').update(template).update(`\0${options.engine ?? ''}\0${options.dpi ?? ''}\0${options.timeoutMs ?? ''}`).digest('hex');
   return new Promise((resolve, reject) => {
     let group = groups.get(key);
     if (!group) {
@@ -58,8 +61,9 @@ async function compileChunk(chunk: Job[], group: Group): Promise<void> {
     const [files, toolchain] = await limited(() => compilePages(pagesToDocument(chunk.map((j) => j.page), group.template), chunk.map((j) => j.formats), group.options));
     chunk.forEach((job, i) => job.resolve({ files: files[i]!, toolchain }));
   } catch (error) {
-    if (chunk.length === 1) {
-      chunk[0]!.reject(error);
+    // A run that hit the time limit has used the build's time: its pages fail together.
+    if (chunk.length === 1 || (isHfArchError(error) && error.code === 'tex-timeout')) {
+      for (const job of chunk) job.reject(error);
       return;
     }
     // One page may have broken the run: compile each alone, so each gets its own outcome.

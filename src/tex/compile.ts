@@ -1,17 +1,24 @@
 /**
- * TeX → PDF → SVG/PNG: `xelatex` (else `lualatex`, else `pdflatex`) without shell escape,
- * halting on the first error, in a private temporary folder, with a time limit, with TeX's own
- * file access (`\input`, `\openin`, `\openout`) confined to that folder (`openin_any=p`,
- * `openout_any=p`), LuaTeX's Lua file and socket access off (`--safer --nosocket`), only PATH and
- * HOME passed from the environment, and `SOURCE_DATE_EPOCH` fixed so the same input gives the
- * same PDF. Then `pdftocairo` for SVG and PNG. The figure's own text is escaped before it gets
- * here; a custom template is TeX code, trusted as such.
+ * TeX → PDF → SVG/PNG, confined. `xelatex` (else `lualatex`, else `pdflatex`) runs without shell
+ * escape, halting on the first error, in a private temporary folder, with one time limit for the
+ * whole document, with TeX's own file access (`\input`, `\openin`, `\openout`) confined to that
+ * folder (`openin_any=p`, `openout_any=p`), only PATH and HOME passed from the environment, and
+ * `SOURCE_DATE_EPOCH` fixed so the same input gives the same PDF.
+ *
+ * XeTeX's PDF backend does not honour those limits, so xelatex writes XDV only (`-no-pdf`); the
+ * XDV is checked (./xdv.ts: no special that reads a file or changes the backend's settings) and
+ * only then made into a PDF by `xdvipdfmx`, alone in a fresh folder (so that nothing the document
+ * wrote, such as a `dvipdfmx.cfg`, is read). An untrusted document (`hf-arch compile`) is only
+ * compiled this way; the other engines are a fallback for the package's own figures, whose text
+ * is escaped (./escape.ts) and whose template is a built-in theme or the user's own code.
+ * Then `pdftocairo` for SVG and PNG.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa, type ExecaError } from 'execa';
+import { execa } from 'execa';
 import { HfArchError } from '../errors.js';
+import { makeWorkFolder, removeWorkFolder, runConfined, type RunResult } from './processes.js';
+import { inspectXdv } from './xdv.js';
 
 export type Format = 'svg' | 'png' | 'pdf';
 /** PNG resolution unless asked otherwise. */
@@ -24,10 +31,12 @@ export interface CompileOptions {
   formats?: Format[];
   /** PNG resolution (default 300). */
   dpi?: number;
-  /** Time limit of each program in ms (default 60000). */
+  /** Time limit of the whole compilation in ms, all programs and pages together (default 60000). */
   timeoutMs?: number;
   /** Force one engine instead of the first one installed. */
   engine?: Engine;
+  /** The document comes from someone else (`hf-arch compile`): xelatex only, with its output checked. */
+  untrusted?: boolean;
 }
 
 export interface CompileResult {
@@ -74,20 +83,23 @@ export function programVersion(program: string): Promise<string | null> {
 }
 
 /** The engine to use: the one asked for, or the first installed of xelatex, lualatex, pdflatex. */
-export async function findEngine(wanted?: Engine): Promise<{ engine: Engine; version: string }> {
+export async function findEngine(wanted?: Engine, why = ''): Promise<{ engine: Engine; version: string }> {
   for (const engine of wanted ? [wanted] : ENGINES) {
     const version = await programVersion(engine);
     if (version) return { engine, version };
   }
-  throw new HfArchError('tex-missing', wanted ? `${wanted} is not installed` : 'no TeX engine is installed (looked for xelatex, lualatex, pdflatex)', { hint: INSTALL_HINT });
+  throw new HfArchError('tex-missing', wanted ? `${wanted} is not installed${why}` : 'no TeX engine is installed (looked for xelatex, lualatex, pdflatex)', { hint: INSTALL_HINT });
 }
 
-/** The lines of a TeX log that say what went wrong: each `!` line and the `l.N` context after it. */
+/**
+ * The lines of a TeX log that say what went wrong: each error line (`! …`, or `file:line: …`
+ * with `-file-line-error`) and the `l.N` context after it.
+ */
 export function texLogExcerpt(log: string): string {
   const lines = log.split('\n');
   const out: string[] = [];
   lines.forEach((line, i) => {
-    if (line.startsWith('!')) {
+    if (line.startsWith('!') || /^[^\s:]+\.(tex|sty|cls|def|cfg|fd):\d+: /.test(line)) {
       out.push(line);
       const context = lines.slice(i + 1, i + 8).find((l) => /^l\.\d+/.test(l));
       if (context) out.push(context);
@@ -106,58 +118,88 @@ export async function compileTex(tex: string, options: CompileOptions = {}): Pro
 /**
  * Compiles a document of several pages in one TeX run (TeX's start-up is most of a figure's
  * cost) and converts page i to `formats[i]`. A page's SVG and PNG are the same bytes as when it
- * is compiled alone; a PDF is only made for a one-page document.
+ * is compiled alone; a PDF is only made for a one-page document. The time limit covers the whole
+ * document: a hung engine costs it once, whatever the number of pages.
  */
 export async function compilePages(tex: string, formats: Format[][], options: Omit<CompileOptions, 'formats'> = {}): Promise<[CompileResult['files'][], string]> {
-  // The time limit is per figure: a document of several pages gets as many.
-  const timeout = (options.timeoutMs ?? 60_000) * Math.max(1, formats.length);
-  const { engine, version } = await findEngine(options.engine);
+  const timeout = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeout;
+  if (options.untrusted && options.engine && options.engine !== 'xelatex') {
+    throw new HfArchError('usage', `a document from elsewhere is compiled with xelatex only, not ${options.engine}`, { hint: 'Only xelatex\'s output can be checked before it becomes a PDF.' });
+  }
+  const { engine, version } = await findEngine(options.untrusted ? 'xelatex' : options.engine, options.untrusted ? ' (a document from elsewhere is compiled with xelatex only)' : '');
   const cairo = await programVersion('pdftocairo');
   if (!cairo && formats.some((fs) => fs.some((f) => f !== 'pdf'))) {
     throw new HfArchError('tex-missing', 'pdftocairo (Poppler) is not installed; it turns the PDF into SVG and PNG', { hint: INSTALL_HINT });
   }
   if (formats.length > 1 && formats.some((fs) => fs.includes('pdf'))) throw new Error('internal: a PDF is made from a one-page document only');
-  const dir = await mkdtemp(join(tmpdir(), 'hf-arch-tex-'));
+  const dir = await makeWorkFolder();
+  const groupsFile = join(dir, 'groups');
+  const texDir = join(dir, 'tex');
+  const pdfDir = join(dir, 'pdf');
+  const run = (program: string, args: string[], cwd: string, env: Record<string, string>) => runConfined(program, args, { cwd, env, deadline, groupsFile });
+  const failed = (what: string, result: RunResult, hint?: string): HfArchError =>
+    result.timedOut
+      ? new HfArchError('tex-timeout', `${what} did not finish within the time limit of ${timeout} ms`, { hint: hint ?? 'A document that takes this long is probably looping; check a custom template.' })
+      : new HfArchError('tex-failed', `${what} failed (exit code ${result.exitCode ?? 'none'})`, { hint: hint ?? (result.output.trim().split('\n').slice(-6).join('\n') || undefined) });
   try {
-    await writeFile(join(dir, 'figure.tex'), tex);
-    try {
-      const lua = engine === 'lualatex' ? ['--safer', '--nosocket'] : [];
-      await execa(engine, [...lua, '-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], {
-        cwd: dir,
-        env: restrictedEnv(dir),
-        timeout,
-        stdin: 'ignore',
-        extendEnv: false,
-      });
-    } catch (error) {
-      const e = error as ExecaError;
-      const log = await readFile(join(dir, 'figure.log'), 'utf8').catch(() => '');
-      if (e.timedOut) {
-        throw new HfArchError('tex-failed', `${engine} did not finish within ${timeout} ms`, { hint: texLogExcerpt(log) });
-      }
-      throw new HfArchError('tex-failed', `${engine} failed on the figure`, {
-        hint: `${texLogExcerpt(log)}\n(If this comes from a custom template, check it; otherwise please report it.)`,
-        cause: error,
-      });
+    await mkdir(texDir);
+    await mkdir(pdfDir);
+    await writeFile(join(texDir, 'figure.tex'), tex);
+    const lua = engine === 'lualatex' ? ['--safer', '--nosocket'] : [];
+    const xdv = engine === 'xelatex' ? ['-no-pdf'] : [];
+    const texRun = await run(engine, [...lua, ...xdv, '-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], texDir, restrictedEnv(texDir));
+    if (texRun.startError) throw new HfArchError('tex-missing', `${engine} could not be started (${texRun.startError})`, { hint: INSTALL_HINT });
+    if (texRun.exitCode !== 0 || texRun.timedOut) {
+      const log = await readFile(join(texDir, 'figure.log'), 'utf8').catch(() => '');
+      throw failed(engine, texRun, `${texLogExcerpt(log)}\n(If this comes from a custom template or your own document, check it; otherwise please report it.)`);
     }
-    const cairoRun = (args: string[]) => execa('pdftocairo', args, { cwd: dir, timeout, stdin: 'ignore', env: { SOURCE_DATE_EPOCH: EPOCH } });
+    if (engine === 'xelatex') await xdvToPdf(texDir, pdfDir, run);
+    else await rename(join(texDir, 'figure.pdf'), join(pdfDir, 'figure.pdf')).catch(() => {
+      throw new HfArchError('tex-failed', `${engine} wrote no PDF`, { hint: 'Does the document produce a page? Check a custom template.' });
+    });
+    const pdf = join(pdfDir, 'figure.pdf');
+    const cairoRun = async (args: string[], output: string) => {
+      const result = await run('pdftocairo', args, pdfDir, { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: EPOCH });
+      if (result.exitCode !== 0 || result.timedOut) throw failed('pdftocairo', result);
+      return readFile(join(pdfDir, output)).catch(() => {
+        throw new HfArchError('tex-failed', `pdftocairo wrote no ${output}`, { hint: result.output.slice(-500) || undefined });
+      });
+    };
     const results: CompileResult['files'][] = [];
     for (const [index, wanted] of formats.entries()) {
       const page = String(index + 1);
       const files: CompileResult['files'] = {};
-      if (wanted.includes('pdf')) files.pdf = await readFile(join(dir, 'figure.pdf'));
-      if (wanted.includes('svg')) {
-        await cairoRun(['-svg', '-f', page, '-l', page, 'figure.pdf', `page-${page}.svg`]);
-        files.svg = await readFile(join(dir, `page-${page}.svg`));
-      }
+      if (wanted.includes('pdf')) files.pdf = await readFile(pdf);
+      if (wanted.includes('svg')) files.svg = await cairoRun(['-svg', '-f', page, '-l', page, 'figure.pdf', `page-${page}.svg`], `page-${page}.svg`);
       if (wanted.includes('png')) {
-        await cairoRun(['-png', '-r', String(options.dpi ?? DEFAULT_DPI), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`]);
-        files.png = await readFile(join(dir, `page-${page}.png`));
+        files.png = await cairoRun(['-png', '-r', String(options.dpi ?? DEFAULT_DPI), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`], `page-${page}.png`);
       }
       results.push(files);
     }
     return [results, `${engine} (${version}) + ${cairo ?? 'no pdftocairo'}`];
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    removeWorkFolder(dir);
+  }
+}
+
+/** XDV → PDF, after the XDV passed the check, with xdvipdfmx alone in its own folder. */
+async function xdvToPdf(texDir: string, pdfDir: string, run: (program: string, args: string[], cwd: string, env: Record<string, string>) => Promise<RunResult>): Promise<void> {
+  const bytes = await readFile(join(texDir, 'figure.xdv')).catch(() => {
+    throw new HfArchError('tex-failed', 'xelatex wrote no page', { hint: 'Does the document produce a page? Check a custom template.' });
+  });
+  const report = inspectXdv(bytes);
+  if (report.refused) {
+    throw new HfArchError('tex-refused', `the document asks the PDF backend for ${report.refused}, which could read files outside its folder or change the backend's settings`, {
+      hint: 'Figures are compiled with drawing, colour and page-size specials only; remove that \\special (or the \\includegraphics, \\XeTeXpicfile or \\XeTeXpdffile that made it).',
+    });
+  }
+  await writeFile(join(pdfDir, 'figure.xdv'), bytes);
+  const result = await run('xdvipdfmx', ['-q', '-E', '-o', 'figure.pdf', 'figure.xdv'], pdfDir, restrictedEnv(pdfDir));
+  if (result.startError) throw new HfArchError('tex-missing', `xdvipdfmx could not be started (${result.startError})`, { hint: INSTALL_HINT });
+  if (result.exitCode !== 0 || result.timedOut) {
+    throw result.timedOut
+      ? new HfArchError('tex-timeout', 'xdvipdfmx did not finish within the time limit')
+      : new HfArchError('tex-failed', `xdvipdfmx failed (exit code ${result.exitCode ?? 'none'})`, { hint: result.output.trim().split('\n').slice(-6).join('\n') || undefined });
   }
 }
