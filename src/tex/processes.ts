@@ -6,12 +6,13 @@
  * folders are named after the process that made them; folders of processes that are gone (a
  * killed build) are removed, with any program still running in them, by the next run.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
+
+const osSignals = constants.signals as Record<string, number>;
 import { join } from 'node:path';
-import { execa } from 'execa';
 
 const PREFIX = 'hf-arch-tex-';
 const live = new Set<number>();
@@ -130,16 +131,13 @@ export async function runConfined(program: string, args: string[], options: { cw
   const seconds = String(Math.ceil(remaining / 1000) + 1);
   const [file, argv] = hasTimeoutProgram() ? ['timeout', ['-s', 'KILL', seconds, program, ...args]] : [program, args];
   const logFile = join(options.cwd, `.${program}-output.txt`);
-  const child = execa(file, argv, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-    stdin: 'ignore',
-    stdout: { file: logFile },
-    stderr: { file: logFile, append: true },
-    detached: true,
-    reject: false,
-    cleanup: false,
+  // A descriptor of our own, handed to the program as it is: no pipe for a left-behind child to hold open.
+  const log = openSync(logFile, 'a');
+  // Node's own spawn: the descriptor goes to the program as it is, which execa's typed stdio does not offer.
+  const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', log, log], detached: true });
+  const exited = new Promise<{ exitCode: number | undefined; code?: string }>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => resolve({ exitCode: undefined, ...(error.code ? { code: error.code } : {}) }));
+    child.once('exit', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 + (osSignals[signal] ?? 0) : undefined) }));
   });
   const pgid = child.pid;
   let timedOut = false;
@@ -156,7 +154,8 @@ export async function runConfined(program: string, args: string[], options: { cw
       killGroup(pgid);
     }, remaining);
   }
-  const result = await child;
+  const result = await exited;
+  closeSync(log);
   clearTimeout(timer);
   if (pgid !== undefined) {
     // Whatever it left behind goes with it.
@@ -164,7 +163,7 @@ export async function runConfined(program: string, args: string[], options: { cw
     live.delete(pgid);
   }
   const output = (await readFile(logFile, 'utf8').catch(() => '')).slice(-20_000);
-  const code = (result as { code?: string }).code;
+  const code = result.code;
   const startError = code === 'ENOENT' || code === 'EACCES' ? code : result.exitCode === 127 && hasTimeoutProgram() && /No such file|cannot run/.test(output) ? 'ENOENT' : null;
   // coreutils' timeout kills with SIGKILL at its own deadline: exit 137, the same as ours.
   return { exitCode: result.exitCode, timedOut: timedOut || (result.exitCode === 137 && Date.now() >= options.deadline - 50), output, startError };
