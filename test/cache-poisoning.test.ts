@@ -85,7 +85,7 @@ const POISONS: [string, (dir: string) => Promise<void>][] = [
   ['figure.svg is truncated', async (dir) => truncate(join(dir, 'figure.svg'), 1000)],
   ['figure.svg has a flipped byte', async (dir) => {
     const bytes = await readFile(join(dir, 'figure.svg'));
-    bytes[bytes.length >> 1] ^= 0x20;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x20;
     await writeFile(join(dir, 'figure.svg'), bytes);
   }],
   ['figure.svg is garbage of the same size', async (dir) => {

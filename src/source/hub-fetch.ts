@@ -2,10 +2,13 @@
  * The `fetch` handed to `@huggingface/hub`: a time limit per request, retries of 5xx and 429
  * answers (honouring `Retry-After`, up to 30 s) and of network failures with backoff, the token
  * sent only to the Hub's own origin, and every refusal turned into an error the user can act on
- * (unknown repo, gated repo, bad token, revision, missing file).
+ * (unknown repo, gated repo, bad token, revision, missing file). Every body is bounded: refused
+ * when its Content-Length passes {@link MAX_CONFIG_BYTES}, cut as soon as its bytes do; and
+ * whatever is quoted from the server is shortened, with its control characters escaped.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HfArchError } from '../errors.js';
+import { MAX_CONFIG_BYTES, tooLargeError } from '../read-limited.js';
 import type { HubSettings } from './hub-settings.js';
 
 export interface HubRequestContext {
@@ -18,6 +21,46 @@ export interface HubRequestContext {
 export class HubUnreachableError extends HfArchError {}
 
 const RETRY_STATUS = new Set([500, 502, 503, 504, 429]);
+
+/**
+ * Text from the server, safe to quote in a message: C0 and C1 control characters (ESC, BEL, CR,
+ * CSI...) and DEL shown as `\xNN`, so an answer cannot retitle or clear a terminal; at most
+ * `max` characters.
+ */
+export function serverText(text: string, max = 200): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** What a failed request or body says: `ECONNREFUSED`, `redirect count exceeded`, ... */
+export function problem(error: Error, timeoutMs: number): string {
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (error.message === 'terminated') return 'the connection closed before the whole answer arrived';
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return serverText(cause?.code ?? cause?.message ?? error.message);
+}
+
+/**
+ * The response with its body counted: past `limit` bytes the body errors with `tooLarge()`,
+ * which also cancels the download, so an endless answer costs `limit` bytes of memory.
+ */
+function limitBody(response: Response, limit: number, tooLarge: () => HfArchError): Response {
+  if (!response.body) return response;
+  let seen = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const limited = new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // A constructed Response has no URL; @huggingface/hub reads it (the download URL after redirects).
+  Object.defineProperty(limited, 'url', { value: response.url });
+  return limited;
+}
 
 export function hubFetch(ctx: HubRequestContext): typeof fetch {
   const { settings } = ctx;
@@ -35,9 +78,7 @@ export function hubFetch(ctx: HubRequestContext): typeof fetch {
       try {
         response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(settings.timeoutMs) });
       } catch (error) {
-        const cause = error as Error & { cause?: { code?: string } };
-        lastProblem =
-          cause.name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (cause.cause?.code ?? cause.message);
+        lastProblem = problem(error as Error, settings.timeoutMs);
         continue;
       }
       if (RETRY_STATUS.has(response.status)) {
@@ -46,8 +87,9 @@ export function hubFetch(ctx: HubRequestContext): typeof fetch {
         await response.body?.cancel();
         continue;
       }
-      if (response.ok) return response;
-      throw await refusal(response, ctx);
+      if (response.ok) return checked(response, url, ctx);
+      // Only 200 characters of an error body are quoted: 64 KiB of it are plenty.
+      throw await refusal(limitBody(response, 64 * 1024, () => tooLarge(url, ctx)), ctx);
     }
     throw new HubUnreachableError('hub-unavailable', `could not reach the Hub at ${settings.endpoint} for ${ctx.repo} (${lastProblem}, ${settings.attempts} attempts)`, {
       location: { file: `${ctx.repo}@${ctx.revision}` },
@@ -56,17 +98,44 @@ export function hubFetch(ctx: HubRequestContext): typeof fetch {
   };
 }
 
+/** The refusal of an answer past the limit; `size` when its headers tell. */
+function tooLarge(url: URL, ctx: HubRequestContext, size?: number): HfArchError {
+  const file = url.pathname.includes('/resolve/');
+  const subject = file ? 'its config.json' : "the Hub's answer";
+  return tooLargeError({ subject, what: file ? 'config.json' : 'Hub answer', limit: MAX_CONFIG_BYTES, size, file: `${ctx.repo}@${ctx.revision}` });
+}
+
+/** A 2xx answer, refused if it is an HTML page or announces too many bytes, else bounded. */
+async function checked(response: Response, url: URL, ctx: HubRequestContext): Promise<Response> {
+  const location = { file: `${ctx.repo}@${ctx.revision}` };
+  if (/^\s*text\/html/i.test(response.headers.get('content-type') ?? '')) {
+    await response.body?.cancel();
+    // The Hub answers JSON and files; an HTML page is a login page in between: unreachable.
+    throw new HubUnreachableError('hub-invalid-response', `${ctx.settings.endpoint} answered an HTML page instead of the Hub's answer for ${ctx.repo}@${ctx.revision}`, {
+      location,
+      hint: 'A captive portal (hotel or airport Wi-Fi) or a proxy login page may be in the way: log in in a browser, or check HF_ENDPOINT.',
+    });
+  }
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_CONFIG_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge(url, ctx, length);
+  }
+  return limitBody(response, MAX_CONFIG_BYTES, () => tooLarge(url, ctx));
+}
+
 /** A 4xx answer as an actionable error, using the Hub's `X-Error-Code` header. */
 async function refusal(response: Response, ctx: HubRequestContext): Promise<HfArchError> {
   const code = response.headers.get('x-error-code') ?? '';
   const body = await response.text().catch(() => '');
-  let message = '';
+  let message = body;
   try {
-    const json = JSON.parse(body) as { error?: string };
-    message = json.error ?? '';
+    const json = JSON.parse(body) as { error?: unknown };
+    message = typeof json.error === 'string' ? json.error : '';
   } catch {
-    message = body.slice(0, 200);
+    // not JSON: the body itself
   }
+  message = serverText(message.trim());
   const location = { file: `${ctx.repo}@${ctx.revision}` };
   const { settings } = ctx;
   const tokenHint = settings.token

@@ -3,11 +3,11 @@
  * Online: resolve the revision to a commit, reuse the cached snapshot of that commit or download
  * it into the cache. Offline (`HF_HUB_OFFLINE`), or when the Hub cannot be reached: the cache only.
  */
-import { createHash } from 'node:crypto';
 import { downloadFile, fileDownloadInfo, modelInfo } from '@huggingface/hub';
 import { HfArchError } from '../errors.js';
-import { cachedCommit, COMMIT_SHA, readCachedFile, writeCachedFile, writeRef } from './hub-cache.js';
-import { hubFetch, HubUnreachableError, type HubRequestContext } from './hub-fetch.js';
+import { MAX_CONFIG_BYTES, tooLargeError } from '../read-limited.js';
+import { cachedCommit, COMMIT_SHA, discardCachedFile, readCachedFile, writeCachedFile, writeRef } from './hub-cache.js';
+import { hubFetch, HubUnreachableError, problem, type HubRequestContext } from './hub-fetch.js';
 import { hubSettings, type HubOptions, type HubSettings } from './hub-settings.js';
 import { loadedConfig } from './loaded.js';
 import type { LoadedConfig } from './types.js';
@@ -54,8 +54,10 @@ export async function loadHubConfig(spec: string, options: HubOptions & { revisi
 
   if (settings.offline) {
     const hit = await fromCache(settings, repo, revision);
-    if (hit) return loaded(hit.bytes, hit.commit, hit.path, true);
-    throw new HfArchError('hub-offline-not-cached', `offline (HF_HUB_OFFLINE) and ${repo}@${revision} is not in the Hub cache at ${settings.cacheDir}`, {
+    if (hit && 'bytes' in hit) return loaded(hit.bytes, hit.commit, hit.path, true);
+    // Offline, a damaged copy is an error, never used: nothing can replace it.
+    const why = hit ? `its cached ${FILE} is damaged: ${hit.path}: ${hit.damaged}` : `${repo}@${revision} is not in the Hub cache at ${settings.cacheDir}`;
+    throw new HfArchError('hub-offline-not-cached', `offline (HF_HUB_OFFLINE) and ${why}`, {
       location: { file: `${repo}@${revision}` },
       hint: `Run once with network (unset HF_HUB_OFFLINE), or fetch it with \`hf download ${repo} ${FILE}\`, or point HF_HUB_CACHE to a cache that has it.`,
     });
@@ -68,6 +70,9 @@ export async function loadHubConfig(spec: string, options: HubOptions & { revisi
     if (!(error instanceof HubUnreachableError)) throw error;
     const hit = await fromCache(settings, repo, revision);
     if (!hit) throw error;
+    if (!('bytes' in hit)) {
+      throw new HubUnreachableError(error.code, `${error.message}; the cached copy ${hit.path} is damaged (${hit.damaged})`, { location: error.location, hint: error.hint, cause: error });
+    }
     return loaded(hit.bytes, hit.commit, hit.path, true, [`${error.message}; used the cached copy of commit ${hit.commit}.`]);
   }
 }
@@ -87,13 +92,13 @@ async function hubCall<T>(ctx: HubRequestContext, what: string, call: () => Prom
     if (error instanceof HfArchError) throw error;
     const e = error as Error;
     if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.message === 'terminated') {
-      throw new HubUnreachableError('hub-unavailable', `the Hub stopped answering during ${what} for ${ctx.repo}@${ctx.revision} (${e.name === 'TimeoutError' ? `no answer within ${ctx.settings.timeoutMs} ms` : e.message})`, {
+      throw new HubUnreachableError('hub-unavailable', `the Hub stopped answering during ${what} for ${ctx.repo}@${ctx.revision} (${problem(e, ctx.settings.timeoutMs)})`, {
         location: { file: `${ctx.repo}@${ctx.revision}` },
         hint: 'Try again; to use a config already in the Hub cache, set HF_HUB_OFFLINE=1.',
         cause: error,
       });
     }
-    throw new HfArchError('hub-invalid-response', `the Hub's answer to ${what} for ${ctx.repo}@${ctx.revision} could not be used: ${(error as Error).message}`, {
+    throw new HfArchError('hub-invalid-response', `the Hub's answer to ${what} for ${ctx.repo}@${ctx.revision} could not be used: ${problem(e, ctx.settings.timeoutMs)}`, {
       location: { file: `${ctx.repo}@${ctx.revision}` },
       hint: `Check that ${ctx.settings.endpoint} (HF_ENDPOINT) is a HuggingFace Hub or a faithful mirror.`,
       cause: error,
@@ -121,12 +126,20 @@ async function fromNetwork(
   }
   const warnings: string[] = [];
   const cached = await readCachedFile(settings.cacheDir, repo, commit, FILE);
-  if (cached) {
+  if (cached && 'bytes' in cached) {
     await writeRef(settings.cacheDir, repo, revision, commit).catch((error: Error) => warnings.push(`could not update the Hub cache: ${error.message}`));
     return loaded(cached.bytes, commit, cached.path, true, warnings);
   }
+  if (cached) {
+    await discardCachedFile(cached);
+    warnings.push(`discarded the damaged cached ${cached.path} (${cached.damaged}) and downloaded it again`);
+  }
   // A repo without config.json answers 404 EntryNotFound, which hubFetch reports.
   const info = (await hubCall(ctx, 'the file lookup', () => fileDownloadInfo({ ...common, path: FILE, revision: commit })))!;
+  // The size probe tells: a file past the limit is not downloaded at all.
+  if (info.size > MAX_CONFIG_BYTES) {
+    throw tooLargeError({ subject: `its ${FILE}`, what: FILE, limit: MAX_CONFIG_BYTES, size: info.size, file: `${repo}@${revision}` });
+  }
   const bytes = await hubCall(ctx, 'the download', async () => {
     const blob = (await downloadFile({ ...common, path: FILE, revision: commit, downloadInfo: info, xet: false }))!;
     return new Uint8Array(await blob.arrayBuffer());
@@ -134,20 +147,9 @@ async function fromNetwork(
   // Parse before caching: a malformed file is reported, never stored as if it were good.
   const result = loaded(bytes, commit, null, false, warnings);
   try {
-    result.path = await writeCachedFile(settings.cacheDir, repo, revision, commit, FILE, normalizeEtag(info.etag) ?? gitBlobId(bytes), bytes);
+    result.path = await writeCachedFile(settings.cacheDir, repo, revision, commit, FILE, info.etag, bytes);
   } catch (error) {
     warnings.push(`could not store ${FILE} in the Hub cache at ${settings.cacheDir}: ${(error as Error).message}`);
   }
   return result;
-}
-
-/** `W/"abc"` → `abc`, as huggingface_hub names blobs. */
-function normalizeEtag(etag: string | undefined): string | null {
-  const clean = etag?.replace(/^W\//, '').replace(/"/g, '').trim();
-  return clean && /^[A-Za-z0-9._-]+$/.test(clean) ? clean : null;
-}
-
-/** Git's blob id of a file: what the Hub uses as the ETag of a small file. */
-function gitBlobId(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

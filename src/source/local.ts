@@ -1,8 +1,9 @@
 /** Reading a config.json from disk: a file, or a folder that holds one. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HfArchError } from '../errors.js';
+import { MAX_CONFIG_BYTES, readRegularFile } from '../read-limited.js';
 import { loadedConfig } from './loaded.js';
 import type { LoadedConfig } from './types.js';
 
@@ -27,8 +28,9 @@ export async function loadLocalConfig(source: string, cwd = process.cwd()): Prom
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { limit: MAX_CONFIG_BYTES, what: 'config.json', display });
   } catch (error) {
+    if (error instanceof HfArchError) throw error; // too large, or not a regular file
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new HfArchError('config-not-found', `the folder ${source} has no config.json`, {

@@ -1,6 +1,6 @@
 /** Theme templates: the built-in `light`, `dark`, `gallery`, or a user's own `.tex` file. */
-import { readFile } from 'node:fs/promises';
 import { HfArchError } from '../errors.js';
+import { MAX_TEMPLATE_BYTES, readRegularFile } from '../read-limited.js';
 import { FIGURE_MARKER } from './tikz.js';
 
 export const THEMES = ['light', 'dark', 'gallery'] as const;
@@ -19,7 +19,8 @@ export interface Template {
 export async function loadTemplate(theme: string = 'light'): Promise<Template> {
   const builtIn = (THEMES as readonly string[]).includes(theme);
   const location = builtIn ? new URL(`${theme}.tex`, TEMPLATES) : theme;
-  const text = await readFile(location, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const text = await readRegularFile(location, { limit: MAX_TEMPLATE_BYTES, what: 'template', display: theme }).then((bytes) => bytes.toString('utf8')).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof HfArchError) throw error; // too large, or not a regular file
     throw new HfArchError(builtIn ? 'io-error' : 'template-invalid', `cannot read the template ${theme} (${error.code ?? error.message})`, {
       location: { file: theme },
       hint: `A theme is one of ${THEMES.join(', ')}, or the path of a .tex template (start from templates/light.tex).`,

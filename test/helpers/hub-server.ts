@@ -3,10 +3,27 @@
  * config: `GET /api/models/{repo}/revision/{rev}` (model info with `sha`) and
  * `GET /{repo}/resolve/{rev}/{file}` (with Range, ETag, X-Repo-Commit), refusing as the Hub does
  * (`X-Error-Code`: RepoNotFound, GatedRepo, RevisionNotFound, EntryNotFound).
+ * A repo can also misbehave ({@link Fault}, `etag`, `infoBody`, `refuseWith`), to test the
+ * client's defences; streamed bodies respect backpressure, and stop when the client goes away,
+ * after {@link STREAM_CAP} bytes or after 15 s, so no test can flood the machine.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/**
+ * Ways to misbehave. On the config download (the `resolve` request without a Range header):
+ * `stall-body` sends headers and half the body, then nothing; `truncate` announces more bytes
+ * than it sends, then closes; `huge-length` announces 100 MB (the size probe stays honest) and
+ * streams them; `endless` streams a chunked body that never ends. `huge-size`: a 100 MB file
+ * (the size probe says so). On every request: `hang` accepts and never answers; `redirect-loop`
+ * redirects `resolve` requests to themselves; `html` answers a captive portal's 200 HTML page.
+ */
+export type Fault = 'hang' | 'stall-body' | 'truncate' | 'huge-length' | 'endless' | 'huge-size' | 'redirect-loop' | 'html';
+
+/** Most bytes one streamed answer sends, whatever the client does. */
+export const STREAM_CAP = 256 * 1024 * 1024;
+const HUGE = 100 * 1024 * 1024;
 
 export interface FakeRepo {
   /** Files at each commit sha, as byte strings (one character a byte, latin1). */
@@ -23,6 +40,13 @@ export interface FakeRepo {
   rateLimitFirst?: number;
   /** Refuse without `X-Error-Code` headers, as some mirrors do. */
   plainErrors?: boolean;
+  fault?: Fault;
+  /** Raw ETag header of files instead of `"<git blob id>"`. */
+  etag?: string;
+  /** Body of the model-info answer instead of the real one (sent as application/json). */
+  infoBody?: string;
+  /** Refuse every request with this answer. */
+  refuseWith?: { status: number; errorCode?: string; contentType?: string; body: string };
 }
 
 export interface RecordedRequest {
@@ -30,6 +54,8 @@ export interface RecordedRequest {
   url: string;
   authorization: string | null;
   range: string | null;
+  /** Body bytes written to the socket so far (streamed answers grow while they run). */
+  bytes: number;
 }
 
 export interface FakeHub {
@@ -49,6 +75,38 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
   res.end(plain ? message : JSON.stringify({ error: message }));
 }
 
+/** Writes `total` bytes (Infinity: forever) of spaces, honouring backpressure; stops when the
+ * client goes away, at {@link STREAM_CAP} or after 15 s. */
+function stream(res: ServerResponse, record: RecordedRequest, total: number): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const deadline = Date.now() + 15_000;
+  const pump = (): void => {
+    while (!res.destroyed) {
+      const left = Math.min(total, STREAM_CAP) - record.bytes;
+      if (left <= 0 || Date.now() > deadline) {
+        res.end();
+        return;
+      }
+      const piece = left < chunk.length ? chunk.subarray(0, left) : chunk;
+      record.bytes += piece.length;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+}
+
+/** A URL on 127.0.0.1 where nothing listens: connections are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<FakeHub> {
   const state = new Map(Object.entries(repos));
   const requests: RecordedRequest[] = [];
@@ -56,12 +114,14 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push({
+    const record: RecordedRequest = {
       method: req.method ?? 'GET',
       url: url.pathname,
       authorization: req.headers.authorization ?? null,
       range: (req.headers.range as string | undefined) ?? null,
-    });
+      bytes: 0,
+    };
+    requests.push(record);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
     const info = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/(.+)$/.exec(url.pathname);
     const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -73,6 +133,23 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return;
     }
     if (repo.delayMs) await new Promise((r) => setTimeout(r, repo.delayMs));
+    if (repo.fault === 'hang') return; // the socket stays open until close()
+    if (repo.fault === 'html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Welcome</title></head><body>Log in to the hotel Wi-Fi</body></html>');
+      return;
+    }
+    if (repo.fault === 'redirect-loop' && resolve) {
+      res.writeHead(302, { Location: url.pathname });
+      res.end();
+      return;
+    }
+    if (repo.refuseWith) {
+      const { status, errorCode, contentType, body } = repo.refuseWith;
+      res.writeHead(status, { 'Content-Type': contentType ?? 'application/json', ...(errorCode === undefined ? {} : { 'X-Error-Code': errorCode }) });
+      res.end(Buffer.from(body, 'latin1'));
+      return;
+    }
     const limited = failures.get(`429:${repoId}`) ?? 0;
     if (repo.rateLimitFirst && limited < repo.rateLimitFirst) {
       failures.set(`429:${repoId}`, limited + 1);
@@ -95,6 +172,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     }
     if (info) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (repo.infoBody !== undefined) {
+        res.end(Buffer.from(repo.infoBody, 'latin1'));
+        return;
+      }
       res.end(JSON.stringify({ _id: 'x', id: repoId, sha, private: false, gated: repo.gatedTokens ? 'manual' : false, downloads: 0, likes: 0, lastModified: '2026-01-01T00:00:00.000Z' }));
       return;
     }
@@ -108,22 +189,44 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return;
     }
     const body = Buffer.from(text, 'latin1');
+    const size = repo.fault === 'huge-size' ? HUGE : body.length;
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
-      ETag: `"${gitBlobSha(text)}"`,
+      ETag: repo.etag ?? `"${gitBlobSha(text)}"`,
       'X-Repo-Commit': sha,
       'Accept-Ranges': 'bytes',
     };
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (range) {
       const start = Number(range[1]);
-      const end = Math.min(Number(range[2]), body.length - 1);
-      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': String(end - start + 1) });
+      const end = Math.min(Number(range[2]), size - 1);
+      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
       res.end(body.subarray(start, end + 1));
+      record.bytes = end - start + 1;
       return;
+    }
+    switch (repo.fault) {
+      case 'huge-size':
+      case 'huge-length':
+        res.writeHead(200, { ...headers, 'Content-Length': String(HUGE) });
+        return stream(res, record, HUGE);
+      case 'endless':
+        res.writeHead(200, headers); // no Content-Length: chunked
+        return stream(res, record, Infinity);
+      case 'stall-body':
+        res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+        res.write(body.subarray(0, body.length >> 1));
+        record.bytes = body.length >> 1;
+        return; // and nothing more, until close()
+      case 'truncate':
+        res.writeHead(200, { ...headers, 'Content-Length': String(body.length + 1000) });
+        res.write(body, () => res.destroy());
+        record.bytes = body.length;
+        return;
     }
     res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
     res.end(body);
+    record.bytes = body.length;
   };
 
   const server: Server = createServer((req, res) => {
