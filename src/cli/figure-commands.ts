@@ -1,5 +1,4 @@
 /** `hf-arch render | compile | build`: the figure stages from the command line. */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildFigure, renderDocument } from '../build.js';
@@ -7,6 +6,7 @@ import { HfArchError, printable } from '../errors.js';
 import { extract } from '../extract.js';
 import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
 import { parseConfigText } from '../source/parse.js';
+import { MAX_CONFIG_BYTES, MAX_TEMPLATE_BYTES, readRegularFile } from '../read-limited.js';
 import { compileTex, type Format } from '../tex/compile.js';
 import { UsageError, warn, writeOutput } from './util.js';
 
@@ -75,7 +75,11 @@ function onePositional(positionals: string[], what: string, help: string): strin
 /** The content of an arch.json file (written by "hf-arch extract"), or null for any other source. */
 async function readArchJson(source: string): Promise<ArchJson | null> {
   if (!source.endsWith('.json')) return null;
-  const text = await readFile(source, 'utf8').catch(() => null);
+  const bytes = await readRegularFile(source, { limit: MAX_CONFIG_BYTES, what: 'arch.json' }).catch((error: unknown) => {
+    if (error instanceof HfArchError) throw error; // a pipe, a device, too large: say so
+    return null; // not a file: the source is something else
+  });
+  const text = bytes === null ? null : bytes.toString('utf8');
   if (text === null || !/"schema_version"/.test(text)) return null;
   const parsed = archJsonSchema.safeParse(parseConfigText(text, source));
   if (!parsed.success) {
@@ -131,9 +135,12 @@ export async function runCompile(args: string[]): Promise<void> {
   const input = onePositional(positionals, 'TeX file', COMPILE_HELP);
   const format = formatOf(values.format, values.output, COMPILE_HELP);
   const dpi = dpiOf(values.dpi, COMPILE_HELP);
-  const tex = await readFile(input, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new HfArchError('io-error', `cannot read ${input} (${error.code ?? error.message})`, { location: { file: input } });
-  });
+  const tex = (
+    await readRegularFile(input, { limit: MAX_TEMPLATE_BYTES, what: 'TeX document' }).catch((error: NodeJS.ErrnoException) => {
+      if (error instanceof HfArchError) throw error;
+      throw new HfArchError('io-error', `cannot read ${input} (${error.code ?? error.message})`, { location: { file: input } });
+    })
+  ).toString('utf8');
   // A document from elsewhere: xelatex only, its output checked before it becomes a PDF.
   const result = await compileTex(tex, { formats: [format], untrusted: true, ...(dpi ? { dpi } : {}) });
   await writeOutput(values.output ?? input.replace(/\.tex$/, '') + `.${format}`, result.files[format]!);
