@@ -4,10 +4,11 @@
 import { basename, dirname } from 'node:path';
 import { describeConfig, type DescribeOptions } from './arch/describe.js';
 import type { ArchDescription } from './arch/types.js';
-import { countParams } from './params/count.js';
+import { countParams, ImplausibleCountError } from './params/count.js';
 import type { ParamReport } from './params/types.js';
 import { archJsonSchema, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
 import { HfArchError } from './errors.js';
+import { locateJsonPath } from './json-text.js';
 import { loadConfig, type SourceOptions } from './source/load.js';
 import type { LoadedConfig } from './source/types.js';
 
@@ -61,14 +62,15 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
   return archJsonSchema.parse(json);
 }
 
-/** Counts, turning a count beyond exact integers (absurd sizes) into an input error. */
+/** Counts, turning an implausible count (absurd sizes) into an input error at the largest size. */
 function countOrExplain(arch: ArchDescription, loaded: LoadedConfig): ParamReport {
   try {
     return countParams(arch);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new HfArchError('config-invalid-field', `the sizes in this config give ${error.message}`, {
-      location: { file: loaded.display },
+    const field = error instanceof ImplausibleCountError ? error.field : null;
+    throw new HfArchError('config-invalid-field', `the sizes in this config give ${error.message}${field ? `; the largest is "${field}"` : ''}`, {
+      location: field ? { file: loaded.display, field, ...locateJsonPath(loaded.text, field) } : { file: loaded.display },
       hint: 'No real model is this large: check the sizes for a typo.',
       cause: error,
     });

@@ -63,6 +63,14 @@ export function readHeads(r: ConfigReader, d: Dim, options: HeadOptions = {}): H
   return { H, Hkv, dh };
 }
 
+/** Top-k routing picks k of the E experts: k > E would make the active count exceed the total. */
+export function checkTopK(r: ConfigReader, dims: Record<string, Dim>): void {
+  const { k, E } = dims;
+  if (k && E && k.value > E.value) {
+    throw r.error('config-inconsistent', k.field.split('.').pop()!, `(${k.value}) exceeds the number of experts (${E.value})`);
+  }
+}
+
 /** A dim that the config leaves out and the architecture fixes. */
 export function derivedDim(tex: string, value: number, field: string): Dim {
   return { tex, value, field, derived: true };

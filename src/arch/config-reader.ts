@@ -8,14 +8,32 @@ import { locateJsonPath } from '../json-text.js';
 import type { Dim } from './types.js';
 import { isInertField } from './inert-fields.js';
 
-/** Limits beyond which a size is taken for a typo rather than a model, by what it measures. */
+/**
+ * Limits beyond which a size is taken for a typo rather than a model, by what it measures. Every
+ * count that sizes a loop or a list has one (layers, MTP modules, list lengths), so that no config
+ * can make the tool run long or exhaust memory; other sizes only multiply, and the totals are
+ * bounded after counting (see `MAX_PARAMS` in params/count.ts).
+ */
 export const LIMITS = {
   layers: 10_000,
+  /** MTP modules (`num_nextn_predict_layers`); DeepSeek-V3 has 1. */
+  mtp: 100,
+  /** Entries of a per-layer list (`layer_types`, `compress_ratios`, ...): layers and MTP modules. */
+  list: 10_000 + 100,
+  /** Tokens per compressed KV entry (DeepSeek-V4 `compress_ratios`: 0, 4, 128). */
+  ratio: 65_536,
+  /** Distinct compress ratios: each is a block of its own (V4 uses 0, 4 and 128). */
+  distinctRatios: 16,
   width: 1_000_000,
   vocab: 100_000_000,
   heads: 100_000,
   any: 2 ** 31,
 } as const;
+
+/** `obj[key]` if `obj` has it as its own property: a config string never reaches the prototype. */
+export function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
 
 export interface ConfigOrigin {
   /** Shown in errors: a path or `org/name@revision`. */
@@ -29,7 +47,7 @@ type Json = unknown;
 export class ConfigReader {
   private readonly used = new Set<string>();
   /** Values the model's config class fills in when the file leaves a field out. */
-  private defaults: Record<string, { value: Json; source: string }> = {};
+  private readonly defaults = new Map<string, { value: Json; source: string }>();
   /** Notes on the defaults that were applied, for `arch.json`. */
   readonly defaultsApplied: string[] = [];
 
@@ -50,7 +68,7 @@ export class ConfigReader {
    * class, e.g. Gemma 3's vocabulary; a multimodal wrapper's own `tie_word_embeddings`).
    */
   withDefaults(defaults: Record<string, Json>, source: string): this {
-    for (const [field, value] of Object.entries(defaults)) this.defaults[field] = { value, source };
+    for (const [field, value] of Object.entries(defaults)) this.defaults.set(field, { value, source });
     return this;
   }
 
@@ -65,8 +83,8 @@ export class ConfigReader {
 
   /** The field's value, or the model's default when the file leaves it out. */
   private value(field: string): Json {
-    const v = this.raw[field];
-    if (v === undefined && field in this.defaults) return this.defaults[field]!.value;
+    const v = own(this.raw, field);
+    if (v === undefined) return this.defaults.get(field)?.value;
     return v;
   }
 
@@ -77,7 +95,7 @@ export class ConfigReader {
 
   /** Whether the file has the key at all (even as null), or the model has a default for it. */
   present(field: string): boolean {
-    return field in this.raw || field in this.defaults;
+    return Object.hasOwn(this.raw, field) || this.defaults.has(field);
   }
 
   /**
@@ -94,8 +112,9 @@ export class ConfigReader {
   /** The raw value, marked as read. */
   get(field: string): Json {
     this.used.add(field);
-    if (this.raw[field] === undefined && field in this.defaults && field !== 'model_type') {
-      const { value, source } = this.defaults[field]!;
+    const fallback = this.defaults.get(field);
+    if (own(this.raw, field) === undefined && fallback && field !== 'model_type') {
+      const { value, source } = fallback;
       const note = `${this.path(field)} is absent: ${JSON.stringify(value)} (${source}).`;
       if (!this.defaultsApplied.includes(note)) this.defaultsApplied.push(note);
     }
@@ -155,33 +174,38 @@ export class ConfigReader {
   }
 
   /** An array of integers (e.g. `compress_ratios`), or null when absent. */
-  intArray(field: string, options: { min?: number; length?: number } = {}): number[] | null {
-    const v = this.get(field);
-    if (v === undefined || v === null) return null;
-    if (!Array.isArray(v)) throw this.error('config-invalid-field', field, `must be an array, got ${describe(v)}`);
-    if (options.length !== undefined && v.length !== options.length) {
-      throw this.error('config-inconsistent', field, `has ${v.length} entries, expected ${options.length}`);
-    }
-    return v.map((x, i) => this.checkInt(`${field}[${i}]`, x, { min: options.min ?? 0 }));
+  intArray(field: string, options: { min?: number; max?: number; length?: number; maxLength?: number } = {}): number[] | null {
+    const v = this.array(field, options, '');
+    return v && v.map((x, i) => this.checkInt(`${field}[${i}]`, x, { min: options.min ?? 0, ...(options.max === undefined ? {} : { max: options.max }) }));
   }
 
   /** An array of strings (e.g. `layer_types`), or null when absent. */
-  strArray(field: string, options: { length?: number; allowed?: readonly string[] } = {}): string[] | null {
-    const v = this.get(field);
-    if (v === undefined || v === null) return null;
-    if (!Array.isArray(v)) throw this.error('config-invalid-field', field, `must be an array, got ${describe(v)}`);
-    if (options.length !== undefined && v.length !== options.length) {
-      throw this.error('config-inconsistent', field, `has ${v.length} entries, expected ${options.length} (one per layer)`);
-    }
+  strArray(field: string, options: { length?: number; maxLength?: number; allowed?: readonly string[] } = {}): string[] | null {
+    const v = this.array(field, options, ' (one per layer)');
+    if (!v) return null;
     return v.map((x, i) => {
       if (typeof x !== 'string') throw this.error('config-invalid-field', `${field}[${i}]`, `must be a string, got ${describe(x)}`);
       if (options.allowed && !options.allowed.includes(x)) {
-        throw this.error('config-invalid-field', `${field}[${i}]`, `is "${x}", which this tool does not know`, {
+        throw this.error('config-invalid-field', `${field}[${i}]`, `is ${quote(x)}, which this tool does not know`, {
           hint: `Known values: ${options.allowed.join(', ')}.`,
         });
       }
       return x;
     });
+  }
+
+  /** An array of `length` entries, or at most `maxLength` (default: a per-layer list), or null
+   * when absent. */
+  private array(field: string, options: { length?: number; maxLength?: number }, per: string): Json[] | null {
+    const v = this.get(field);
+    if (v === undefined || v === null) return null;
+    if (!Array.isArray(v)) throw this.error('config-invalid-field', field, `must be an array, got ${describe(v)}`);
+    if (options.length !== undefined && v.length !== options.length) {
+      throw this.error('config-inconsistent', field, `has ${v.length} entries, expected ${options.length}${per}`);
+    }
+    const max = options.maxLength ?? LIMITS.list;
+    if (v.length > max) throw this.error('config-invalid-field', field, `has ${v.length} entries, more than the limit of ${max}`);
+    return v;
   }
 
   /** A named formula symbol from a required integer field. */
@@ -223,10 +247,16 @@ export class ConfigReader {
   }
 }
 
+/** A string for a message, quoted, cut to a readable length. */
+export function quote(s: string): string {
+  const q = JSON.stringify(s);
+  return q.length > 60 ? `${q.slice(0, 56)}…" (${s.length} characters)` : q;
+}
+
 function describe(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return quote(v);
   if (typeof v === 'object') return 'an object';
   return String(v);
 }

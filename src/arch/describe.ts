@@ -5,7 +5,7 @@
  */
 import { HfArchError } from '../errors.js';
 import { locateJsonPath } from '../json-text.js';
-import { ConfigReader, type ConfigOrigin } from './config-reader.js';
+import { ConfigReader, quote, type ConfigOrigin } from './config-reader.js';
 import { describeDecoder, type DecoderProfile } from './models/decoder.js';
 import { describeDeepseek } from './models/deepseek.js';
 import { describeDeepseekV4 } from './models/deepseek-v4.js';
@@ -27,8 +27,10 @@ const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bia
 
 const decoder = (profile: DecoderProfile): Describe => (r) => describeDecoder(r, profile);
 
+// The tables below are Maps: a model_type such as "constructor" must not find Object.prototype.
+
 /** Every supported `model_type` and how it is described. */
-const MODELS: Record<string, Describe> = {
+const MODELS = new Map<string, Describe>(Object.entries({
   llama: decoder(llama),
   mistral: decoder(mistral),
   mixtral: decoder({ ...mistral, moe: 'mixtral' }),
@@ -54,20 +56,20 @@ const MODELS: Record<string, Describe> = {
   deepseek_v2: describeDeepseek,
   deepseek_v3: describeDeepseek,
   deepseek_v4: describeDeepseekV4,
-};
+}));
 
 /**
  * Defaults of transformers config classes that published configs rely on (the nested
  * `text_config` of Gemma 3, for one, omits its vocabulary size).
  */
-const DEFAULTS: Record<string, Record<string, unknown>> = {
+const DEFAULTS = new Map<string, Record<string, unknown>>(Object.entries({
   gemma3_text: { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
   smollm3: { no_rope_layer_interval: 4 },
   llama4_text: { no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
-};
+}));
 
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
-const WRAPPERS: Record<string, string | null> = {
+const WRAPPERS = new Map<string, string | null>(Object.entries({
   gemma3: 'gemma3_text',
   llama4: 'llama4_text',
   mistral3: null,
@@ -75,7 +77,7 @@ const WRAPPERS: Record<string, string | null> = {
   llava_next: null,
   idefics3: null,
   paligemma: null,
-};
+}));
 
 /** Architectures that are not decoder-only LLMs, for a precise refusal. */
 const NOT_DECODER = new Set([
@@ -85,7 +87,7 @@ const NOT_DECODER = new Set([
 ]);
 
 /** Model types this tool can describe, for messages and docs. */
-export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.keys(MODELS).sort();
+export const SUPPORTED_MODEL_TYPES: readonly string[] = [...MODELS.keys()].sort();
 
 /** How strictly a config is read. */
 export interface DescribeOptions {
@@ -110,12 +112,11 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   let textPath: string | null = null;
   let textNote = '';
   let wrapperDefaults: Record<string, unknown> = {};
-  const nested = top.raw['text_config'];
-  if (nested !== undefined && nested !== null && (topType === null || !MODELS[topType])) {
+  if (top.has('text_config') && (topType === null || !MODELS.has(topType))) {
     reader = top.child('text_config')!;
     textPath = 'text_config';
     if (reader.strOr('model_type', null) === null) {
-      const implied = topType ? WRAPPERS[topType] : undefined;
+      const implied = topType ? WRAPPERS.get(topType) : undefined;
       if (!implied) {
         throw reader.error('config-invalid-field', 'model_type', 'is missing, so the text decoder cannot be identified', {
           hint: 'Add "model_type" to text_config (e.g. "mistral").',
@@ -133,37 +134,48 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     });
   }
   if (NOT_DECODER.has(modelType) || reader.bool('is_encoder_decoder', false)) {
-    throw new HfArchError('not-decoder-only', `model_type "${modelType}" is not a decoder-only LLM`, {
+    throw new HfArchError('not-decoder-only', `model_type ${quote(modelType)} is not a decoder-only LLM`, {
       location: { file: origin.file, field: reader.path('model_type') },
       hint: 'This tool draws decoder-only language models (Llama, Qwen, DeepSeek, ...).',
     });
   }
-  const describe = MODELS[modelType];
+  const describe = MODELS.get(modelType);
   if (!describe) {
-    throw reader.error('unsupported-model-type', 'model_type', `is "${modelType}", which this tool cannot describe yet`, {
+    throw reader.error('unsupported-model-type', 'model_type', `is ${quote(modelType)}, which this tool cannot describe yet`, {
       hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
     });
   }
-  reader.withDefaults({ model_type: modelType, ...DEFAULTS[modelType] }, `the default of ${modelType}`);
+  reader.withDefaults({ model_type: modelType, ...DEFAULTS.get(modelType) }, `the default of ${modelType}`);
   const arch = describe(reader.withDefaults(wrapperDefaults, "the wrapper's value"));
   arch.notes.push(...reader.defaultsApplied);
   const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields()] : reader.unknownFields();
   if (unknown.length > 0) {
     if (!options.allowUnknownFields) {
-      throw new HfArchError('config-unknown-fields', `the config has fields this tool does not understand for ${modelType}: ${unknown.join(', ')}`, {
-        location: { file: origin.file, field: unknown[0]!, ...locateJsonPath(origin.text, unknown[0]!) },
+      throw new HfArchError('config-unknown-fields', `the config has fields this tool does not understand for ${modelType}: ${listFields(unknown)}`, {
+        location: { file: origin.file, ...locateJsonPath(origin.text, unknown[0]!), field: cutName(unknown[0]!) },
         hint: 'They may change the parameter count, so no count is given. If you know they do not, pass --allow-unknown-fields (the fields are then listed in the notes); otherwise please report the model.',
       });
     }
-    arch.notes.push(`Fields not understood (ignored on request): ${unknown.join(', ')}.`);
+    arch.notes.push(`Fields not understood (ignored on request): ${listFields(unknown)}.`);
   }
   arch.architectures = architectures;
   if (textPath) {
     arch.text_config_path = textPath;
     arch.flags.multimodal_wrapper = true;
-    arch.notes.unshift(`This config wraps a multimodal model (${topType ?? 'unknown'}); described is its text decoder (${textPath}${textNote}); the vision tower and projector are not counted.`);
+    arch.notes.unshift(`This config wraps a multimodal model (${topType === null ? 'unknown' : cutName(topType)}); described is its text decoder (${textPath}${textNote}); the vision tower and projector are not counted.`);
   }
   return arch;
+}
+
+/** The first ten names, then how many more: a config can have any number of keys. */
+function listFields(names: string[]): string {
+  const shown = names.slice(0, 10).map(cutName).join(', ');
+  return names.length > 10 ? `${shown} and ${(names.length - 10).toLocaleString('en-US')} more` : shown;
+}
+
+/** A key as long as a file is still named readably. */
+function cutName(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}…` : name;
 }
 
 function readArchitectures(r: ConfigReader): string[] {
@@ -172,6 +184,7 @@ function readArchitectures(r: ConfigReader): string[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
     throw r.error('config-invalid-field', 'architectures', 'must be an array of strings');
   }
+  if (v.length > 100) throw r.error('config-invalid-field', 'architectures', `has ${v.length} entries; a config names one or a few`);
   return v as string[];
 }
 
@@ -184,7 +197,7 @@ const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|mu
  * default, and must agree with the text config when both state it.
  */
 function readWrapperFields(top: ConfigReader, text: ConfigReader): Record<string, unknown> {
-  top.mark(...Object.keys(top.raw).filter((k) => WRAPPER_FIELD.test(k)));
+  for (const k of Object.keys(top.raw)) if (WRAPPER_FIELD.test(k)) top.mark(k);
   if (!top.present('tie_word_embeddings')) return {};
   const tied = top.bool('tie_word_embeddings', false);
   if (text.present('tie_word_embeddings') && text.raw['tie_word_embeddings'] !== null && text.raw['tie_word_embeddings'] !== tied) {

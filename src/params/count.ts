@@ -2,7 +2,7 @@
  * Entry of the `params` stage: every block of every layer as a {@link Draft}, aggregated into
  * units (one per distinct block, with the layers it repeats in) and exact totals.
  */
-import type { ArchDescription, LayerSpec } from '../arch/types.js';
+import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';
 import {
   blockExpr,
   denseFfn,
@@ -24,7 +24,7 @@ import {
   dsv4HyperConnection,
   dsv4Indexer,
 } from './deepseek-v4-blocks.js';
-import { add, evaluate, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText } from './expr.js';
+import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
 import { kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
@@ -120,10 +120,17 @@ interface Placed {
 
 function aggregate(placed: Placed[]): Unit[] {
   const units = new Map<string, Unit>();
+  // Layers alike share their drafts (see countParams): render each draft's formula once.
+  const formulas = new Map<Draft, { expr: Expr; text: string }>();
   for (const { scope, layer, draft } of placed) {
     const key = scope === 'model' ? draft.id : `${scope}.${draft.id}`;
-    const expr = blockExpr(draft);
-    const text = toText(expr);
+    let formula = formulas.get(draft);
+    if (!formula) {
+      const expr = blockExpr(draft);
+      formula = { expr, text: toText(expr) };
+      formulas.set(draft, formula);
+    }
+    const { expr, text } = formula;
     const seen = units.get(key);
     if (seen) {
       if (seen.formula_text !== text) throw new Error(`internal: unit ${key} has two formulas (${seen.formula_text} / ${text})`);
@@ -182,16 +189,54 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
   ];
 }
 
-/** Counts every parameter of a described architecture. */
+/** More parameters than any model could have (a hundred trillion): a size is a typo. */
+export const MAX_PARAMS = 1e14;
+
+/** A count no real config gives; `field` names the config field that contributes most. */
+export class ImplausibleCountError extends RangeError {
+  constructor(
+    message: string,
+    readonly field: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** The field of the largest size stated by the config (derived sizes name no single field). */
+function largestField(dims: readonly Dim[]): string | null {
+  const stated = dims.filter((s) => !s.derived);
+  return stated.length === 0 ? null : stated.reduce((a, b) => (b.value > a.value ? b : a)).field;
+}
+
+/** Counts every parameter of a described architecture. Throws an {@link ImplausibleCountError}
+ * when a count leaves the exact integers or the total exceeds {@link MAX_PARAMS}. */
 export function countParams(arch: ArchDescription): ParamReport {
+  try {
+    return countChecked(arch);
+  } catch (error) {
+    if (error instanceof InexactCountError) throw new ImplausibleCountError(error.message, largestField(symbolsOf(error.expr)));
+    throw error;
+  }
+}
+
+function countChecked(arch: ArchDescription): ParamReport {
   const { bottom, top } = modelDrafts(arch);
+  // Layers of the same kind have the same blocks: build them once per kind, not once per layer.
+  const kinds = new Map<string, Draft[]>();
+  const drafts = (l: LayerSpec, mtp: boolean): Draft[] => {
+    const kind = JSON.stringify([mtp, l.attention, l.ffn]);
+    let found = kinds.get(kind);
+    if (!found) {
+      found = mtp ? [...layerDrafts(arch, l), mtpExtras(arch)] : layerDrafts(arch, l);
+      kinds.set(kind, found);
+    }
+    return found;
+  };
   const placed: Placed[] = [
     ...bottom.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
-    ...arch.layers.flatMap((l) => layerDrafts(arch, l).map((draft) => ({ scope: 'layers' as const, layer: l.index, draft }))),
+    ...arch.layers.flatMap((l) => drafts(l, false).map((draft) => ({ scope: 'layers' as const, layer: l.index, draft }))),
     ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
-    ...arch.mtp_layers.flatMap((l) =>
-      [...layerDrafts(arch, l), mtpExtras(arch)].map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft })),
-    ),
+    ...arch.mtp_layers.flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))),
   ];
   const units = aggregate(placed);
   const main = units.filter((u) => u.scope !== 'mtp');
@@ -199,12 +244,26 @@ export function countParams(arch: ArchDescription): ParamReport {
   const paramsMain = sum(main, (u) => u.total);
   const params = paramsMain + sum(units.filter((u) => u.scope === 'mtp'), (u) => u.total);
   const activeParams = sum(main, (u) => u.active_total ?? u.total);
-  for (const v of [paramsMain, params, activeParams]) {
-    if (!Number.isSafeInteger(v)) throw new RangeError(`parameter total ${v} is not an exact integer`);
+  if (!(params <= MAX_PARAMS)) {
+    const biggest = units.reduce((a, b) => (b.total > a.total ? b : a));
+    throw new ImplausibleCountError(
+      `${groupDigits(params)} parameters, more than the limit of 10^14 (the largest block, ${biggest.name}, has ${groupDigits(biggest.total)})`,
+      largestField(Object.values(arch.dims).filter((d) => biggest.symbols.some((s) => s.tex === d.tex && s.field === d.field))),
+    );
+  }
+  // Active parameters are a subset of the parameters; config causes (top-k above the number of
+  // experts) are refused in the arch stage, so a violation here is a bug.
+  const overActive = units.find((u) => u.active_param_count !== null && u.active_param_count > u.param_count);
+  if (overActive || activeParams > paramsMain) {
+    throw new Error(`internal: active parameters exceed the total (${overActive ? `unit ${overActive.id}` : `${activeParams} > ${paramsMain}`})`);
+  }
+  const nonLearnedTensors = nonLearned(arch);
+  for (const t of nonLearnedTensors) {
+    if (!(t.total <= MAX_PARAMS)) throw new ImplausibleCountError(`${groupDigits(t.total)} entries of ${t.name}, more than the limit of 10^14`, largestField([arch.dims['V']!, arch.dims['k']!]));
   }
   return {
     units,
-    non_learned: nonLearned(arch),
+    non_learned: nonLearnedTensors,
     totals: {
       params,
       params_main: paramsMain,

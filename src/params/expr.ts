@@ -62,7 +62,18 @@ export function mul(...factors: Operand[]): Expr {
   return { kind: 'prod', factors: coefficient === 1 ? rest : [num(coefficient), ...rest] };
 }
 
-/** The value of an expression. Throws if it leaves the range of exact integers. */
+/** A count beyond the exact integers; `expr` is the formula that got there. */
+export class InexactCountError extends RangeError {
+  constructor(
+    message: string,
+    readonly expr: Expr,
+  ) {
+    super(message);
+  }
+}
+
+/** The value of an expression. Throws an {@link InexactCountError} if it, or any step of it,
+ * leaves the range of exact integers. */
 export function evaluate(e: Expr): number {
   let v: number;
   switch (e.kind) {
@@ -80,7 +91,7 @@ export function evaluate(e: Expr): number {
       break;
   }
   if (!Number.isSafeInteger(v)) {
-    throw new RangeError(`parameter count ${v} is not an exact integer (formula ${toText(e)})`);
+    throw new InexactCountError(`parameter count ${v} is not an exact integer (formula ${toText(e)})`, e);
   }
   return v;
 }

@@ -35,23 +35,23 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
 }
 
 export function kvCacheBytesPerToken(arch: ArchDescription): number {
-  // Sum fractions exactly over a common denominator (the product of distinct ratios stays small).
-  let num = 0n;
-  let den = 1n;
+  // Sum exactly: numerators by denominator first (a model has a few distinct ratios), then the
+  // fractions over the least common multiple of the denominators.
+  const byDenominator = new Map<number, bigint>();
   for (const layer of arch.layers) {
     const [n, d] = perLayer(arch, layer);
-    const bn = BigInt(n * BYTES);
-    const bd = BigInt(d);
-    num = num * bd + bn * den;
-    den *= bd;
-    const g = gcd(num, den);
-    num /= g;
-    den /= g;
+    byDenominator.set(d, (byDenominator.get(d) ?? 0n) + BigInt(n * BYTES));
   }
-  return Number((num + den - 1n) / den);
+  let den = 1n;
+  for (const d of byDenominator.keys()) den = (den * BigInt(d)) / gcd(den % BigInt(d), BigInt(d));
+  let num = 0n;
+  for (const [d, n] of byDenominator) num += n * (den / BigInt(d));
+  const bytes = Number((num + den - 1n) / den);
+  if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes per token is not an exact integer`);
+  return bytes;
 }
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];
-  return a < 0n ? -a : a === 0n ? 1n : a;
+  return a;
 }

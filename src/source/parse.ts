@@ -2,13 +2,14 @@
  * Config bytes to JSON. Python's `json` (and so transformers) writes and reads the non-JSON
  * literals `NaN`, `Infinity` and `-Infinity`; they are accepted here too, as numbers, so that a
  * field holding one is reported by the field's own check. Anything else that is not JSON is an
- * error with line, column and a code frame.
+ * error with line and column, and a code frame when the text is a JSON object (never the lines of
+ * some other file, which may hold secrets). Nesting is bounded before a recursive parser runs.
  */
+import { randomUUID } from 'node:crypto';
 import { HfArchError } from '../errors.js';
-import { syntaxError } from '../json-text.js';
+import { depthExceeded, lineColumn, MAX_JSON_DEPTH, syntaxError } from '../json-text.js';
 
-const MARK = '\u0000hf-arch:';
-const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+const SPECIAL = new Map([['NaN', Number.NaN], ['Infinity', Number.POSITIVE_INFINITY], ['-Infinity', Number.NEGATIVE_INFINITY]]);
 
 /** Decodes UTF-8 (a BOM is dropped), refusing invalid bytes rather than replacing them. */
 export function decodeConfig(bytes: Uint8Array, file: string): string {
@@ -25,7 +26,7 @@ export function decodeConfig(bytes: Uint8Array, file: string): string {
 
 /** Replaces NaN / Infinity / -Infinity outside strings by marked strings (same lines), and
  * says where they were. */
-function markSpecialNumbers(text: string): { marked: string; offsets: Set<number> } {
+function markSpecialNumbers(text: string, mark: string): { marked: string; offsets: Set<number> } {
   const offsets = new Set<number>();
   let out = '';
   let inString = false;
@@ -42,10 +43,10 @@ function markSpecialNumbers(text: string): { marked: string; offsets: Set<number
       out += c;
       continue;
     }
-    const literal = ['-Infinity', 'Infinity', 'NaN'].find((w) => text.startsWith(w, i) && !/[\w]/.test(text[i + w.length] ?? ''));
+    const literal = '-IN'.includes(c) ? [...SPECIAL.keys()].find((w) => text.startsWith(w, i) && !/[\w]/.test(text[i + w.length] ?? '')) : undefined;
     if (literal) {
       offsets.add(i);
-      out += JSON.stringify(MARK + literal);
+      out += JSON.stringify(mark + literal);
       i += literal.length - 1;
     } else out += c;
   }
@@ -53,16 +54,27 @@ function markSpecialNumbers(text: string): { marked: string; offsets: Set<number
 }
 
 export function parseConfigText(text: string, file: string): unknown {
-  const { marked, offsets } = markSpecialNumbers(text);
+  const deep = depthExceeded(text);
+  if (deep !== null) {
+    throw new HfArchError('config-malformed-json', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      location: { file, ...lineColumn(text, deep) },
+      hint: 'A model config is a few levels deep; this file is not one.',
+    });
+  }
+  // A fresh mark each time, so that no string in the file can pass for a marked literal.
+  const mark = `\u0000hf-arch-${randomUUID()}:`;
+  const { marked, offsets } = markSpecialNumbers(text, mark);
   try {
+    if (offsets.size === 0) return JSON.parse(text);
     return JSON.parse(marked, (_key, value: unknown) =>
-      typeof value === 'string' && value.startsWith(MARK) ? SPECIAL[value.slice(MARK.length)] : value,
+      typeof value === 'string' && value.startsWith(mark) ? SPECIAL.get(value.slice(mark.length)) : value,
     );
   } catch (error) {
     const found = syntaxError(text, (offset) => offsets.has(offset));
-    throw new HfArchError('config-malformed-json', `malformed JSON: ${found?.reason ?? (error as Error).message}`, {
+    const reason = found?.reason ?? (error as Error).message;
+    throw new HfArchError('config-malformed-json', found?.frame ? `malformed JSON: ${reason}` : `the file is not JSON (${reason})`, {
       location: { file, ...found?.position },
-      hint: `${found ? `${found.frame}\n` : ''}Fix the JSON syntax at that position.`,
+      hint: found?.frame ? `${found.frame}\nFix the JSON syntax at that position.` : 'A config.json is a JSON object such as {"model_type": "llama", ...}; check that the path names the right file.',
       cause: error,
     });
   }

@@ -3,9 +3,10 @@
  * Gemma 1/2/3, OLMo 2, Phi-3, SmolLM3, gpt-oss): pre-norm (or post/sandwich) blocks of
  * MHA/GQA attention and a gated FFN or MoE. A profile says how each relative differs.
  */
-import type { ConfigReader } from '../config-reader.js';
+import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import type { HeadOptions } from '../common.js';
 import {
+  checkTopK,
   defaultFlags,
   description,
   layerTypes,
@@ -58,7 +59,7 @@ export function gatedKind(r: ConfigReader): { kind: FfnKind; activation: string 
   const act = preferred ?? fallback;
   if (act.startsWith('gelu')) return { kind: 'geglu', activation: act };
   if (act === 'silu' || act === 'swish') return { kind: 'swiglu', activation: act };
-  throw r.error('config-invalid-field', r.has('hidden_activation') ? 'hidden_activation' : 'hidden_act', `is "${act}", which this tool does not know for a gated FFN`, {
+  throw r.error('config-invalid-field', r.has('hidden_activation') ? 'hidden_activation' : 'hidden_act', `is ${quote(act)}, which this tool does not know for a gated FFN`, {
     hint: 'Known: silu, swish, gelu, gelu_pytorch_tanh.',
   });
 }
@@ -121,7 +122,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       : ['full_attention', 'sliding_attention'];
   const wrongType = types.findIndex((t) => !allowedTypes.includes(t));
   if (wrongType >= 0) {
-    throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is "${types[wrongType]}", which ${r.modelType} does not have`);
+    throw r.error('config-invalid-field', `layer_types[${wrongType}]`, `is ${quote(types[wrongType]!)}, which ${r.modelType} does not have`);
   }
   if (types.includes('sliding_attention') && slidingWindow === null) {
     throw r.error('config-inconsistent', 'sliding_window', 'is missing although layer_types has sliding layers');
@@ -158,7 +159,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   if (profile.moe === 'llama4') {
     if (r.bool('use_qk_norm', false)) flags.qk_norm = 'l2';
     const step = r.intOr('interleave_moe_layer_step', 1);
-    const listed = r.intArray('moe_layers', { min: 0 });
+    const listed = r.intArray('moe_layers', { min: 0, maxLength: L.value });
     for (const i of listed ?? []) {
       if (i >= L.value) throw r.error('config-inconsistent', 'moe_layers', `names layer ${i}, but the model has ${L.value} layers`);
     }
@@ -196,7 +197,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     // Qwen MoE: `mlp_only_layers` dense, otherwise MoE every `decoder_sparse_step` layers.
     const E = r.intOr('num_experts', 0, { min: 0 });
     const step = r.intOr('decoder_sparse_step', 1);
-    const mlpOnly = new Set(r.intArray('mlp_only_layers', { min: 0 }) ?? []);
+    const mlpOnly = new Set(r.intArray('mlp_only_layers', { min: 0, maxLength: L.value }) ?? []);
     for (const i of mlpOnly) {
       if (i >= L.value) throw r.error('config-inconsistent', 'mlp_only_layers', `names layer ${i}, but the model has ${L.value} layers`);
     }
@@ -216,9 +217,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     if (moeLayers.some((m) => !m)) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
     else r.mark('intermediate_size');
   }
-  if (dims['k'] && dims['E'] && dims['k'].value > dims['E'].value) {
-    throw r.error('config-inconsistent', dims['k'].field.split('.').pop()!, `(${dims['k'].value}) exceeds the number of experts (${dims['E'].value})`);
-  }
+  checkTopK(r, dims);
 
   const layers: LayerSpec[] = types.map((t, i) => {
     const layer = plainLayer(i);
@@ -280,7 +279,7 @@ function readGatedDeltaNet(r: ConfigReader): Record<string, Dim> {
  * (`qk_norm_type: per_layer`), only full softmax attention (`attn_type_list` all 1).
  */
 function readMiniMax(r: ConfigReader, dims: Record<string, Dim>, flags: Flags, notes: string[]): void {
-  const types = r.intArray('attn_type_list', { min: 0 });
+  const types = r.intArray('attn_type_list', { min: 0, maxLength: r.int('num_hidden_layers') });
   const linear = types?.findIndex((t) => t !== 1) ?? -1;
   if (linear >= 0) {
     throw r.error('unsupported-model-type', `attn_type_list[${linear}]`, 'marks a lightning (linear) attention layer, which this tool does not count yet');
@@ -296,13 +295,13 @@ function readMiniMax(r: ConfigReader, dims: Record<string, Dim>, flags: Flags, n
   }
   if (r.bool('use_qk_norm', false)) {
     const type = r.strOr('qk_norm_type', 'per_layer');
-    if (type !== 'per_layer' && type !== 'per_head') throw r.error('config-invalid-field', 'qk_norm_type', `is "${type}"; known: per_layer, per_head`);
+    if (type !== 'per_layer' && type !== 'per_head') throw r.error('config-invalid-field', 'qk_norm_type', `is ${quote(type)}; known: per_layer, per_head`);
     flags.qk_norm = type === 'per_layer' ? 'full' : 'per_head';
   }
   // Fields transformers' MiniMaxM2 model does not build anything from.
   r.mark('mlp_intermediate_size', 'shared_moe_mode', 'layernorm_full_attention_beta', 'layernorm_linear_attention_beta', 'layernorm_mlp_beta');
   const useMtp = r.bool('use_mtp', false);
-  const mtpModules = r.intOr('num_mtp_modules', 0, { min: 0 });
+  const mtpModules = r.intOr('num_mtp_modules', 0, { min: 0, max: LIMITS.mtp });
   r.mark('mtp_transformer_layers');
   if (useMtp || mtpModules > 0) {
     notes.push('The config declares MTP modules (use_mtp, num_mtp_modules), but the model defines no MTP weights and the released checkpoint holds none: not counted.');

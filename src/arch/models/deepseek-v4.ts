@@ -5,8 +5,8 @@
  * (`hc_mult` residual streams), MoE on every layer with one shared expert, hash routing on the
  * first `num_hash_layers` layers, MTP. Shapes: fixtures/deepseek-v4-tensors.md.
  */
-import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { LIMITS, type ConfigReader } from '../config-reader.js';
+import { checkTopK, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 export function describeDeepseekV4(r: ConfigReader): ArchDescription {
@@ -35,6 +35,7 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
     hc: r.dim('n_{hc}', 'hc_mult'),
     W: r.dim('W', 'sliding_window'),
   };
+  checkTopK(r, dims);
   if (dims['d_rope']!.value > dims['d_h']!.value) {
     throw r.error('config-inconsistent', 'qk_rope_head_dim', `(${dims['d_rope']!.value}) exceeds head_dim (${dims['d_h']!.value})`);
   }
@@ -50,10 +51,16 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
   r.mark('intermediate_size', 'topk_method', 'hidden_act');
   if (r.bool('attention_bias', false)) throw r.error('config-inconsistent', 'attention_bias', 'is true; DeepSeek-V4 projections have no biases');
 
-  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0 });
-  const ratios = r.intArray('compress_ratios', { min: 0, length: L.value + nMtp });
+  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
+  const ratios = r.intArray('compress_ratios', { min: 0, max: LIMITS.ratio, length: L.value + nMtp });
   if (!ratios) throw r.error('config-invalid-field', 'compress_ratios', 'is required for DeepSeek-V4 (one entry per layer and MTP module)');
-  const hashLayers = r.intOr('num_hash_layers', 0, { min: 0 });
+  const distinct = new Set<number>();
+  for (const [i, ratio] of ratios.entries()) {
+    if (distinct.add(ratio).size > LIMITS.distinctRatios) {
+      throw r.error('config-invalid-field', `compress_ratios[${i}]`, `is the ${distinct.size}th distinct ratio, more than the limit of ${LIMITS.distinctRatios}`);
+    }
+  }
+  const hashLayers = r.intOr('num_hash_layers', 0, { min: 0, max: LIMITS.layers });
   if (hashLayers > L.value) throw r.error('config-inconsistent', 'num_hash_layers', `(${hashLayers}) exceeds num_hidden_layers (${L.value})`);
 
   const layer = (i: number, hash: boolean): LayerSpec => {

@@ -3,8 +3,8 @@
  * decoupled rope key), a dense FFN for the first `first_k_dense_replace` layers, then MoE with
  * shared experts; V3 adds MTP modules (`num_nextn_predict_layers`).
  */
-import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
+import { checkTopK, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 export function describeDeepseek(r: ConfigReader): ArchDescription {
@@ -38,7 +38,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   const attentionBias = r.bool('attention_bias', false);
   if (r.bool('mlp_bias', false)) throw r.error('config-inconsistent', 'mlp_bias', 'is true, but DeepSeek FFNs have no biases');
   const act = r.strOr('hidden_act', 'silu');
-  if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is "${act}"; DeepSeek FFNs are SwiGLU (silu)`);
+  if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; DeepSeek FFNs are SwiGLU (silu)`);
 
   const E = r.intOr('n_routed_experts', null);
   if (E !== null) {
@@ -58,6 +58,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     dims['E'] = r.dim('E', 'n_routed_experts');
     dims['k'] = r.dim('k', 'num_experts_per_tok');
     dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
+    checkTopK(r, dims);
     const shared = r.intOr('n_shared_experts', 0, { min: 0 });
     if (shared > 0) {
       dims['n_s'] = r.dim('n_{s}', 'n_shared_experts');
@@ -69,7 +70,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     // `noaux_tc` adds a learned per-expert selection bias (e_score_correction_bias).
     flags.router_bias = topk === 'noaux_tc';
   }
-  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0 });
+  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   flags.mtp = nMtp > 0;
   flags.tied_embeddings = readTied(r, false, notes);
   flags.attention_bias = attentionBias;
