@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, link, mkdir, mkdtemp, readFile, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -66,6 +66,9 @@ before(async () => {
   entry = join(shard, (await readdir(join(pristine, shard)))[0]!);
 });
 
+/** Files a poisoned link pointed at: discarding the entry must leave them alone. */
+const linkTargets: string[] = [];
+
 const POISONS: [string, (dir: string) => Promise<void>][] = [
   ['figure.svg is a symlink to a secret', async (dir) => {
     await rm(join(dir, 'figure.svg'));
@@ -77,6 +80,15 @@ const POISONS: [string, (dir: string) => Promise<void>][] = [
     await cp(secretFile, join(elsewhere, 'figure.svg'));
     await rm(dir, { recursive: true });
     await symlink(elsewhere, dir);
+  }],
+  ['the shard folder is a symlink to a folder elsewhere', async (dir) => {
+    const shard = dirname(dir);
+    const elsewhere = await mkdtemp(join(work, 'shard-elsewhere-'));
+    await cp(shard, elsewhere, { recursive: true });
+    await cp(secretFile, join(elsewhere, basename(dir), 'figure.svg'));
+    await rm(shard, { recursive: true });
+    await symlink(elsewhere, shard);
+    linkTargets.push(join(elsewhere, basename(dir), 'meta.json'));
   }],
   ['figure.svg is a hard link to a secret', async (dir) => {
     await rm(join(dir, 'figure.svg'));
@@ -111,6 +123,7 @@ describe('a poisoned figure cache', () => {
       assert.equal(again.code, 0);
       assert.doesNotMatch(again.stderr, /warning/);
       assert.match(again.stderr, /from the cache/);
+      for (const target of linkTargets) assert.ok(await stat(target).then(() => true, () => false), `${target} was not removed through the link`);
     });
   }
 

@@ -151,7 +151,11 @@ export async function lookupFigure(cacheDir: string, key: string, formats: Forma
 
 /** Removes a damaged entry (the folder, or a link or file where the folder should be). */
 export async function discardEntry(cacheDir: string, key: string): Promise<void> {
-  await rm(entryDir(cacheDir, key), { recursive: true, force: true });
+  // A shard folder that is a link (or a file) goes itself: nothing is removed where it points.
+  const shard = join(cacheDir, key.slice(0, 2));
+  const info = await lstat(shard).catch(() => null);
+  if (info && !info.isDirectory()) await rm(shard, { force: true });
+  else await rm(entryDir(cacheDir, key), { recursive: true, force: true });
 }
 
 /** Writes the files of a key and records their sizes and hashes (with those already there). */

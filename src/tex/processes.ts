@@ -75,11 +75,10 @@ function groupsIn(dir: string): number[] {
   } catch {
     return [];
   }
-  const real = realpathSync(dir);
   // A recycled pid must not be killed: only a process whose folder is this one.
   return recorded.filter((pid) => {
     try {
-      return realpathSync(`/proc/${pid}/cwd`).startsWith(real);
+      return realpathSync(`/proc/${pid}/cwd`).startsWith(realpathSync(dir));
     } catch {
       return false;
     }
