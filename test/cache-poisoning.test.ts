@@ -206,18 +206,29 @@ describe('a poisoned cache through the plugin', () => {
       .toString('utf8')
       .replace('<defs>', '<script>alert(1)</script><foreignObject><iframe src="https://evil.example/"></iframe></foreignObject><defs>')
       .replace('<g ', '<g onload="alert(2)" ')
-      .replace('</svg>', '<use href="https://evil.example/x.svg#a"/><a href="javascript:alert(3)"><path d="M0 0"/></a><image href="https://evil.example/p.png"/><path style="fill:url(https://evil.example/t)" d="M0 0"/></svg>');
+      .replace('</svg>', '<use href="https://evil.example/x.svg#a"/><a href="javascript:alert(3)"><path d="M0 0"/></a><image href="https://evil.example/p.png"/><path style="fill:url(https://evil.example/t)" d="M0 0"/><path style="cursor:image-set(\'https://evil.example/c.png\' 1x),auto" d="M0 0"/><path style="mask-image:\\75rl(https://evil.example/m.png)" fill="\\75rl(https://evil.example/f)" d="M0 0"/></svg>');
     const cache = await poisonedForPlugin(async (dir) => {
       await writeFile(join(dir, 'figure.svg'), hostile);
       const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { files: Record<string, unknown> };
       meta.files['svg'] = { size: Buffer.byteLength(hostile), sha256: createHash('sha256').update(hostile).digest('hex') };
       await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
     });
+    const bad = [/<script/i, /onload/i, /javascript:/i, /evil\.example/, /<foreignObject/i, /<iframe/i, /<image/i, /image-set/i, /\\75/];
     const { html } = await renderWith(cache, 'inline-svg');
     assert.match(html, /<svg[^>]*role="img"/);
     assert.match(html, /<path /);
-    for (const bad of [/<script/i, /onload/i, /javascript:/i, /evil\.example/, /<foreignObject/i, /<iframe/i, /<image/i]) assert.doesNotMatch(html, bad);
+    for (const b of bad) assert.doesNotMatch(html, b);
     // References inside the figure survive, prefixed.
     assert.match(html, /xlink:href="#hfa-[0-9a-f]{8}-glyph/);
+    // A published .svg opened on its own runs its scripts: the file and data-url strategies serve the sanitized SVG too.
+    const asFile = await renderWith(cache, 'file');
+    assert.equal(asFile.files.length, 1);
+    const published = asFile.files[0]!.toString('utf8');
+    assert.match(published, /^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(published, /xlink:href="#glyph/);
+    for (const b of bad) assert.doesNotMatch(published, b);
+    const asData = await renderWith(cache, 'data-url');
+    const data = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(asData.html)![1]!, 'base64').toString('utf8');
+    for (const b of bad) assert.doesNotMatch(data, b);
   });
 });

@@ -115,9 +115,23 @@ describe('the XDV check', () => {
     for (const ok of ['pdf:code q ', 'pdf:literal direct 0 g', 'color push rgb 1 1 1', 'color pop', 'x:gsave', 'pdf:bcolor [0]', 'pdf:btrans matrix 1 0 0 1 0 0', 'pdf:pagesize width 10pt height 10pt', 'pdf:obj @pgfcolorspaces <<>>', 'pdf:put @resources << /ColorSpace @pgfcolorspaces >>', 'pdf: bcontent']) {
       assert.ok(specialAllowed(ok), ok);
     }
-    for (const bad of ['pdf:fstream @x (/etc/passwd)', 'pdf:image (/x.png)', 'pdf:epdf (/x.pdf)', 'pdf:uxobj @x', 'dvipdfmx:config D "x"', 'ps: 1 1', 'PSfile=/x.eps', 'pdf:code (x) Tj', 'pdf:code /Im1 Do', 'pdf:put @resources << /X (/etc/passwd) >>', 'pdf:obj @x <</Type /Filespec /F (/etc/passwd)>>', 'pdf:code @x']) {
+    for (const bad of ['pdf:fstream @x (/etc/passwd)', 'pdf:image (/x.png)', 'pdf:epdf (/x.pdf)', 'pdf:uxobj @x', 'dvipdfmx:config D "x"', 'ps: 1 1', 'PSfile=/x.eps', 'pdf:code (x) Tj', 'pdf:code /Im1 Do', 'pdf:put @resources << /X (/etc/passwd) >>', 'pdf:obj @x <</Type /Filespec /F (/etc/passwd)>>', 'pdf:code @x',
+      'pdf:put @catalog <</OpenAction <</S/JavaScript/JS <616c657274>>>>>', 'pdf:put @thispage <</Annots [<</Subtype/Link/A<</S/Launch/F <2f62696e>>>>>]>>',
+      'pdf:obj @x <</Type/Filespec/F <2f6574632f706173737764>>>', 'pdf:put @resources << /X @x >>', 'pdf:obj @pgfx <</Type/Filespec/F <2f65>>>']) {
       assert.ok(!specialAllowed(bad), bad);
     }
+  });
+
+  test('a special that names a file is refused before the file is opened, whatever the file is', async () => {
+    for (const body of ['\\special{pdf:image width 10pt (SECRETFILE)}', '\\special{pdf:epdf (SECRETFILE)}', '\\special{PSfile=SECRETFILE}']) {
+      const r = await compileDoc(body);
+      assert.equal(r.code, 1, body);
+      assert.match(r.stderr, /asks the PDF backend for/, body);
+    }
+  });
+
+  test('an XDV of another version is refused (opcode 251 named a picture before version 7)', () => {
+    assert.match(inspectXdv(new Uint8Array([247, 5, 1, 131, 146, 192, 28, 59, 0, 0, 0, 0, 3, 232, 0, 251])).refused ?? '', /XDV version 5/);
   });
 
   test('truncated or unknown XDV is refused', () => {

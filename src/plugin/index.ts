@@ -12,7 +12,7 @@ import { formatLocation, HfArchError, printable } from '../errors.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { altText } from './alt.js';
 import { FenceError, parseFence } from './fence.js';
-import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, type FigureFile } from './output.js';
+import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, servable, type FigureFile } from './output.js';
 import { describeIssue, pluginOptionsSchema, type FenceOptions, type Options, type ResolvedOptions } from './options.js';
 import { resolveFenceSource } from './source-path.js';
 
@@ -153,7 +153,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     }
     return figureNode({ light: lightSvg, caption: options.caption, model: arch.model.name });
   }
-  const urlOf = (r: typeof light) => (settings.strategy === 'data-url' ? Promise.resolve(dataUrl(asFile(r))) : publishFile(asFile(r), target));
+  const urlOf = (r: typeof light) => (settings.strategy === 'data-url' ? Promise.resolve(dataUrl(servable(asFile(r)))) : publishFile(servable(asFile(r)), target));
   const lightUrl = await urlOf(light);
   const darkUrl = dark ? await urlOf(dark) : null;
   const mode = settings.dark || undefined;

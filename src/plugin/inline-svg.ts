@@ -8,6 +8,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { sanitize, type Schema } from 'hast-util-sanitize';
+import { toHtml } from 'hast-util-to-html';
 import { visit } from 'unist-util-visit';
 
 /** Presentation attributes a drawing may carry (hast property names). */
@@ -46,8 +47,37 @@ const SCHEMA: Schema = {
   strip: ['script', 'style', 'foreignObject'],
 };
 
-/** A value that refers outside the figure: any `url(…)` but `url(#id)`, or CSS that loads things. */
-const EXTERNAL = /url\(\s*(?!['"]?#)|@import|expression\(|javascript:/i;
+/** Attributes that take paint or a reference (hast property names). */
+const PAINT = new Set(['style', 'fill', 'stroke', 'clipPath', 'mask', 'color']);
+
+/** CSS properties a drawing's `style` may set. */
+const STYLE_PROPERTIES = new Set([
+  'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-linecap', 'stroke-linejoin',
+  'stroke-miterlimit', 'stroke-dasharray', 'stroke-dashoffset', 'opacity', 'clip-path', 'clip-rule', 'mask', 'color',
+  'display', 'visibility', 'overflow', 'max-width', 'height', 'width',
+]);
+
+/**
+ * Whether a value only paints: no escapes (`\75rl(` is `url(`), no function but `rgb()`/`rgba()`
+ * and `url(#id)`, so nothing is fetched (`url(https:…)`, `image-set('…')`) or run.
+ */
+function paintsOnly(value: string): boolean {
+  if (/[\\@]|javascript:|expression/i.test(value)) return false;
+  const functions = value.replace(/url\(\s*(['"]?)#[\w.:-]+\1\s*\)/g, '').replace(/rgba?\([\d.,%\s]*\)/g, '');
+  return !/[()'"]/.test(functions);
+}
+
+/** A `style` attribute with only allowed properties whose values only paint. */
+function cleanStyle(style: string): string {
+  return style
+    .split(';')
+    .map((declaration) => declaration.trim())
+    .filter((declaration) => {
+      const colon = declaration.indexOf(':');
+      return colon > 0 && STYLE_PROPERTIES.has(declaration.slice(0, colon).trim().toLowerCase()) && paintsOnly(declaration.slice(colon + 1));
+    })
+    .join(';');
+}
 
 function cleanProperties(node: Element, prefix: string): void {
   const props = node.properties;
@@ -58,27 +88,38 @@ function cleanProperties(node: Element, prefix: string): void {
       else props[name] = `#${prefix}${value.slice(1)}`;
       continue;
     }
-    if (EXTERNAL.test(value)) {
+    const clean = name === 'style' ? cleanStyle(value) : value;
+    // Paint and reference attributes may hold only colours and url(#id); geometry (d, transform,
+    // points) holds numbers and function names, never a quote, an escape or a url.
+    if (PAINT.has(name) ? !paintsOnly(clean) : /[\\'"]|url\(|javascript:/i.test(clean)) {
       delete props[name];
       continue;
     }
-    const renamed = value.replace(/url\(\s*(['"]?)#([^)'"]+)\1\s*\)/g, (_m, _q: string, id: string) => `url(#${prefix}${id})`);
+    const renamed = clean.replace(/url\(\s*(['"]?)#([^)'"]+)\1\s*\)/g, (_m, _q: string, id: string) => `url(#${prefix}${id})`);
     props[name] = name === 'id' ? `${prefix}${value}` : renamed;
   }
 }
 
-/**
- * The SVG text as a hast `<svg>` element: allow-listed, ids prefixed with `prefix`, labelled
- * with `alt` for assistive technology.
- */
-export function inlineSvgTree(svg: string, prefix: string, alt: string): Element {
+/** The SVG text as an allow-listed hast `<svg>` element, its ids prefixed with `prefix`. */
+export function sanitizeSvg(svg: string, prefix = ''): Element {
   const parsed = fromHtml(svg.replace(/<\?xml[^>]*>\s*/, ''), { fragment: true, space: 'svg' });
   const clean = sanitize(parsed, SCHEMA) as Root;
   const root = clean.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
   if (!root) throw new Error('the figure SVG has no <svg> element');
   visit(root, 'element', (node: Element) => cleanProperties(node, prefix));
-  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: 'max-width:100%;height:auto' };
-  // Whitespace between elements is noise in a page.
+  // Whitespace between elements is noise.
   root.children = root.children.filter((c): c is ElementContent => c.type !== 'text' || c.value.trim() !== '');
   return root;
+}
+
+/** The SVG as a hast element to inline in a page, labelled with `alt` for assistive technology. */
+export function inlineSvgTree(svg: string, prefix: string, alt: string): Element {
+  const root = sanitizeSvg(svg, prefix);
+  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: 'max-width:100%;height:auto' };
+  return root;
+}
+
+/** The SVG as a file to publish (or put in a data URL), re-emitted from the allow-listed tree. */
+export function sanitizedSvgFile(svg: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${toHtml(sanitizeSvg(svg), { space: 'svg', closeEmptyElements: true })}\n`;
 }

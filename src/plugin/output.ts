@@ -9,7 +9,16 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { join, posix, relative, sep } from 'node:path';
 import type { Element, ElementContent } from 'hast';
 import type { Image, Paragraph, PhrasingContent } from 'mdast';
-import { inlineSvgTree } from './inline-svg.js';
+import { inlineSvgTree, sanitizedSvgFile } from './inline-svg.js';
+
+/**
+ * What a page may serve of a figure: an SVG re-emitted from the allow-listed tree (an SVG opened
+ * on its own runs its scripts, and a cache entry's hash proves only that it was not changed since
+ * someone recorded it); a PNG as it is.
+ */
+export function servable(file: FigureFile): FigureFile {
+  return file.format === 'svg' ? { ...file, bytes: Buffer.from(sanitizedSvgFile(Buffer.from(file.bytes).toString('utf8'))) } : file;
+}
 
 /** A figure's verified bytes and what to call them. */
 export interface FigureFile {

@@ -7,7 +7,7 @@
  * killed build) are removed, with any program still running in them, by the next run.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 
@@ -62,8 +62,14 @@ export function sweepStaleFolders(base = tmpdir()): void {
     const owner = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
     if (!owner || owner === process.pid || alive(owner)) continue;
     const dir = join(base, name);
-    for (const pgid of groupsIn(dir)) killGroup(pgid);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      // Only our own folders (a shared /tmp holds other users' too), and never a reason to fail a build.
+      if (process.getuid && lstatSync(dir).uid !== process.getuid()) continue;
+      for (const pgid of groupsIn(dir)) killGroup(pgid);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // left for another run
+    }
   }
 }
 

@@ -25,8 +25,9 @@ export interface XdvReport {
 const ALLOWED = [
   /^pdf:(literal|content|code)( direct| page)?\s/,
   /^pdf:\s?(bcontent|econtent)$/,
-  // PGF's colour-space resources: dictionaries of names, no strings (no file names).
-  /^pdf:(obj|put) @\w+ <<[^()]*>>$/,
+  // PGF's colour-space resources (checked further below).
+  /^pdf:obj @pgf\w* <</,
+  /^pdf:put @(resources|pgf\w*) <</,
   /^pdf:(bcolor|ecolor|bgcolor|scolor)\b/,
   /^pdf:(btrans|etrans|bt|et)\b/,
   /^pdf:pagesize\b/,
@@ -40,10 +41,23 @@ const ALLOWED = [
 /** Drawing code may not reach for named resources or other files: only operators, numbers, names of its own. */
 const LITERAL_FORBIDDEN = /@[A-Za-z]|\(|\bDo\b|\bBI\b|\bID\b/;
 
+/**
+ * A dictionary of names, numbers, arrays and `@pgf…` references only: no string (literal or hex,
+ * which could name a file or hold a script) and none of the keys that make a PDF act (actions,
+ * JavaScript, links, launches, embedded files).
+ */
+function resourceDictionary(body: string): boolean {
+  if (!body.startsWith('<<') || !body.endsWith('>>')) return false;
+  if (/[()\\%]/.test(body.replace(/<<|>>/g, '')) || /[<>]/.test(body.replace(/<<|>>/g, ''))) return false;
+  if (/\/(S|JS|JavaScript|URI|Launch|F|UF|EF|FS|A|AA|OpenAction|Annots|Names|EmbeddedFiles|Type\s*\/Filespec)\b/.test(body)) return false;
+  return [...body.matchAll(/@(\w+)/g)].every((m) => m[1]!.startsWith('pgf'));
+}
+
 export function specialAllowed(special: string): boolean {
   const text = special.trim();
   if (!ALLOWED.some((re) => re.test(text))) return false;
   if (/^pdf:(literal|content|code)/.test(text)) return !LITERAL_FORBIDDEN.test(text.replace(/^pdf:\w+( direct| page)?/, ''));
+  if (/^pdf:(obj|put)/.test(text)) return resourceDictionary(text.replace(/^pdf:\w+ @\w+ /, ''));
   return true;
 }
 
@@ -84,7 +98,10 @@ export function inspectXdv(bytes: Uint8Array): XdvReport {
   };
   try {
     if (r.u(1) !== 247) return { specials, refused: 'not a DVI/XDV file' };
-    r.skip(1 + 12);
+    // Version 7 (XeTeX since 2015): opcode 251 is end-of-reflect; in older versions it named a picture file.
+    const version = r.u(1);
+    if (version !== 7) return { specials, refused: `XDV version ${version} (only version 7 is read)` };
+    r.skip(12);
     r.skip(r.u(1));
     for (;;) {
       const op = r.u(1);
