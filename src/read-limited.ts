@@ -5,7 +5,7 @@
  * refused with a located error instead of filling memory or hanging.
  */
 import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 import { HfArchError } from './errors.js';
 
 /** Most bytes read from a config.json, on disk or from the Hub (5 MiB). */
@@ -20,6 +20,8 @@ export interface ReadLimit {
   what: string;
   /** How the file is named in messages and in the error's location (default: the path). */
   display?: string;
+  /** Refuse a symbolic link (not followed: `O_NOFOLLOW`) and a hard link, as cache entries must. */
+  noLinks?: boolean;
 }
 
 /** `5 MiB`, `1.5 KiB`. */
@@ -45,6 +47,7 @@ export function tooLargeError(options: { subject: string; what: string; limit: n
 }
 
 function kind(info: Stats): string {
+  if (info.isSymbolicLink()) return 'a symbolic link';
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
   if (info.isSocket()) return 'a socket';
@@ -53,10 +56,10 @@ function kind(info: Stats): string {
 
 /**
  * The bytes of a regular file, at most `limit` of them. Symlinks are followed (the Hub cache
- * is made of them). File system errors (ENOENT, EACCES, and EISDIR for a folder, as `readFile`
- * gives) are thrown as they are, for the caller to explain.
+ * is made of them) unless `noLinks`. File system errors (ENOENT, EACCES, and EISDIR for a folder,
+ * as `readFile` gives) are thrown as they are, for the caller to explain.
  */
-export async function readRegularFile(path: string | URL, { limit, what, display = String(path) }: ReadLimit): Promise<Buffer> {
+export async function readRegularFile(path: string | URL, { limit, what, display = String(path), noLinks = false }: ReadLimit): Promise<Buffer> {
   const check = (info: Stats): void => {
     if (info.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read ${display}`), { code: 'EISDIR' });
     if (!info.isFile()) {
@@ -65,13 +68,19 @@ export async function readRegularFile(path: string | URL, { limit, what, display
         hint: `Give the path of a ${what} file; pipes, devices and sockets are not read, as they can block or never end.`,
       });
     }
+    if (noLinks && info.nlink > 1) throw new HfArchError('io-error', `${display} is a hard link (${info.nlink} names)`, { location: { file: display } });
     if (info.size > limit) throw tooLargeError({ subject: display, what, limit, size: info.size });
   };
   // Checked before opening: opening a FIFO waits for a writer, and opening a device can act.
-  check(await stat(path));
+  check(await (noLinks ? lstat : stat)(path));
   // O_NONBLOCK: should a FIFO be swapped in after the check, opening it still returns at once,
   // and the check of the opened file refuses it. It does not change reads of a regular file.
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  // O_NOFOLLOW: a link swapped in after the check is not followed either.
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (noLinks ? (constants.O_NOFOLLOW ?? 0) : 0);
+  const handle = await open(path, flags).catch((error: NodeJS.ErrnoException) => {
+    if (noLinks && (error.code === 'ELOOP' || error.code === 'EMLINK')) throw new HfArchError('io-error', `${display} is a symbolic link, not a regular file`, { location: { file: display } });
+    throw error;
+  });
   try {
     check(await handle.stat());
     // Never more than limit + 1 bytes, even if the file grows or reports a wrong size (/proc).

@@ -12,11 +12,12 @@
  * damaged entry, which the caller discards and rebuilds (or reports, in frozen mode).
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { HfArchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { readRegularFile } from '../read-limited.js';
 import type { Format } from '../tex/compile.js';
 
 /** The default cache folder, as the ecosystem expects it. */
@@ -65,34 +66,17 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export class Damage extends Error {}
 
 /**
- * Reads a regular file without following a symlink (`O_NOFOLLOW`) and without blocking on a FIFO
- * (`O_NONBLOCK`), refusing hard links and anything larger than `limit`. Null when it is absent.
+ * A file of the cache: regular, not a link of either kind, at most `limit` bytes (see
+ * {@link readRegularFile}); null when it is absent, a {@link Damage} when it must not be used.
  */
 export async function readCacheFile(path: string, limit: number): Promise<Uint8Array | null> {
-  let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    return await readRegularFile(path, { limit, what: 'cache file', noLinks: true });
   } catch (error) {
+    if (error instanceof HfArchError) throw new Damage(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    if (code === 'ELOOP' || code === 'EMLINK') throw new Damage(`${path} is a symbolic link`);
     throw new Damage(`${path} cannot be read (${code ?? (error as Error).message})`);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new Damage(`${path} is not a regular file`);
-    if (info.nlink > 1) throw new Damage(`${path} is a hard link (${info.nlink} names)`);
-    if (info.size > limit) throw new Damage(`${path} is ${info.size} bytes, more than ${limit}`);
-    const bytes = Buffer.alloc(info.size);
-    let read = 0;
-    while (read < info.size) {
-      const { bytesRead } = await handle.read(bytes, read, info.size - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return bytes.subarray(0, read);
-  } finally {
-    await handle.close();
   }
 }
 

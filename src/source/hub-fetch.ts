@@ -7,7 +7,7 @@
  * whatever is quoted from the server is shortened, with its control characters escaped.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HfArchError } from '../errors.js';
+import { HfArchError, printable } from '../errors.js';
 import { MAX_CONFIG_BYTES, tooLargeError } from '../read-limited.js';
 import type { HubSettings } from './hub-settings.js';
 
@@ -23,12 +23,11 @@ export class HubUnreachableError extends HfArchError {}
 const RETRY_STATUS = new Set([500, 502, 503, 504, 429]);
 
 /**
- * Text from the server, safe to quote in a message: C0 and C1 control characters (ESC, BEL, CR,
- * CSI...) and DEL shown as `\xNN`, so an answer cannot retitle or clear a terminal; at most
- * `max` characters.
+ * Text from the server, safe to quote in a message: its control characters escaped by
+ * {@link printable}, so an answer cannot retitle or clear a terminal; at most `max` characters.
  */
 export function serverText(text: string, max = 200): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = printable(text);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

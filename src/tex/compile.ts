@@ -39,6 +39,9 @@ export interface CompileOptions {
   untrusted?: boolean;
 }
 
+/** A program run to completion within the compilation's deadline (see compilePages). */
+type Run = (program: string, args: string[], cwd: string, env: Record<string, string>, hint?: () => Promise<string>) => Promise<RunResult>;
+
 export interface CompileResult {
   files: Partial<Record<Format, Uint8Array>>;
   /** Which programs made it, e.g. `xelatex (XeTeX 3.14…, TeX Live 2022) + pdftocairo 22.12.0`. */
@@ -137,23 +140,26 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
   const groupsFile = join(dir, 'groups');
   const texDir = join(dir, 'tex');
   const pdfDir = join(dir, 'pdf');
-  const run = (program: string, args: string[], cwd: string, env: Record<string, string>) => runConfined(program, args, { cwd, env, deadline, groupsFile });
-  const failed = (what: string, result: RunResult, hint?: string): HfArchError =>
-    result.timedOut
-      ? new HfArchError('tex-timeout', `${what} did not finish within the time limit of ${timeout} ms`, { hint: hint ?? 'A document that takes this long is probably looping; check a custom template.' })
-      : new HfArchError('tex-failed', `${what} failed (exit code ${result.exitCode ?? 'none'})`, { hint: hint ?? (result.output.trim().split('\n').slice(-6).join('\n') || undefined) });
+  /** Runs a program to completion: it could not start, failed or timed out → an error (with `hint`, else its last lines). */
+  const run: Run = async (program, args, cwd, env, hint) => {
+    const result = await runConfined(program, args, { cwd, env, deadline, groupsFile });
+    if (result.startError) throw new HfArchError('tex-missing', `${program} could not be started (${result.startError})`, { hint: INSTALL_HINT });
+    if (result.timedOut) {
+      throw new HfArchError('tex-timeout', `${program} did not finish within the time limit of ${timeout} ms`, { hint: (await hint?.()) ?? 'A document that takes this long is probably looping; check a custom template.' });
+    }
+    if (result.exitCode !== 0) {
+      throw new HfArchError('tex-failed', `${program} failed (exit code ${result.exitCode ?? 'none'})`, { hint: (await hint?.()) ?? (result.output.trim().split('\n').slice(-6).join('\n') || undefined) });
+    }
+    return result;
+  };
   try {
     await mkdir(texDir);
     await mkdir(pdfDir);
     await writeFile(join(texDir, 'figure.tex'), tex);
     const lua = engine === 'lualatex' ? ['--safer', '--nosocket'] : [];
     const xdv = engine === 'xelatex' ? ['-no-pdf'] : [];
-    const texRun = await run(engine, [...lua, ...xdv, '-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], texDir, restrictedEnv(texDir));
-    if (texRun.startError) throw new HfArchError('tex-missing', `${engine} could not be started (${texRun.startError})`, { hint: INSTALL_HINT });
-    if (texRun.exitCode !== 0 || texRun.timedOut) {
-      const log = await readFile(join(texDir, 'figure.log'), 'utf8').catch(() => '');
-      throw failed(engine, texRun, `${texLogExcerpt(log)}\n(If this comes from a custom template or your own document, check it; otherwise please report it.)`);
-    }
+    const texLog = async () => `${texLogExcerpt(await readFile(join(texDir, 'figure.log'), 'utf8').catch(() => ''))}\n(If this comes from a custom template or your own document, check it; otherwise please report it.)`;
+    await run(engine, [...lua, ...xdv, '-no-shell-escape', '-halt-on-error', '-interaction=nonstopmode', '-file-line-error', 'figure.tex'], texDir, restrictedEnv(texDir), texLog);
     if (engine === 'xelatex') await xdvToPdf(texDir, pdfDir, run);
     else await rename(join(texDir, 'figure.pdf'), join(pdfDir, 'figure.pdf')).catch(() => {
       throw new HfArchError('tex-failed', `${engine} wrote no PDF`, { hint: 'Does the document produce a page? Check a custom template.' });
@@ -161,7 +167,6 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
     const pdf = join(pdfDir, 'figure.pdf');
     const cairoRun = async (args: string[], output: string) => {
       const result = await run('pdftocairo', args, pdfDir, { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: EPOCH });
-      if (result.exitCode !== 0 || result.timedOut) throw failed('pdftocairo', result);
       return readFile(join(pdfDir, output)).catch(() => {
         throw new HfArchError('tex-failed', `pdftocairo wrote no ${output}`, { hint: result.output.slice(-500) || undefined });
       });
@@ -184,7 +189,7 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
 }
 
 /** XDV → PDF, after the XDV passed the check, with xdvipdfmx alone in its own folder. */
-async function xdvToPdf(texDir: string, pdfDir: string, run: (program: string, args: string[], cwd: string, env: Record<string, string>) => Promise<RunResult>): Promise<void> {
+async function xdvToPdf(texDir: string, pdfDir: string, run: Run): Promise<void> {
   const bytes = await readFile(join(texDir, 'figure.xdv')).catch(() => {
     throw new HfArchError('tex-failed', 'xelatex wrote no page', { hint: 'Does the document produce a page? Check a custom template.' });
   });
@@ -195,11 +200,5 @@ async function xdvToPdf(texDir: string, pdfDir: string, run: (program: string, a
     });
   }
   await writeFile(join(pdfDir, 'figure.xdv'), bytes);
-  const result = await run('xdvipdfmx', ['-q', '-E', '-o', 'figure.pdf', 'figure.xdv'], pdfDir, restrictedEnv(pdfDir));
-  if (result.startError) throw new HfArchError('tex-missing', `xdvipdfmx could not be started (${result.startError})`, { hint: INSTALL_HINT });
-  if (result.exitCode !== 0 || result.timedOut) {
-    throw result.timedOut
-      ? new HfArchError('tex-timeout', 'xdvipdfmx did not finish within the time limit')
-      : new HfArchError('tex-failed', `xdvipdfmx failed (exit code ${result.exitCode ?? 'none'})`, { hint: result.output.trim().split('\n').slice(-6).join('\n') || undefined });
-  }
+  await run('xdvipdfmx', ['-q', '-E', '-o', 'figure.pdf', 'figure.xdv'], pdfDir, restrictedEnv(pdfDir));
 }

@@ -10,10 +10,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, lstatSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-
-const osSignals = constants.signals as Record<string, number>;
 import { join } from 'node:path';
 
+const osSignals = constants.signals as Record<string, number>;
 const PREFIX = 'hf-arch-tex-';
 const live = new Set<number>();
 const folders = new Set<string>();
