@@ -70,7 +70,7 @@ async function archOfSource(source: string, options: BuildOptions, cacheDir: str
 }
 
 /** The TeX document of a figure. */
-export async function renderDocument(arch: ArchJson, options: Pick<BuildOptions, 'theme' | 'mtp' | 'title'> = {}): Promise<string> {
+export async function renderDocument(arch: ArchJson, options: Pick<BuildOptions, 'theme' | keyof FigureOptions> = {}): Promise<string> {
   const template = await loadTemplate(options.theme);
   return sceneToDocument(layoutFigure(arch, options), template.text);
 }
@@ -91,6 +91,9 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     theme: (THEMES as readonly string[]).includes(template.name) ? template.name : 'custom',
     mtp: options.mtp ?? true,
     title: options.title ?? null,
+    ledger: options.ledger ?? 'table',
+    detail: options.detail ?? 'full',
+    accent: options.accent ?? null,
     dpi,
     engine: options.engine ?? null,
   };

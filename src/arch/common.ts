@@ -94,6 +94,8 @@ export function defaultFlags(overrides: Partial<Flags> = {}): Flags {
     attention_bias: false,
     attention_sinks: false,
     output_gate: false,
+    attn_softcap: null,
+    final_softcap: null,
     norm_kind: 'rmsnorm',
     norm_placement: 'pre',
     ffn_kind: 'swiglu',
@@ -120,7 +122,7 @@ export function noBiases(overrides: Partial<Biases> = {}): Biases {
 export function plainLayer(index: number, attention: Partial<LayerSpec['attention']> = {}): LayerSpec {
   return {
     index,
-    attention: { kind: 'softmax', window: null, rope: true, compress_ratio: null, indexer: false, ...attention },
+    attention: { kind: 'softmax', window: null, chunk: null, rope: true, compress_ratio: null, indexer: false, ...attention },
     ffn: { kind: 'dense', routing: null },
   };
 }

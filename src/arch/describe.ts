@@ -40,8 +40,8 @@ const MODELS = new Map<string, Describe>(Object.entries({
   qwen3_moe: decoder({ ...qwen3, moe: 'qwen' }),
   qwen3_next: decoder({ ...qwen3, sliding: 'none', moe: 'qwen', sharedExpert: true, linearHybrid: true }),
   gemma: decoder(gemma),
-  gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate' }),
-  gemma3_text: decoder({ ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern' }),
+  gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate', softcap: true }),
+  gemma3_text: decoder({ ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern', softcap: true }),
   olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
   phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
   smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }),
@@ -63,9 +63,11 @@ const MODELS = new Map<string, Describe>(Object.entries({
  * `text_config` of Gemma 3, for one, omits its vocabulary size).
  */
 const DEFAULTS = new Map<string, Record<string, unknown>>(Object.entries({
+  // Gemma2Config caps attention logits at 50 and output logits at 30 unless told otherwise.
+  gemma2: { attn_logit_softcapping: 50, final_logit_softcapping: 30 },
   gemma3_text: { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
   smollm3: { no_rope_layer_interval: 4 },
-  llama4_text: { no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
+  llama4_text: { attention_chunk_size: 8192, no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
 }));
 
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */

@@ -39,6 +39,9 @@ export interface LayerSpec {
     kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
+    /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends
+     * only to the earlier tokens of its own chunk of this many tokens; null when not chunked. */
+    chunk: number | null;
     /** Whether rotary position embedding is applied in this layer (false: NoPE). */
     rope: boolean;
     /** DeepSeek-V4: tokens per compressed KV entry (0: sliding window only). */
@@ -87,6 +90,12 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** Attention logits soft-capped as `cap · tanh(logits / cap)` (Gemma 2
+   * `attn_logit_softcapping`, 50); null when uncapped. No parameters. */
+  attn_softcap: number | null;
+  /** Output logits soft-capped the same way (Gemma 2 `final_logit_softcapping`, 30); null when
+   * uncapped. No parameters. */
+  final_softcap: number | null;
   /** RMSNorm (a weight) or LayerNorm (weight and bias). */
   norm_kind: NormKind;
   /** Where the norms of a block sit. */

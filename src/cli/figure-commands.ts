@@ -8,11 +8,15 @@ import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
 import { parseConfigText } from '../source/parse.js';
 import { MAX_CONFIG_BYTES, MAX_TEMPLATE_BYTES, readRegularFile } from '../read-limited.js';
 import { compileTex, type Format } from '../tex/compile.js';
+import type { FigureOptions } from '../figure/layout.js';
 import { UsageError, warn, writeOutput } from './util.js';
 
 const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, gallery, or a custom template (.tex)
   --no-mtp                  Hide the MTP branch
   --title TEXT              Replace the title (set literally, TeX-escaped)
+  --ledger table|none       The table of formulas and exact counts under the figure (default table)
+  --detail full|compact     Draw the insets (full, default) or only the main stack
+  --accent '#RRGGBB'        The model's accent colour in the gallery theme (default per family)
   --revision REV            Branch, tag or commit of a Hub source
   --allow-unknown-fields    Draw even when the config has fields this tool does not know`;
 
@@ -55,6 +59,9 @@ const figureArgs = {
   theme: { type: 'string' },
   'no-mtp': { type: 'boolean' },
   title: { type: 'string' },
+  ledger: { type: 'string' },
+  detail: { type: 'string' },
+  accent: { type: 'string' },
   revision: { type: 'string' },
   'allow-unknown-fields': { type: 'boolean' },
 } as const;
@@ -110,6 +117,7 @@ export async function runRender(args: string[]): Promise<void> {
     ...(values.theme ? { theme: values.theme } : {}),
     mtp: !values['no-mtp'],
     ...(values.title ? { title: values.title } : {}),
+    ...figureChoices(values, RENDER_HELP),
   });
   if (values.output) await writeOutput(values.output, tex);
   else process.stdout.write(tex);
@@ -121,6 +129,24 @@ function formatOf(value: string | undefined, output: string | undefined, help: s
   const f = value ?? (output ? extname(output).slice(1).toLowerCase() : 'svg');
   if (!(FORMATS as string[]).includes(f)) throw new UsageError(`unknown format "${f}" (svg, png or pdf)`, help);
   return f as Format;
+}
+
+/** The figure choices (--ledger, --detail, --accent), each checked against its allowed values. */
+function figureChoices(values: { ledger?: string; detail?: string; accent?: string }, help: string): Pick<FigureOptions, 'ledger' | 'detail' | 'accent'> {
+  const out: Pick<FigureOptions, 'ledger' | 'detail' | 'accent'> = {};
+  if (values.ledger !== undefined) {
+    if (values.ledger !== 'table' && values.ledger !== 'none') throw new UsageError(`--ledger must be table or none, not "${printable(values.ledger)}"`, help);
+    out.ledger = values.ledger;
+  }
+  if (values.detail !== undefined) {
+    if (values.detail !== 'full' && values.detail !== 'compact') throw new UsageError(`--detail must be full or compact, not "${printable(values.detail)}"`, help);
+    out.detail = values.detail;
+  }
+  if (values.accent !== undefined) {
+    if (!/^#[0-9a-fA-F]{6}$/.test(values.accent)) throw new UsageError(`--accent must be a colour as #RRGGBB, not "${printable(values.accent)}"`, help);
+    out.accent = values.accent;
+  }
+  return out;
 }
 
 function dpiOf(value: string | undefined, help: string): number | undefined {
@@ -161,6 +187,7 @@ export async function runBuild(args: string[]): Promise<void> {
     ...(values.theme ? { theme: values.theme } : {}),
     mtp: !values['no-mtp'],
     ...(values.title ? { title: values.title } : {}),
+    ...figureChoices(values, BUILD_HELP),
     ...(values.revision ? { revision: values.revision } : {}),
     ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
     frozen,

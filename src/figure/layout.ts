@@ -1,384 +1,303 @@
 /**
- * Entry of the `figure` stage: `arch.json` → {@link Scene}. The grammar of Raschka's gallery,
- * bottom to top: input text, tokens, embedding, the repeated block drawn once with "N ×", final
- * norm, output layer. Every box has a ledger entry on its right (formula and exact count), the
- * modifiers of attention (RoPE, QK-norm, windows, sinks) sit on its left, MoE gets an inset,
- * and a per-layer pattern strip shows every layer where layers differ.
+ * Entry of the `figure` stage: `arch.json` → {@link Scene}. The grammar of Raschka's gallery at a
+ * fixed scale (style.ts): the main stack in the middle (spine.ts), the attention modifiers and the
+ * callouts on its left (callouts.ts), the insets that show what a block does on its right
+ * (insets/), the per-layer pattern strip (strip.ts) and the ledger table with every formula and
+ * exact count (ledger.ts) under it, the title on top (title.ts).
  *
- * Layout is row based: a row holds its centre boxes, its left items and its ledger entries, and
- * is as tall as the tallest of them, so nothing in a row can overlap anything in another row.
+ * Horizontal positions are fixed for every figure, so two figures shown at the same width have
+ * the same box sizes and their stacks line up; heights follow from the rows and the insets.
  */
 import type { ArchJson } from '../schema/arch-json.js';
-import type { Unit } from '../params/types.js';
-import { bytes, compact, groupDigits } from './format.js';
-import { breakAtPlus, formulaRuns } from './formula.js';
+import type { ArrowItem, BoxItem, Item, Scene, TextItem } from './scene.js';
+import { compact, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
-import type { BoxItem, Item, Role, Scene, TextItem } from './scene.js';
+import { arrow, boxSize, circle, leader, textAt, accent as accentRun, strong } from './draw.js';
+import { BOX_RADIUS, CIRCLE_R, FIGURE_WIDTH, FRAME_RADIUS, MARGIN, PAD_X, SIZE } from './style.js';
+import { attentionModifiers, dim, spineRows, type SpineBox, type SpineRow } from './spine.js';
+import { callouts, CALLOUT_W } from './callouts.js';
+import { drawStrip, stripHeight } from './strip.js';
+import { drawLedger, ledgerHeight } from './ledger.js';
+import { figureInsets } from './insets/index.js';
+import { INSET_PAD, INSET_TITLE_H, type Inset } from './insets/inset.js';
+import { wrapRuns } from './wrap-runs.js';
+import { accentTint, displayTitle, modelAccent } from './title.js';
+import { layerRecipe } from './recipe.js';
+import { placeColumn } from './place.js';
 
 /** Options that change the figure. */
 export interface FigureOptions {
   /** Draw the MTP branch (when the model has one). Default true. */
   mtp?: boolean;
-  /** Replace the title (default: the model name and its size). */
+  /** Replace the title (default: the model's display name and its size). */
   title?: string;
+  /** The table of formulas and exact counts under the drawing (`table`, default) or none. */
+  ledger?: 'table' | 'none';
+  /** `full` (default) draws the insets; `compact` only the main stack, callouts and counts. */
+  detail?: 'full' | 'compact';
+  /** Accent colour `#RRGGBB` for themes that colour each model (gallery); default per family. */
+  accent?: string;
 }
 
-const SIZE = { title: 20, subtitle: 9.5, label: 10, small: 9, mono: 9 } as const;
-const M = 14; // canvas margin
-const PAD_X = 8; // box text padding
-const PAD_Y = 5;
-const ROW_GAP = 12;
-const COL_GAP = 12;
-const LEDGER_W = 222;
-const LEFT_W = 112;
+// Fixed columns (pt from the left edge).
+const CALLOUT_X = MARGIN;
+const MOD_X1 = 244; // right edge of the modifier column
+const MOD_W = 100;
+const CONTAINER_X = 256;
+const CONTAINER_W = 178;
+const BLOCK_X = 266;
+const BLOCK_W = 158;
+const XC = 336; // centre line of the stack
+const LANE_X = BLOCK_X + BLOCK_W - 9; // the residual lane, inside the block's right edge
+const BOX_MIN_W = 124;
+const BOX_MAX_W = 2 * (LANE_X - 6 - XC);
+const RIGHT_X = 446; // left edge of the inset column
+const DOWN_X = MOD_X1 + 6; // where a leader runs down to an inset under the stack
+const RIGHT_W = FIGURE_WIDTH - MARGIN - RIGHT_X;
+const ROW_GAP = 14;
+const BLOCK_PAD = 12;
+const CONTAINER_PAD = 12;
+const COUNT_SCALE = 0.9;
 
-interface CenterBox {
-  id: string;
-  lines: Run[][];
-  fill: Role;
-  stroke: Role;
-  textColor: Role;
-}
+type UnitRef = ArchJson['units'][number];
 
-interface LeftItem {
-  id: string;
-  kind: 'box' | 'text';
-  lines: Run[][];
-  fill?: Role;
-  /** Draw an arrow from this item to the row's centre box (or, dashed, from the box to it). */
-  arrow?: boolean | 'from-center';
-  dashed?: boolean;
-}
-
-interface Row {
-  id: string;
-  /** Centre content: boxes side by side, a ⊕, or the input text. */
-  center: { kind: 'boxes'; boxes: CenterBox[] } | { kind: 'plus' } | { kind: 'input'; text: string };
-  left: LeftItem[];
-  ledger: Run[][];
-  /** Part of the repeated block (drawn inside the block frame). */
-  inBlock: boolean;
-  /** Part of the model container (light frame). */
-  inContainer: boolean;
-}
-
-const label = (text: string): Run[][] => [[plain(text)]];
-
-/** The ledger lines of one unit: name (when the row has several), formula, exact count. */
-function ledgerLines(unit: Unit, withName: boolean, layers: number): Run[][] {
-  const lines: Run[][] = [];
-  if (withName) lines.push([plain(unit.name, 'bold')]);
-  const formula = formulaRuns(unit.formula_symbolic);
-  lines.push(...breakAtPlus(formula, LEDGER_W, (l) => lineWidth(l, SIZE.small)));
-  let value = `= ${groupDigits(unit.param_count)}`;
-  if (unit.repeat > 1) value += ` × ${unit.repeat}${unit.repeat === layers ? '' : ' layers'} = ${compact(unit.total)}`;
-  lines.push([plain(value)]);
-  if (unit.active_param_count !== null) {
-    lines.push([plain(`active per token: ${groupDigits(unit.active_param_count)} (${compact(unit.active_param_count)})`)]);
-  }
-  return lines;
-}
-
-function unitsOf(arch: ArchJson, ids: string[]): Unit[] {
+function unitsOf(arch: ArchJson, ids: string[]): UnitRef[] {
   return arch.units.filter((u) => ids.some((id) => u.id === id || (id.endsWith('*') && u.id.startsWith(id.slice(0, -1)))));
 }
 
-function ledgerFor(arch: ArchJson, ids: string[], caption?: string): Run[][] {
-  const units = unitsOf(arch, ids);
-  const lines: Run[][] = caption ? [[plain(caption, 'italic')]] : [];
-  for (const u of units) lines.push(...ledgerLines(u, units.length > 1, arch.dims['L']!.value));
-  return lines;
-}
-
-function dimValue(arch: ArchJson, name: string): number | null {
-  return arch.dims[name]?.value ?? null;
-}
-
-/** The label of the attention box, with the variant's key word in the accent colour. */
-function attentionLabel(arch: ArchJson): Run[][] {
-  const kinds = new Set(arch.layers.map((l) => l.attention.kind));
-  const accent = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
-  if (kinds.has('gated_deltanet')) return [[plain('Gated DeltaNet', 'sans')], [plain('or '), accent('gated attention')]];
-  if (arch.family === 'mla') return [[plain('Multi-head '), accent('Latent')], [plain('Attention')]];
-  if (arch.family === 'dsv4') return [[accent('Compressed'), plain(' sparse')], [plain('attention (MQA)')]];
-  const H = dimValue(arch, 'H');
-  const Hkv = dimValue(arch, 'H_kv');
-  const variant = Hkv === 1 ? 'multi-query' : Hkv === H ? 'multi-head' : 'grouped-query';
-  return [[plain('Masked '), accent(variant)], [plain('attention')]];
-}
-
-/** The modifiers of attention, drawn left of it. */
-function attentionModifiers(arch: ArchJson): LeftItem[] {
-  const items: LeftItem[] = [];
-  const L = arch.layers.length;
-  const f = arch.flags;
-  const rope = arch.layers.filter((l) => l.attention.rope).length;
-  const mod = (id: string, text: string): LeftItem => ({ id, kind: 'box', lines: wrap(text, 'sans', SIZE.small, LEFT_W - 2 * PAD_X), fill: 'box', arrow: true });
-  if (f.alibi) items.push(mod('alibi', 'ALiBi position biases'));
-  else if (!f.learned_positions && rope > 0) {
-    const dRope = dimValue(arch, 'd_rope');
-    const qkDims = arch.family === 'mla' ? dRope! + dimValue(arch, 'd_nope')! : dimValue(arch, 'd_h');
-    let text = f.partial_rotary >= 1 ? 'RoPE' : dRope !== null && qkDims !== null ? `RoPE on ${dRope} of ${qkDims} q/k dims` : `Partial RoPE (${Math.round(f.partial_rotary * 100)}% of dims)`;
-    if (rope < L) text += arch.layers.some((l) => l.attention.kind === 'gated_deltanet') ? ', attention layers only' : `, NoPE in ${L - rope} of ${L} layers`;
-    items.push(mod('rope', text));
+/** The count line of a box: exact per layer × layers when it fits, else compact. */
+function countLine(arch: ArchJson, box: SpineBox, maxW: number): Run[] | null {
+  const units = unitsOf(arch, box.units);
+  if (units.length === 0) return null;
+  const repeats = new Set(units.map((u) => u.repeat));
+  const size = SIZE.label * COUNT_SCALE;
+  const run = (text: string): Run[] => [{ text, face: 'sans', scale: COUNT_SCALE }];
+  if (repeats.size === 1) {
+    const r = units[0]!.repeat;
+    const per = units.reduce((a, u) => a + u.param_count, 0);
+    const exact = r > 1 ? `${groupDigits(per)} × ${r}` : groupDigits(per);
+    if (lineWidth(run(exact), SIZE.label) <= maxW) return run(exact);
+    void size;
+    return run(r > 1 ? `${compact(per)} × ${r}` : compact(per));
   }
-  if (f.qk_norm !== 'none') items.push(mod('qk_norm', { per_head: 'QK-Norm (per head)', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]));
-  const windows = arch.layers.filter((l) => l.attention.window !== null);
-  if (windows.length > 0) {
-    const sizes = [...new Set(windows.map((l) => l.attention.window!))].sort((a, b) => a - b);
-    const w = sizes.map((x) => groupDigits(x)).join(' / ');
-    items.push(mod('window', windows.length === L ? `Sliding window of ${w} tokens` : `Sliding window of ${w} in ${windows.length} of ${L} layers`));
-  }
-  if (f.attention_sinks) items.push(mod('sinks', 'Learned attention sinks'));
-  if (f.output_gate) items.push(mod('gate', 'Sigmoid output gate'));
-  if (f.compressor) {
-    const ratios = [...new Set(arch.layers.map((l) => l.attention.compress_ratio ?? 0).filter((r) => r > 0))].sort((a, b) => a - b);
-    items.push(mod('compressor', `KV compressor (1 per ${ratios.join(' / ')} tokens)`));
-  }
-  if (f.indexer) items.push(mod('indexer', 'Lightning indexer picks the top-k entries'));
-  if (f.grouped_output) items.push(mod('grouped_output', `Grouped low-rank output (${dimValue(arch, 'G')} groups, rank ${dimValue(arch, 'r_o')})`));
-  return items;
+  const total = units.reduce((a, u) => a + u.total, 0);
+  return run(`${compact(total)} in all layers`);
 }
 
-function norm(arch: ArchJson, n: string): string {
-  return `${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}${n}`;
-}
-
-/** The rows of the figure, bottom to top. */
-function buildRows(arch: ArchJson, showMtp: boolean): Row[] {
-  const rows: Row[] = [];
-  const f = arch.flags;
-  const row = (id: string, center: Row['center'], ledger: Run[][] = [], left: LeftItem[] = [], inBlock = false, inContainer = true) =>
-    rows.push({ id, center, ledger, left, inBlock, inContainer });
-  const box = (id: string, lines: Run[][], fill: Role = 'box', textColor: Role = 'ink'): Row['center'] => ({
-    kind: 'boxes',
-    boxes: [{ id, lines, fill, stroke: 'ink', textColor }],
-  });
-  const d = dimValue(arch, 'd')!;
-  const V = dimValue(arch, 'V')!;
-
-  row('input', { kind: 'input', text: 'Sample input text' }, [], [], false, false);
-  row('tokens', box('tokens', label('Tokenized text')), [], [{ id: 'vocab', kind: 'text', lines: [[plain('Vocabulary of ')], [plain(groupDigits(V), 'bold', 'accent'), plain(' tokens')]] }], false, false);
-  // OPT-350m embeds tokens narrower than the model and projects them: show both widths.
-  const dEmb = dimValue(arch, 'd_emb');
-  const embedLeft: LeftItem[] = [{ id: 'dim', kind: 'text', lines: [[plain('Embedding dim ')], [plain(groupDigits(dEmb ?? d), 'bold', 'accent'), ...(dEmb ? [plain(` → ${groupDigits(d)}`)] : [])]] }];
-  if (f.learned_positions) embedLeft.push({ id: 'positions', kind: 'box', lines: label('Learned positions'), fill: 'embed', arrow: true });
-  row('embed', box('embed', label('Token embedding layer'), 'embed'), ledgerFor(arch, ['embed', 'pos_embed', 'project_in']), embedLeft);
-
-  // The repeated block.
-  const L = arch.layers.length;
-  const placement = f.norm_placement;
-  const braceItem: LeftItem = { id: 'repeat', kind: 'text', lines: [[plain(`${L} ×`, 'bold', 'accent')]] };
-  const blockRow = (id: string, center: Row['center'], ledger: Run[][] = [], left: LeftItem[] = []) => row(id, center, ledger, left, true);
-  if (f.hyper_connections) blockRow('hc_attn', box('hc_attn', label(`mHC mixer (${dimValue(arch, 'hc')} streams)`), 'norm'), ledgerFor(arch, ['layers.hc_attn']));
-  const kvHeads = dimValue(arch, 'H_kv') ?? 1;
-  const heads = `${dimValue(arch, 'H')} heads${arch.family === 'gqa' || arch.family === 'dsv4' ? ` · ${kvHeads} KV head${kvHeads === 1 ? '' : 's'}` : ''}${dimValue(arch, 'd_h') ? ` · d_h ${dimValue(arch, 'd_h')}` : ''}`;
-  const attnIds = ['layers.attn', 'layers.linear_attn', 'layers.qk_norm', 'layers.compressor*', 'layers.indexer'];
-  const ffnIds = ['layers.ffn', 'layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'];
-  const ffnLabel = f.moe ? (arch.layers.some((l) => l.ffn.kind === 'dense') ? 'MoE (or dense FFN)' : 'MoE') : 'Feed forward';
-  const ffnCaption = f.moe
-    ? `${dimValue(arch, 'E')} experts, ${dimValue(arch, 'k')} active, width ${groupDigits(dimValue(arch, 'd_e')!)}`
-    : `hidden size ${groupDigits(dimValue(arch, 'd_ff')!)} (${{ swiglu: 'SwiGLU', geglu: 'GeGLU', mlp: `${arch.activation.replace(/_.*$/, '').toUpperCase()} MLP` }[f.ffn_kind]})`;
-  if (f.parallel_attention) {
-    // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.
-    const norms = placement === 'shared' ? [{ id: 'norm1', lines: label(norm(arch, '')), fill: 'norm' as Role, stroke: 'ink' as Role, textColor: 'ink' as Role }] : [
-      { id: 'norm1', lines: label(norm(arch, ' (attn)')), fill: 'norm' as Role, stroke: 'ink' as Role, textColor: 'ink' as Role },
-      { id: 'norm2', lines: label(norm(arch, ' (MLP)')), fill: 'norm' as Role, stroke: 'ink' as Role, textColor: 'ink' as Role },
-    ];
-    blockRow('norm1', { kind: 'boxes', boxes: norms }, ledgerFor(arch, ['layers.attn_norm', 'layers.ffn_norm']));
-    blockRow('sublayers', {
-      kind: 'boxes',
-      boxes: [
-        { id: 'attn', lines: attentionLabel(arch), fill: 'attention', stroke: 'ink', textColor: 'attentionInk' },
-        { id: 'ffn', lines: label(ffnLabel), fill: 'proj', stroke: 'ink', textColor: 'ink' },
-      ],
-    }, [...ledgerFor(arch, attnIds, heads), ...ledgerFor(arch, ffnIds, ffnCaption)], attentionModifiers(arch));
-    blockRow('plus1', { kind: 'plus' });
-  } else {
-    const pre = placement === 'pre' || placement === 'sandwich';
-    const post = placement === 'post' || placement === 'sandwich';
-    const sandwich = placement === 'sandwich';
-    if (pre) blockRow('norm1', box('norm1', label(norm(arch, sandwich ? ' (pre)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.attn_norm']));
-    blockRow('attn', box('attn', attentionLabel(arch), 'attention', 'attentionInk'), ledgerFor(arch, attnIds, heads), attentionModifiers(arch));
-    if (post) blockRow('post_attn_norm', box('post_attn_norm', label(norm(arch, sandwich ? ' (post)' : ' 1')), 'norm'), ledgerFor(arch, ['layers.post_attn_norm']));
-    blockRow('plus1', { kind: 'plus' });
-    if (f.hyper_connections) blockRow('hc_ffn', box('hc_ffn', label(`mHC mixer (${dimValue(arch, 'hc')} streams)`), 'norm'), ledgerFor(arch, ['layers.hc_ffn']));
-    if (pre) blockRow('norm2', box('norm2', label(norm(arch, sandwich ? ' (pre)' : ' 2')), 'norm'), ledgerFor(arch, ['layers.ffn_norm']));
-    blockRow('ffn', box('ffn', label(ffnLabel), 'proj'), ledgerFor(arch, ffnIds, ffnCaption));
-    if (post) blockRow('post_ffn_norm', box('post_ffn_norm', label(norm(arch, sandwich ? ' (post)' : ' 2')), 'norm'), ledgerFor(arch, ['layers.post_ffn_norm']));
-    blockRow('plus2', { kind: 'plus' });
-  }
-  // "N ×" at the lower left of the block, beside its first row.
-  const firstBlock = rows.find((r) => r.inBlock)!;
-  firstBlock.left.unshift(braceItem);
-
-  if (f.hyper_connections) row('hc_head', box('hc_head', label('mHC head mixer'), 'norm'), ledgerFor(arch, ['hc_head']));
-  if (arch.units.some((u) => u.id === 'final_norm')) row('final_norm', box('final_norm', label(`Final ${norm(arch, '')}`), 'norm'), ledgerFor(arch, ['final_norm']));
-  const mtpTotal = arch.units.filter((u) => u.scope === 'mtp').reduce((a, u) => a + u.total, 0);
-  const headLeft: LeftItem[] = showMtp
-    ? [{ id: 'mtp', kind: 'box', fill: 'mtp', dashed: true, arrow: 'from-center', lines: [[plain(`MTP module × ${arch.mtp_layers.length}`, 'bold')], [plain(`+${groupDigits(mtpTotal)}`)], [plain('predicts one more token')]] }]
-    : [];
-  const headLedger = f.tied_embeddings
-    ? [...wrap('tied to the token embedding: no parameters of its own', 'italic', SIZE.small, LEDGER_W), ...ledgerFor(arch, ['project_out'])]
-    : ledgerFor(arch, ['head', 'project_out']);
-  row('head', box('head', label('Linear output layer'), 'embed'), headLedger, headLeft);
-  return rows;
-}
-
-interface Placed {
-  row: Row;
+interface PlacedRow {
+  row: SpineRow;
   y: number;
   h: number;
+  boxes: BoxItem[];
 }
 
 /** Lays out an `arch.json` as a scene. */
 export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene {
   const items: Item[] = [];
   const showMtp = (options.mtp ?? true) && arch.mtp_layers.length > 0;
-  const rows = buildRows(arch, showMtp);
+  const withTable = (options.ledger ?? 'table') === 'table';
+  const insets = (options.detail ?? 'full') === 'full' ? figureInsets(arch, { formulas: !withTable }) : [];
+  const rows = spineRows(arch);
 
-  // Horizontal columns.
-  const boxSizes = (r: Row) => (r.center.kind === 'boxes' ? r.center.boxes.map((b) => blockSize(b.lines, SIZE.label)) : []);
-  const rowCenterWidth = (r: Row) => {
-    const sizes = boxSizes(r);
-    return sizes.reduce((a, s) => a + s.w + 2 * PAD_X, 0) + Math.max(0, sizes.length - 1) * 12;
+  // Boxes of each row, sized by their label and count line.
+  const rowBoxes = (r: SpineRow): BoxItem[] => {
+    if (r.center.kind !== 'boxes') return [];
+    const n = r.center.boxes.length;
+    const maxW = n === 1 ? BOX_MAX_W : (BOX_MAX_W - 8 * (n - 1)) / n;
+    return r.center.boxes.map((b) => {
+      const count = countLine(arch, b, maxW - 2 * PAD_X);
+      const lines = count ? [...b.lines, count] : b.lines;
+      const s = boxSize(lines, { minW: n === 1 ? BOX_MIN_W : 0 });
+      const w = Math.min(Math.max(s.w, n === 1 ? BOX_MIN_W : (BOX_MIN_W - 8) / n), maxW);
+      return { kind: 'box', id: b.id, x: 0, y: 0, w, h: s.h, fill: b.fill, stroke: 'ink', textColor: b.textColor, lines, size: SIZE.label, radius: BOX_RADIUS, ...(b.dashed ? { dashed: true } : {}) };
+    });
   };
-  const innerW = Math.max(150, ...rows.filter((r) => r.center.kind === 'boxes').map(rowCenterWidth));
-  const blockPad = 26; // room for the residual lines on the right
-  const leftX = M;
-  const containerX = leftX + LEFT_W + COL_GAP;
-  const blockX = containerX + 12;
-  const blockW = innerW + 2 * blockPad;
-  const containerW = blockW + 24;
-  const xc = blockX + blockW / 2;
-  const ledgerX = containerX + containerW + COL_GAP;
-  const hasInset = arch.flags.moe;
-  const insetW = hasInset ? moeInsetWidth(arch) : 0;
-  const insetX = ledgerX + LEDGER_W + COL_GAP;
-  const width = (hasInset ? insetX + insetW : ledgerX + LEDGER_W) + M;
+  const rowHeight = (r: SpineRow, boxes: BoxItem[]) =>
+    r.center.kind === 'plus' ? 2 * CIRCLE_R : r.center.kind === 'input' ? SIZE.mono * LINE_SPACING : Math.max(...boxes.map((b) => b.h));
 
-  // Vertical: rows bottom to top.
-  const leftHeight = (r: Row) => r.left.reduce((a, it) => a + blockSize(it.lines, SIZE.small).h + (it.kind === 'box' ? 2 * PAD_Y : 0) + 6, 0);
-  const centerHeight = (r: Row) =>
-    r.center.kind === 'plus' ? 14 : r.center.kind === 'input' ? SIZE.mono * LINE_SPACING : Math.max(...boxSizes(r).map((s) => s.h + 2 * PAD_Y));
-  const ledgerHeight = (r: Row) => blockSize(r.ledger, SIZE.small).h;
-  let y = M;
-  const stripHeight = patternStripHeight(arch);
-  y += stripHeight > 0 ? stripHeight + 18 : 0;
-  const placed: Placed[] = [];
-  for (const r of rows) {
-    const h = Math.max(centerHeight(r), leftHeight(r), ledgerHeight(r));
-    // Extra room at the container and block borders.
-    const prev = placed[placed.length - 1]?.row;
-    if (prev && prev.inContainer !== r.inContainer) y += 10;
-    if (prev && prev.inBlock !== r.inBlock) y += 12;
-    placed.push({ row: r, y, h });
+  // Vertical: ledger table, strip, then the stack from the input text up.
+  let y = MARGIN;
+  const tableH = withTable ? ledgerHeight(arch, showMtp) : 0;
+  const tableY = y;
+  if (withTable) y += tableH + 18;
+  const sH = stripHeight(arch);
+  const stripY = y;
+  if (sH > 0) y += sH + 18;
+  const mainBottom = y;
+
+  // The stack at heights relative to its bottom first: with the inset column's height it decides
+  // where the stack goes (at the top when the insets are taller, the notes then under it).
+  y = 0;
+  const placed: PlacedRow[] = [];
+  const firstBlock = rows.findIndex((r) => r.inBlock);
+  for (const [k, r] of rows.entries()) {
+    const prev = rows[k - 1];
+    if (prev && prev.inContainer !== r.inContainer) y += CONTAINER_PAD;
+    if (prev && prev.inBlock !== r.inBlock) y += BLOCK_PAD;
+    // The brace and "N ×" sit beside the block's first row; when that row is attention (post-norm
+    // models), whose modifiers arrive from the left, the block gets a free strip at its bottom.
+    if (k === firstBlock && (r.id === 'attn' || r.id === 'sublayers')) y += 24;
+    const boxes = rowBoxes(r);
+    const h = rowHeight(r, boxes);
+    placed.push({ row: r, y, h, boxes });
     y += h + ROW_GAP;
   }
-  const outArrowTop = y + 16;
-  const titleY = outArrowTop + 14;
-  const t = arch.totals;
-  const title = options.title ?? `${arch.model.name} (${compact(t.params_main)}${t.active_params !== t.params_main ? `, ${compact(t.active_params)} active` : ''})`;
-  const titleLines = wrap(clip(title, MAX_TITLE), 'bold', SIZE.title, width - 2 * M);
-  const subtitle = summaryLines(arch, showMtp, width - 2 * M);
-  const subH = blockSize(subtitle, SIZE.subtitle).h;
-  const titleH = blockSize(titleLines, SIZE.title).h;
-  const height = titleY + subH + 6 + titleH + M;
+  const spineH = y - ROW_GAP + 22;
+  const blocks = rightBlocks(arch, insets);
+  const notes = noteBlocks(arch);
+  const plan = columnPlan(blocks, notes, spineH, (id) => {
+    const p = placed.find((q) => q.boxes.some((b) => b.id === id));
+    return p ? p.y + p.h / 2 : null;
+  }, placed[firstBlock]?.boxes.map((b) => b.id) ?? []);
+  const { right, under, notesLeft, mainH } = plan;
+  const base = mainBottom + mainH - spineH;
+  for (const p of placed) p.y += base;
+  const stackTop = base + spineH - 22;
+  const outTop = stackTop + 22;
 
-  // Frames: container and block.
-  const inContainer = placed.filter((p) => p.row.inContainer);
-  const inBlock = placed.filter((p) => p.row.inBlock);
-  const cy0 = inContainer[0]!.y - 10;
-  const cy1 = inContainer[inContainer.length - 1]!.y + inContainer[inContainer.length - 1]!.h + 10;
-  items.push({ kind: 'frame', id: 'container', x: containerX, y: cy0, w: containerW, h: cy1 - cy0, fill: 'container', stroke: 'ink', style: 'solid', radius: 14 });
-  const by0 = inBlock[0]!.y - 8;
-  const by1 = inBlock[inBlock.length - 1]!.y + inBlock[inBlock.length - 1]!.h + 8;
-  items.push({ kind: 'frame', id: 'block', x: blockX, y: by0, w: blockW, h: by1 - by0, fill: 'block', stroke: 'ink', style: 'solid', radius: 12 });
-  const firstBlockRow = inBlock[0]!;
-  items.push({ kind: 'brace', id: 'brace', x: blockX - 4, y0: firstBlockRow.y - 4, y1: firstBlockRow.y + firstBlockRow.h + 4 });
-
-  // Rows.
-  const centers = new Map<string, { boxes: BoxItem[]; cy: number; top: number; bottom: number }>();
-  for (const { row: r, y: ry, h } of placed) {
-    const cy = ry + h / 2;
+  // Centre items of each row.
+  const byId = new Map<string, BoxItem>();
+  const centers = new Map<string, { cy: number; top: number; bottom: number; boxes: BoxItem[] }>();
+  for (const p of placed) {
+    const cy = p.y + p.h / 2;
+    const r = p.row;
     if (r.center.kind === 'input') {
-      const w = lineWidth([plain(r.center.text, 'mono')], SIZE.mono);
-      const th = SIZE.mono * LINE_SPACING;
-      items.push({ kind: 'text', id: 'input', x: xc - w / 2, y: cy - th / 2, w, h: th, lines: [[plain(r.center.text, 'mono')]], size: SIZE.mono, color: 'ink', align: 'center' });
-      centers.set(r.id, { boxes: [], cy, top: cy + th / 2, bottom: cy - th / 2 });
+      const runs = [plain(r.center.text, 'mono')];
+      const w = lineWidth(runs, SIZE.mono);
+      items.push({ kind: 'text', id: 'input', x: XC - w / 2, y: p.y, w, h: p.h, lines: [runs], size: SIZE.mono, color: 'ink', align: 'center' });
+      centers.set(r.id, { cy, top: p.y + p.h, bottom: p.y, boxes: [] });
     } else if (r.center.kind === 'plus') {
-      items.push({ kind: 'circle', id: r.id, cx: xc, cy, r: 6, symbol: 'plus' });
-      centers.set(r.id, { boxes: [], cy, top: cy + 6, bottom: cy - 6 });
+      items.push(circle(r.id, XC, cy));
+      centers.set(r.id, { cy, top: cy + CIRCLE_R, bottom: cy - CIRCLE_R, boxes: [] });
     } else {
-      const sizes = boxSizes(r);
-      const total = rowCenterWidth(r);
-      let x = xc - total / 2;
-      const boxes: BoxItem[] = [];
-      r.center.boxes.forEach((b, k) => {
-        const bw = Math.max(sizes[k]!.w + 2 * PAD_X, r.center.kind === 'boxes' && r.center.boxes.length === 1 ? 120 : 0);
-        const bx = r.center.kind === 'boxes' && r.center.boxes.length === 1 ? xc - bw / 2 : x;
-        const bh = sizes[k]!.h + 2 * PAD_Y;
-        const box: BoxItem = { kind: 'box', id: b.id, x: bx, y: cy - bh / 2, w: bw, h: bh, fill: b.fill, stroke: b.stroke, textColor: b.textColor, lines: b.lines, size: SIZE.label, radius: 4 };
-        boxes.push(box);
-        items.push(box);
-        x += bw + 12;
-      });
-      centers.set(r.id, { boxes, cy, top: Math.max(...boxes.map((b) => b.y + b.h)), bottom: Math.min(...boxes.map((b) => b.y)) });
-    }
-    // Left items, stacked from the top of the row; arrows end at distinct heights of the box.
-    let ly = ry + h;
-    const arrowed = r.left.filter((it) => it.arrow === true);
-    for (const it of r.left) {
-      const size = blockSize(it.lines, SIZE.small);
-      const ih = size.h + (it.kind === 'box' ? 2 * PAD_Y : 0);
-      const iy = ly - ih;
-      if (it.kind === 'box') {
-        const iw = Math.min(LEFT_W, size.w + 2 * PAD_X);
-        const box: BoxItem = { kind: 'box', id: `${r.id}.${it.id}`, x: leftX + LEFT_W - iw, y: iy, w: iw, h: ih, fill: it.fill ?? 'box', stroke: 'ink', textColor: 'ink', lines: it.lines, size: SIZE.small, radius: 4, ...(it.dashed ? { dashed: true } : {}) };
-        items.push(box);
-        const target = centers.get(r.id)!.boxes[0];
-        if (it.arrow && target) {
-          const sy = iy + ih / 2;
-          const slot = arrowed.indexOf(it);
-          const ty = it.arrow === true && arrowed.length > 1 ? target.y + target.h - ((slot + 1) * target.h) / (arrowed.length + 1) : Math.min(Math.max(sy, target.y + 4), target.y + target.h - 4);
-          // Each arrow turns up or down in its own lane between the left column and the block.
-          const jx = leftX + LEFT_W + 4 + (it.arrow === true ? Math.max(0, slot) * 3 : 0);
-          const points: [number, number][] = Math.abs(sy - ty) < 0.5 ? [[box.x + box.w, sy], [target.x, sy]] : [[box.x + box.w, sy], [jx, sy], [jx, ty], [target.x, ty]];
-          if (it.arrow === 'from-center') points.reverse();
-          items.push({ kind: 'arrow', id: `${r.id}.${it.id}.arrow`, points, style: it.arrow === 'from-center' ? 'dashed' : 'solid', head: true, color: 'ink' });
-        }
-      } else {
-        items.push({ kind: 'text', id: `${r.id}.${it.id}`, x: leftX + LEFT_W - size.w, y: iy, w: size.w, h: size.h, lines: it.lines, size: SIZE.small, color: 'ink', align: 'right' });
+      const total = p.boxes.reduce((a, b) => a + b.w, 0) + 8 * (p.boxes.length - 1);
+      let x = XC - total / 2;
+      for (const b of p.boxes) {
+        b.x = x;
+        b.y = cy - b.h / 2;
+        x += b.w + 8;
+        items.push(b);
+        byId.set(b.id, b);
       }
-      ly = iy - 6;
-    }
-    // Ledger.
-    if (r.ledger.length) {
-      const size = blockSize(r.ledger, SIZE.small);
-      items.push({ kind: 'text', id: `${r.id}.ledger`, x: ledgerX, y: cy - size.h / 2, w: size.w, h: size.h, lines: r.ledger, size: SIZE.small, color: 'muted', align: 'left' });
+      centers.set(r.id, { cy, top: Math.max(...p.boxes.map((b) => b.y + b.h)), bottom: Math.min(...p.boxes.map((b) => b.y)), boxes: p.boxes });
     }
   }
 
-  // The flow: arrows between consecutive rows, residual lines around each sub-layer.
+  // Frames: the container around the model, the block around the repeated layer.
+  const inContainer = placed.filter((p) => p.row.inContainer);
+  const inBlock = placed.filter((p) => p.row.inBlock);
+  const cy0 = inContainer[0]!.y - CONTAINER_PAD;
+  const cy1 = inContainer[inContainer.length - 1]!.y + inContainer[inContainer.length - 1]!.h + CONTAINER_PAD;
+  const by0 = (firstBlock >= 0 && (rows[firstBlock]!.id === 'attn' || rows[firstBlock]!.id === 'sublayers') ? inBlock[0]!.y - 24 : inBlock[0]!.y) - BLOCK_PAD + 2;
+  const by1 = inBlock[inBlock.length - 1]!.y + inBlock[inBlock.length - 1]!.h + BLOCK_PAD - 2;
+  items.unshift(
+    { kind: 'frame', id: 'container', x: CONTAINER_X, y: cy0, w: CONTAINER_W, h: cy1 - cy0, fill: 'container', stroke: 'ink', style: 'solid', radius: 14 },
+    { kind: 'frame', id: 'block', x: BLOCK_X, y: by0, w: BLOCK_W, h: by1 - by0, fill: 'block', stroke: 'ink', style: 'solid', radius: 12 },
+  );
+
+  // The flow between consecutive rows, and the residual of each sub-layer.
   for (let k = 0; k + 1 < placed.length; k++) {
     const a = centers.get(placed[k]!.row.id)!;
     const b = centers.get(placed[k + 1]!.row.id)!;
-    flowArrows(items, `flow.${k}`, a, b, xc);
+    flowArrows(items, `flow.${k}`, a, b, placed[k + 1]!.row.streamsIn);
   }
-  const lastTop = centers.get(placed[placed.length - 1]!.row.id)!.top;
-  items.push({ kind: 'arrow', id: 'flow.out', points: [[xc, lastTop], [xc, outArrowTop]], style: 'solid', head: true, color: 'ink' });
-  residuals(items, placed, centers, xc, blockX + blockW - blockPad / 2);
+  items.push(arrow('flow.out', [[XC, stackTop], [XC, outTop]]));
+  residuals(items, placed, centers, dim(arch, 'hc') && arch.flags.hyper_connections ? dim(arch, 'hc')! : 0);
 
-  if (hasInset) moeInset(items, arch, insetX, insetW, centers.get(arch.flags.parallel_attention ? 'sublayers' : 'ffn')!.cy, ledgerX + LEDGER_W, stripHeight > 0 ? M + stripHeight + 18 : M, titleY - 6);
-  if (stripHeight > 0) patternStrip(items, arch, M, M, width - 2 * M);
+  // Left: the brace with "N ×", the modifiers of attention, the MTP branch, the callouts.
+  const L = arch.layers.length;
+  const firstRow = inBlock[0]!;
+  const braceY0 = by0 + 4;
+  // Beside the first row; when that row is attention, in the free strip under it (its modifiers'
+  // arrows come in from the left at its height).
+  const attnFirst = firstRow.row.id === 'attn' || firstRow.row.id === 'sublayers';
+  const braceY1 = attnFirst ? firstRow.y - 4 : Math.max(firstRow.y + firstRow.h, braceY0 + 26);
+  items.push({ kind: 'brace', id: 'brace', x: BLOCK_X - 5, y0: braceY0, y1: braceY1 });
+  const repeatRuns = [[plain(`${L} ×`, 'bold', 'accent')]];
+  const rs = blockSize(repeatRuns, SIZE.callout);
+  const repeat = textAt('repeat', DOWN_X - 4 - rs.w, (braceY0 + braceY1) / 2 - rs.h / 2, repeatRuns, { size: SIZE.callout, color: 'accent', align: 'right' });
+  items.push(repeat);
+  const anchors = new Map<string, { x: number; y: number; lo: number; hi: number }>();
+  anchors.set('repeat', { x: repeat.x, y: repeat.y + repeat.h / 2, lo: repeat.y, hi: repeat.y + repeat.h });
+  for (const b of byId.values()) anchors.set(b.id, { x: b.x, y: b.y + b.h / 2, lo: b.y, hi: b.y + b.h });
 
-  // Title and summary.
-  items.push({ kind: 'text', id: 'summary', x: M, y: titleY, w: blockSize(subtitle, SIZE.subtitle).w, h: subH, lines: subtitle, size: SIZE.subtitle, color: 'ink', align: 'left' });
-  const tw = blockSize(titleLines, SIZE.title).w;
-  items.push({ kind: 'text', id: 'title', x: M, y: titleY + subH + 6, w: tw, h: titleH, lines: titleLines.map((l) => l.map((r) => ({ ...r, color: 'accent' }))), size: SIZE.title, color: 'accent', align: 'left' });
+  const attnRow = placed.find((p) => p.boxes.some((b) => b.id === 'attn'))!;
+  const attn = byId.get('attn')!;
+  const mods = attentionModifiers(arch);
+  // The stack starts a little above the attention box's bottom: a leader to an inset under the
+  // figure may leave the box's left edge below it.
+  let my = attn.y + 10;
+  const modBoxes: BoxItem[] = [];
+  mods.forEach((m, i) => {
+    const s = boxSize(m.lines, { size: SIZE.small });
+    const w = Math.min(MOD_W, s.w);
+    const b: BoxItem = { kind: 'box', id: `mod.${m.id}`, x: MOD_X1 - w, y: my, w, h: s.h, fill: 'box', stroke: 'ink', textColor: 'ink', lines: m.lines, size: SIZE.small, radius: BOX_RADIUS };
+    modBoxes.push(b);
+    items.push(b);
+    anchors.set(b.id, { x: b.x, y: b.y + b.h / 2, lo: b.y, hi: b.y + b.h });
+    my += s.h + 7;
+    void i;
+  });
+  // Each modifier's arrow ends at its own height of the attention box: straight when its box is
+  // level with the attention box, else turning down in its own lane.
+  const slots = modBoxes.length;
+  modBoxes.forEach((b, i) => {
+    const sy = b.y + b.h / 2;
+    // Slots from the bottom in stacking order, lanes further right for higher boxes: no crossings.
+    const ty = slots === 1 ? Math.min(sy, attn.y + attn.h - 5) : attn.y + ((i + 1) * attn.h) / (slots + 1);
+    if (Math.abs(sy - ty) < 0.5 || (sy <= attn.y + attn.h - 4 && sy >= attn.y + 4 && slots === 1)) {
+      items.push(arrow(`${b.id}.arrow`, [[b.x + b.w, sy], [attn.x, sy]]));
+    } else {
+      const jx = DOWN_X + 4 + 4 * i;
+      items.push(arrow(`${b.id}.arrow`, [[b.x + b.w, sy], [jx, sy], [jx, ty], [attn.x, ty]]));
+    }
+  });
+  void attnRow;
 
-  const minTextSize = Math.min(...items.filter((i): i is TextItem | BoxItem => i.kind === 'text' || i.kind === 'box').map((i) => i.size));
-  return { width, height, items, minTextSize };
+  if (showMtp) mtpBranch(items, arch, placed, centers, byId);
+
+  const leftBusy: { lo: number; hi: number }[] = [...modBoxes.map((b) => ({ lo: b.y, hi: b.y + b.h })), { lo: repeat.y, hi: repeat.y + repeat.h }];
+  const mtpBox = items.find((i): i is BoxItem => i.kind === 'box' && i.id === 'mtp');
+  if (mtpBox) leftBusy.push({ lo: mtpBox.y, hi: mtpBox.y + mtpBox.h });
+  placeCallouts(items, callouts(arch, { rope: modBoxes.some((b) => b.id === 'mod.rope') }), anchors, leftBusy, notesLeft ? base - 4 : mainBottom, outTop);
+
+  // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
+  const rightTop = placeRight(items, notesLeft ? right : [...right, ...notes], byId, mainBottom, mainBottom + mainH);
+  // Under the stack, left: the notes, or the one inset that did not fit the column.
+  const now: DrawContext = { items, find: (id) => byId.get(id), later: (fn) => fn(), hasRightNeighbour: () => false };
+  if (under) under.draw(base - 16 - under.h, CONTAINER_X + CONTAINER_W - under.w, now);
+  else if (notesLeft) {
+    let ny = mainBottom;
+    for (const n of [...notes].reverse()) {
+      n.draw(ny, MARGIN, now);
+      ny += n.h + 16;
+    }
+  }
+
+  // Strip and ledger.
+  if (sH > 0) items.push(...drawStrip(arch, MARGIN, stripY, FIGURE_WIDTH - 2 * MARGIN));
+  if (withTable) items.push(...drawLedger(arch, showMtp, MARGIN, tableY + tableH, FIGURE_WIDTH - 2 * MARGIN));
+
+  // Title and summary, centred.
+  const top = Math.max(outTop, rightTop) + 10;
+  const subtitle = summaryLines(arch, showMtp, FIGURE_WIDTH - 2 * MARGIN);
+  const subH = blockSize(subtitle, SIZE.small).h;
+  const titleRuns = wrapRuns([plain(clip(options.title ?? displayTitle(arch), MAX_TITLE), 'bold', 'accent')], SIZE.title, FIGURE_WIDTH - 2 * MARGIN);
+  const ts = blockSize(titleRuns, SIZE.title);
+  const ss = blockSize(subtitle, SIZE.small);
+  items.push({ kind: 'text', id: 'summary', x: FIGURE_WIDTH / 2 - ss.w / 2, y: top, w: ss.w, h: subH, lines: subtitle, size: SIZE.small, color: 'ink', align: 'center' });
+  items.push({ kind: 'text', id: 'title', x: FIGURE_WIDTH / 2 - ts.w / 2, y: top + subH + 4, w: ts.w, h: ts.h, lines: titleRuns, size: SIZE.title, color: 'accent', align: 'center' });
+  const height = top + subH + 4 + ts.h + MARGIN;
+
+  const sizes = items.filter((i): i is TextItem | BoxItem => i.kind === 'text' || i.kind === 'box').map((i) => i.size);
+  const accentHex = (options.accent ?? modelAccent(arch)).replace(/^#/, '');
+  return {
+    width: FIGURE_WIDTH,
+    height,
+    items,
+    minTextSize: Math.min(...sizes),
+    accent: { accent: accentHex, block: accentTint(accentHex, 0.55), onDark: accentTint(accentHex, 0.45) },
+  };
 }
 
 /** A title is a few words: longer ones (a pasted paragraph) are cut, with an ellipsis. */
@@ -391,179 +310,315 @@ function clip(text: string, max: number): string {
 /** Totals in one or two lines under the title. */
 function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
   const t = arch.totals;
-  const parts: Run[][] = [[plain('Parameters '), plain(groupDigits(t.params_main), 'bold')]];
-  if (t.active_params !== t.params_main) parts.push([plain('active per token '), plain(`${compact(t.active_params)}`, 'bold')]);
+  const parts: Run[][] = [[plain(groupDigits(t.params_main), 'bold'), plain(' parameters')]];
+  if (t.active_params !== t.params_main) {
+    parts.push([plain(compact(t.active_params), 'bold'), plain(' active per token ('), plain(compact(t.active_params_non_embedding), 'bold'), plain(' without the embedding)')]);
+  }
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
-  parts.push([plain('KV cache '), plain(`${bytes(t.kv_cache_bytes_per_token)}`, 'bold'), plain(' per token (bf16)')]);
+  parts.push([plain('KV cache '), plain(`${bytesText(t.kv_cache_bytes_per_token)}`, 'bold'), plain(' per token (bf16)')]);
   if (arch.flags.multimodal_wrapper) parts.push([plain('text decoder of a multimodal model', 'italic')]);
   const lines: Run[][] = [[]];
   for (const part of parts) {
     const line = lines[lines.length - 1]!;
     const candidate = line.length ? [...line, plain('  ·  '), ...part] : part;
-    if (line.length && lineWidth(candidate, SIZE.subtitle) > max) lines.push(part);
+    if (line.length && lineWidth(candidate, SIZE.small) > max) lines.push(part);
     else lines[lines.length - 1] = candidate;
   }
   return lines;
 }
 
-function flowArrows(items: Item[], id: string, a: { boxes: BoxItem[]; top: number }, b: { boxes: BoxItem[]; bottom: number }, xc: number): void {
-  const from = a.boxes.length ? a.boxes.map((x) => x.x + x.w / 2) : [xc];
-  const to = b.boxes.length ? b.boxes.map((x) => x.x + x.w / 2) : [xc];
-  const midY = (a.top + b.bottom) / 2;
+function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const kib = n / 1024;
+  return kib < 1024 ? `${Number(kib.toPrecision(3))} KiB` : `${Number((kib / 1024).toPrecision(3))} MiB`;
+}
+
+type Center = { cy: number; top: number; bottom: number; boxes: BoxItem[] };
+
+function flowArrows(items: Item[], id: string, a: Center, b: Center, strands?: number): void {
+  const from = a.boxes.length ? a.boxes.map((x) => x.x + x.w / 2) : [XC];
+  const to = b.boxes.length ? b.boxes.map((x) => x.x + x.w / 2) : [XC];
+  // Each box's own top and bottom: boxes side by side may differ in height.
+  const topOf = (i: number) => (a.boxes[i] ? a.boxes[i]!.y + a.boxes[i]!.h : a.top);
+  const bottomOf = (i: number) => (b.boxes[i] ? b.boxes[i]!.y : b.bottom);
+  // A fork sits just under the boxes it feeds (inside the block when they open it).
+  const midY = to.length > 1 ? Math.max((a.top + b.bottom) / 2, b.bottom - 7) : (a.top + b.bottom) / 2;
+  const opts = strands ? { strands } : {};
   if (from.length === 1 && to.length === 1) {
-    items.push({ kind: 'arrow', id, points: [[from[0]!, a.top], [to[0]!, b.bottom]], style: 'solid', head: true, color: 'ink' });
+    items.push(arrow(id, [[from[0]!, a.top], [to[0]!, b.bottom]], opts));
     return;
   }
   if (from.length === to.length) {
     // Side by side into side by side (Falcon-40B: ln_attn → attention, ln_mlp → MLP): pairwise.
     from.forEach((fx, i) => {
       const tx = to[i]!;
-      const points: [number, number][] = Math.abs(fx - tx) < 0.5 ? [[fx, a.top], [tx, b.bottom]] : [[fx, a.top], [fx, midY], [tx, midY], [tx, b.bottom]];
-      items.push({ kind: 'arrow', id: `${id}.pair${i}`, points, style: 'solid', head: true, color: 'ink' });
+      items.push(arrow(`${id}.pair${i}`, Math.abs(fx - tx) < 0.5 ? [[fx, topOf(i)], [tx, bottomOf(i)]] : [[fx, topOf(i)], [fx, midY], [tx, midY], [tx, bottomOf(i)]]));
     });
     return;
   }
-  from.forEach((fx, i) => items.push({ kind: 'arrow', id: `${id}.up${i}`, points: [[fx, a.top], [fx, midY], [xc, midY]], style: 'solid', head: false, color: 'ink' }));
-  to.forEach((tx, i) => items.push({ kind: 'arrow', id: `${id}.to${i}`, points: [[xc, midY], [tx, midY], [tx, b.bottom]], style: 'solid', head: true, color: 'ink' }));
+  // Several into one: each joins the centre line; one into several: the centre line forks.
+  if (to.length === 1) {
+    from.forEach((fx, i) => items.push(arrow(`${id}.in${i}`, Math.abs(fx - XC) < 0.5 ? [[fx, topOf(i)], [XC, b.bottom]] : [[fx, topOf(i)], [fx, midY], [XC, midY], [XC, b.bottom]], { head: Math.abs(fx - XC) < 0.5 || i === 0 })));
+    return;
+  }
+  to.forEach((tx, i) => items.push(arrow(`${id}.to${i}`, [[XC, a.top], [XC, midY], [tx, midY], [tx, bottomOf(i)]])));
 }
 
-/** The residual line of each sub-layer: from below its first row, up the right side, into ⊕. */
-function residuals(items: Item[], placed: Placed[], centers: Map<string, { cy: number; bottom: number; top: number }>, xc: number, xr: number): void {
+/** The residual of each sub-layer: from just below its first row, up the lane, into its sink. */
+function residuals(items: Item[], placed: PlacedRow[], centers: Map<string, Center>, streams: number): void {
   let start: number | null = null;
   let n = 0;
   for (let k = 0; k < placed.length; k++) {
     const r = placed[k]!.row;
     if (!r.inBlock) continue;
     if (start === null) start = k;
-    if (r.center.kind === 'plus') {
-      // Branch off just below the sub-layer's first row (inside the block frame).
+    if (r.residualSink) {
       const first = centers.get(placed[start]!.row.id)!;
       const below = centers.get(placed[start - 1]!.row.id)!;
-      const y0 = Math.max((below.top + first.bottom) / 2, first.bottom - 6);
-      const cy = centers.get(r.id)!.cy;
-      items.push({ kind: 'arrow', id: `residual.${n++}`, points: [[xc, y0], [xr, y0], [xr, cy], [xc + 6, cy]], style: 'solid', head: true, color: 'ink' });
+      // Inside the block: never on its frame (the block starts BLOCK_PAD below the first row).
+      const y0 = Math.max((below.top + first.bottom) / 2, first.bottom - 7);
+      const sink = centers.get(r.id)!;
+      const sx = sink.boxes.length ? sink.boxes[0]!.x + sink.boxes[0]!.w : XC + CIRCLE_R;
+      items.push(arrow(`residual.${n++}`, [[XC, y0], [LANE_X, y0], [LANE_X, sink.cy], [sx, sink.cy]], streams ? { strands: streams } : {}));
       start = k + 1;
     }
   }
 }
 
-const expertLabels = (arch: ArchJson): string[] => {
-  const E = arch.dims['E']!.value;
-  const routed = E <= 3 ? Array.from({ length: E }, (_, i) => String(i + 1)) : ['1', '2', '…', String(E)];
-  return [...routed, ...(arch.flags.shared_experts ? ['shared'] : [])];
-};
-const expertWidth = (label: string): number => lineWidth([plain(label)], SIZE.small) + 12;
-const EXPERT_GAP = 5;
+/**
+ * The MTP branch, dashed, left of the stack: it takes the last block's hidden state (before the
+ * final norm) and the next token's embedding, and predicts through the shared output layer.
+ */
+function mtpBranch(items: Item[], arch: ArchJson, placed: PlacedRow[], centers: Map<string, Center>, byId: Map<string, BoxItem>): void {
+  const mtpTotal = arch.units.filter((u) => u.scope === 'mtp').reduce((a, u) => a + u.total, 0);
+  const lines = [
+    [plain(`MTP module × ${arch.mtp_layers.length}`, 'bold')],
+    ...wrap(`+${compact(mtpTotal)} parameters; takes the last hidden state and the embedding of token t+1, predicts t+2 through the shared output layer`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
+  ];
+  const s = boxSize(lines, { size: SIZE.small });
+  const lastBlock = [...placed].reverse().find((p) => p.row.inBlock)!;
+  const next = placed[placed.indexOf(lastBlock) + 1]!;
+  const tapY = (centers.get(lastBlock.row.id)!.top + centers.get(next.row.id)!.bottom) / 2;
+  const head = byId.get('head')!;
+  const y = Math.min(tapY - s.h / 2, head.y - 8 - s.h);
+  const box: BoxItem = { kind: 'box', id: 'mtp', x: MOD_X1 - Math.min(MOD_W + 10, s.w), y, w: Math.min(MOD_W + 10, s.w), h: s.h, fill: 'mtp', stroke: 'ink', textColor: 'ink', lines, size: SIZE.small, radius: BOX_RADIUS, dashed: true };
+  items.push(box);
+  const ty = Math.min(Math.max(tapY, box.y + 4), box.y + box.h - 4);
+  items.push(arrow('mtp.in', tapY === ty ? [[XC, tapY], [box.x + box.w, tapY]] : [[XC, tapY], [box.x + box.w + 6, tapY], [box.x + box.w + 6, ty], [box.x + box.w, ty]], { style: 'dashed' }));
+  const hx = box.x + box.w / 2;
+  items.push(arrow('mtp.out', [[hx, box.y + box.h], [hx, head.y + head.h / 2], [head.x, head.y + head.h / 2]], { style: 'dashed' }));
+}
 
-function moeInsetWidth(arch: ArchJson): number {
-  const labels = expertLabels(arch);
-  return Math.max(140, labels.reduce((a, t) => a + expertWidth(t), 0) + EXPERT_GAP * (labels.length - 1) + 20);
+/** Callouts in the left column, near their anchors, each with a dotted leader to it. */
+function placeCallouts(
+  items: Item[],
+  list: ReturnType<typeof callouts>,
+  anchors: Map<string, { x: number; y: number; lo: number; hi: number }>,
+  busy: { lo: number; hi: number }[],
+  lo: number,
+  hi: number,
+): void {
+  const present = list.filter((c) => anchors.has(c.anchor));
+  const sizes = present.map((c) => blockSize(c.lines, SIZE.callout));
+  const bottoms = placeColumn(present.map((c, i) => ({ y: anchors.get(c.anchor)!.y, h: sizes[i]!.h })), 8, lo, hi);
+  present.forEach((c, i) => {
+    const s = sizes[i]!;
+    const t = textAt(`callout.${c.id}`, CALLOUT_X, bottoms[i]!, c.lines, { size: SIZE.callout, color: 'ink', align: 'left' });
+    items.push(t);
+    const a = anchors.get(c.anchor)!;
+    // The leader leaves the text's right side at its middle and meets the anchor's left edge at a
+    // height where the modifier column is free (the anchor's own middle when nothing is there).
+    const sy = t.y + s.h / 2;
+    let ay = Math.min(Math.max(sy, a.lo + 3), a.hi - 3);
+    const blocked = (yy: number) => a.x > MOD_X1 && busy.some((b) => yy > b.lo - 2 && yy < b.hi + 2);
+    if (blocked(ay)) {
+      for (let yy = a.lo + 3; yy <= a.hi - 3; yy += 1) if (!blocked(yy)) { ay = yy; break; }
+    }
+    const x0 = CALLOUT_X + s.w + 1;
+    const jx = CALLOUT_X + CALLOUT_W + 6 + 3 * i;
+    const pts: [number, number][] = Math.abs(sy - ay) < 0.5 ? [[x0, sy], [a.x, ay]] : [[x0, sy], [jx, sy], [jx, ay], [a.x, ay]];
+    items.push(leader(`callout.${c.id}.leader`, pts));
+  });
+}
+
+
+/** A block of the right column: its height, the box it belongs next to, how to draw it. */
+interface ColumnBlock {
+  /** The inset's id (`moe`, `ffn`, …), or `note`. */
+  id: string;
+  w: number;
+  h: number;
+  /** Id of the box (or inset item) it wants to sit level with; none for notes (they go last). */
+  target: string | null;
+  draw: (bottom: number, x: number, ctx: DrawContext) => void;
+}
+
+/** Where column blocks draw: the scene's items, a lookup of boxes, and leaders to draw last. */
+interface DrawContext {
+  items: Item[];
+  find: (id: string) => BoxItem | undefined;
+  /** Runs `fn` once every block has its place (a leader may point into another inset). */
+  later: (fn: () => void) => void;
+  /** Another box of the stack stands right of this one in its row. */
+  hasRightNeighbour: (box: BoxItem) => boolean;
+}
+
+/** The insets as column blocks: dotted frame, title, drawing, caption under it, leader to the box. */
+function rightBlocks(arch: ArchJson, insets: Inset[]): ColumnBlock[] {
+  return insets.map((inset) => {
+    const caption = inset.caption;
+    const cs = blockSize(caption, SIZE.callout);
+    const frameH = INSET_PAD + inset.h + INSET_TITLE_H + INSET_PAD;
+    const frameW = inset.w + 2 * INSET_PAD;
+    const capH = caption.length ? cs.h + 5 : 0;
+    // One expert of an MoE is explained from the MoE inset's first expert, as in the gallery.
+    const target = inset.id === 'ffn' && arch.flags.moe ? 'moe.expert.1' : inset.target;
+    return {
+      id: inset.id,
+      w: Math.max(frameW, caption.length ? cs.w : 0),
+      h: frameH + capH,
+      target,
+      draw: (bottom, fx, ctx) => {
+        const fy = bottom + capH;
+        drawInset(ctx, inset, { x: fx, y: fy, w: frameW, h: frameH }, bottom, target);
+      },
+    };
+  });
+}
+
+/** An inset in its frame at `frame`, its caption from `bottom`, and its leader to `target`. */
+function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number; w: number; h: number }, bottom: number, target: string): void {
+  const { x: fx, y: fy, w: frameW, h: frameH } = frame;
+  const caption = inset.caption;
+  const out = ctx.items;
+  out.push({ kind: 'frame', id: `${inset.id}.frame`, x: fx, y: fy, w: frameW, h: frameH, fill: null, stroke: 'accent', style: 'dotted', radius: FRAME_RADIUS });
+    const title = [inset.title.map((r) => ({ ...r, face: 'bold' as const }))];
+    const tsz = blockSize(title, SIZE.small);
+    out.push(textAt(`${inset.id}.title`, fx + INSET_PAD, fy + frameH - INSET_PAD - tsz.h, title, { size: SIZE.small }));
+    for (const it of inset.items) out.push(translate(it, fx + INSET_PAD, fy + INSET_PAD));
+    if (caption.length) out.push(textAt(`${inset.id}.caption`, fx + INSET_PAD, bottom, caption, { size: SIZE.callout }));
+  ctx.later(() => {
+      const box = ctx.find(target) ?? ctx.find('attn');
+      if (!box) return;
+      const ty = box.y + box.h / 2;
+      if (box.x >= RIGHT_X - 20) {
+        // From an item of another inset (the MoE's first expert): out to the left of the
+        // column, along it, and into this frame's left edge.
+        const lx = Math.min(fx, box.x) - 6;
+        const ly = fy + Math.min(16, frameH / 2);
+        out.push(leader(`${inset.id}.link`, [[box.x, ty], [lx, ty], [lx, ly], [fx, ly]]));
+        return;
+      }
+      if (fx < RIGHT_X - 20 && fy + frameH < box.y) {
+        // An inset under the stack: left of the stack, down beside it, into the frame's top.
+        const ly = box.y + 5;
+        out.push(leader(`${inset.id}.link`, [[box.x, ly], [DOWN_X, ly], [DOWN_X, fy + frameH]]));
+        return;
+      }
+      const ly = Math.min(Math.max(ty, fy + 12), fy + frameH - 12);
+      if (ctx.hasRightNeighbour(box)) {
+        // Side-by-side sub-layers (Falcon): leave from the bottom edge, run right under the row.
+        const ry = box.y - 3.5;
+        out.push(leader(`${inset.id}.link`, [[box.x + 6, box.y], [box.x + 6, ry], [fx - 8, ry], [fx, ly]]));
+        return;
+      }
+      out.push(leader(`${inset.id}.link`, [[box.x + box.w, ty], [fx, ly]]));
+  });
 }
 
 /**
- * The MoE inset, right of the ledger: the router feeding numbered experts (and the shared one),
- * their outputs summed; a caption below says how many are active.
+ * Where the column blocks go: all in the right column, or, when that makes the figure much taller
+ * than its stack, the inset of the lowest box under the stack (its leader runs down beside it).
+ * Notes go under the stack when the right column is full and nothing else is there.
  */
-function moeInset(items: Item[], arch: ArchJson, x: number, w: number, cy: number, ledgerRight: number, bottom: number, top: number): void {
-  const E = arch.dims['E']!.value;
-  const k = arch.dims['k']!.value;
-  const shared = arch.flags.shared_experts;
-  const h = 132;
-  const caption = [[plain(`${k} of ${E} routed experts`)], [plain(`active per token${shared ? ' + shared' : ''}`)]];
-  const cs = blockSize(caption, SIZE.small);
-  const y = Math.min(Math.max(cy - h / 2, bottom + cs.h + 6), top - h);
-  items.push({ kind: 'frame', id: 'moe.frame', x, y, w, h, fill: null, stroke: 'accent', style: 'dotted', radius: 10 });
-  const titleRuns = [[plain('MoE layer', 'bold')]];
-  const ts = blockSize(titleRuns, SIZE.small);
-  items.push({ kind: 'text', id: 'moe.title', x: x + 8, y: y + h - 6 - ts.h, w: ts.w, h: ts.h, lines: titleRuns, size: SIZE.small, color: 'ink', align: 'left' });
-  const routerLines = [[plain(arch.flags.hash_routing ? 'Router (score / hash)' : 'Router')]];
-  const rs = blockSize(routerLines, SIZE.small);
-  const router: BoxItem = { kind: 'box', id: 'moe.router', x: x + w / 2 - (rs.w + 2 * PAD_X) / 2, y: y + 10, w: rs.w + 2 * PAD_X, h: rs.h + 2 * PAD_Y, fill: 'router', stroke: 'ink', textColor: 'ink', lines: routerLines, size: SIZE.small, radius: 4 };
-  items.push(router);
-  const labels = expertLabels(arch);
-  const widths = labels.map(expertWidth);
-  const gap = EXPERT_GAP;
-  const rowW = widths.reduce((a, b) => a + b, 0) + gap * (labels.length - 1);
-  let ex = x + w / 2 - rowW / 2;
-  const ey = router.y + router.h + 26;
-  const experts: BoxItem[] = labels.map((t, i) => {
-    const b: BoxItem = { kind: 'box', id: `moe.expert.${i}`, x: ex, y: ey, w: widths[i]!, h: rs.h + 2 * PAD_Y, fill: t === 'shared' ? 'proj' : 'expert', stroke: 'ink', textColor: 'ink', lines: [[plain(t)]], size: SIZE.small, radius: 4 };
-    ex += widths[i]! + gap;
-    return b;
-  });
-  items.push(...experts);
-  const plusY = ey + experts[0]!.h + 24;
-  items.push({ kind: 'circle', id: 'moe.plus', cx: x + w / 2, cy: plusY, r: 6, symbol: 'plus' });
-  experts.forEach((e, i) => {
-    if (labels[i] === '…') return;
-    if (labels[i] !== 'shared') items.push({ kind: 'arrow', id: `moe.in.${i}`, points: [[x + w / 2, router.y + router.h], [e.x + e.w / 2, e.y]], style: 'solid', head: true, color: 'ink' });
-    items.push({ kind: 'arrow', id: `moe.out.${i}`, points: [[e.x + e.w / 2, e.y + e.h], [x + w / 2, plusY - 6]], style: 'solid', head: true, color: 'ink' });
-  });
-  items.push({ kind: 'text', id: 'moe.caption', x: x + w / 2 - cs.w / 2, y: y - 4 - cs.h, w: cs.w, h: cs.h, lines: caption, size: SIZE.small, color: 'muted', align: 'center' });
-  items.push({ kind: 'arrow', id: 'moe.link', points: [[ledgerRight + 2, cy], [x, Math.min(Math.max(cy, y + 10), y + h - 10)]], style: 'dotted', head: false, color: 'accent' });
-}
-
-/** Per-layer properties that vary, each a strip of cells. */
-function stripRows(arch: ArchJson): { name: string; values: string[]; legend: Record<string, string> }[] {
-  const rows: { name: string; values: string[]; legend: Record<string, string> }[] = [];
-  const L = arch.layers;
-  const add = (name: string, values: string[], legend: Record<string, string>) => {
-    if (new Set(values).size > 1) rows.push({ name, values, legend });
+function columnPlan(blocks: ColumnBlock[], notes: ColumnBlock[], spineH: number, targetY: (id: string) => number | null, firstRowIds: string[]) {
+  const stack = (list: ColumnBlock[]) => list.reduce((a, b) => a + b.h, 0) + 16 * Math.max(0, list.length - 1);
+  const notesH = stack(notes);
+  const plain = () => {
+    const notesLeft = notes.length > 0 && stack(blocks) + notesH + 16 > spineH;
+    const mainH = Math.max(spineH + (notesLeft ? notesH + 20 : 0), stack(notesLeft ? blocks : [...blocks, ...notes]));
+    return { right: blocks, under: null as ColumnBlock | null, notesLeft, mainH };
   };
-  add('attention', L.map((l) => (l.attention.kind === 'gated_deltanet' ? 'A' : 'B')), { A: 'Gated DeltaNet (linear)', B: 'full attention' });
-  add('window', L.map((l) => (l.attention.window !== null ? 'A' : 'B')), { A: 'sliding window', B: 'global' });
-  // Linear-attention layers have no positions at all: only attention layers can differ here.
-  const softmaxRope = L.filter((l) => l.attention.kind !== 'gated_deltanet').map((l) => l.attention.rope);
-  if (new Set(softmaxRope).size > 1) add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
-  // Compression: one colour per distinct (ratio, indexer) combination, legend from the layers.
-  const combos = [...new Set(L.map((l) => `${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`))].sort((a, b) => parseInt(a) - parseInt(b));
-  const comboLegend = Object.fromEntries(
-    combos.slice(0, 4).map((c, i) => {
-      const ratio = parseInt(c);
-      return ['ABCD'[i]!, ratio === 0 ? 'window only' : `1:${ratio}${c.endsWith('+i') ? ' + indexer' : ''}`];
-    }),
-  );
-  add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(`${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`))]!), comboLegend);
-  add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
-  // Routing differs only where some layers route by hash (dense layers show in the FFN row).
-  if (L.some((l) => l.ffn.routing === 'hash')) {
-    add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'score routing', C: 'dense (no router)' });
+  const best = plain();
+  // The first block row is flanked by the brace: a leader cannot leave it to the left.
+  const movable = blocks
+    .map((b) => ({ b, y: b.target && !firstRowIds.includes(b.target) ? targetY(b.target) : null }))
+    .filter((c): c is { b: ColumnBlock; y: number } => c.y !== null && c.b.w <= CONTAINER_X + CONTAINER_W - MARGIN)
+    .sort((a, b) => a.y - b.y);
+  if (movable.length === 0) return best;
+  const under = movable[0]!.b;
+  const right = blocks.filter((b) => b !== under);
+  const mainH = Math.max(spineH + 16 + under.h, stack([...right, ...notes]));
+  return mainH < best.mainH - 20 ? { right, under, notesLeft: false, mainH } : best;
+}
+
+/** Places the column blocks near their targets, draws them and their leaders; returns the top. */
+function placeRight(items: Item[], blocks: ColumnBlock[], byId: Map<string, BoxItem>, lo: number, hi: number): number {
+  if (blocks.length === 0) return hi;
+  const links: (() => void)[] = [];
+  const ctx: DrawContext = {
+    items,
+    find: (id) => byId.get(id) ?? items.find((i): i is BoxItem => i.kind === 'box' && i.id === id),
+    later: (fn) => links.push(fn),
+    hasRightNeighbour: (box) => [...byId.values()].some((o) => o !== box && Math.abs(o.y + o.h / 2 - (box.y + box.h / 2)) < 1 && o.x > box.x),
+  };
+  // Wishes: level with the target box; an item of another inset sits just above that inset;
+  // notes after everything else.
+  const wantY = (b: ColumnBlock, i: number): number => {
+    if (b.target === null) return -1e6 - i;
+    const box = byId.get(b.target);
+    if (box) return box.y + box.h / 2;
+    const owner = blocks.find((o) => o.id === b.target!.split('.')[0]);
+    const ob = owner?.target ? byId.get(owner.target) : undefined;
+    return ob ? ob.y + ob.h / 2 + 1 : 0;
+  };
+  const bottoms = placeColumn(blocks.map((b, i) => ({ y: wantY(b, i), h: b.h })), 16, lo, hi);
+  blocks.forEach((b, i) => b.draw(bottoms[i]!, b.id === 'note' ? RIGHT_X : Math.min(RIGHT_X, FIGURE_WIDTH - MARGIN - b.w), ctx));
+  for (const link of links) link();
+  return Math.max(...blocks.map((b, i) => bottoms[i]! + b.h));
+}
+
+/** The MoE savings list and the hybrid layer recipe, as text blocks. */
+function noteBlocks(arch: ArchJson): ColumnBlock[] {
+  const notes: Run[][][] = [];
+  const t = arch.totals;
+  const w = RIGHT_W - 2 * INSET_PAD;
+  if (arch.flags.moe) {
+    const k = dim(arch, 'k')!;
+    const shared = arch.flags.shared_experts ? dim(arch, 'n_s') ?? 1 : 0;
+    const bullet = (runs: Run[]) => wrapRuns([plain('•  '), ...runs], SIZE.small, w);
+    notes.push([
+      [plain('Resource savings', 'bold', 'accent')],
+      ...bullet([plain('Model size is '), accentRun(compact(t.params_main))]),
+      ...bullet([plain('but only '), ...(shared ? [accentRun(`${shared} (shared) + `)] : []), accentRun(`${k} experts`), plain(' active per token')]),
+      ...bullet([plain('only '), accentRun(compact(t.active_params)), plain(' parameters active per token, '), accentRun(compact(t.active_params_non_embedding)), plain(' without the embedding table')]),
+    ]);
   }
-  return rows;
-}
-
-function patternStripHeight(arch: ArchJson): number {
-  const n = stripRows(arch).length;
-  return n === 0 ? 0 : 16 + n * 16;
-}
-
-function patternStrip(items: Item[], arch: ArchJson, x: number, y: number, w: number): void {
-  const rows = stripRows(arch);
-  const L = arch.layers.length;
-  const nameW = 70;
-  const legendW = 200;
-  const cellW = Math.min(9, (w - nameW - legendW - 12) / L);
-  const heading = [[plain(`Layer by layer: one cell per layer, 0 … ${L - 1} from left to right`, 'italic')]];
-  const hs = blockSize(heading, SIZE.small);
-  const top = y + rows.length * 16;
-  items.push({ kind: 'text', id: 'strip.heading', x, y: top, w: hs.w, h: hs.h, lines: heading, size: SIZE.small, color: 'muted', align: 'left' });
-  const roles: Role[] = ['cellA', 'cellB', 'cellC', 'cellD'];
-  rows.forEach((r, i) => {
-    const ry = top - (i + 1) * 16;
-    const name = [[plain(r.name)]];
-    const ns = blockSize(name, SIZE.small);
-    items.push({ kind: 'text', id: `strip.${r.name}.name`, x, y: ry + 1, w: ns.w, h: ns.h, lines: name, size: SIZE.small, color: 'ink', align: 'left' });
-    r.values.forEach((v, j) => {
-      items.push({ kind: 'cell', id: `strip.${r.name}.${j}`, x: x + nameW + j * cellW, y: ry + 2, w: cellW - 1, h: 10, fill: roles['ABCD'.indexOf(v)]! });
-    });
-    let lx = x + nameW + L * cellW + 12;
-    for (const [key, text] of Object.entries(r.legend)) {
-      if (!r.values.includes(key)) continue;
-      items.push({ kind: 'cell', id: `strip.${r.name}.legend.${key}`, x: lx, y: ry + 2, w: 8, h: 10, fill: roles['ABCD'.indexOf(key)]! });
-      const t = [[plain(text)]];
-      const s = blockSize(t, SIZE.small);
-      items.push({ kind: 'text', id: `strip.${r.name}.legend.${key}.text`, x: lx + 11, y: ry + 1, w: s.w, h: s.h, lines: t, size: SIZE.small, color: 'ink', align: 'left' });
-      lx += 11 + s.w + 10;
-    }
+  const recipe = layerRecipe(arch);
+  if (recipe) notes.push([[strong(recipe.heading)], ...recipe.lines.map((l) => [plain(l, 'mono')])]);
+  return notes.map((lines, i) => {
+    const size = lines.some((l) => l.some((r) => r.face === 'mono')) ? SIZE.mono : SIZE.small;
+    const s = blockSize(lines, size);
+    return {
+      id: 'note',
+      w: s.w,
+      h: s.h,
+      target: null,
+      draw: (bottom: number, x: number, ctx: DrawContext) => ctx.items.push(textAt(`note.${i}`, x === RIGHT_X ? RIGHT_X + INSET_PAD : x, bottom, lines, { size })),
+    };
   });
+}
+
+/** An inset item moved by (dx, dy). */
+function translate(item: Item, dx: number, dy: number): Item {
+  switch (item.kind) {
+    case 'arrow':
+      return { ...item, points: item.points.map(([x, y]) => [x + dx, y + dy] as [number, number]) } as ArrowItem;
+    case 'circle':
+      return { ...item, cx: item.cx + dx, cy: item.cy + dy };
+    case 'brace':
+      return { ...item, x: item.x + dx, y0: item.y0 + dy, y1: item.y1 + dy };
+    default:
+      return { ...item, x: item.x + dx, y: item.y + dy };
+  }
 }

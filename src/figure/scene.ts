@@ -57,6 +57,14 @@ export interface ArrowItem {
   style: 'solid' | 'dotted' | 'dashed';
   head: boolean;
   color: Role;
+  /** Drawn as this many parallel strands (the n_hc residual streams of hyper-connections). */
+  strands?: number;
+  /** A dotted leader from a callout or inset to what it explains (not part of the data flow). */
+  leader?: boolean;
+  /** A rule of the ledger table (not part of the data flow). */
+  rule?: boolean;
+  /** An end that lies in the open by design: an inset's input (`start`) or output (`end`). */
+  open?: 'start' | 'end';
 }
 
 export interface CircleItem {
@@ -91,6 +99,12 @@ export interface Scene {
   items: Item[];
   /** Smallest text size used, in pt (legibility is checked against it). */
   minTextSize: number;
+  /**
+   * The model's own accent (`#RRGGBB` hex without `#`), for themes that colour each model
+   * (gallery): the theme's `\hfmodelaccent` gets it with a tint for the block and a light
+   * variant for key words on the dark attention box. Themes without that macro ignore it.
+   */
+  accent?: { accent: string; block: string; onDark: string };
 }
 
 /** The rectangle an item occupies, for items that must not overlap (boxes, texts, cells, circles). */

@@ -14,6 +14,8 @@ export interface Run {
   script?: 'sub' | 'sup';
   /** A colour role instead of the text's colour (e.g. the accent of a key word). */
   color?: string;
+  /** Set at this fraction of the item's size (the count line under a box label: 0.9). */
+  scale?: number;
 }
 
 interface FaceMetrics {
@@ -23,15 +25,21 @@ interface FaceMetrics {
 
 const metrics = fontMetrics as unknown as Record<FontFace, FaceMetrics> & { size: number };
 
-/** Scripts are set at this fraction of the size (LaTeX's \textsubscript at 10pt is 7pt). */
-export const SCRIPT_SCALE = 0.7;
+/** Scripts are set at this fraction of the size: 7.5 pt under 10 pt text, so that they stay
+ * ≥ 8 px when a figure is shown 800 px wide (style.ts). */
+export const SCRIPT_SCALE = 0.75;
 /** Baseline-to-baseline distance as a fraction of the size. */
 export const LINE_SPACING = 1.25;
+
+/** The size in pt a run is set at inside text of `size` pt (its scale, then scripts smaller). */
+export function runSize(run: Run, size: number): number {
+  return size * (run.scale ?? 1) * (run.script ? SCRIPT_SCALE : 1);
+}
 
 /** Width in pt of a run at `size` pt. Characters outside the table count as an em (safe side). */
 export function runWidth(run: Run, size: number): number {
   const m = metrics[run.face];
-  const s = run.script ? size * SCRIPT_SCALE : size;
+  const s = runSize(run, size);
   let w = 0;
   for (const ch of run.text) w += (m.widths[String(ch.codePointAt(0))] ?? metrics.size) * (s / metrics.size);
   return w;

@@ -69,7 +69,8 @@ export function softmaxAttention(arch: ArchDescription): Draft {
   ];
   if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
   const kind = Hkv.value === H.value ? 'Multi-head' : Hkv.value === 1 ? 'Multi-query' : 'Grouped-query';
-  return { id: 'attn', name: `${kind} attention`, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
+  // Qwen3-Next names its output-gated layer "gated attention"; the KV layout is in the formula.
+  return { id: 'attn', name: gated ? 'Gated attention' : `${kind} attention`, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
 }
 
 /** QK-norm: per head (Qwen3, Gemma 3: weights of d_h) or over the whole projection (OLMo 2). */
@@ -139,8 +140,15 @@ export function denseFfn(arch: ArchDescription): Draft {
   const parts = gated
     ? [...linear('gate_proj', d, dff, bias), ...linear('up_proj', d, dff, bias), ...linear('down_proj', dff, d, bias)]
     : [...linear('fc_in', d, dff, bias), ...linear('fc_out', dff, d, bias)];
-  const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${arch.activation.toUpperCase().replace(/_NEW|_PYTORCH_TANH/, '')} MLP)` }[arch.flags.ffn_kind];
+  const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
   return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** An activation as papers write it: `gelu_new` → GELU, `relu` → ReLU, `silu` → SiLU. */
+function activationName(act: string): string {
+  const base = act.toLowerCase().replace(/_(new|fast|pytorch_tanh|python|accurate)$/, '');
+  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU' }));
+  return known.get(base) ?? base.toUpperCase();
 }
 
 /** MoE router: a linear map to expert logits, plus a selection bias (noaux_tc) or a bias vector. */
@@ -188,7 +196,7 @@ export function sharedExperts(arch: ArchDescription): Draft[] {
   const ns = arch.dims['n_s'];
   const width = arch.dims['d_s'] ? mul(dim('d_s')) : ns ? mul(ns, dim('d_e')) : mul(dim('d_e'));
   const drafts: Draft[] = [
-    { id: 'shared_experts', name: 'Shared expert', family: 'shared_experts', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }] },
+    { id: 'shared_experts', name: ns && ns.value > 1 ? `Shared experts (${ns.value})` : 'Shared expert', family: 'shared_experts', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }] },
   ];
   if (arch.flags.shared_expert_gate) {
     drafts.push({ id: 'shared_expert_gate', name: 'Shared-expert gate', family: 'router', shape_in: [d.value], shape_out: [1], parts: [{ name: 'shared_expert_gate', expr: mul(d) }] });

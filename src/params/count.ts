@@ -189,6 +189,16 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
   ];
 }
 
+/**
+ * Whether a unit is a table the input is looked up in, not multiplied by: the token embedding and
+ * learned positions. A tied embedding is also the output head, multiplied on every token: it is
+ * not an input table then. (OPT's `project_in` is a matmul, not a table.)
+ */
+function isInputTable(u: Unit, tied: boolean): boolean {
+  if (u.scope !== 'model') return false;
+  return u.family === 'positions' || (u.id === 'embed' && !tied);
+}
+
 /** More parameters than any model could have (a hundred trillion): a size is a typo. */
 export const MAX_PARAMS = 1e14;
 
@@ -244,6 +254,7 @@ function countChecked(arch: ArchDescription): ParamReport {
   const paramsMain = sum(main, (u) => u.total);
   const params = paramsMain + sum(units.filter((u) => u.scope === 'mtp'), (u) => u.total);
   const activeParams = sum(main, (u) => u.active_total ?? u.total);
+  const activeNonEmbedding = activeParams - sum(main.filter((u) => isInputTable(u, arch.flags.tied_embeddings)), (u) => u.total);
   if (!(params <= MAX_PARAMS)) {
     const biggest = units.reduce((a, b) => (b.total > a.total ? b : a));
     throw new ImplausibleCountError(
@@ -268,6 +279,7 @@ function countChecked(arch: ArchDescription): ParamReport {
       params,
       params_main: paramsMain,
       active_params: activeParams,
+      active_params_non_embedding: activeNonEmbedding,
       kv_cache_bytes_per_token: kvCacheBytesPerToken(arch),
     },
   };

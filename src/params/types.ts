@@ -72,8 +72,15 @@ export interface Totals {
   /** Without MTP modules. */
   params_main: number;
   /** Parameters used per token: all of the main model except the routed experts a token is
-   * not sent to (embedding and head included, as DeepSeek counts its "37B activated"). */
+   * not sent to, embedding and head included (Meta's "17B active" of Llama 4, Mistral's "12.9B"
+   * of Mixtral, Qwen's "3.3B activated" of Qwen3-30B-A3B count this way). */
   active_params: number;
+  /** `active_params` without the input lookup tables (token embedding, learned positions): the
+   * parameters multiplied on every token. A token reads one row of a table, but the output head
+   * multiplies by all of its matrix, so the head counts, and a tied embedding counts once, as the
+   * head. gpt-oss counts this way ("3.61B" and "5.13B active", exactly), and so do DeepSeek
+   * (V2-Lite "2.4B activated": 2.45B here, 2.66B with the embedding) and MiniMax ("10B"). */
+  active_params_non_embedding: number;
   /** KV-cache bytes per token of context at bf16, see `kv-cache.ts`. */
   kv_cache_bytes_per_token: number;
 }

@@ -43,7 +43,7 @@ function resolveOptions(options: Options | null | undefined): ResolvedOptions {
 
 /**
  * The plugin. Options are JSON-serializable (see {@link Options}); every fence may override
- * `theme`, `mtp`, `format`, `title`, `caption`, `alt`, `width` and `revision`.
+ * `theme`, `mtp`, `ledger`, `detail`, `accent`, `format`, `title`, `caption`, `alt`, `width` and `revision`.
  */
 export default function remarkHfArch(options?: Options | null): Transformer<Root> {
   const settings = resolveOptions(options);
@@ -126,6 +126,9 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     sourceKind: kind,
     formats: [format],
     mtp: options.mtp ?? settings.mtp,
+    ledger: options.ledger ?? settings.ledger,
+    detail: options.detail ?? settings.detail,
+    ...(options.accent ? { accent: options.accent } : {}),
     ...(options.title ? { title: options.title } : {}),
     ...(options.revision ? { revision: options.revision } : {}),
     ...(settings.cacheDir ? { cacheDir: resolve(root, settings.cacheDir) } : { cwd: root }),

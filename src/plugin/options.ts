@@ -49,6 +49,10 @@ export const pluginOptionsSchema = z
     dpi: z.number().int().min(10).max(2400).default(300),
     /** Show MTP branches. */
     mtp: z.boolean().default(true),
+    /** The table of formulas and exact counts under each figure (`table`) or none. */
+    ledger: z.enum(['table', 'none']).default('table'),
+    /** `full` draws the insets, `compact` only the main stack. */
+    detail: z.enum(['full', 'compact']).default('full'),
   })
   .strict();
 
@@ -64,6 +68,9 @@ export const fenceOptionsSchema = z
     theme: z.enum(THEMES).optional(),
     mtp: z.boolean().optional(),
     title: z.string().min(1).optional(),
+    ledger: z.enum(['table', 'none']).optional(),
+    detail: z.enum(['full', 'compact']).optional(),
+    accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #RRGGBB').optional(),
     caption: z.string().min(1).optional(),
     alt: z.string().min(1).optional(),
     format: z.enum(['svg', 'png']).optional(),

@@ -52,6 +52,7 @@ const layerSchema = z.object({
   attention: z.object({
     kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet']),
     window: int.nullable(),
+    chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),
     compress_ratio: int.nullable(),
     indexer: z.boolean(),
@@ -114,6 +115,8 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attention_bias: z.boolean(),
     attention_sinks: z.boolean(),
     output_gate: z.boolean(),
+    attn_softcap: z.number().positive().nullable(),
+    final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
     norm_placement: z.enum(['pre', 'post', 'sandwich', 'shared']),
     ffn_kind: z.enum(['swiglu', 'geglu', 'mlp']),
@@ -140,7 +143,15 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   non_learned: z.array(
     z.object({ id: z.string(), name: z.string(), shape: z.array(int), count, repeat: int, layers: z.array(int), total: count }),
   ),
-  totals: z.object({ params: count, params_main: count, active_params: count, kv_cache_bytes_per_token: count }),
+  totals: z.object({
+    params: count,
+    params_main: count,
+    active_params: count,
+    active_params_non_embedding: count.describe(
+      'Parameters multiplied on every token: active_params without the input lookup tables (token embedding, learned positions); the output head counts, and a tied embedding counts once, as the head. The convention of the gpt-oss figures (3.61B, 5.13B active) and of DeepSeek\'s.',
+    ),
+    kv_cache_bytes_per_token: count,
+  }),
   notes: z.array(z.string()),
 });
 

@@ -3,7 +3,9 @@
  * around it from a theme template. Every coordinate is absolute, so one TeX pass suffices.
  */
 import type { BoxItem, Item, Role, Scene, TextItem } from '../figure/scene.js';
-import { LINE_SPACING, SCRIPT_SCALE, type Run } from '../figure/text.js';
+import { LINE_SPACING, runSize, type Run } from '../figure/text.js';
+import { strandPaths } from '../figure/geometry.js';
+import { STROKE } from '../figure/style.js';
 import { escapeTex } from './escape.js';
 
 /** pt with at most 2 decimals, so that equal inputs give equal text. */
@@ -15,7 +17,7 @@ const c = (role: Role): string => `hf${role}`;
 
 function runTex(run: Run, size: number): string {
   const face = { sans: '', bold: '\\bfseries', italic: '\\itshape', mono: '\\ttfamily' }[run.face];
-  const s = run.script ? size * SCRIPT_SCALE : size;
+  const s = runSize(run, size);
   // Every space as a control space: TeX would drop a run's leading space after a command and
   // merge doubled ones, and the layout measured each of them.
   const text = escapeTex(run.text).replace(/ /g, '\\ ');
@@ -43,15 +45,15 @@ function lines(id: string, item: { x: number; y: number; w: number; h: number; l
 }
 
 const lineStyle = (style: 'solid' | 'dotted' | 'dashed'): string =>
-  style === 'dotted' ? ',dash pattern=on 1.2pt off 2pt,line width=1.3pt' : style === 'dashed' ? ',dash pattern=on 4pt off 2.5pt' : '';
+  style === 'dotted' ? ',dash pattern=on 0pt off 3pt,line cap=round' : style === 'dashed' ? ',dash pattern=on 4pt off 2.5pt' : '';
 
 function itemTex(item: Item): string {
   switch (item.kind) {
     case 'frame':
-      return `\\draw[${item.fill ? `fill=${c(item.fill)},` : ''}draw=${c(item.stroke)},line width=0.8pt,rounded corners=${n(item.radius)}pt${lineStyle(item.style)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
+      return `\\draw[${item.fill ? `fill=${c(item.fill)},` : ''}draw=${c(item.stroke)},line width=${n(item.style === 'dotted' ? STROKE.leader : STROKE.frame)}pt,rounded corners=${n(item.radius)}pt${lineStyle(item.style)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
     case 'box': {
       const b: BoxItem = item;
-      const rect = `\\draw[fill=${c(b.fill)},draw=${c(b.stroke)},line width=0.6pt,rounded corners=${n(b.radius)}pt${b.dashed ? lineStyle('dashed') : ''}] (${n(b.x)},${n(b.y)}) rectangle (${n(b.x + b.w)},${n(b.y + b.h)}); % ${b.id}`;
+      const rect = `\\draw[fill=${c(b.fill)},draw=${c(b.stroke)},line width=${n(STROKE.box)}pt,rounded corners=${n(b.radius)}pt${b.dashed ? lineStyle('dashed') : ''}] (${n(b.x)},${n(b.y)}) rectangle (${n(b.x + b.w)},${n(b.y + b.h)}); % ${b.id}`;
       return `${rect}\n${lines(b.id, b, b.textColor, 'center')}`;
     }
     case 'text': {
@@ -59,8 +61,14 @@ function itemTex(item: Item): string {
       return lines(t.id, t, t.color, t.align);
     }
     case 'arrow': {
-      const path = item.points.map(([x, y]) => `(${n(x)},${n(y)})`).join(' -- ');
-      return `\\draw[${item.head ? '-{Stealth[length=5pt,width=4pt]},' : ''}draw=${c(item.color)},line width=0.7pt,rounded corners=2pt${lineStyle(item.style)}] ${path}; % ${item.id}`;
+      // A leader is a dotted accent line; a bundle is drawn as its parallel strands.
+      const width = item.leader ? STROKE.leader : STROKE.arrow;
+      const strands = strandPaths(item.points, item.strands ?? 1);
+      const strandWidth = strands.length > 1 ? width * 0.7 : width;
+      const head = item.head ? `-{Stealth[length=${strands.length > 1 ? 3.5 : 5.5}pt,width=${strands.length > 1 ? 3 : 4.5}pt]},` : '';
+      return strands
+        .map((points) => `\\draw[${head}draw=${c(item.color)},line width=${n(strandWidth)}pt,rounded corners=2pt${lineStyle(item.style)}] ${points.map(([x, y]) => `(${n(x)},${n(y)})`).join(' -- ')}; % ${item.id}`)
+        .join('\n');
     }
     case 'circle': {
       const { cx, cy, r } = item;
@@ -68,22 +76,29 @@ function itemTex(item: Item): string {
       const cross = item.symbol === 'plus'
         ? `(${n(cx - a)},${n(cy)}) -- (${n(cx + a)},${n(cy)}) (${n(cx)},${n(cy - a)}) -- (${n(cx)},${n(cy + a)})`
         : `(${n(cx - a * 0.7)},${n(cy - a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy + a * 0.7)}) (${n(cx - a * 0.7)},${n(cy + a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy - a * 0.7)})`;
-      return `\\draw[fill=${c('box')},draw=${c('ink')},line width=0.7pt] (${n(cx)},${n(cy)}) circle (${n(r)}pt); \\draw[draw=${c('ink')},line width=0.7pt] ${cross}; % ${item.id}`;
+      return `\\draw[fill=${c('box')},draw=${c('ink')},line width=${n(STROKE.box)}pt] (${n(cx)},${n(cy)}) circle (${n(r)}pt); \\draw[draw=${c('ink')},line width=${n(STROKE.box)}pt] ${cross}; % ${item.id}`;
     }
     case 'cell':
       return `\\fill[${c(item.fill)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
     case 'brace':
-      return `\\draw[draw=${c('accent')},line width=1pt,decorate,decoration={brace,amplitude=6pt}] (${n(item.x)},${n(item.y0)}) -- (${n(item.x)},${n(item.y1)}); % ${item.id}`;
+      return `\\draw[draw=${c('accent')},line width=1.3pt,decorate,decoration={brace,amplitude=6pt}] (${n(item.x)},${n(item.y0)}) -- (${n(item.x)},${n(item.y1)}); % ${item.id}`;
   }
 }
 
 /** The TikZ picture of a scene (no preamble). */
 export function sceneToTikz(scene: Scene): string {
   const body = scene.items.map(itemTex).join('\n');
+  const hex = (h: string): string => (/^[0-9A-F]{6}$/i.test(h) ? h.toUpperCase() : '000000');
+  const accent = scene.accent
+    ? [`\\ifdefined\\hfmodelaccent\\hfmodelaccent{${hex(scene.accent.accent)}}{${hex(scene.accent.block)}}{${hex(scene.accent.onDark)}}\\fi`]
+    : [];
   return [
+    ...accent,
     `\\begin{tikzpicture}[x=1pt,y=1pt]`,
     `\\useasboundingbox (0,0) rectangle (${n(scene.width)},${n(scene.height)});`,
-    `\\fill[${c('paper')}] (0,0) rectangle (${n(scene.width)},${n(scene.height)});`,
+    // The paper reaches past the page on every side: a rasterizer that rounds the page up to whole
+    // pixels then finds paper there too (no light hairline at the edge of a dark figure).
+    `\\fill[${c('paper')}] (-2,-2) rectangle (${n(scene.width + 2)},${n(scene.height + 2)});`,
     body,
     `\\end{tikzpicture}`,
   ].join('\n');

@@ -46,6 +46,9 @@ export interface DecoderProfile {
   heads: HeadOptions;
   /** Qwen2-MoE / Qwen3-Next: one shared expert of `shared_expert_intermediate_size` with a gate. */
   sharedExpert?: boolean;
+  /** Gemma 2/3: attention and output logits may be soft-capped (`attn_logit_softcapping`,
+   * `final_logit_softcapping`); other models' classes ignore these fields. */
+  softcap?: boolean;
   /** Qwen3-Next: Gated DeltaNet layers with a full (gated) attention layer every
    * `full_attention_interval` layers, zero-centred norms. */
   linearHybrid?: boolean;
@@ -92,6 +95,19 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     throw r.error('config-inconsistent', rotaryDim === null ? 'partial_rotary_factor' : 'rotary_dim', `gives a rotary fraction of ${partial}, outside (0, 1]`);
   }
 
+  // NoPE (SmolLM3, Llama 4): `no_rope_layers[i]` is 1 where rope is used, despite its name.
+  let ropeLayers: boolean[] = Array.from({ length: L.value }, () => true);
+  if (profile.nope) {
+    const explicit = r.intArray('no_rope_layers', { length: L.value, min: 0 });
+    if (explicit) {
+      r.mark('no_rope_layer_interval'); // the list wins, as in transformers
+      ropeLayers = explicit.map((x) => x !== 0);
+    } else {
+      const interval = r.intOr('no_rope_layer_interval', null);
+      if (interval !== null) ropeLayers = ropeLayers.map((_, i) => (i + 1) % interval !== 0);
+    }
+  }
+
   // Sliding windows.
   const slidingWindow = r.intOr('sliding_window', null);
   const useSliding = profile.sliding === 'qwen' ? r.bool('use_sliding_window', false) : true;
@@ -100,6 +116,8 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const fullInterval = profile.linearHybrid ? r.intOr('full_attention_interval', 4) : 0;
   const types = layerTypes(r, L.value, (i) => {
     if (profile.linearHybrid) return (i + 1) % fullInterval === 0 ? 'full_attention' : 'linear_attention';
+    // Llama4TextConfig: chunked attention on the RoPE layers, global attention on the NoPE ones.
+    if (profile.moe === 'llama4') return ropeLayers[i] ? 'chunked_attention' : 'full_attention';
     if (slidingWindow === null) return 'full_attention';
     switch (profile.sliding) {
       case 'all':
@@ -126,19 +144,6 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   }
   if (types.includes('sliding_attention') && slidingWindow === null) {
     throw r.error('config-inconsistent', 'sliding_window', 'is missing although layer_types has sliding layers');
-  }
-
-  // NoPE (SmolLM3): `no_rope_layers[i]` is 1 where rope is used.
-  let ropeLayers: boolean[] = Array.from({ length: L.value }, () => true);
-  if (profile.nope) {
-    const explicit = r.intArray('no_rope_layers', { length: L.value, min: 0 });
-    if (explicit) {
-      r.mark('no_rope_layer_interval'); // the list wins, as in transformers
-      ropeLayers = explicit.map((x) => x !== 0);
-    } else {
-      const interval = r.intOr('no_rope_layer_interval', null);
-      if (interval !== null) ropeLayers = ropeLayers.map((_, i) => (i + 1) % interval !== 0);
-    }
   }
 
   // Mixture of experts.
@@ -172,9 +177,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     flags.moe = true;
     flags.moe_every = listed ? null : step;
     flags.shared_experts = true;
-    if (types.includes('chunked_attention')) {
-      notes.push(`Layers marked chunked_attention attend within chunks of ${String(r.get('attention_chunk_size'))} tokens.`);
-    }
+    if (flags.qk_norm === 'l2' && ropeLayers.includes(false)) notes.push('The L2 QK-norm (no weights) is applied only in the RoPE layers; the NoPE layers skip it.');
   } else if (profile.moe === 'none') {
     dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   } else if (profile.moe === 'minimax') {
@@ -219,9 +222,16 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   }
   checkTopK(r, dims);
 
+  const chunk = types.includes('chunked_attention') ? readChunk(r, types, notes) : null;
+  if (profile.softcap) {
+    flags.attn_softcap = readSoftcap(r, 'attn_logit_softcapping');
+    flags.final_softcap = readSoftcap(r, 'final_logit_softcapping');
+  }
+
   const layers: LayerSpec[] = types.map((t, i) => {
     const layer = plainLayer(i);
     if (t === 'sliding_attention') layer.attention.window = slidingWindow;
+    if (t === 'chunked_attention') layer.attention.chunk = chunk;
     layer.attention.rope = ropeLayers[i]!;
     if (t === 'linear_attention') {
       layer.attention.kind = 'gated_deltanet';
@@ -256,6 +266,29 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       notes,
     },
   );
+}
+
+/**
+ * Llama 4's chunk size (`attention_chunk_size`, default 8192): a `chunked_attention` layer lets a
+ * token attend only to the earlier tokens of its own chunk. Null leaves the layers global (with
+ * a note): transformers cannot run such a config, the parameters are the same either way.
+ */
+function readChunk(r: ConfigReader, types: string[], notes: string[]): number | null {
+  const size = r.intOr('attention_chunk_size', null);
+  const chunked = types.filter((t) => t === 'chunked_attention').length;
+  notes.push(
+    size === null
+      ? `attention_chunk_size is null: the ${chunked} chunked_attention layers are drawn as global attention.`
+      : `Chunked attention: ${chunked} of ${types.length} layers attend within chunks of ${size} tokens, the others globally.`,
+  );
+  return size;
+}
+
+/** A logit soft-cap (`cap · tanh(x / cap)`), or null when the config (or its default) has none. */
+function readSoftcap(r: ConfigReader, field: string): number | null {
+  const cap = r.numberOr(field, null);
+  if (cap !== null && cap <= 0) throw r.error('config-invalid-field', field, `must be a positive cap, got ${cap}`);
+  return cap;
 }
 
 /** Sizes of Qwen3-Next's Gated DeltaNet (linear attention) layers. */

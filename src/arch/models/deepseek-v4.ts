@@ -66,7 +66,7 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
   const layer = (i: number, hash: boolean): LayerSpec => {
     const l = plainLayer(i);
     const ratio = ratios[i]!;
-    l.attention = { kind: 'dsv4', window: dims['W']!.value, rope: true, compress_ratio: ratio, indexer: ratio === 4 };
+    l.attention = { kind: 'dsv4', window: dims['W']!.value, chunk: null, rope: true, compress_ratio: ratio, indexer: ratio === 4 };
     l.ffn = { kind: 'moe', routing: hash ? 'hash' : 'score' };
     return l;
   };

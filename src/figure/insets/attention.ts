@@ -1,0 +1,449 @@
+/**
+ * The attention insets: what the attention box of the main stack does inside, drawn bottom to
+ * top as the modeling code computes it.
+ *
+ * - softmax attention (MHA / GQA / MQA, and Qwen3-Next's gated attention): q/k/v projections,
+ *   QK-norm, RoPE, scaled dot-product attention, the output projection (transformers
+ *   `LlamaAttention`, `Qwen3Attention`, `Olmo2Attention`, `Llama4TextAttention`,
+ *   `GptOssAttention`, `Qwen3NextAttention`);
+ * - multi-head latent attention (DeepSeek-V2/V3, `DeepseekV3Attention`): low-rank q and kv
+ *   paths with a decoupled RoPE key shared by all heads;
+ * - Gated DeltaNet (Qwen3-Next linear-attention layers, `Qwen3NextGatedDeltaNet`).
+ *
+ * DeepSeek-V4's compressed attention has an inset of its own (not here).
+ */
+import type { ArchJson } from '../../schema/arch-json.js';
+import type { Unit } from '../../params/types.js';
+import type { BoxItem, Item, Role } from '../scene.js';
+import { accent, arrow, boxAt, boxSize, circle, strong, textAt, bottom, top } from '../draw.js';
+import { breakAtPlus, formulaRuns } from '../formula.js';
+import { groupDigits } from '../format.js';
+import { blockSize, lineWidth, plain, type Run } from '../text.js';
+import { CIRCLE_R, SIZE } from '../style.js';
+import type { Inset, InsetOptions } from './inset.js';
+
+/** Widest drawing area: the right column of the figure. */
+export const ATTENTION_INSET_MAX_W = 250;
+/** Space between columns of boxes, and between rows (room for an arrow with its head). */
+const COL_GAP = 5;
+const ROW_GAP = 8;
+/** Height of the input stem below the first row: trunk, bus and arrow heads. */
+const STEM = 13;
+/** Space between the formulas and the drawing above them. */
+const FORMULA_GAP = 5;
+
+// ---------------------------------------------------------------------------------------------
+// A small column grid: boxes fill one column or a span of columns; rows stack bottom to top.
+
+interface Cell {
+  id: string;
+  lines: Run[][];
+  /** First and last column of the span. */
+  c0: number;
+  c1: number;
+  fill: Role;
+  textColor?: Role;
+}
+
+/** Columns, rows and the boxes placed on them; arrows run along column centres (lanes). */
+class Grid {
+  readonly items: Item[] = [];
+  readonly boxes = new Map<string, BoxItem>();
+  private readonly xs: number[] = [];
+  readonly width: number;
+  /** Top of the last placed row. */
+  y: number;
+
+  constructor(
+    readonly widths: number[],
+    y0: number,
+  ) {
+    let x = 0;
+    for (const w of widths) {
+      this.xs.push(x);
+      x += w + COL_GAP;
+    }
+    this.width = x - COL_GAP;
+    this.y = y0;
+  }
+
+  /** Column widths that fit every cell of `rows` (spans share their extra width evenly). */
+  static fit(columns: number, rows: Cell[][], minW: number | number[] = 0): number[] {
+    const widths = Array.from({ length: columns }, (_, i) => (typeof minW === 'number' ? minW : minW[i]!));
+    const cells = rows.flat();
+    for (const c of cells.filter((c) => c.c0 === c.c1)) widths[c.c0] = Math.max(widths[c.c0]!, cellSize(c).w);
+    for (const c of cells.filter((c) => c.c0 !== c.c1)) {
+      const have = widths.slice(c.c0, c.c1 + 1).reduce((a, b) => a + b, 0) + COL_GAP * (c.c1 - c.c0);
+      const extra = (cellSize(c).w - have) / (c.c1 - c.c0 + 1);
+      if (extra > 0) for (let i = c.c0; i <= c.c1; i++) widths[i]! += extra;
+    }
+    return widths;
+  }
+
+  left = (c: number): number => this.xs[c]!;
+  right = (c: number): number => this.xs[c]! + this.widths[c]!;
+  cx = (c: number): number => this.xs[c]! + this.widths[c]! / 2;
+  spanCx = (c0: number, c1: number): number => (this.left(c0) + this.right(c1)) / 2;
+
+  /** Places one row above the last (a gap of `gap`); every box fills its span. */
+  row(cells: Cell[], gap = ROW_GAP): void {
+    if (cells.length === 0) return;
+    const h = Math.max(...cells.map((c) => cellSize(c).h));
+    const cy = this.y + gap + h / 2;
+    for (const c of cells) {
+      const w = this.right(c.c1) - this.left(c.c0);
+      this.add(boxAt(c.id, this.spanCx(c.c0, c.c1), cy, c.lines, { fill: c.fill, textColor: c.textColor ?? 'ink', size: SIZE.small, minW: w, minH: h }));
+    }
+    this.y = cy + h / 2;
+  }
+
+  add(b: BoxItem): BoxItem {
+    this.items.push(b);
+    this.boxes.set(b.id, b);
+    this.y = Math.max(this.y, b.y + b.h);
+    return b;
+  }
+
+  box(id: string): BoxItem {
+    const b = this.boxes.get(id);
+    if (!b) throw new Error(`internal: attention inset has no box ${id}`);
+    return b;
+  }
+
+  /** Arrows along a lane: from each box's top to the next one's bottom, at column `col`'s centre. */
+  lane(id: string, col: number, ids: string[]): void {
+    const x = this.cx(col);
+    for (let i = 0; i + 1 < ids.length; i++) {
+      const a = this.box(ids[i]!);
+      const b = this.box(ids[i + 1]!);
+      this.items.push(arrow(`${id}.${i}`, [[x, a.y + a.h], [x, b.y]]));
+    }
+  }
+
+  /** The input: a trunk from the bottom centre fanning out to the bottoms of the first boxes. */
+  input(id: string, y0: number, targets: { box: string; x?: number }[]): void {
+    const cx = this.width / 2;
+    const bus = y0 + 5;
+    targets.forEach((t, i) => {
+      const b = this.box(t.box);
+      const x = t.x ?? b.x + b.w / 2;
+      const pts: [number, number][] = Math.abs(x - cx) < 0.01 ? [[cx, y0], [cx, b.y]] : [[cx, y0], [cx, bus], [x, bus], [x, b.y]];
+      this.items.push(arrow(`${id}.${i}`, pts));
+    });
+  }
+}
+
+const cellSize = (c: Cell): { w: number; h: number } => boxSize(c.lines, { size: SIZE.small });
+const cell = (id: string, c0: number, c1: number, lines: Run[][], fill: Role, textColor?: Role): Cell => ({ id, lines, c0, c1, fill, ...(textColor ? { textColor } : {}) });
+
+/** A box label: the first line in ink, further lines (dimensions) muted. */
+const lbl = (first: string, ...more: string[]): Run[][] => [[plain(first)], ...more.map((t) => [plain(t, 'sans', 'muted')])];
+/** The label of the attention core: ink, with notes in the attention accent. */
+const coreLabel = (first: string, notes: string[]): Run[][] => [[plain(first)], ...notes.map((t) => [plain(t, 'sans', 'attentionAccent')])];
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces: formulas under the drawing, numbers from arch.json.
+
+const dim = (arch: ArchJson, name: string): number | null => arch.dims[name]?.value ?? null;
+const need = (arch: ArchJson, name: string): number => {
+  const v = dim(arch, name);
+  if (v === null) throw new Error(`internal: attention inset needs dimension ${name}`);
+  return v;
+};
+const g = groupDigits;
+
+/** Formula lines of the units with these ids ("formula = count"), wrapped at `width`. */
+function formulaLines(arch: ArchJson, ids: string[], width: number): Run[][] {
+  const units = ids.map((id) => arch.units.find((u) => u.id === id)).filter((u): u is Unit => u !== undefined);
+  const measure = (l: Run[]) => lineWidth(l, SIZE.label);
+  return units.flatMap((u, i) => {
+    const head: Run[] = i > 0 ? [plain(`${u.name}: `, 'sans', 'muted')] : [];
+    const runs = [...head, ...formulaRuns(u.formula_symbolic), plain(' = '), plain(g(u.param_count), 'bold')];
+    // breakAtPlus measures a line before it appends the trailing " +": leave room for it.
+    return breakAtPlus(runs, width - measure([plain(' +')]), measure);
+  });
+}
+
+/** Finishes an inset: formulas at the bottom, the drawing above, everything centred in `w`. */
+function finish(id: string, title: string, caption: Run[][], formula: Run[][], grid: Grid): Inset {
+  const fs = blockSize(formula, SIZE.label);
+  // The caption is set under the frame in bold callout type: the frame is at least as wide.
+  const cw = Math.max(...caption.map((l) => lineWidth(l, SIZE.callout)));
+  // Never narrower than the drawing (a config with very long labels widens the inset).
+  const w = Math.max(grid.width, Math.min(ATTENTION_INSET_MAX_W, Math.max(fs.w, cw)));
+  const dx = (w - grid.width) / 2;
+  const items = grid.items.map((it) => shift(it, dx));
+  if (formula.length) items.push(textAt(`${id}.formula`, 0, 0, formula, { size: SIZE.label, color: 'ink' }));
+  return { id, title: [plain(title, 'bold')], w, h: grid.y, items, caption, target: 'attn' };
+}
+
+function shift(item: Item, dx: number): Item {
+  if (item.kind === 'arrow') return { ...item, points: item.points.map(([x, y]) => [x + dx, y] as [number, number]) };
+  if (item.kind === 'circle') return { ...item, cx: item.cx + dx };
+  if (item.kind === 'brace') return { ...item, x: item.x + dx };
+  return { ...item, x: item.x + dx };
+}
+
+/** The arrow out of the top box to the top of the drawing area. */
+function outArrow(grid: Grid, id: string, box: BoxItem): void {
+  const [x, y] = top(box);
+  grid.items.push(arrow(id, [[x, y], [x, y + 9]]));
+  grid.y = y + 9;
+}
+
+/** "(12 of 48 layers)" when only some layers are of this kind, else null. */
+function layerShare(arch: ArchJson, kind: string): Run[] | null {
+  const n = arch.layers.filter((l) => l.attention.kind === kind).length;
+  if (n === arch.layers.length) return null;
+  return [strong('in '), accent(String(n)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Softmax attention: MHA / GQA / MQA, with QK-norm, RoPE, windows, sinks and the output gate.
+
+/** Title of a softmax attention inset, by its heads (MQA is GQA with one KV head). */
+function softmaxTitle(arch: ArchJson): string {
+  if (arch.flags.output_gate) return 'Gated attention';
+  const H = need(arch, 'H');
+  const Hkv = dim(arch, 'H_kv') ?? H;
+  return Hkv === 1 ? 'Multi-query attention' : Hkv === H ? 'Multi-head attention' : 'Grouped-query attention';
+}
+
+/** Notes on the attention core: sliding windows, sinks, ALiBi (all from flags and layers). */
+function coreNotes(arch: ArchJson): string[] {
+  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax');
+  const windowed = soft.filter((l) => l.attention.window !== null);
+  const notes: string[] = [];
+  if (windowed.length > 0) {
+    const sizes = [...new Set(windowed.map((l) => l.attention.window!))].sort((a, b) => a - b).map((x) => g(x)).join(' / ');
+    notes.push(windowed.length === soft.length ? `sliding window of ${sizes} tokens` : `window ${sizes} in ${windowed.length} of ${soft.length} layers`);
+  }
+  // gpt-oss `sinks`: one learned logit per head joins the softmax and is dropped after it.
+  if (arch.flags.attention_sinks) notes.push('+ a learned sink logit per head');
+  if (arch.flags.alibi) notes.push('+ ALiBi position biases');
+  return notes;
+}
+
+/** The RoPE box label, or null when there is no rotary embedding (ALiBi, learned positions). */
+function ropeLabel(arch: ArchJson): Run[][] | null {
+  const f = arch.flags;
+  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax');
+  const rope = soft.filter((l) => l.attention.rope).length;
+  if (f.alibi || f.learned_positions || rope === 0) return null;
+  const first = f.partial_rotary < 1 ? `RoPE on ${Math.round(f.partial_rotary * 100)}% of dims` : 'RoPE';
+  // NoPE layers (SmolLM3 `no_rope_layers`, Llama 4 every 4th layer) skip the rotation.
+  return rope < soft.length ? lbl(first, `in ${rope} of ${soft.length} layers`) : lbl(first);
+}
+
+function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const f = arch.flags;
+  const H = need(arch, 'H');
+  const Hkv = dim(arch, 'H_kv') ?? H;
+  const dh = need(arch, 'd_h');
+  const d = need(arch, 'd');
+  const gate = f.output_gate;
+  // Columns: [gate], q, k, v.
+  const q = gate ? 1 : 0;
+  const k = q + 1;
+  const v = q + 2;
+  const proj: Cell[] = f.fused_projections
+    ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', `(${H} + ${Hkv} + ${Hkv}) × ${dh}`), 'proj')]
+    : [
+        // Qwen3-Next `q_proj` emits each head's query and its gate side by side (2·d_h per head).
+        gate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${H} × (${dh} + ${dh})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${H} × ${dh}`), 'proj'),
+        cell('attn.k', k, k, lbl('Linear K', `${Hkv} × ${dh}`), 'proj'),
+        cell('attn.v', v, v, lbl('Linear V', `${Hkv} × ${dh}`), 'proj'),
+      ];
+  const norms: Cell[] =
+    f.qk_norm === 'per_head' || f.qk_norm === 'full'
+      ? [cell('attn.q_norm', q, q, lbl('RMSNorm'), 'norm'), cell('attn.k_norm', k, k, lbl('RMSNorm'), 'norm')]
+      : [];
+  const ropeText = ropeLabel(arch);
+  const rope: Cell[] = ropeText ? [cell('attn.rope', q, k, ropeText, 'box')] : [];
+  // Llama 4 `qk_norm`: a weightless L2 norm after RoPE, only in the RoPE layers.
+  const l2: Cell[] = f.qk_norm === 'l2' ? [cell('attn.l2', q, k, lbl(f.nope_layers ? 'L2 norm (RoPE layers)' : 'L2 norm'), 'norm')] : [];
+  const core: Cell[] = [cell('attn.core', q, v, coreLabel('Scaled dot-product attention (causal)', coreNotes(arch)), 'attention', 'attentionInk')];
+  if (gate) core.push(cell('attn.sigmoid', 0, 0, lbl('sigmoid'), 'box'));
+  const rows = [proj, norms, rope, l2, core];
+  const outLines = lbl('Linear output', `${H} × ${dh} → ${g(d)}`);
+  const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell('attn.o', 0, v, outLines, 'proj')]], 44);
+  widths[q] = Math.max(widths[q]!, widths[k]!);
+  widths[k] = widths[q]!;
+  widths[v] = Math.max(widths[v]!, widths[k]!);
+
+  const formula = opts.formulas ? formulaLines(arch, ['layers.attn', 'layers.qk_norm'], ATTENTION_INSET_MAX_W) : [];
+  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
+  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
+  for (const r of rows) grid.row(r);
+  const ids = (...xs: (Cell | undefined)[]) => xs.filter((c): c is Cell => c !== undefined).map((c) => c.id);
+  const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj;
+  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [{ box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
+  grid.lane('attn.lane.q', q, ids(pq, norms[0], rope[0], l2[0], core[0]));
+  grid.lane('attn.lane.k', k, ids(pk, norms[1], rope[0], l2[0], core[0]));
+  grid.lane('attn.lane.v', v, ids(pv, core[0]));
+
+  const coreBox = grid.box('attn.core');
+  let below: [number, number] = top(coreBox);
+  if (gate) {
+    // output = o_proj(attn ⊙ sigmoid(gate)): the gate leaves the fused q/gate projection at the left.
+    grid.lane('attn.lane.gate', 0, ['attn.q', 'attn.sigmoid']);
+    const cy = coreBox.y + coreBox.h + ROW_GAP + CIRCLE_R;
+    const times = circle('attn.times', top(coreBox)[0], cy, 'times');
+    grid.items.push(times, arrow('attn.to_times', [top(coreBox), [times.cx, cy - CIRCLE_R]]));
+    const sig = grid.box('attn.sigmoid');
+    grid.items.push(arrow('attn.gate', [top(sig), [grid.cx(0), cy], [times.cx - CIRCLE_R, cy]]));
+    grid.y = cy + CIRCLE_R;
+    below = [times.cx, cy + CIRCLE_R];
+  }
+  const o = grid.add(boxAt('attn.o', grid.width / 2, grid.y + ROW_GAP + boxSize(outLines, { size: SIZE.small }).h / 2, outLines, { fill: 'proj', size: SIZE.small }));
+  grid.items.push(arrow('attn.to_o', [below, [below[0], o.y]]));
+  outArrow(grid, 'attn.out', o);
+
+  const caption: Run[][] =
+    Hkv === H
+      ? [[accent(String(H)), strong(' heads')]]
+      : [[accent(String(H)), strong(' query heads, '), accent(String(Hkv)), strong(Hkv === 1 ? ' key & value head' : ' key & value heads')]];
+  caption.push([strong('head dimension '), accent(String(dh))]);
+  const share = layerShare(arch, 'softmax');
+  if (share) caption.push(share);
+  return finish('attn', softmaxTitle(arch), caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-head latent attention (DeepSeek-V2/V3).
+
+function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const H = need(arch, 'H');
+  const d = need(arch, 'd');
+  const rq = dim(arch, 'r_q');
+  const rkv = need(arch, 'r_kv');
+  const dNope = need(arch, 'd_nope');
+  const dRope = need(arch, 'd_rope');
+  const dv = need(arch, 'd_v');
+  // Columns: q path, compressed kv (c_kv), decoupled RoPE key (k_rope, one for all heads).
+  const Q = 0;
+  const C = 1;
+  const R = 2;
+  const qHead = `${H} × (${dNope} + ${dRope})`;
+  const rows: Cell[][] = [
+    [
+      // V2-Lite has no q_lora_rank: q is one projection from d.
+      rq !== null ? cell('attn.q_a', Q, Q, lbl('Linear down', `→ ${g(rq)}`), 'proj') : cell('attn.q_up', Q, Q, lbl('Linear Q', qHead), 'proj'),
+      // kv_a_proj_with_mqa: d → r_kv + d_rope; these r_kv + d_rope values per token are what an
+      // MLA inference cache keeps (kv_b_proj is applied to, or absorbed into, them).
+      cell('attn.kv_a', C, R, [[plain(`Linear down → ${g(rkv)} + ${dRope}`)], [plain(`KV cache: ${g(rkv + dRope)} per token`, 'sans', 'accent')]], 'proj'),
+    ],
+    [...(rq !== null ? [cell('attn.q_norm', Q, Q, lbl('RMSNorm'), 'norm')] : []), cell('attn.kv_norm', C, C, lbl(`RMSNorm (${g(rkv)})`), 'norm')],
+    [
+      ...(rq !== null ? [cell('attn.q_up', Q, Q, lbl('Linear up → q', qHead), 'proj')] : []),
+      cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${H} × (${dNope} + ${dv})`), 'proj'),
+    ],
+    [cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')],
+    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', []), 'attention', 'attentionInk')],
+  ];
+  const outLines = lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
+  const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
+  const formula = opts.formulas ? formulaLines(arch, ['layers.attn'], ATTENTION_INSET_MAX_W) : [];
+  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
+  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
+  for (const r of rows) grid.row(r);
+  grid.input('attn.in', y0, [{ box: rq !== null ? 'attn.q_a' : 'attn.q_up' }, { box: 'attn.kv_a' }]);
+  grid.lane('attn.lane.q', Q, rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up', 'attn.q_rope', 'attn.core'] : ['attn.q_up', 'attn.q_rope', 'attn.core']);
+  grid.lane('attn.lane.c', C, ['attn.kv_a', 'attn.kv_norm', 'attn.kv_b', 'attn.core']);
+  grid.lane('attn.lane.r', R, ['attn.kv_a', 'attn.k_rope', 'attn.core']);
+  const coreBox = grid.box('attn.core');
+  grid.row([cell('attn.o', Q, R, outLines, 'proj')]);
+  const o = grid.box('attn.o');
+  grid.items.push(arrow('attn.to_o', [top(coreBox), bottom(o)]));
+  outArrow(grid, 'attn.out', o);
+  const caption: Run[][] = [
+    [accent(String(H)), strong(' heads,')],
+    [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(' RoPE)')],
+  ];
+  return finish('attn', 'Multi-head latent attention', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gated DeltaNet (Qwen3-Next linear attention).
+
+function deltaNetInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const Hk = need(arch, 'H_k');
+  const dk = need(arch, 'd_k');
+  const Hv = need(arch, 'H_v');
+  const dv = need(arch, 'd_v');
+  const K = need(arch, 'K_conv');
+  // Columns: a (decay), b (β), q, k, v, z (output gate).
+  const [A, B, Qc, Kc, Vc, Z] = [0, 1, 2, 3, 4, 5];
+  const rows: Cell[][] = [
+    [
+      // in_proj_ba: one a and one b per value head.
+      cell('linear_attn.ba', A, B, lbl('Linear a, b'), 'proj'),
+      // in_proj_qkvz: q, k (H_k·d_k each), v and z (H_v·d_v each).
+      cell('linear_attn.qkvz', Qc, Z, lbl('Linear q, k, v, z'), 'proj'),
+    ],
+    [
+      // g = −exp(A_log) · softplus(a + dt_bias): the per-head decay of the state.
+      cell('linear_attn.alpha', A, A, lbl('decay α', 'A_log, dt_bias'), 'box'),
+      cell('linear_attn.beta', B, B, lbl('β = σ(b)'), 'box'),
+      // conv1d: depthwise and causal over q, k and v, followed by SiLU.
+      cell('linear_attn.conv', Qc, Vc, lbl('causal Conv1d', `K = ${K}, SiLU`), 'proj'),
+    ],
+    // use_qk_l2norm_in_kernel: q and k are L2-normalised inside the delta-rule kernel.
+    [cell('linear_attn.l2', Qc, Kc, lbl('L2 norm'), 'norm')],
+    [cell('linear_attn.core', A, Vc, coreLabel('Gated delta rule', [`state ${dk} × ${dv} per head`]), 'attention', 'attentionInk')],
+  ];
+  const normLines = lbl('Gated RMSNorm');
+  const outLines = lbl(`Linear output ${Hv} × ${dv} → ${g(d)}`);
+  // z is only a lane: its SiLU sits beside the gated norm, higher up.
+  const widths = Grid.fit(6, [...rows, [cell('linear_attn.o', A, Z, outLines, 'proj')]], [24, 24, 18, 18, 18, 8]);
+  const formula = opts.formulas ? formulaLines(arch, ['layers.linear_attn'], ATTENTION_INSET_MAX_W) : [];
+  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
+  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
+  for (const r of rows) grid.row(r);
+  grid.input('linear_attn.in', y0, [{ box: 'linear_attn.ba' }, { box: 'linear_attn.qkvz' }]);
+  grid.lane('linear_attn.lane.a', A, ['linear_attn.ba', 'linear_attn.alpha', 'linear_attn.core']);
+  grid.lane('linear_attn.lane.b', B, ['linear_attn.ba', 'linear_attn.beta', 'linear_attn.core']);
+  grid.lane('linear_attn.lane.q', Qc, ['linear_attn.qkvz', 'linear_attn.conv', 'linear_attn.l2', 'linear_attn.core']);
+  grid.lane('linear_attn.lane.k', Kc, ['linear_attn.qkvz', 'linear_attn.conv', 'linear_attn.l2', 'linear_attn.core']);
+  grid.lane('linear_attn.lane.v', Vc, ['linear_attn.qkvz', 'linear_attn.conv', 'linear_attn.core']);
+  const coreBox = grid.box('linear_attn.core');
+  // Qwen3NextRMSNormGated: RMSNorm of each head's output, times SiLU(z).
+  const ns = boxSize(normLines, { size: SIZE.small });
+  const norm = grid.add(boxAt('linear_attn.norm', top(coreBox)[0], grid.y + ROW_GAP + ns.h / 2, normLines, { fill: 'norm', size: SIZE.small }));
+  grid.items.push(arrow('linear_attn.to_norm', [top(coreBox), bottom(norm)]));
+  const ny = norm.y + norm.h / 2;
+  const zx = grid.cx(Z);
+  const silu = grid.add(boxAt('linear_attn.silu', (norm.x + norm.w + zx) / 2, ny, lbl('SiLU'), { fill: 'box', size: SIZE.small }));
+  const qkvz = grid.box('linear_attn.qkvz');
+  grid.items.push(arrow('linear_attn.z', [[zx, qkvz.y + qkvz.h], [zx, ny], [silu.x + silu.w, ny]]));
+  grid.items.push(arrow('linear_attn.gate', [[silu.x, ny], [norm.x + norm.w, ny]]));
+  const o = grid.add(boxAt('linear_attn.o', grid.width / 2, grid.y + ROW_GAP + boxSize(outLines, { size: SIZE.small }).h / 2, outLines, { fill: 'proj', size: SIZE.small, minW: grid.width }));
+  grid.items.push(arrow('linear_attn.to_o', [top(norm), [top(norm)[0], o.y]]));
+  outArrow(grid, 'linear_attn.out', o);
+  const caption: Run[][] = [
+    [accent(String(Hk)), strong(' key heads, '), accent(String(Hv)), strong(' value heads')],
+    [strong('head dimension '), accent(String(dk === dv ? dk : `${dk} / ${dv}`)), strong(', conv kernel '), accent(String(K))],
+  ];
+  const share = layerShare(arch, 'gated_deltanet');
+  if (share) caption.push(share);
+  return { ...finish('linear_attn', 'Gated DeltaNet', caption, formula, grid), target: 'attn' };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The insets that show attention internals: one per attention kind of the model (softmax
+ * attention, MLA, Gated DeltaNet), each targeting the main stack's `attn` box. A hybrid
+ * (Qwen3-Next) gets two: gated attention, then Gated DeltaNet. DeepSeek-V4 (`dsv4`) gets none
+ * here; its compressed attention has an inset of its own.
+ */
+export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas: true }): Inset[] {
+  if (arch.family === 'dsv4') return [];
+  const kinds = new Set(arch.layers.map((l) => l.attention.kind));
+  const insets: Inset[] = [];
+  if (kinds.has('mla')) insets.push(mlaInset(arch, opts));
+  if (kinds.has('softmax')) insets.push(softmaxInset(arch, opts));
+  if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
+  return insets;
+}

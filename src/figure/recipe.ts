@@ -1,0 +1,67 @@
+/**
+ * The layer recipe of a model whose layers differ: the shortest repeating period of its layers,
+ * written as nested repeats ("12 × (3 × Gated DeltaNet → MoE, 1 × Gated attention → MoE)"), set
+ * in monospace like the gallery's "3:1 Ratio" lists.
+ */
+import type { ArchJson } from '../schema/arch-json.js';
+
+type Layer = ArchJson['layers'][number];
+
+/** What a layer is, in a few words: its mixer, then its FFN. */
+function layerName(arch: ArchJson, l: Layer): string {
+  const a = l.attention;
+  let mixer: string;
+  if (a.kind === 'gated_deltanet') mixer = 'Gated DeltaNet';
+  else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
+  else if (arch.flags.output_gate) mixer = 'Gated attention';
+  else if (a.window !== null) mixer = 'Sliding-window attn';
+  else if (a.chunk !== null) mixer = 'Chunked attention';
+  else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global attention' : 'Attention';
+  if (!a.rope && a.kind !== 'gated_deltanet' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
+  const ffn = l.ffn.kind === 'dense' ? 'dense FFN' : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
+  return `${mixer} → ${ffn}`;
+}
+
+/** Run-length groups of consecutive equal names. */
+function groups(names: string[]): { name: string; n: number }[] {
+  const out: { name: string; n: number }[] = [];
+  for (const name of names) {
+    const last = out[out.length - 1];
+    if (last && last.name === name) last.n += 1;
+    else out.push({ name, n: 1 });
+  }
+  return out;
+}
+
+/**
+ * The recipe, or null when all layers are alike or nothing repeats usefully. Layers before the
+ * first period (a dense prefix) are listed first.
+ */
+export function layerRecipe(arch: ArchJson): { heading: string; lines: string[] } | null {
+  const names = arch.layers.map((l) => layerName(arch, l));
+  if (new Set(names).size < 2) return null;
+  // A prefix (dense layers first) then a period that tiles the rest, possibly cut short at the end.
+  for (let prefix = 0; prefix <= Math.min(8, names.length - 2); prefix++) {
+    const rest = names.slice(prefix);
+    for (let p = 1; p <= Math.min(12, rest.length / 2); p++) {
+      if (!rest.every((n, i) => n === rest[i % p])) continue;
+      const period = groups(rest.slice(0, p));
+      if (period.length < 2 && prefix === 0) continue;
+      const reps = Math.floor(rest.length / p);
+      const tail = rest.length - reps * p;
+      const lines: string[] = [];
+      for (const g of groups(names.slice(0, prefix))) lines.push(`${g.n} × ${g.name}`);
+      if (period.length === 1) lines.push(`${reps * p} × ${period[0]!.name}`);
+      else {
+        lines.push(`${reps} × (`);
+        for (const g of period) lines.push(`  ${g.n} × ${g.name}`);
+        lines.push(')');
+      }
+      for (const g of groups(rest.slice(reps * p, reps * p + tail))) lines.push(`${g.n} × ${g.name}`);
+      const counts = period.map((g) => g.n);
+      const heading = period.length === 2 ? `Layer recipe (${counts[0]}:${counts[1]})` : 'Layer recipe';
+      return { heading, lines };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,153 @@
+/**
+ * The main stack of the figure as rows, bottom to top: input text, tokens, embedding, the repeated
+ * block drawn once (norms, attention, ⊕ or hyper-connection mixers, FFN / MoE), final norm, output
+ * layer. A row says what it holds and which counted units each of its boxes stands for; `layout.ts`
+ * gives it a place.
+ */
+import type { ArchJson } from '../schema/arch-json.js';
+import type { Role } from './scene.js';
+import { plain, wrap, type Run } from './text.js';
+import { label } from './draw.js';
+import { SIZE } from './style.js';
+import { dsv4AttentionLabel } from './insets/dsv4.js';
+
+/** A box of the main stack. */
+export interface SpineBox {
+  id: string;
+  lines: Run[][];
+  fill: Role;
+  textColor: Role;
+  /** Ids of the units it stands for (a trailing `*` matches a prefix): its count line sums them. */
+  units: string[];
+  dashed?: boolean;
+}
+
+export interface SpineRow {
+  id: string;
+  center: { kind: 'boxes'; boxes: SpineBox[] } | { kind: 'plus' } | { kind: 'input'; text: string };
+  /** Inside the repeated block / inside the model container. */
+  inBlock: boolean;
+  inContainer: boolean;
+  /** The residual of the sub-layer ends here (a ⊕, or an mHC post-mixer that takes the streams). */
+  residualSink?: boolean;
+  /** The flow from the row below into this one carries this many streams (mHC), drawn as a bundle. */
+  streamsIn?: number;
+}
+
+/** Attention modifiers drawn left of the attention box, each with an arrow into it. */
+export interface Modifier {
+  id: string;
+  lines: Run[][];
+}
+
+const MOD_W = 100;
+
+export const dim = (arch: ArchJson, name: string): number | null => arch.dims[name]?.value ?? null;
+
+const normName = (arch: ArchJson, suffix: string): string => `${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}${suffix}`;
+
+/** The label of the attention box, with the variant's key word in the accent colour. */
+export function attentionLabel(arch: ArchJson): Run[][] {
+  const kinds = new Set(arch.layers.map((l) => l.attention.kind));
+  const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
+  if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
+  if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
+  if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain('Attention')]];
+  const H = dim(arch, 'H');
+  const Hkv = dim(arch, 'H_kv');
+  const variant = Hkv === 1 ? 'Multi-query' : Hkv === H || Hkv === null ? 'Multi-head' : 'Grouped-query';
+  const windows = arch.layers.filter((l) => l.attention.window !== null).length;
+  const chunks = arch.layers.filter((l) => l.attention.chunk !== null).length;
+  const extra = windows > 0 && windows < arch.layers.length ? '(plus sliding window)' : windows > 0 ? '(sliding window)' : chunks > 0 ? '(plus chunked)' : null;
+  const lines: Run[][] = [[key(variant)], [plain(arch.flags.output_gate ? 'gated attention' : 'attention')]];
+  if (extra) lines.splice(1, 0, [plain(extra)]);
+  return lines;
+}
+
+/** The modifiers of attention that are not drawn inside an inset: positions, norms, windows, caps. */
+export function attentionModifiers(arch: ArchJson): Modifier[] {
+  const items: Modifier[] = [];
+  const L = arch.layers.length;
+  const f = arch.flags;
+  const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
+  const softmaxLayers = arch.layers.filter((l) => l.attention.kind !== 'gated_deltanet').length;
+  const rope = arch.layers.filter((l) => l.attention.rope).length;
+  const mod = (id: string, text: string) => items.push({ id, lines: wrap(text, 'sans', SIZE.small, MOD_W - 14) });
+  if (f.alibi) mod('alibi', 'ALiBi position biases');
+  else if (!f.learned_positions && rope > 0) {
+    let text = f.partial_rotary >= 1 ? 'RoPE' : 'Partial RoPE';
+    if (hybrid) text += ` (only in the ${softmaxLayers} attention layers)`;
+    else if (rope < L) text += ` (NoPE in ${L - rope} of ${L} layers)`;
+    mod('rope', text);
+  }
+  if (f.qk_norm !== 'none' && !hybrid) mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]);
+  if (f.attn_softcap !== null) mod('softcap', `Logit soft-capping at ${f.attn_softcap}`);
+  return items;
+}
+
+/** The rows of the figure, bottom to top. */
+export function spineRows(arch: ArchJson): SpineRow[] {
+  const rows: SpineRow[] = [];
+  const f = arch.flags;
+  const add = (row: Omit<SpineRow, 'inBlock' | 'inContainer'> & Partial<SpineRow>) => rows.push({ inBlock: false, inContainer: true, ...row });
+  const box = (id: string, lines: Run[][], fill: Role, units: string[], textColor: Role = 'ink'): SpineRow['center'] => ({ kind: 'boxes', boxes: [{ id, lines, fill, textColor, units }] });
+  const blockRow = (row: Omit<SpineRow, 'inBlock' | 'inContainer'> & Partial<SpineRow>) => add({ ...row, inBlock: true });
+  const hc = f.hyper_connections ? dim(arch, 'hc') ?? 1 : 0;
+
+  add({ id: 'input', center: { kind: 'input', text: 'Sample input text' }, inContainer: false });
+  add({ id: 'tokens', center: box('tokens', label('Tokenized text'), 'box', []), inContainer: false });
+  if (f.learned_positions) {
+    // GPT-2 / OPT: token and position embeddings are looked up side by side and added.
+    add({ id: 'embed', center: { kind: 'boxes', boxes: [
+      { id: 'embed', lines: [[plain('Token')], [plain('embedding')]], fill: 'embed', textColor: 'ink', units: ['embed', 'project_in'] },
+      { id: 'positions', lines: [[plain('Learned')], [plain('positions')]], fill: 'embed', textColor: 'ink', units: ['pos_embed'] },
+    ] } });
+    add({ id: 'embed_plus', center: { kind: 'plus' } });
+  } else {
+    add({ id: 'embed', center: box('embed', label('Token embedding layer'), 'embed', ['embed', 'project_in']) });
+  }
+
+  const placement = f.norm_placement;
+  const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'] : ['layers.ffn'];
+  const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
+  const attnUnits = ['layers.attn', 'layers.linear_attn', 'layers.qk_norm', 'layers.compressor*', 'layers.indexer'];
+  const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
+  if (f.parallel_attention) {
+    // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.
+    const norms: SpineBox[] = placement === 'shared'
+      ? [{ id: 'norm1', lines: label(normName(arch, '')), fill: 'norm', textColor: 'ink', units: ['layers.attn_norm', 'layers.ffn_norm'] }]
+      : [
+          { id: 'norm1', lines: label(normName(arch, ' (attn)')), fill: 'norm', textColor: 'ink', units: ['layers.attn_norm'] },
+          { id: 'norm2', lines: label(normName(arch, ' (MLP)')), fill: 'norm', textColor: 'ink', units: ['layers.ffn_norm'] },
+        ];
+    blockRow({ id: 'norm1', center: { kind: 'boxes', boxes: norms } });
+    blockRow({ id: 'sublayers', center: { kind: 'boxes', boxes: [attnBox, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits }] } });
+    blockRow({ id: 'plus1', center: { kind: 'plus' }, residualSink: true });
+  } else {
+    const pre = placement === 'pre' || placement === 'sandwich';
+    const post = placement === 'post' || placement === 'sandwich';
+    const sandwich = placement === 'sandwich';
+    const sublayer = (n: 1 | 2, main: SpineBox) => {
+      const normUnit = n === 1 ? 'layers.attn_norm' : 'layers.ffn_norm';
+      const hcUnit = n === 1 ? 'layers.hc_attn' : 'layers.hc_ffn';
+      // mHC: a pre-mixer folds the n_hc streams into the sub-layer's input; the post-mixer spreads
+      // the output back onto the streams and mixes them (x' = H_res·x + H_post·F(H_pre·x)): no ⊕.
+      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain('mHC pre-mixer', 'bold', 'accent')]], 'box', []), streamsIn: hc });
+      if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
+      blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
+      if (post) blockRow({ id: `post_${main.id}_norm`, center: box(`post_${main.id}_norm`, label(sandwich ? `Post-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [n === 1 ? 'layers.post_attn_norm' : 'layers.post_ffn_norm']) });
+      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain('mHC post-mixer', 'bold', 'accent')]], 'box', [hcUnit]), residualSink: true });
+      else blockRow({ id: `plus${n}`, center: { kind: 'plus' }, residualSink: true });
+    };
+    sublayer(1, attnBox);
+    sublayer(2, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits });
+  }
+
+  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain('mHC head mixer', 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
+  if (arch.units.some((u) => u.id === 'final_norm')) add({ id: 'final_norm', center: box('final_norm', label(`Final ${normName(arch, '')}`), 'norm', ['final_norm']) });
+  const head: Run[][] = [[plain('Linear output layer')]];
+  if (f.tied_embeddings) head.push([plain('(tied to the embedding)', 'sans')]);
+  if (f.final_softcap !== null) head.push([plain(`soft-capped at ${f.final_softcap}`)]);
+  add({ id: 'head', center: box('head', head, 'embed', f.tied_embeddings ? ['project_out'] : ['head', 'project_out']) });
+  return rows;
+}

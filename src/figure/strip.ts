@@ -1,0 +1,94 @@
+/**
+ * The per-layer pattern strip: one cell per layer for every property that differs between layers
+ * (linear / full attention, sliding / global, NoPE / RoPE, compression ratio, dense / MoE, hash /
+ * score routing), each row with its legend.
+ */
+import type { ArchJson } from '../schema/arch-json.js';
+import type { Item, Role } from './scene.js';
+import { blockSize, plain } from './text.js';
+import { SIZE } from './style.js';
+
+interface StripRow {
+  name: string;
+  values: string[];
+  legend: Record<string, string>;
+}
+
+const ROW_H = 17;
+const CELL_H = 11;
+
+/** Per-layer properties that vary, each a strip of cells. */
+export function stripRows(arch: ArchJson): StripRow[] {
+  const rows: StripRow[] = [];
+  const L = arch.layers;
+  const add = (name: string, values: string[], legend: Record<string, string>) => {
+    if (new Set(values).size > 1) rows.push({ name, values, legend });
+  };
+  add('attention', L.map((l) => (l.attention.kind === 'gated_deltanet' ? 'A' : 'B')), { A: 'Gated DeltaNet (linear)', B: 'full attention' });
+  add('window', L.map((l) => (l.attention.window !== null ? 'A' : 'B')), { A: 'sliding window', B: 'global' });
+  add('chunks', L.map((l) => (l.attention.chunk !== null ? 'A' : 'B')), { A: 'chunked attention', B: 'global' });
+  // Linear-attention layers have no positions at all: only attention layers can differ here.
+  const softmaxRope = L.filter((l) => l.attention.kind !== 'gated_deltanet').map((l) => l.attention.rope);
+  if (new Set(softmaxRope).size > 1) add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
+  // Compression: one colour per distinct (ratio, indexer) combination, legend from the layers.
+  const comboOf = (l: ArchJson['layers'][number]) => `${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`;
+  const combos = [...new Set(L.map(comboOf))].sort((a, b) => parseInt(a) - parseInt(b));
+  const comboLegend = Object.fromEntries(
+    combos.slice(0, 4).map((c, i) => {
+      const ratio = parseInt(c);
+      return ['ABCD'[i]!, ratio === 0 ? 'window only' : `1:${ratio}${c.endsWith('+i') ? ' + indexer' : ''}`];
+    }),
+  );
+  add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(comboOf(l)))]!), comboLegend);
+  add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
+  // Routing differs only where some layers route by hash (dense layers show in the FFN row).
+  if (L.some((l) => l.ffn.routing === 'hash')) {
+    add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'learned top-k routing', C: 'dense (no router)' });
+  }
+  return rows;
+}
+
+/** Height of the strip in pt (0 when every layer is alike). */
+export function stripHeight(arch: ArchJson): number {
+  const n = stripRows(arch).length;
+  return n === 0 ? 0 : SIZE.small * 1.25 + 4 + n * ROW_H;
+}
+
+/** Draws the strip with its lower-left corner at (x, y), `w` wide. */
+export function drawStrip(arch: ArchJson, x: number, y: number, w: number): Item[] {
+  const items: Item[] = [];
+  const rows = stripRows(arch);
+  const L = arch.layers.length;
+  const nameW = 74;
+  const legendText = (r: StripRow, key: string) => `${r.legend[key]} (${r.values.filter((v) => v === key).length})`;
+  const legendW = Math.max(
+    ...rows.map((r) => Object.keys(r.legend).filter((k) => r.values.includes(k)).reduce((a, k) => a + 21 + blockSize([[plain(legendText(r, k))]], SIZE.small).w, 0)),
+  );
+  const cellW = Math.min(10, (w - nameW - legendW - 10) / L);
+  const heading = [[plain(`Layer by layer: one cell per layer, 0 … ${L - 1} from left to right`, 'italic')]];
+  const hs = blockSize(heading, SIZE.small);
+  const top = y + rows.length * ROW_H + 4;
+  items.push({ kind: 'text', id: 'strip.heading', x, y: top, w: hs.w, h: hs.h, lines: heading, size: SIZE.small, color: 'muted', align: 'left' });
+  const roles: Role[] = ['cellA', 'cellB', 'cellC', 'cellD'];
+  rows.forEach((r, i) => {
+    const ry = top - 4 - (i + 1) * ROW_H;
+    const name = [[plain(r.name)]];
+    const ns = blockSize(name, SIZE.small);
+    const ty = ry + (ROW_H - ns.h) / 2;
+    items.push({ kind: 'text', id: `strip.${r.name}.name`, x, y: ty, w: ns.w, h: ns.h, lines: name, size: SIZE.small, color: 'ink', align: 'left' });
+    const cy = ry + (ROW_H - CELL_H) / 2;
+    r.values.forEach((v, j) => {
+      items.push({ kind: 'cell', id: `strip.${r.name}.${j}`, x: x + nameW + j * cellW, y: cy, w: Math.max(0.8, cellW - 1), h: CELL_H, fill: roles['ABCD'.indexOf(v)]! });
+    });
+    let lx = x + nameW + L * cellW + 10;
+    for (const key of Object.keys(r.legend)) {
+      if (!r.values.includes(key)) continue;
+      items.push({ kind: 'cell', id: `strip.${r.name}.legend.${key}`, x: lx, y: cy, w: 9, h: CELL_H, fill: roles['ABCD'.indexOf(key)]! });
+      const t = [[plain(legendText(r, key))]];
+      const s = blockSize(t, SIZE.small);
+      items.push({ kind: 'text', id: `strip.${r.name}.legend.${key}.text`, x: lx + 12, y: ty, w: s.w, h: s.h, lines: t, size: SIZE.small, color: 'ink', align: 'left' });
+      lx += 12 + s.w + 9;
+    }
+  });
+  return items;
+}

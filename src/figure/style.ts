@@ -1,0 +1,42 @@
+/**
+ * The fixed geometry of every figure: one canvas width and one set of type sizes, so that any two
+ * figures shown at the same width have the same box size and can be compared side by side.
+ *
+ * Legibility is set for the common blog column: a figure FIGURE_WIDTH pt wide displayed 800 px
+ * wide shows 1 pt as 800 / FIGURE_WIDTH px. Labels and numbers must be ≥ 10 px there, sub- and
+ * superscripts ≥ 8 px (`check.ts` measures it), which fixes the smallest sizes below.
+ */
+
+/** Width of every figure in pt. */
+export const FIGURE_WIDTH = 720;
+/** The display width legibility is measured at, in CSS px. */
+export const DISPLAY_WIDTH = 800;
+
+/** Type sizes in pt. */
+export const SIZE = {
+  title: 22,
+  callout: 11,
+  label: 10,
+  small: 9,
+  mono: 9.5,
+} as const;
+
+/** Canvas margin. */
+export const MARGIN = 16;
+/** Horizontal text padding inside a box. */
+export const PAD_X = 7;
+/** Vertical text padding inside a box. */
+export const PAD_Y = 4.5;
+/** Corner radius of boxes; frames use FRAME_RADIUS. */
+export const BOX_RADIUS = 4;
+export const FRAME_RADIUS = 10;
+/** Radius of a ⊕ / ⊗ circle. */
+export const CIRCLE_R = 6;
+
+/** Stroke widths in pt (≈ 1.1–1.5 px at 800 px display: dark lines, not hairlines). */
+export const STROKE = {
+  arrow: 1.2,
+  box: 0.9,
+  frame: 1,
+  leader: 1.7,
+} as const;

@@ -1,0 +1,164 @@
+/** The attention insets: which insets each model gets, the numbers their captions quote, and a
+ * clean drawing (nothing overlaps, arrows end on box edges, parallel arrows apart, inside w × h). */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { extract } from '../src/index.js';
+import { attentionInsets, ATTENTION_INSET_MAX_W } from '../src/figure/insets/attention.js';
+import type { Inset } from '../src/figure/insets/inset.js';
+import { solidRect, type ArrowItem, type Item, type Rect } from '../src/figure/scene.js';
+import { groupDigits } from '../src/figure/format.js';
+import { SIZE } from '../src/figure/style.js';
+import type { Run } from '../src/figure/text.js';
+import { FIXTURES } from './helpers/fixtures.js';
+
+const text = (lines: Run[][]): string => lines.map((l) => l.map((r) => r.text).join('')).join('\n');
+
+/** Expected titles and caption phrases per fixture (configs/ and extra/). */
+const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
+  'configs/meta-llama__Meta-Llama-3-8B-Instruct.json': { titles: ['Grouped-query attention'], captions: [['32 query heads, 8 key & value heads', 'head dimension 128']] },
+  'configs/Qwen__Qwen3-8B.json': { titles: ['Grouped-query attention'], captions: [['32 query heads, 8 key & value heads', 'head dimension 128']] },
+  'configs/openai__gpt-oss-20b.json': { titles: ['Grouped-query attention'], captions: [['64 query heads, 8 key & value heads', 'head dimension 64']] },
+  'configs/google__gemma-2-2b-it.json': { titles: ['Grouped-query attention'], captions: [['8 query heads, 4 key & value heads', 'head dimension 256']] },
+  'configs/deepseek-ai__DeepSeek-V3.json': { titles: ['Multi-head latent attention'], captions: [['128 heads', 'KV compressed to 512 (+64 RoPE)']] },
+  'configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json': { titles: ['Multi-head latent attention'], captions: [['16 heads', 'KV compressed to 512 (+64 RoPE)']] },
+  'configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json': {
+    titles: ['Gated attention', 'Gated DeltaNet'],
+    captions: [
+      ['16 query heads, 2 key & value heads', 'head dimension 256', 'in 12 of 48 layers'],
+      ['16 key heads, 32 value heads', 'head dimension 128', 'conv kernel 4', 'in 36 of 48 layers'],
+    ],
+  },
+  'configs/allenai__OLMo-2-1124-7B-Instruct.json': { titles: ['Multi-head attention'], captions: [['32 heads', 'head dimension 128']] },
+  'configs/openai-community__gpt2.json': { titles: ['Multi-head attention'], captions: [['12 heads', 'head dimension 64']] },
+  'extra/tiiuae__falcon-7b.remote-code.json': { titles: ['Multi-query attention'], captions: [['71 query heads, 1 key & value head', 'head dimension 64']] },
+  'configs/microsoft__Phi-3-mini-4k-instruct.json': { titles: ['Multi-head attention'], captions: [['32 heads', 'head dimension 96']] },
+  'configs/deepseek-ai__DeepSeek-V4-Flash.json': { titles: [], captions: [] },
+};
+
+const files = ['configs', 'extra'].flatMap((dir) =>
+  readdirSync(`${FIXTURES}${dir}`).filter((f) => f.endsWith('.json') && f !== 'expected.json').map((f) => `${dir}/${f}`),
+);
+
+const near = (a: number, b: number) => Math.abs(a - b) < 0.01;
+
+function intersects(a: Rect, b: Rect): boolean {
+  return a.x + a.w > b.x + 0.01 && b.x + b.w > a.x + 0.01 && a.y + a.h > b.y + 0.01 && b.y + b.h > a.y + 0.01;
+}
+
+/** Whether (x, y) lies on the outline of a box or a circle of the inset. */
+function onEdge(items: Item[], [x, y]: [number, number]): boolean {
+  return items.some((i) => {
+    if (i.kind === 'circle') return Math.abs(Math.hypot(x - i.cx, y - i.cy) - i.r) < 0.01;
+    if (i.kind !== 'box') return false;
+    const inX = x > i.x - 0.01 && x < i.x + i.w + 0.01;
+    const inY = y > i.y - 0.01 && y < i.y + i.h + 0.01;
+    return (inX && (near(y, i.y) || near(y, i.y + i.h))) || (inY && (near(x, i.x) || near(x, i.x + i.w)));
+  });
+}
+
+/** Axis-parallel segments of an arrow, as [fixed coordinate, from, to, vertical?]. */
+function segments(a: ArrowItem): { id: string; vertical: boolean; at: number; lo: number; hi: number }[] {
+  const out = [];
+  for (let k = 0; k + 1 < a.points.length; k++) {
+    const [x0, y0] = a.points[k]!;
+    const [x1, y1] = a.points[k + 1]!;
+    if (near(x0, x1)) out.push({ id: a.id, vertical: true, at: x0, lo: Math.min(y0, y1), hi: Math.max(y0, y1) });
+    else if (near(y0, y1)) out.push({ id: a.id, vertical: false, at: y0, lo: Math.min(x0, x1), hi: Math.max(x0, x1) });
+    else assert.fail(`${a.id} has a slanted segment`);
+  }
+  return out;
+}
+
+function checkDrawing(inset: Inset): void {
+  const { items, w, h } = inset;
+  assert.ok(w <= ATTENTION_INSET_MAX_W + 0.01, `${inset.id} is ${w} pt wide`);
+  // Inside the drawing area.
+  for (const i of items) {
+    const r = solidRect(i);
+    const pts: [number, number][] = i.kind === 'arrow' ? i.points : r ? [[r.x, r.y], [r.x + r.w, r.y + r.h]] : [];
+    for (const [x, y] of pts) assert.ok(x > -0.01 && y > -0.01 && x < w + 0.01 && y < h + 0.01, `${i.kind === 'brace' ? 'brace' : i.id} leaves the ${w.toFixed(1)} × ${h.toFixed(1)} area`);
+  }
+  // No two solid items overlap.
+  const solids = items.map((i) => ({ i, r: solidRect(i) })).filter((s): s is { i: Item & { id: string }; r: Rect } => s.r !== null);
+  for (let a = 0; a < solids.length; a++) {
+    for (let b = a + 1; b < solids.length; b++) assert.ok(!intersects(solids[a]!.r, solids[b]!.r), `${solids[a]!.i.id} overlaps ${solids[b]!.i.id}`);
+  }
+  // Arrows end on a box or circle edge, or leave at the top of the drawing.
+  const arrows = items.filter((i): i is ArrowItem => i.kind === 'arrow');
+  for (const a of arrows) {
+    const end = a.points[a.points.length - 1]!;
+    assert.ok(onEdge(items, end) || near(end[1], h), `${a.id} ends at (${end[0].toFixed(1)}, ${end[1].toFixed(1)}), not on an edge`);
+    if (!a.id.includes('.in.')) assert.ok(onEdge(items, a.points[0]!), `${a.id} starts off any edge`);
+  }
+  // Parallel segments of different arrows are ≥ 3 pt apart where they run side by side; only
+  // the input fan-out shares its trunk.
+  const segs = arrows.flatMap(segments);
+  for (let a = 0; a < segs.length; a++) {
+    for (let b = a + 1; b < segs.length; b++) {
+      const s = segs[a]!;
+      const t = segs[b]!;
+      if (s.id === t.id || s.vertical !== t.vertical) continue;
+      const side = Math.min(s.hi, t.hi) - Math.max(s.lo, t.lo) > 0.01;
+      if (!side) continue;
+      const shared = s.id.includes('.in.') && t.id.includes('.in.');
+      if (shared && near(s.at, t.at)) continue;
+      assert.ok(Math.abs(s.at - t.at) >= 3, `${s.id} and ${t.id} run ${Math.abs(s.at - t.at).toFixed(2)} pt apart`);
+    }
+  }
+  // Legible: box labels ≥ 9 pt, formulas (with scripts) ≥ 10 pt.
+  for (const i of items) {
+    if (i.kind === 'box') assert.ok(i.size >= SIZE.small, `${i.id} at ${i.size} pt`);
+    if (i.kind === 'text' && i.id.endsWith('.formula')) assert.ok(i.size >= SIZE.label, `${i.id} at ${i.size} pt`);
+  }
+}
+
+describe('attention insets', () => {
+  for (const file of files) {
+    test(file, async () => {
+      const { arch } = await extract(`${FIXTURES}${file}`);
+      const insets = attentionInsets(arch);
+      const expected = EXPECTED[file];
+      if (expected) {
+        assert.deepEqual(insets.map((i) => text([i.title])), expected.titles);
+        insets.forEach((inset, k) => {
+          const caption = text(inset.caption).replace(/\n/g, ' ');
+          for (const phrase of expected.captions[k]!) assert.ok(caption.includes(phrase), `caption "${caption}" says "${phrase}"`);
+        });
+      }
+      if (arch.family === 'dsv4') assert.deepEqual(insets, []);
+      else assert.ok(insets.length > 0, 'an attention inset');
+      assert.deepEqual(JSON.stringify(attentionInsets(arch)), JSON.stringify(insets), 'deterministic');
+      for (const inset of insets) {
+        assert.equal(inset.target, 'attn');
+        checkDrawing(inset);
+        // The formula carries the exact count of every unit the inset explains.
+        const formula = text((inset.items.find((i) => i.kind === 'text' && i.id === `${inset.id}.formula`) as { lines: Run[][] }).lines);
+        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : ['layers.attn', 'layers.qk_norm'];
+        for (const u of arch.units.filter((u) => ids.includes(u.id))) assert.ok(formula.includes(`= ${groupDigits(u.param_count)}`), `${u.id} = ${groupDigits(u.param_count)} in "${formula}"`);
+      }
+    });
+  }
+
+  test('fused projections are one box; QK-norm and RoPE boxes follow the flags', async () => {
+    const boxes = async (f: string) => {
+      const { arch } = await extract(`${FIXTURES}${f}`);
+      return attentionInsets(arch).flatMap((i) => i.items.filter((x) => x.kind === 'box').map((b) => text((b as { lines: Run[][] }).lines)));
+    };
+    const phi = await boxes('configs/microsoft__Phi-3-mini-4k-instruct.json');
+    assert.ok(phi.some((t) => t.startsWith('Linear QKV (fused)')));
+    assert.ok(phi.some((t) => t.includes('sliding window of 2,047 tokens')));
+    const qwen3 = await boxes('configs/Qwen__Qwen3-8B.json');
+    assert.equal(qwen3.filter((t) => t === 'RMSNorm').length, 2);
+    const gpt2 = await boxes('configs/openai-community__gpt2.json');
+    assert.ok(!gpt2.some((t) => t.startsWith('RoPE')), 'learned positions: no RoPE');
+    const oss = await boxes('configs/openai__gpt-oss-20b.json');
+    assert.ok(oss.some((t) => t.includes('window 128 in 12 of 24 layers') && t.includes('sink')));
+    const next = await boxes('configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json');
+    for (const t of ['Linear Q + gate', 'sigmoid', 'RoPE on 25% of dims', 'Gated delta rule', 'L2 norm', 'Gated RMSNorm', 'SiLU']) assert.ok(next.some((x) => x.startsWith(t)), t);
+    const lite = await boxes('configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json');
+    assert.ok(lite.some((t) => t.startsWith('Linear Q')), 'V2-Lite: q is one projection');
+    assert.ok(!lite.some((t) => t.startsWith('Linear up → q')));
+    assert.ok(lite.some((t) => t.includes('KV cache: 576 per token')));
+  });
+});

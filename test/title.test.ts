@@ -1,0 +1,168 @@
+/** Figure titles from repo names and exact counts; per-organisation accents and their contrast. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SUPPORTED_MODEL_TYPES } from '../src/arch/describe.js';
+import { extract } from '../src/extract.js';
+import {
+  ACCENTS,
+  CONTAINER_GREY,
+  INK,
+  NEUTRAL_ACCENT,
+  accentKey,
+  accentTint,
+  contrastRatio,
+  displayTitle,
+  modelAccent,
+  modelDisplayName,
+  readableTint,
+  significant3,
+  sourceOrg,
+} from '../src/figure/title.js';
+import type { ArchJson } from '../src/schema/arch-json.js';
+import { expectedCounts, fixturePath } from './helpers/fixtures.js';
+
+async function arch(file: string): Promise<ArchJson> {
+  return (await extract(fixturePath(file))).arch;
+}
+
+/** Every fixture: its title and the organisation whose accent it takes. */
+const TITLES: Record<string, [string, string]> = {
+  'configs/HuggingFaceTB__SmolLM3-3B-Base.transcribed.json': ['SmolLM3 3B (3.08B)', 'huggingface'],
+  'configs/Qwen__Qwen2.5-0.5B.json': ['Qwen2.5 0.5B (494M)', 'qwen'],
+  'configs/Qwen__Qwen3-0.6B.json': ['Qwen3 0.6B (596M)', 'qwen'],
+  'configs/Qwen__Qwen3-30B-A3B.json': ['Qwen3 30B-A3B (30.5B, 3.04B active)', 'qwen'],
+  'configs/Qwen__Qwen3-8B.json': ['Qwen3 8B (8.19B)', 'qwen'],
+  'configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json': ['Qwen3 Next 80B-A3B (79.7B, 3.56B active)', 'qwen'],
+  'configs/allenai__OLMo-2-1124-7B-Instruct.json': ['OLMo 2 7B (7.30B)', 'ai2'],
+  'configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json': ['DeepSeek V2 Lite (15.7B, 2.45B active)', 'deepseek'],
+  'configs/deepseek-ai__DeepSeek-V3.json': ['DeepSeek V3 (671B, 36.6B active)', 'deepseek'],
+  'configs/deepseek-ai__DeepSeek-V4-Flash.json': ['DeepSeek V4 Flash (284B, 13.3B active)', 'deepseek'],
+  'configs/facebook__opt-125m.json': ['OPT 125M (125M)', 'meta'],
+  'configs/google__gemma-2-2b-it.json': ['Gemma 2 2B (2.61B)', 'google'],
+  'configs/meta-llama__Llama-2-7b-hf.lora-merged-copy.json': ['Llama 2 7B (6.74B)', 'meta'],
+  'configs/meta-llama__Meta-Llama-3-8B-Instruct.json': ['Llama 3 8B (8.03B)', 'meta'],
+  'configs/microsoft__Phi-3-mini-4k-instruct.json': ['Phi-3 Mini 4K (3.82B)', 'microsoft'],
+  'configs/mistralai__Mistral-7B-v0.1.json': ['Mistral 7B v0.1 (7.24B)', 'mistral'],
+  'configs/mistralai__Mixtral-8x7B-v0.1.json': ['Mixtral 8x7B v0.1 (46.7B, 12.7B active)', 'mistral'],
+  'configs/openai-community__gpt2.json': ['GPT-2 (124M)', 'openai'],
+  'configs/openai__gpt-oss-20b.json': ['gpt-oss 20B (20.9B, 3.61B active)', 'openai'],
+  'extra/MiniMaxAI__MiniMax-M2.reconstructed.json': ['MiniMax M2 (229B, 10.4B active)', 'minimax'],
+  'extra/Qwen__Qwen1.5-MoE-A2.7B.transcribed.json': ['Qwen1.5 MoE A2.7B (14.3B, 2.38B active)', 'qwen'],
+  'extra/google__gemma-3-27b-it.transcribed.json': ['Gemma 3 27B (27.0B)', 'google'],
+  'extra/google__gemma-7b.transcribed.json': ['Gemma 7B (8.54B)', 'google'],
+  'extra/meta-llama__Llama-4-Maverick-17B-128E-Instruct.transcribed.json': ['Llama 4 Maverick 17B-128E (401B, 16.2B active)', 'meta'],
+  'extra/meta-llama__Llama-4-Scout-17B-16E-Instruct.transcribed.json': ['Llama 4 Scout 17B-16E (108B, 16.1B active)', 'meta'],
+  'extra/mistralai__Mistral-Small-3.1-24B-Instruct-2503.transcribed.json': ['Mistral Small 3.1 24B (23.6B)', 'mistral'],
+  'extra/tiiuae__falcon-40b.transcribed.json': ['Falcon 40B (41.3B)', 'tii'],
+  'extra/tiiuae__falcon-7b.remote-code.json': ['Falcon 7B (6.92B)', 'tii'],
+  'extra/tiiuae__falcon-rw-1b.transcribed.json': ['Falcon RW 1B (1.31B)', 'tii'],
+};
+
+describe('titles', () => {
+  test('the table covers every fixture', () => {
+    assert.deepEqual(Object.keys(TITLES).sort(), expectedCounts().map((e) => e.file).sort());
+  });
+
+  for (const [file, [title, org]] of Object.entries(TITLES)) {
+    test(file, async () => {
+      const a = await arch(file);
+      assert.equal(displayTitle(a), title);
+      assert.equal(accentKey(a), org);
+      assert.equal(modelAccent(a), ACCENTS.get(org));
+    });
+  }
+
+  test('Hub names', () => {
+    const cases: [string, string][] = [
+      ['Llama-3.1-8B-Instruct', 'Llama 3.1 8B'],
+      ['Llama-3.2-1B', 'Llama 3.2 1B'],
+      ['DeepSeek-R1', 'DeepSeek R1'],
+      ['deepseek-v2', 'DeepSeek V2'],
+      ['Qwen3-235B-A22B-Instruct-2507', 'Qwen3 235B-A22B'],
+      ['gpt-oss-120b', 'gpt-oss 120B'],
+      ['phi3-mini', 'Phi-3 Mini'],
+      ['OLMoE-1B-7B-0924', 'OLMoE 1B-7B'],
+      ['SmolLM2-135M', 'SmolLM2 135M'],
+      ['my_model', 'My Model'],
+      ['Instruct', 'Instruct'],
+      ['', ''],
+    ];
+    for (const [name, want] of cases) assert.equal(modelDisplayName(name), want, name);
+  });
+
+  test('three significant digits, trailing zeros kept, the unit chosen after rounding', () => {
+    assert.deepEqual(
+      [27_009_000_000, 8_030_261_248, 671_026_419_200, 999_600_000, 124_439_808, 1_000, 999, 116_829_156_672].map(significant3),
+      ['27.0B', '8.03B', '671B', '1.00B', '124M', '1.00K', '999', '117B'],
+    );
+  });
+});
+
+describe('accents', () => {
+  test('every accent reads on white (4.5:1) and on the gallery grey (3:1)', () => {
+    for (const [org, hex] of [...ACCENTS, ['neutral', NEUTRAL_ACCENT] as const]) {
+      assert.ok(contrastRatio(hex, '#FFFFFF') >= 4.5, `${org} ${hex} on white: ${contrastRatio(hex, '#FFFFFF').toFixed(2)}`);
+      assert.ok(contrastRatio(hex, CONTAINER_GREY) >= 3, `${org} ${hex} on grey: ${contrastRatio(hex, CONTAINER_GREY).toFixed(2)}`);
+    }
+  });
+
+  test('accents are distinct', () => {
+    assert.equal(new Set(ACCENTS.values()).size, ACCENTS.size);
+  });
+
+  test('the block tint keeps ink text at 4.5:1 whatever the amount', () => {
+    for (const hex of [...ACCENTS.values(), NEUTRAL_ACCENT, '#000000', '#FFFFFF']) {
+      for (const amount of [0, 0.15, 0.3, 0.45, 0.55, 0.8, 1, 2, -1]) {
+        const tint = accentTint(hex, amount);
+        assert.match(tint, /^#[0-9A-F]{6}$/);
+        assert.ok(contrastRatio(INK, tint) >= 4.5, `${hex} × ${amount} → ${tint}: ${contrastRatio(INK, tint).toFixed(2)}`);
+      }
+    }
+    // Light tints are not changed; the form of the input is kept.
+    assert.equal(accentTint('#3E5BEA', 0), '#FFFFFF');
+    assert.equal(accentTint('3E5BEA', 0.2), accentTint('#3E5BEA', 0.2).slice(1));
+    assert.equal(accentTint('#3E5BEA', 0.2), '#D8DEFB');
+    // Another ink: the muted caption grey needs a lighter tint.
+    const muted = '#4A4F57';
+    for (const hex of ACCENTS.values()) assert.ok(contrastRatio(muted, accentTint(hex, 0.55, muted)) >= 4.5, hex);
+  });
+
+  test('a light accent for key words on the dark attention box', () => {
+    for (const hex of ACCENTS.values()) {
+      const light = readableTint(hex, '#595959');
+      assert.ok(contrastRatio(light, '#595959') >= 4.5, `${hex} → ${light}`);
+      assert.notEqual(light, '#FFFFFF', hex);
+    }
+  });
+
+  test('a bad colour is refused', () => {
+    assert.throws(() => accentTint('blue', 0.5), RangeError);
+  });
+});
+
+describe('where the accent comes from', () => {
+  const base = async () => arch('configs/meta-llama__Meta-Llama-3-8B-Instruct.json');
+  const withModel = (a: ArchJson, model: Partial<ArchJson['model']>): ArchJson => ({ ...a, model: { ...a.model, ...model } });
+  const hub = { revision: 'main', commit: 'a'.repeat(40) };
+
+  test('the Hub organisation first', async () => {
+    const a = await base();
+    assert.equal(sourceOrg(withModel(a, { source: 'deepseek-ai/DeepSeek-V3@main', ...hub }).model), 'deepseek-ai');
+    assert.equal(modelAccent(withModel(a, { source: 'Qwen/some-llama', ...hub })), ACCENTS.get('qwen'));
+  });
+
+  test('an organisation nobody listed: the model_type family', async () => {
+    const a = await base();
+    assert.equal(modelAccent(withModel(a, { source: 'NousResearch/Hermes-3-Llama-3.1-8B', ...hub })), ACCENTS.get('meta'));
+    assert.equal(sourceOrg(withModel(a, { source: '/models/llama/config.json', revision: null, commit: null }).model), null);
+    assert.equal(sourceOrg(withModel(a, { source: 'some/dir/google__gemma-7b.json', revision: null, commit: null }).model), 'google');
+  });
+
+  test('every supported model_type has a family; an unknown one is neutral', async () => {
+    const a = await base();
+    for (const t of SUPPORTED_MODEL_TYPES) {
+      assert.notEqual(accentKey(withModel(a, { source: 'x.json', revision: null, commit: null, model_type: t })), null, t);
+    }
+    assert.equal(modelAccent(withModel(a, { source: 'x.json', revision: null, commit: null, model_type: 'mamba' })), NEUTRAL_ACCENT);
+  });
+});
