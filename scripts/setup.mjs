@@ -27,7 +27,7 @@ if (!existsSync(installed) || statSync(`${root}package-lock.json`).mtimeMs > sta
 }
 
 const missing = [];
-if (!has('xelatex') || !has('pdftocairo', ['-v']) || !has('pdftotext', ['-v']) || !has('kpsewhich', ['tikz.sty'])) missing.push(...TEX);
+if (!has('xelatex') || !has('pdftocairo', ['-v']) || !has('pdftotext', ['-v']) || !has('pdfinfo', ['-v']) || !has('kpsewhich', ['tikz.sty'])) missing.push(...TEX);
 if (process.argv.includes('--chromium') && !has('chromium')) missing.push('chromium');
 if (missing.length) {
   const canInstall = process.getuid?.() === 0 && has('apt-get', ['--version']);

@@ -1,10 +1,16 @@
-/** The layout model: for every fixture, nothing overlaps, nothing leaves the canvas, text stays legible, and the printed numbers are the counted ones. */
+/**
+ * The layout model: for every fixture and every choice of options, the scene checker finds nothing
+ * (no overlaps, nothing off the canvas, no line through a box, brace or label, no lines running
+ * parallel too close, no line ending short, every text and script legible at 800 px), the themes
+ * keep their contrast, and the printed numbers are the counted ones.
+ */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { extract } from '../src/index.js';
 import { layoutFigure } from '../src/figure/layout.js';
-import { sceneProblems, type Scene } from '../src/figure/scene.js';
+import type { Scene } from '../src/figure/scene.js';
+import { sceneProblems, sceneStats, themeContrastProblems } from '../src/figure/check.js';
 import { groupDigits } from '../src/figure/format.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
@@ -22,11 +28,13 @@ describe('figure layout', () => {
   for (const file of files) {
     test(file, async () => {
       const { arch } = await extract(`${FIXTURES}${file}`);
-      for (const mtp of [true, false]) {
-        const scene = layoutFigure(arch, { mtp });
-        assert.deepEqual(sceneProblems(scene), [], `mtp ${mtp}`);
-        // At 800 CSS px display width the smallest text is at least 9 px.
-        assert.ok((scene.minTextSize * 800) / scene.width >= 9, `smallest text ${((scene.minTextSize * 800) / scene.width).toFixed(2)} px at 800 px`);
+      for (const options of [{}, { mtp: false }, { ledger: 'none' as const }, { detail: 'compact' as const }]) {
+        const scene = layoutFigure(arch, options);
+        assert.deepEqual(sceneProblems(scene), [], JSON.stringify(options));
+        // Shown 800 px wide: text ≥ 10 px, sub- and superscripts ≥ 8 px (the checker's rule, restated).
+        const stats = sceneStats(scene);
+        assert.ok(stats.minTextPx! >= 10, `smallest text ${stats.minTextPx} px at 800 px`);
+        if (stats.minScriptPx !== null) assert.ok(stats.minScriptPx >= 8, `smallest script ${stats.minScriptPx} px at 800 px`);
       }
       const text = allText(layoutFigure(arch));
       // Every unit of the main model shows its exact count; the title its total.
@@ -50,6 +58,13 @@ describe('figure layout', () => {
     const { arch: v3 } = await extract(`${FIXTURES}configs/deepseek-ai__DeepSeek-V3.json`);
     const rows = new Set(layoutFigure(v3).items.filter((i) => i.id.startsWith('strip.') && i.id.endsWith('.name')).map((i) => i.id));
     assert.deepEqual([...rows], ['strip.FFN.name'], 'dense prefix shown once, no routing row without hash routing');
+  });
+
+  test('every theme keeps text at 4.5:1 and lines at 3:1 against what they are drawn on', () => {
+    for (const theme of ['light', 'dark', 'gallery']) {
+      const template = readFileSync(new URL(`../templates/${theme}.tex`, import.meta.url), 'utf8');
+      assert.deepEqual(themeContrastProblems(template, theme), [], theme);
+    }
   });
 
   test('a hostile title is measured like any text and stays on the canvas', async () => {

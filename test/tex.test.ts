@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PNG } from 'pngjs';
 import { buildFigure, renderDocument } from '../src/build.js';
 import { HfArchError, extract } from '../src/index.js';
 import { compileTex, texLogExcerpt } from '../src/tex/compile.js';
@@ -65,6 +66,16 @@ describe('tex', () => {
       assert.ok((await readFile(a.files[f]!)).equals(await readFile(b.files[f]!)), f);
     }
     assert.match((await readFile(a.files.svg!, 'utf8')).slice(0, 200), /<svg/);
+  });
+
+  test('a dark PNG is paper to its last pixel: no light hairline at the right or bottom edge', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    const r = await buildFigure(arch, { theme: 'dark', formats: ['png'], dpi: 150, cacheDir: await tmp() });
+    const png = PNG.sync.read(await readFile(r.files.png!));
+    const paper = [0x16, 0x18, 0x1d];
+    const at = (x: number, y: number) => [0, 1, 2].map((c) => png.data[(y * png.width + x) * 4 + c]!);
+    for (let x = 0; x < png.width; x += 7) assert.deepEqual(at(x, png.height - 1), paper, `bottom row at x=${x}`);
+    for (let y = 0; y < png.height; y += 7) assert.deepEqual(at(png.width - 1, y), paper, `right column at y=${y}`);
   });
 
   test('every theme compiles', async () => {

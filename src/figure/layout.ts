@@ -9,6 +9,7 @@
  * the same box sizes and their stacks line up; heights follow from the rows and the insets.
  */
 import type { ArchJson } from '../schema/arch-json.js';
+import { HfArchError } from '../errors.js';
 import type { ArrowItem, BoxItem, Item, Scene, TextItem } from './scene.js';
 import { compact, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
@@ -21,7 +22,7 @@ import { drawLedger, ledgerHeight } from './ledger.js';
 import { figureInsets } from './insets/index.js';
 import { INSET_PAD, INSET_TITLE_H, type Inset } from './insets/inset.js';
 import { wrapRuns } from './wrap-runs.js';
-import { accentTint, displayTitle, modelAccent } from './title.js';
+import { accentTint, displayTitle, modelAccent, readableTint } from './title.js';
 import { layerRecipe } from './recipe.js';
 import { placeColumn } from './place.js';
 
@@ -93,6 +94,9 @@ interface PlacedRow {
 
 /** Lays out an `arch.json` as a scene. */
 export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene {
+  if (options.accent !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(options.accent)) {
+    throw new HfArchError('usage', `the accent option must be a colour as #RRGGBB, not "${options.accent}"`, { hint: 'for example accent: "#1E7FC1"' });
+  }
   const items: Item[] = [];
   const showMtp = (options.mtp ?? true) && arch.mtp_layers.length > 0;
   const withTable = (options.ledger ?? 'table') === 'table';
@@ -296,7 +300,9 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
     height,
     items,
     minTextSize: Math.min(...sizes),
-    accent: { accent: accentHex, block: accentTint(accentHex, 0.55), onDark: accentTint(accentHex, 0.45) },
+    // Gallery colours the block with a tint that keeps even muted text (#4A4F57) readable, and
+    // key words on its dark attention box (#595959) with a light tint of the accent.
+    accent: { accent: accentHex, block: accentTint(accentHex, 0.55, '4A4F57'), onDark: readableTint(accentHex, '595959') },
   };
 }
 

@@ -178,7 +178,13 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
       if (wanted.includes('pdf')) files.pdf = await readFile(pdf);
       if (wanted.includes('svg')) files.svg = await cairoRun(['-svg', '-f', page, '-l', page, 'figure.pdf', `page-${page}.svg`], `page-${page}.svg`);
       if (wanted.includes('png')) {
-        files.png = await cairoRun(['-png', '-r', String(options.dpi ?? DEFAULT_DPI), '-f', page, '-l', page, '-singlefile', 'figure.pdf', `page-${page}`], `page-${page}.png`);
+        // Cropped to the whole pixels inside the page: pdftocairo rounds a page of fractional
+        // pixels up, and the last row and column would show its white background (a light
+        // hairline at the edge of a dark figure).
+        const dpi = options.dpi ?? DEFAULT_DPI;
+        const [w, h] = await pageSize(run, pdfDir, page);
+        const px = (pt: number) => String(Math.max(1, Math.floor((pt * dpi) / 72 + 1e-6)));
+        files.png = await cairoRun(['-png', '-r', String(dpi), '-f', page, '-l', page, '-x', '0', '-y', '0', '-W', px(w), '-H', px(h), '-singlefile', 'figure.pdf', `page-${page}`], `page-${page}.png`);
       }
       results.push(files);
     }
@@ -186,6 +192,14 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
   } finally {
     removeWorkFolder(dir);
   }
+}
+
+/** The size in pt of one page of figure.pdf, as Poppler's pdfinfo reads it. */
+async function pageSize(run: Run, pdfDir: string, page: string): Promise<[number, number]> {
+  const result = await run('pdfinfo', ['-f', page, '-l', page, 'figure.pdf'], pdfDir, { PATH: process.env['PATH'] ?? '' });
+  const m = /Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts/.exec(result.output);
+  if (!m) throw new HfArchError('tex-failed', 'pdfinfo did not report the page size', { hint: result.output.slice(-300) || undefined });
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** XDV → PDF, after the XDV passed the check, with xdvipdfmx alone in its own folder. */

@@ -19,7 +19,8 @@
 import type { ArchJson } from '../../schema/arch-json.js';
 import type { ArrowItem, BoxItem, Item, TextItem } from '../scene.js';
 import { accent, arrow, boxAt, circle, strong, textAt } from '../draw.js';
-import { formulaRuns } from '../formula.js';
+import { formulaBlock } from '../formula.js';
+import { itemBounds, translateItems } from '../geometry.js';
 import { groupDigits } from '../format.js';
 import { CIRCLE_R, SIZE } from '../style.js';
 import { lineWidth, plain, type Run } from '../text.js';
@@ -85,84 +86,10 @@ export function moveTo(b: BoxItem, x: number, y: number): BoxItem {
   return { ...b, x, y };
 }
 
-/**
- * Formula lines "prefix formula = exact" at SIZE.label, no wider than `max` pt when it can be:
- * broken at a " + " outside parentheses (the line ends in "+") or before " = ".
- */
-export function formulaLines(prefix: Run[], tex: string, count: number, max: number): Run[][] {
-  const width = (line: Run[]): number => lineWidth(line, SIZE.label);
-  const runs = [...prefix, ...formulaRuns(tex), plain(` = ${groupDigits(count)}`)];
-  if (width(runs) <= max) return [runs];
-  const { terms, seps } = splitTerms(runs);
-  const lines: Run[][] = [];
-  let line = terms[0]!;
-  terms.slice(1).forEach((term, i) => {
-    const sep = seps[i]!;
-    const candidate = [...line, plain(sep), ...term];
-    if (width(candidate) <= max) line = candidate;
-    else {
-      lines.push(sep === ' + ' ? [...line, plain(' +')] : line);
-      line = sep === ' = ' ? [plain('= '), ...term] : term;
-    }
-  });
-  lines.push(line);
-  return lines;
-}
-
-/** Runs cut at each " + " outside parentheses and at " = ": the terms and the separators between. */
-function splitTerms(runs: Run[]): { terms: Run[][]; seps: string[] } {
-  const terms: Run[][] = [[]];
-  const seps: string[] = [];
-  let depth = 0;
-  for (const run of runs) {
-    if (run.script) {
-      terms[terms.length - 1]!.push(run);
-      continue;
-    }
-    for (const part of run.text.split(/( \+ | = )/)) {
-      if (part === ' = ' || (part === ' + ' && depth === 0)) {
-        seps.push(part);
-        terms.push([]);
-        continue;
-      }
-      for (const ch of part) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-      if (part) terms[terms.length - 1]!.push({ ...run, text: part });
-    }
-  }
-  return { terms, seps };
-}
-
-/** Moves every item by (dx, dy). */
-export function shift(items: Item[], dx: number, dy: number): Item[] {
-  return items.map((item): Item => {
-    switch (item.kind) {
-      case 'arrow':
-        return { ...item, points: item.points.map(([x, y]): [number, number] => [x + dx, y + dy]) };
-      case 'circle':
-        return { ...item, cx: item.cx + dx, cy: item.cy + dy };
-      case 'brace':
-        return { ...item, x: item.x + dx, y0: item.y0 + dy, y1: item.y1 + dy };
-      default:
-        return { ...item, x: item.x + dx, y: item.y + dy };
-    }
-  });
-}
-
 /** Horizontal extent of items (boxes, texts, circles, arrow points). */
 export function xExtent(items: Item[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const item of items) {
-    const xs = item.kind === 'arrow' ? item.points.map((p) => p[0])
-      : item.kind === 'circle' ? [item.cx - item.r, item.cx + item.r]
-      : item.kind === 'brace' ? [item.x]
-      : [item.x, item.x + item.w];
-    for (const x of xs) {
-      lo = Math.min(lo, x);
-      hi = Math.max(hi, x);
-    }
-  }
-  return [lo, hi];
+  const b = itemBounds(items);
+  return [b.x0, b.x1];
 }
 
 /** Label of a linear box: its name, its shape on a smaller second line, and "+ bias" under it. */
@@ -273,10 +200,10 @@ function drawingTop(items: Item[]): number {
 function countLines(arch: ArchJson, max: number): Run[][] | null {
   if (arch.flags.moe) {
     const e = expertFormula(arch);
-    return e ? formulaLines([], e.tex, e.count, max) : null;
+    return e ? formulaBlock([], e.tex, e.count, max) : null;
   }
   const unit = arch.units.find((u) => u.id === 'layers.ffn');
-  return unit ? formulaLines([], unit.formula_symbolic, unit.param_count, max) : null;
+  return unit ? formulaBlock([], unit.formula_symbolic, unit.param_count, max) : null;
 }
 
 /**
@@ -297,7 +224,7 @@ export function ffnInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   // The layout sets the title at the frame's top left, at SIZE.label: the frame must hold it.
   const w = Math.max(hi - lo, formula0.w, lineWidth(title, SIZE.label));
   const dy = formula0.h + (lines.length ? FORMULA_GAP : 0);
-  const drawn = shift(raw, (w - (hi - lo)) / 2 - lo, dy);
+  const drawn = translateItems(raw, (w - (hi - lo)) / 2 - lo, dy);
   // The input arrow starts in the free space above the formula, not at the bottom edge.
   const formula: TextItem = { ...formula0, x: (w - formula0.w) / 2, align: 'center' };
   const hidden = groupDigits(spec.hidden);

@@ -31,7 +31,9 @@ import { BOX_RADIUS, SIZE } from '../style.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { wrapRuns } from '../wrap-runs.js';
 import { INSET_PAD, type Inset, type InsetOptions } from './inset.js';
-import { formulaLines, INSET_MAX_W, moveTo, shift, xExtent } from './ffn.js';
+import { formulaBlock } from '../formula.js';
+import { translateItems } from '../geometry.js';
+import { INSET_MAX_W, moveTo, xExtent } from './ffn.js';
 
 /** Largest E drawn expert by expert; above it, experts 1 and E with "…" between. */
 export const MAX_DRAWN_EXPERTS = 8;
@@ -252,7 +254,7 @@ function ladder(p: Parts): Item[] {
 function unitLines(arch: ArchJson, max: number): Run[][] {
   const ids = ['layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'];
   const units = [...routerUnits(arch), ...ids.map((id) => arch.units.find((u) => u.id === id)).filter((u): u is Unit => u !== undefined)];
-  return units.flatMap((u) => formulaLines([plain(`${u.name}: `)], u.formula_symbolic, u.param_count, max));
+  return units.flatMap((u) => formulaBlock([plain(`${u.name}: `)], u.formula_symbolic, u.param_count, max));
 }
 
 const outputTop = (items: Item[]): number => {
@@ -287,7 +289,7 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const title: Run[] = [strong('MoE layer')];
   const [lo, hi] = xExtent(raw);
   const w = Math.max(hi - lo, formula0.w, lineWidth(title, SIZE.label));
-  const drawn = shift(raw, (w - (hi - lo)) / 2 - lo, formula0.h + (o.formulas ? FORMULA_GAP : 0));
+  const drawn = translateItems(raw, (w - (hi - lo)) / 2 - lo, formula0.h + (o.formulas ? FORMULA_GAP : 0));
   const formula: TextItem = { ...formula0, x: 0 };
   const ns = arch.dims['n_s']?.value ?? 1;
   const caption = captionLines(k, E, arch.flags.shared_experts ? ns : 0);
