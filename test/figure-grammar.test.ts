@@ -108,7 +108,7 @@ describe('figure grammar', () => {
     assert.equal(arch.totals.active_params_non_embedding, arch.totals.active_params - 201_088 * 2_880);
     const s = layoutFigure(arch);
     const summary = textOf(byId(s, 'summary') as TextItem);
-    assert.match(summary, /4\.19B active per token \(3\.61B without the embedding\)/);
+    assert.match(summary, /3\.61B active per token \(4\.19B with the embedding\)/);
     assert.match(textOf(byId(s, 'title') as TextItem), /3\.61B active/);
   });
 

@@ -391,7 +391,9 @@ const TEXT_PAIRS: [Role, Role][] = [
   // Muted is the ledger and caption colour, small text on paper and inside the frames.
   ...(['paper', 'container', 'block'] as const).map((bg): [Role, Role] => ['muted', bg]),
   // Accent: titles and callouts on paper, key words in boxes, the "N ×" label on the container.
-  ...(['paper', 'box', 'container', 'block'] as const).map((bg): [Role, Role] => ['accent', bg]),
+  // Accent text: titles, callouts and captions on paper, "N ×" on the container, mHC labels in boxes
+  // (none sits on the block itself).
+  ...(['paper', 'box', 'container'] as const).map((bg): [Role, Role] => ['accent', bg]),
   ['attentionInk', 'attention'],
   ['attentionAccent', 'attention'],
   // Expert tags: paper-coloured text on ink.

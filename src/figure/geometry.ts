@@ -50,7 +50,7 @@ export function itemBounds(items: Item[]): { x0: number; y0: number; x1: number;
 }
 
 /** Distance between the strands of a bundle, in pt. */
-export const STRAND_SPACING = 2.4;
+export const STRAND_SPACING = 3.2;
 
 /**
  * The polylines of an `n`-strand bundle along `points`: copies offset to the left and right of the

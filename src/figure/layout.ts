@@ -49,11 +49,12 @@ const CONTAINER_W = 178;
 const BLOCK_X = 266;
 const BLOCK_W = 158;
 const XC = 336; // centre line of the stack
-const LANE_X = BLOCK_X + BLOCK_W - 9; // the residual lane, inside the block's right edge
+const LANE_X = BLOCK_X + BLOCK_W - 7; // the residual lane, inside the block's right edge
 const BOX_MIN_W = 124;
 const BOX_MAX_W = 2 * (LANE_X - 6 - XC);
 const RIGHT_X = 446; // left edge of the inset column
-const DOWN_X = MOD_X1 + 6; // where a leader runs down to an inset under the stack
+const DOWN_X = MOD_X1 + 6; // left of the brace: the lanes of the modifiers' arrows start here
+const UNDER_X = XC + BOX_MIN_W / 2 + 10; // where a leader runs down to an inset under the stack
 const RIGHT_W = FIGURE_WIDTH - MARGIN - RIGHT_X;
 const ROW_GAP = 14;
 const BLOCK_PAD = 12;
@@ -152,7 +153,12 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const plan = columnPlan(blocks, notes, spineH, (id) => {
     const p = placed.find((q) => q.boxes.some((b) => b.id === id));
     return p ? p.y + p.h / 2 : null;
-  }, placed[firstBlock]?.boxes.map((b) => b.id) ?? []);
+  }, placed[firstBlock]?.boxes.map((b) => b.id) ?? [], (id) => {
+    // The leader to an inset under the stack runs down right of every box below its target.
+    const k = placed.findIndex((q) => q.boxes.some((b) => b.id === id));
+    const rowRight = (q: PlacedRow) => XC + (q.boxes.reduce((a, b) => a + b.w, 0) + 8 * Math.max(0, q.boxes.length - 1)) / 2;
+    return k >= 0 && placed.slice(0, k).every((q) => rowRight(q) <= UNDER_X - 3);
+  });
   const { right, under, notesLeft, mainH } = plan;
   const base = mainBottom + mainH - spineH;
   for (const p of placed) p.y += base;
@@ -268,7 +274,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
   const rightTop = placeRight(items, notesLeft ? right : [...right, ...notes], byId, mainBottom, mainBottom + mainH);
   // Under the stack, left: the notes, or the one inset that did not fit the column.
-  const now: DrawContext = { items, find: (id) => byId.get(id), later: (fn) => fn(), hasRightNeighbour: () => false };
+  const now: DrawContext = { items, find: (id) => byId.get(id), later: (fn) => fn(), hasRightNeighbour: () => false, gutterX: () => RIGHT_X - 3 };
   if (under) under.draw(base - 16 - under.h, CONTAINER_X + CONTAINER_W - under.w, now);
   else if (notesLeft) {
     let ny = mainBottom;
@@ -318,7 +324,7 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
   const t = arch.totals;
   const parts: Run[][] = [[plain(groupDigits(t.params_main), 'bold'), plain(' parameters')]];
   if (t.active_params !== t.params_main) {
-    parts.push([plain(compact(t.active_params), 'bold'), plain(' active per token ('), plain(compact(t.active_params_non_embedding), 'bold'), plain(' without the embedding)')]);
+    parts.push([plain(compact(t.active_params_non_embedding), 'bold'), plain(' active per token ('), plain(compact(t.active_params), 'bold'), plain(' with the embedding)')]);
   }
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
   parts.push([plain('KV cache '), plain(`${bytesText(t.kv_cache_bytes_per_token)}`, 'bold'), plain(' per token (bf16)')]);
@@ -467,6 +473,8 @@ interface DrawContext {
   later: (fn: () => void) => void;
   /** Another box of the stack stands right of this one in its row. */
   hasRightNeighbour: (box: BoxItem) => boolean;
+  /** The x of a free lane in the gutter between the stack and the inset column. */
+  gutterX: () => number;
 }
 
 /** The insets as column blocks: dotted frame, title, drawing, caption under it, leader to the box. */
@@ -510,15 +518,17 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
       if (box.x >= RIGHT_X - 20) {
         // From an item of another inset (the MoE's first expert): out to the left of the
         // column, along it, and into this frame's left edge.
-        const lx = Math.min(fx, box.x) - 6;
+        const lx = ctx.gutterX();
         const ly = fy + Math.min(16, frameH / 2);
         out.push(leader(`${inset.id}.link`, [[box.x, ty], [lx, ty], [lx, ly], [fx, ly]]));
         return;
       }
       if (fx < RIGHT_X - 20 && fy + frameH < box.y) {
-        // An inset under the stack: left of the stack, down beside it, into the frame's top.
+        // An inset under the stack: out of the box's right edge, down beside the boxes under it
+        // (left of the residual lane; no callout leader is there), into the frame's top.
         const ly = box.y + 5;
-        out.push(leader(`${inset.id}.link`, [[box.x, ly], [DOWN_X, ly], [DOWN_X, fy + frameH]]));
+        const start: [number, number][] = box.x + box.w > UNDER_X ? [[UNDER_X, box.y]] : [[box.x + box.w, ly], [UNDER_X, ly]];
+        out.push(leader(`${inset.id}.link`, [...start, [UNDER_X, fy + frameH]]));
         return;
       }
       const ly = Math.min(Math.max(ty, fy + 12), fy + frameH - 12);
@@ -528,7 +538,13 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
         out.push(leader(`${inset.id}.link`, [[box.x + 6, box.y], [box.x + 6, ry], [fx - 8, ry], [fx, ly]]));
         return;
       }
-      out.push(leader(`${inset.id}.link`, [[box.x + box.w, ty], [fx, ly]]));
+      // Level with the frame: straight across; else across, along the gutter beside the column
+      // (each leader in its own lane), and in.
+      if (Math.abs(ly - ty) < 0.5) out.push(leader(`${inset.id}.link`, [[box.x + box.w, ty], [fx, ty]]));
+      else {
+        const gx = ctx.gutterX();
+        out.push(leader(`${inset.id}.link`, [[box.x + box.w, ty], [gx, ty], [gx, ly], [fx, ly]]));
+      }
   });
 }
 
@@ -537,7 +553,14 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
  * than its stack, the inset of the lowest box under the stack (its leader runs down beside it).
  * Notes go under the stack when the right column is full and nothing else is there.
  */
-function columnPlan(blocks: ColumnBlock[], notes: ColumnBlock[], spineH: number, targetY: (id: string) => number | null, firstRowIds: string[]) {
+function columnPlan(
+  blocks: ColumnBlock[],
+  notes: ColumnBlock[],
+  spineH: number,
+  targetY: (id: string) => number | null,
+  firstRowIds: string[],
+  clearBelow: (id: string) => boolean,
+) {
   const stack = (list: ColumnBlock[]) => list.reduce((a, b) => a + b.h, 0) + 16 * Math.max(0, list.length - 1);
   const notesH = stack(notes);
   const plain = () => {
@@ -548,7 +571,7 @@ function columnPlan(blocks: ColumnBlock[], notes: ColumnBlock[], spineH: number,
   const best = plain();
   // The first block row is flanked by the brace: a leader cannot leave it to the left.
   const movable = blocks
-    .map((b) => ({ b, y: b.target && !firstRowIds.includes(b.target) ? targetY(b.target) : null }))
+    .map((b) => ({ b, y: b.target && !firstRowIds.includes(b.target) && clearBelow(b.target) ? targetY(b.target) : null }))
     .filter((c): c is { b: ColumnBlock; y: number } => c.y !== null && c.b.w <= CONTAINER_X + CONTAINER_W - MARGIN)
     .sort((a, b) => a.y - b.y);
   if (movable.length === 0) return best;
@@ -562,11 +585,13 @@ function columnPlan(blocks: ColumnBlock[], notes: ColumnBlock[], spineH: number,
 function placeRight(items: Item[], blocks: ColumnBlock[], byId: Map<string, BoxItem>, lo: number, hi: number): number {
   if (blocks.length === 0) return hi;
   const links: (() => void)[] = [];
+  let lanes = 0;
   const ctx: DrawContext = {
     items,
     find: (id) => byId.get(id) ?? items.find((i): i is BoxItem => i.kind === 'box' && i.id === id),
     later: (fn) => links.push(fn),
     hasRightNeighbour: (box) => [...byId.values()].some((o) => o !== box && Math.abs(o.y + o.h / 2 - (box.y + box.h / 2)) < 1 && o.x > box.x),
+    gutterX: () => RIGHT_X - 3 - 3.2 * lanes++,
   };
   // Wishes: level with the target box; an item of another inset sits just above that inset;
   // notes after everything else.
@@ -597,7 +622,7 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
       [plain('Resource savings', 'bold', 'accent')],
       ...bullet([plain('Model size is '), accentRun(compact(t.params_main))]),
       ...bullet([plain('but only '), ...(shared ? [accentRun(`${shared} (shared) + `)] : []), accentRun(`${k} experts`), plain(' active per token')]),
-      ...bullet([plain('only '), accentRun(compact(t.active_params)), plain(' parameters active per token, '), accentRun(compact(t.active_params_non_embedding)), plain(' without the embedding table')]),
+      ...bullet([plain('only '), accentRun(compact(t.active_params_non_embedding)), plain(' parameters active per token ('), accentRun(compact(t.active_params)), plain(' with the embedding table)')]),
     ]);
   }
   const recipe = layerRecipe(arch);

@@ -8,7 +8,7 @@ import type { Unit } from '../params/types.js';
 import type { Item } from './scene.js';
 import { compact, groupDigits } from './format.js';
 import { breakAtPlus, formulaRuns } from './formula.js';
-import { blockSize, lineWidth, plain, type Run } from './text.js';
+import { blockSize, lineWidth, plain, wrap, type Run } from './text.js';
 import { SIZE } from './style.js';
 
 /** Column x offsets and widths (pt) inside the table's width. */
@@ -74,7 +74,23 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
   const mtp = arch.units.filter((x) => x.scope === 'mtp');
   if (showMtp && mtp.length) {
     out.push({ id: 'mtp.header', rule: true, cells: [{ col: 'name', lines: [[plain(`MTP module × ${arch.mtp_layers.length} (not in the total above)`, 'bold')]], size: SIZE.small, align: 'left' }] });
-    for (const u of mtp) out.push(unitRow(u, null));
+    // Units that repeat a main layer's (same name, formula and count) fold into one row.
+    const main = arch.units.filter((x) => x.scope === 'layers');
+    const same = (u: Unit) => main.some((m) => m.name === u.name && m.formula_symbolic === u.formula_symbolic && m.param_count === u.param_count);
+    const copies = mtp.filter(same);
+    if (copies.length) {
+      const sum = copies.reduce((a, u) => a + u.param_count, 0);
+      out.push({
+        id: 'mtp.layer',
+        cells: [
+          { col: 'name', lines: [[plain('One decoder layer')]], size: SIZE.small, align: 'left' },
+          { col: 'formula', lines: wrap(`as above: ${copies.map((u) => u.name).join(', ')}`, 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },
+          right('perLayer', groupDigits(sum)),
+          right('total', groupDigits(sum)),
+        ],
+      });
+    }
+    for (const u of mtp.filter((x) => !same(x))) out.push(unitRow(u, null));
     out.push({ id: 'mtp.total', rule: true, cells: [{ col: 'name', lines: [[plain('With MTP', 'bold')]], size: SIZE.small, align: 'left' }, right('total', groupDigits(t.params), 'bold')] });
   }
   return out;

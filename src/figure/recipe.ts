@@ -14,9 +14,9 @@ function layerName(arch: ArchJson, l: Layer): string {
   if (a.kind === 'gated_deltanet') mixer = 'Gated DeltaNet';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
   else if (arch.flags.output_gate) mixer = 'Gated attention';
-  else if (a.window !== null) mixer = 'Sliding-window attn';
-  else if (a.chunk !== null) mixer = 'Chunked attention';
-  else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global attention' : 'Attention';
+  else if (a.window !== null) mixer = 'Sliding window';
+  else if (a.chunk !== null) mixer = 'Chunked';
+  else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global' : 'Attention';
   if (!a.rope && a.kind !== 'gated_deltanet' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
   const ffn = l.ffn.kind === 'dense' ? 'dense FFN' : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
   return `${mixer} → ${ffn}`;
@@ -59,7 +59,9 @@ export function layerRecipe(arch: ArchJson): { heading: string; lines: string[] 
       }
       for (const g of groups(rest.slice(reps * p, reps * p + tail))) lines.push(`${g.n} × ${g.name}`);
       const counts = period.map((g) => g.n);
-      const heading = period.length === 2 ? `Layer recipe (${counts[0]}:${counts[1]})` : 'Layer recipe';
+      // A ratio is what readers quote for linear/full hybrids ("3:1"); elsewhere it says nothing.
+      const linear = period.some((g) => g.name.startsWith('Gated DeltaNet'));
+      const heading = period.length === 2 && linear ? `Layer recipe (${counts[0]}:${counts[1]})` : 'Layer recipe';
       return { heading, lines };
     }
   }

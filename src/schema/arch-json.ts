@@ -8,7 +8,7 @@ import type { ArchDescription } from '../arch/types.js';
 import type { NonLearned, Totals, Unit } from '../params/types.js';
 
 /** Version of the `arch.json` format; raised when a field changes meaning or goes away. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The content of `arch.json`: the description, its units and totals, and where it came from. */
 export interface ArchJson {

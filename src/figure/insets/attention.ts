@@ -16,7 +16,8 @@ import type { ArchJson } from '../../schema/arch-json.js';
 import type { Unit } from '../../params/types.js';
 import type { BoxItem, Item, Role } from '../scene.js';
 import { accent, arrow, boxAt, boxSize, circle, strong, textAt, bottom, top } from '../draw.js';
-import { breakAtPlus, formulaRuns } from '../formula.js';
+import { formulaBlock } from '../formula.js';
+import { translateItems } from '../geometry.js';
 import { groupDigits } from '../format.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { CIRCLE_R, SIZE } from '../style.js';
@@ -155,13 +156,22 @@ const g = groupDigits;
 /** Formula lines of the units with these ids ("formula = count"), wrapped at `width`. */
 function formulaLines(arch: ArchJson, ids: string[], width: number): Run[][] {
   const units = ids.map((id) => arch.units.find((u) => u.id === id)).filter((u): u is Unit => u !== undefined);
-  const measure = (l: Run[]) => lineWidth(l, SIZE.label);
   return units.flatMap((u, i) => {
     const head: Run[] = i > 0 ? [plain(`${u.name}: `, 'sans', 'muted')] : [];
-    const runs = [...head, ...formulaRuns(u.formula_symbolic), plain(' = '), plain(g(u.param_count), 'bold')];
-    // breakAtPlus measures a line before it appends the trailing " +": leave room for it.
-    return breakAtPlus(runs, width - measure([plain(' +')]), measure);
+    return formulaBlock(head, u.formula_symbolic, u.param_count, width, { countFace: 'bold' });
   });
+}
+
+/**
+ * The formulas of the units `ids` (when `opts` asks for them) and the grid of `rows` above
+ * them: `y0` is where the input stem starts, just above the formulas.
+ */
+function gridOverFormulas(arch: ArchJson, opts: InsetOptions, ids: string[], widths: number[], rows: Cell[][]): { formula: Run[][]; y0: number; grid: Grid } {
+  const formula = opts.formulas ? formulaLines(arch, ids, ATTENTION_INSET_MAX_W) : [];
+  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
+  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
+  for (const r of rows) grid.row(r);
+  return { formula, y0, grid };
 }
 
 /** Finishes an inset: formulas at the bottom, the drawing above, everything centred in `w`. */
@@ -172,16 +182,9 @@ function finish(id: string, title: string, caption: Run[][], formula: Run[][], g
   // Never narrower than the drawing (a config with very long labels widens the inset).
   const w = Math.max(grid.width, Math.min(ATTENTION_INSET_MAX_W, Math.max(fs.w, cw)));
   const dx = (w - grid.width) / 2;
-  const items = grid.items.map((it) => shift(it, dx));
+  const items = translateItems(grid.items, dx, 0);
   if (formula.length) items.push(textAt(`${id}.formula`, 0, 0, formula, { size: SIZE.label, color: 'ink' }));
   return { id, title: [plain(title, 'bold')], w, h: grid.y, items, caption, target: 'attn' };
-}
-
-function shift(item: Item, dx: number): Item {
-  if (item.kind === 'arrow') return { ...item, points: item.points.map(([x, y]) => [x + dx, y] as [number, number]) };
-  if (item.kind === 'circle') return { ...item, cx: item.cx + dx };
-  if (item.kind === 'brace') return { ...item, x: item.x + dx };
-  return { ...item, x: item.x + dx };
 }
 
 /** The arrow out of the top box to the top of the drawing area. */
@@ -271,10 +274,7 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   widths[k] = widths[q]!;
   widths[v] = Math.max(widths[v]!, widths[k]!);
 
-  const formula = opts.formulas ? formulaLines(arch, ['layers.attn', 'layers.qk_norm'], ATTENTION_INSET_MAX_W) : [];
-  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
-  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
-  for (const r of rows) grid.row(r);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn', 'layers.qk_norm'], widths, rows);
   const ids = (...xs: (Cell | undefined)[]) => xs.filter((c): c is Cell => c !== undefined).map((c) => c.id);
   const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj;
   grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [{ box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
@@ -343,10 +343,7 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   ];
   const outLines = lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
   const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
-  const formula = opts.formulas ? formulaLines(arch, ['layers.attn'], ATTENTION_INSET_MAX_W) : [];
-  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
-  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
-  for (const r of rows) grid.row(r);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn'], widths, rows);
   grid.input('attn.in', y0, [{ box: rq !== null ? 'attn.q_a' : 'attn.q_up' }, { box: 'attn.kv_a' }]);
   grid.lane('attn.lane.q', Q, rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up', 'attn.q_rope', 'attn.core'] : ['attn.q_up', 'attn.q_rope', 'attn.core']);
   grid.lane('attn.lane.c', C, ['attn.kv_a', 'attn.kv_norm', 'attn.kv_b', 'attn.core']);
@@ -397,10 +394,7 @@ function deltaNetInset(arch: ArchJson, opts: InsetOptions): Inset {
   const outLines = lbl(`Linear output ${Hv} × ${dv} → ${g(d)}`);
   // z is only a lane: its SiLU sits beside the gated norm, higher up.
   const widths = Grid.fit(6, [...rows, [cell('linear_attn.o', A, Z, outLines, 'proj')]], [24, 24, 18, 18, 18, 8]);
-  const formula = opts.formulas ? formulaLines(arch, ['layers.linear_attn'], ATTENTION_INSET_MAX_W) : [];
-  const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
-  const grid = new Grid(widths, y0 + STEM - ROW_GAP);
-  for (const r of rows) grid.row(r);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.linear_attn'], widths, rows);
   grid.input('linear_attn.in', y0, [{ box: 'linear_attn.ba' }, { box: 'linear_attn.qkvz' }]);
   grid.lane('linear_attn.lane.a', A, ['linear_attn.ba', 'linear_attn.alpha', 'linear_attn.core']);
   grid.lane('linear_attn.lane.b', B, ['linear_attn.ba', 'linear_attn.beta', 'linear_attn.core']);

@@ -15,7 +15,8 @@ import type { Unit } from '../../params/types.js';
 import type { BoxItem, Item, Role } from '../scene.js';
 import { accent, arrow, bottom, boxAt, boxSize, right, strong, textAt, top } from '../draw.js';
 import { groupDigits } from '../format.js';
-import { formulaRuns } from '../formula.js';
+import { formulaBlock } from '../formula.js';
+import { itemBounds, translateItems } from '../geometry.js';
 import { blockSize, lineWidth, plain, wrap, type Run } from '../text.js';
 import { SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
@@ -45,22 +46,6 @@ function unitById(arch: ArchJson, id: string): Unit | undefined {
   return arch.units.find((u) => u.id === id);
 }
 
-/** Moves items by (dx, dy). */
-function shift(items: Item[], dx: number, dy: number): Item[] {
-  return items.map((item): Item => {
-    switch (item.kind) {
-      case 'arrow':
-        return { ...item, points: item.points.map(([x, y]): [number, number] => [x + dx, y + dy]) };
-      case 'circle':
-        return { ...item, cx: item.cx + dx, cy: item.cy + dy };
-      case 'brace':
-        return { ...item, x: item.x + dx, y0: item.y0 + dy, y1: item.y1 + dy };
-      default:
-        return { ...item, x: item.x + dx, y: item.y + dy };
-    }
-  });
-}
-
 /** A box of exactly width `w` (its label must fit), centred at (cx, cy). */
 function colBox(id: string, cx: number, cy: number, w: number, lines: Run[][], o: { fill?: Role; textColor?: Role; size?: number; dashed?: boolean } = {}): BoxItem {
   return boxAt(id, cx, cy, lines, { fill: o.fill ?? 'box', textColor: o.textColor ?? 'ink', size: o.size ?? SIZE.small, minW: w, ...(o.dashed ? { dashed: true } : {}) });
@@ -78,64 +63,12 @@ interface TextBlock {
 const needW = (lines: Run[][], size: number = SIZE.small): number => boxSize(lines, { size }).w;
 const needH = (lines: Run[][], size: number = SIZE.small): number => boxSize(lines, { size }).h;
 
-/** Splits formula runs into its top-level terms (at " + " outside parentheses). */
-function terms(runs: Run[]): Run[][] {
-  const out: Run[][] = [[]];
-  let depth = 0;
-  for (const run of runs) {
-    if (run.script) {
-      out[out.length - 1]!.push(run);
-      continue;
-    }
-    let piece = '';
-    for (let i = 0; i < run.text.length; i++) {
-      const ch = run.text[i]!;
-      if (depth === 0 && run.text.startsWith(' + ', i)) {
-        if (piece) out[out.length - 1]!.push({ ...run, text: piece });
-        out.push([]);
-        piece = '';
-        i += 2;
-        continue;
-      }
-      if (ch === '(') depth += 1;
-      else if (ch === ')') depth -= 1;
-      piece += ch;
-    }
-    if (piece) out[out.length - 1]!.push({ ...run, text: piece });
-  }
-  return out.filter((t) => t.length > 0);
-}
-
 /**
- * Formula lines of a unit: "name: formula = exact × layers", filled greedily to `maxW` at
- * SIZE.label (scripts stay legible at that size), broken only between top-level terms and
- * before " = ".
+ * Formula lines of a unit: "name: formula = exact ×layers", filled to `maxW` at SIZE.label
+ * (scripts stay legible at that size), broken only between top-level terms and before " = ".
  */
 function formulaLines(name: string | null, unit: Unit, maxW: number): Run[][] {
-  const width = (l: Run[]): number => lineWidth(l, SIZE.label);
-  const parts = terms(formulaRuns(unit.formula_symbolic));
-  const count = unit.repeat > 1 ? ` ×${unit.repeat}` : '';
-  const eq: Run[] = [sans(`= ${num(unit.param_count)}${count}`)];
-  const lines: Run[][] = [];
-  let line: Run[] = name ? [bold(`${name}: `)] : [];
-  let first = true;
-  for (const t of parts) {
-    const joined = first ? [...line, ...t] : [...line, sans(' + '), ...t];
-    if (!first && width(joined) > maxW) {
-      lines.push([...line, sans(' +')]);
-      line = t;
-    } else if (first && line.length && width(joined) > maxW) {
-      lines.push(line);
-      line = t;
-    } else line = joined;
-    first = false;
-  }
-  if (width([...line, sans(' '), ...eq]) > maxW) {
-    lines.push(line);
-    line = eq;
-  } else line = [...line, sans(' '), ...eq];
-  lines.push(line);
-  return lines;
+  return formulaBlock(name ? [bold(`${name}: `)] : [], unit.formula_symbolic, unit.param_count, maxW, { repeat: unit.repeat });
 }
 
 /** Stacks text blocks bottom-up from y = 0 (first block on top); returns items and height. */
@@ -154,23 +87,8 @@ function textStack(blocks: TextBlock[], gap = 3): { items: Item[]; h: number } {
 
 /** Width and height of what items cover (from 0, 0). */
 function extent(items: Item[]): { w: number; h: number } {
-  let w = 0;
-  let h = 0;
-  for (const item of items) {
-    if (item.kind === 'arrow') {
-      for (const [x, y] of item.points) {
-        w = Math.max(w, x);
-        h = Math.max(h, y);
-      }
-    } else if (item.kind === 'circle') {
-      w = Math.max(w, item.cx + item.r);
-      h = Math.max(h, item.cy + item.r);
-    } else if (item.kind !== 'brace') {
-      w = Math.max(w, item.x + item.w);
-      h = Math.max(h, item.y + item.h);
-    }
-  }
-  return { w, h };
+  const b = itemBounds(items);
+  return { w: Math.max(0, b.x1), h: Math.max(0, b.y1) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +347,7 @@ export function dsv4AttentionInset(arch: ArchJson, o: InsetOptions = { formulas:
   const drawing = attentionDrawing(arch, kinds);
   const dw = extent(drawing).w;
   const text = textStack(attentionText(arch, kinds, Math.min(dw, MAX_W), o.formulas));
-  const items = [...text.items, ...shift(drawing, 0, text.h + TEXT_GAP)];
+  const items = [...text.items, ...translateItems(drawing, 0, text.h + TEXT_GAP)];
   const { w, h } = extent(items);
   const H = dim(arch, 'H') ?? 0;
   const window = windowOf(arch);
@@ -537,7 +455,7 @@ export function mhcInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const n = dim(arch, 'hc') ?? 4;
   const drawing = mhcDrawing(n, dim(arch, 'd'));
   const text = textStack(mhcText(arch, n, MAX_W, o.formulas), 5);
-  const items = [...text.items, ...shift(drawing, 0, text.h + TEXT_GAP)];
+  const items = [...text.items, ...translateItems(drawing, 0, text.h + TEXT_GAP)];
   const { w, h } = extent(items);
   return {
     id: 'hc',

@@ -27,12 +27,12 @@ import type { ArchJson } from '../../schema/arch-json.js';
 import type { BoxItem, CircleItem, Item, Role, TextItem } from '../scene.js';
 import type { Unit } from '../../params/types.js';
 import { accent, arrow, boxAt, circle, strong, textAt } from '../draw.js';
+import { formulaBlock } from '../formula.js';
+import { translateItems } from '../geometry.js';
 import { BOX_RADIUS, SIZE } from '../style.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { wrapRuns } from '../wrap-runs.js';
 import { INSET_PAD, type Inset, type InsetOptions } from './inset.js';
-import { formulaBlock } from '../formula.js';
-import { translateItems } from '../geometry.js';
 import { INSET_MAX_W, moveTo, xExtent } from './ffn.js';
 
 /** Largest E drawn expert by expert; above it, experts 1 and E with "…" between. */
