@@ -22,6 +22,7 @@ import { visit } from 'unist-util-visit';
 import { extract } from '../src/index.js';
 import remarkHfArch from '../src/index.js';
 import { layoutFigure } from '../src/figure/layout.js';
+import { displayTitle } from '../src/figure/title.js';
 import { compileTex } from '../src/tex/compile.js';
 import { loadTemplate } from '../src/tex/template.js';
 import { pagesToDocument, scenePage } from '../src/tex/tikz.js';
@@ -74,7 +75,9 @@ describe('TeX injection: titles and model names are set literally', () => {
     const { files } = await compileTex(pagesToDocument(pages, template.text), { formats: ['pdf'], timeoutMs: 120_000 });
     const dir = await mkdtemp(join(tmpdir(), 'hf-arch-injection-'));
     await writeFile(join(dir, 'all.pdf'), files.pdf!);
-    for (const [i, payload] of [...payloads, ...payloads].entries()) {
+    // A model name reaches the page through its display title (prettified, with the size).
+    const named = payloads.map((name) => displayTitle({ ...arch, model: { ...arch.model, name } }));
+    for (const [i, payload] of [...payloads, ...named].entries()) {
       const { stdout } = await run('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), '-raw', join(dir, 'all.pdf'), '-']);
       const text = stdout.replace(/\s+/g, ' ');
       // Long payloads wrap; compare without spaces.

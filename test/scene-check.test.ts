@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { contrastRatio, sceneProblems, sceneStats, themeContrastProblems } from '../src/figure/check.js';
+import { sceneProblems, sceneStats, themeContrastProblems } from '../src/figure/check.js';
+import { contrastRatio, parseHex, relativeLuminance } from '../src/figure/contrast.js';
 import type { ArrowItem, BoxItem, BraceItem, CircleItem, FrameItem, Item, Scene, TextItem } from '../src/figure/scene.js';
 import { SCRIPT_SCALE, type Run } from '../src/figure/text.js';
 
@@ -216,6 +217,11 @@ describe('scene checker', () => {
       assert.ok(contrastRatio('767676', 'FFFFFF') >= 4.5);
       assert.ok(contrastRatio('777777', 'FFFFFF') < 4.5);
       assert.equal(contrastRatio('123456', '123456'), 1);
+      // Template colours come without '#', accents with it: both are read, anything else throws.
+      assert.equal(contrastRatio('#767676', 'FFFFFF'), contrastRatio('767676', '#FFFFFF'));
+      assert.deepEqual(parseHex('#1F2328'), [0x1f, 0x23, 0x28]);
+      assert.equal(relativeLuminance('FFFFFF'), 1);
+      assert.throws(() => parseHex('#FFF'), RangeError);
     });
     test('a black-and-white theme passes', () => {
       assert.deepEqual(themeContrastProblems(template(bw), 'bw'), []);

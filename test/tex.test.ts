@@ -127,7 +127,7 @@ describe('tex', () => {
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
     const { files, toolchain } = await compileTex(await renderDocument(arch), { engine: 'pdflatex', formats: ['pdf'] });
     assert.match(toolchain, /^pdflatex/);
-    assert.match(await pdfText(files.pdf!), /Qwen3-0\.6B/);
+    assert.match(await pdfText(files.pdf!), /Qwen3 0\.6B/);
   });
 
   test('a missing toolchain says what to install', async () => {

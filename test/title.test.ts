@@ -10,7 +10,6 @@ import {
   NEUTRAL_ACCENT,
   accentKey,
   accentTint,
-  contrastRatio,
   displayTitle,
   modelAccent,
   modelDisplayName,
@@ -18,6 +17,7 @@ import {
   significant3,
   sourceOrg,
 } from '../src/figure/title.js';
+import { contrastRatio } from '../src/figure/contrast.js';
 import type { ArchJson } from '../src/schema/arch-json.js';
 import { expectedCounts, fixturePath } from './helpers/fixtures.js';
 

@@ -7,6 +7,7 @@
  */
 import type { ArrowItem, BoxItem, BraceItem, CircleItem, Item, Rect, Role, Scene, TextItem } from './scene.js';
 import { solidRect } from './scene.js';
+import { contrastRatio } from './contrast.js';
 import { blockSize, SCRIPT_SCALE, type Run } from './text.js';
 import { DISPLAY_WIDTH } from './style.js';
 
@@ -413,21 +414,6 @@ export function themeColors(templateText: string): Map<string, string> {
   const colors = new Map<string, string>();
   for (const m of templateText.matchAll(/\\definecolor\{hf([A-Za-z]+)\}\{HTML\}\{([0-9A-Fa-f]{6})\}/g)) colors.set(m[1]!, m[2]!.toUpperCase());
   return colors;
-}
-
-/** WCAG 2.x relative luminance of an sRGB colour `RRGGBB`. */
-export function relativeLuminance(hex: string): number {
-  const channel = (k: number): number => {
-    const c = parseInt(hex.slice(2 * k, 2 * k + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
-}
-
-/** WCAG 2.x contrast ratio of two colours `RRGGBB` (1 to 21). */
-export function contrastRatio(a: string, b: string): number {
-  const [hi, lo] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
 }
 
 /**

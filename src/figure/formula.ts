@@ -5,7 +5,7 @@
  */
 import { groupDigits } from './format.js';
 import { SIZE } from './style.js';
-import { lineWidth, type Run } from './text.js';
+import { lineWidth, mergeRuns as merge, type Run } from './text.js';
 
 /** Splits `formula` into runs; throws on LaTeX it does not know (a bug, not an input error). */
 export function formulaRuns(tex: string): Run[] {
@@ -132,17 +132,6 @@ function trimEnd(line: Run[]): Run[] {
   const last = line[line.length - 1];
   if (!last || last.script || !/\s$/.test(last.text) || last.text.trim() === '') return line;
   return [...line.slice(0, -1), { ...last, text: last.text.trimEnd() }];
-}
-
-/** Neighbouring runs of one style merged, so that a line is few runs. */
-function merge(line: Run[]): Run[] {
-  const out: Run[] = [];
-  for (const r of line) {
-    const last = out[out.length - 1];
-    if (last && last.face === r.face && last.color === r.color && last.script === r.script && last.scale === r.scale) last.text += r.text;
-    else out.push({ ...r });
-  }
-  return out;
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import type { ArchJson } from '../schema/arch-json.js';
 import { HfArchError } from '../errors.js';
-import type { ArrowItem, BoxItem, Item, Scene, TextItem } from './scene.js';
+import type { BoxItem, Item, Scene, TextItem } from './scene.js';
 import { compact, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
 import { arrow, boxSize, circle, leader, textAt, accent as accentRun, strong } from './draw.js';
@@ -25,6 +25,7 @@ import { wrapRuns } from './wrap-runs.js';
 import { accentTint, displayTitle, modelAccent, readableTint } from './title.js';
 import { layerRecipe } from './recipe.js';
 import { placeColumn } from './place.js';
+import { translateItems } from './geometry.js';
 
 /** Options that change the figure. */
 export interface FigureOptions {
@@ -509,7 +510,7 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
     const title = [inset.title.map((r) => ({ ...r, face: 'bold' as const }))];
     const tsz = blockSize(title, SIZE.small);
     out.push(textAt(`${inset.id}.title`, fx + INSET_PAD, fy + frameH - INSET_PAD - tsz.h, title, { size: SIZE.small }));
-    for (const it of inset.items) out.push(translate(it, fx + INSET_PAD, fy + INSET_PAD));
+    out.push(...translateItems(inset.items, fx + INSET_PAD, fy + INSET_PAD));
     if (caption.length) out.push(textAt(`${inset.id}.caption`, fx + INSET_PAD, bottom, caption, { size: SIZE.callout }));
   ctx.later(() => {
       const box = ctx.find(target) ?? ctx.find('attn');
@@ -638,18 +639,4 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
       draw: (bottom: number, x: number, ctx: DrawContext) => ctx.items.push(textAt(`note.${i}`, x === RIGHT_X ? RIGHT_X + INSET_PAD : x, bottom, lines, { size })),
     };
   });
-}
-
-/** An inset item moved by (dx, dy). */
-function translate(item: Item, dx: number, dy: number): Item {
-  switch (item.kind) {
-    case 'arrow':
-      return { ...item, points: item.points.map(([x, y]) => [x + dx, y + dy] as [number, number]) } as ArrowItem;
-    case 'circle':
-      return { ...item, cx: item.cx + dx, cy: item.cy + dy };
-    case 'brace':
-      return { ...item, x: item.x + dx, y0: item.y0 + dy, y1: item.y1 + dy };
-    default:
-      return { ...item, x: item.x + dx, y: item.y + dy };
-  }
 }

@@ -56,6 +56,17 @@ export function blockSize(lines: Run[][], size: number): { w: number; h: number 
   return { w, h: lines.length * size * LINE_SPACING };
 }
 
+/** Neighbouring runs of one style merged, so that a line is few runs. */
+export function mergeRuns(line: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of line) {
+    const last = out[out.length - 1];
+    if (last && last.face === r.face && last.color === r.color && last.script === r.script && last.scale === r.scale) last.text += r.text;
+    else out.push({ ...r });
+  }
+  return out;
+}
+
 export const plain = (text: string, face: FontFace = 'sans', color?: string): Run => ({ text, face, ...(color ? { color } : {}) });
 
 /**

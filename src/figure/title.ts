@@ -4,6 +4,7 @@
  * organisation or family, and the light tint of that accent behind the repeated block.
  */
 import type { ArchJson } from '../schema/arch-json.js';
+import { contrastRatio, mixWithWhite, parseHex, toHex } from './contrast.js';
 
 // ---------------------------------------------------------------------------------------------
 // Title.
@@ -251,40 +252,7 @@ export function accentTint(hex: string, amount: number, ink: string = INK): stri
 export function readableTint(hex: string, other: string, amount = 1, ratio = 4.5): string {
   const rgb = parseHex(hex);
   let step = Math.round(Math.min(1, Math.max(0, amount)) * 100);
-  while (step > 0 && contrastRatio(toHex(mix(rgb, step / 100)), other) < ratio) step--;
-  const out = toHex(mix(rgb, step / 100));
+  while (step > 0 && contrastRatio(toHex(mixWithWhite(rgb, step / 100)), other) < ratio) step--;
+  const out = toHex(mixWithWhite(rgb, step / 100));
   return hex.startsWith('#') ? out : out.slice(1);
-}
-
-/** WCAG 2.x contrast ratio of two sRGB colours (`#RRGGBB` or `RRGGBB`), from 1 to 21. */
-export function contrastRatio(a: string, b: string): number {
-  const [la, lb] = [luminance(parseHex(a)), luminance(parseHex(b))];
-  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-}
-
-type Rgb = [number, number, number];
-
-function parseHex(hex: string): Rgb {
-  const m = /^#?([0-9A-Fa-f]{6})$/.exec(hex);
-  if (!m) throw new RangeError(`not a colour #RRGGBB: ${JSON.stringify(hex)}`);
-  const v = parseInt(m[1]!, 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-
-function toHex(rgb: Rgb): string {
-  return `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
-}
-
-/** `t` of the colour, `1 − t` of white, per sRGB channel. */
-function mix(rgb: Rgb, t: number): Rgb {
-  return rgb.map((c) => Math.round(255 - (255 - c) * t)) as Rgb;
-}
-
-/** WCAG 2.x relative luminance. */
-function luminance(rgb: Rgb): number {
-  const [r, g, b] = rgb.map((c) => {
-    const s = c / 255;
-    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  }) as Rgb;
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -2,7 +2,7 @@
  * Word wrap of styled runs (a callout: bold words, accent numbers) into lines no wider than `max`,
  * breaking only at spaces and never inside a parenthesis, so "(12 of 48 layers)" stays whole.
  */
-import { lineWidth, type Run } from './text.js';
+import { lineWidth, mergeRuns as merge, type Run } from './text.js';
 
 /** Splits runs into words that keep their style; a word is glued to a following `(`-group. */
 function words(runs: Run[]): Run[][] {
@@ -21,17 +21,6 @@ function words(runs: Run[]): Run[][] {
     }
   }
   return out.filter((w) => w.length > 0);
-}
-
-/** Merges neighbouring runs of the same style (so that a line is few runs). */
-function merge(line: Run[]): Run[] {
-  const out: Run[] = [];
-  for (const r of line) {
-    const last = out[out.length - 1];
-    if (last && last.face === r.face && last.color === r.color && last.script === r.script && last.scale === r.scale) last.text += r.text;
-    else out.push({ ...r });
-  }
-  return out;
 }
 
 /** Wraps `runs` at spaces into lines of at most `max` pt at `size`. */

@@ -197,7 +197,8 @@ export async function compilePages(tex: string, formats: Format[][], options: Om
 /** The size in pt of one page of figure.pdf, as Poppler's pdfinfo reads it. */
 async function pageSize(run: Run, pdfDir: string, page: string): Promise<[number, number]> {
   const result = await run('pdfinfo', ['-f', page, '-l', page, 'figure.pdf'], pdfDir, { PATH: process.env['PATH'] ?? '' });
-  const m = /Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts/.exec(result.output);
+  // The line of this page: pdfinfo may list others too.
+  const m = new RegExp(`Page\\s+${page}\\s+size:\\s+([\\d.]+)\\s+x\\s+([\\d.]+)\\s+pts`).exec(result.output);
   if (!m) throw new HfArchError('tex-failed', 'pdfinfo did not report the page size', { hint: result.output.slice(-300) || undefined });
   return [Number(m[1]), Number(m[2])];
 }
