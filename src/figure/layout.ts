@@ -73,14 +73,12 @@ function countLine(arch: ArchJson, box: SpineBox, maxW: number): Run[] | null {
   const units = unitsOf(arch, box.units);
   if (units.length === 0) return null;
   const repeats = new Set(units.map((u) => u.repeat));
-  const size = SIZE.label * COUNT_SCALE;
   const run = (text: string): Run[] => [{ text, face: 'sans', scale: COUNT_SCALE }];
   if (repeats.size === 1) {
     const r = units[0]!.repeat;
     const per = units.reduce((a, u) => a + u.param_count, 0);
     const exact = r > 1 ? `${groupDigits(per)} × ${r}` : groupDigits(per);
     if (lineWidth(run(exact), SIZE.label) <= maxW) return run(exact);
-    void size;
     return run(r > 1 ? `${compact(per)} × ${r}` : compact(per));
   }
   const total = units.reduce((a, u) => a + u.total, 0);
@@ -232,14 +230,13 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   anchors.set('repeat', { x: repeat.x, y: repeat.y + repeat.h / 2, lo: repeat.y, hi: repeat.y + repeat.h });
   for (const b of byId.values()) anchors.set(b.id, { x: b.x, y: b.y + b.h / 2, lo: b.y, hi: b.y + b.h });
 
-  const attnRow = placed.find((p) => p.boxes.some((b) => b.id === 'attn'))!;
   const attn = byId.get('attn')!;
   const mods = attentionModifiers(arch);
   // The stack starts a little above the attention box's bottom: a leader to an inset under the
   // figure may leave the box's left edge below it.
   let my = attn.y + 10;
   const modBoxes: BoxItem[] = [];
-  mods.forEach((m, i) => {
+  mods.forEach((m) => {
     const s = boxSize(m.lines, { size: SIZE.small });
     const w = Math.min(MOD_W, s.w);
     const b: BoxItem = { kind: 'box', id: `mod.${m.id}`, x: MOD_X1 - w, y: my, w, h: s.h, fill: 'box', stroke: 'ink', textColor: 'ink', lines: m.lines, size: SIZE.small, radius: BOX_RADIUS };
@@ -247,7 +244,6 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
     items.push(b);
     anchors.set(b.id, { x: b.x, y: b.y + b.h / 2, lo: b.y, hi: b.y + b.h });
     my += s.h + 7;
-    void i;
   });
   // Each modifier's arrow ends at its own height of the attention box: straight when its box is
   // level with the attention box, else turning down in its own lane.
@@ -263,7 +259,6 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
       items.push(arrow(`${b.id}.arrow`, [[b.x + b.w, sy], [jx, sy], [jx, ty], [attn.x, ty]]));
     }
   });
-  void attnRow;
 
   if (showMtp) mtpBranch(items, arch, placed, centers, byId);
 
