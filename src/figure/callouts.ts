@@ -10,7 +10,7 @@ import { accent, strong } from './draw.js';
 import { wrapRuns } from './wrap-runs.js';
 import { SIZE } from './style.js';
 import type { Run } from './text.js';
-import { dim } from './spine.js';
+import { dim } from './dims.js';
 
 export interface Callout {
   id: string;

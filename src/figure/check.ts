@@ -8,7 +8,7 @@
 import type { ArrowItem, BoxItem, BraceItem, CircleItem, Item, Rect, Role, Scene, TextItem } from './scene.js';
 import { solidRect } from './scene.js';
 import { contrastRatio } from './contrast.js';
-import { blockSize, SCRIPT_SCALE, type Run } from './text.js';
+import { blockSize, runSize } from './text.js';
 import { DISPLAY_WIDTH } from './style.js';
 
 type Point = [number, number];
@@ -351,7 +351,6 @@ function danglingProblems(scene: Scene): string[] {
 // ---------------------------------------------------------------------------------------------
 // 6. Text size at the display width.
 
-const runSize = (run: Run, size: number): number => (run.script ? size * SCRIPT_SCALE : size);
 
 function textSizeProblems(scene: Scene, displayWidth: number): string[] {
   const scale = displayWidth / scene.width;

@@ -11,11 +11,12 @@
 import type { ArchJson } from '../schema/arch-json.js';
 import { HfArchError } from '../errors.js';
 import type { BoxItem, Item, Scene, TextItem } from './scene.js';
-import { compact, groupDigits } from './format.js';
+import { bytes, compact, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
 import { arrow, boxSize, circle, leader, textAt, accent as accentRun, strong } from './draw.js';
 import { BOX_RADIUS, CIRCLE_R, FIGURE_WIDTH, FRAME_RADIUS, MARGIN, PAD_X, SIZE } from './style.js';
-import { attentionModifiers, dim, spineRows, type SpineBox, type SpineRow } from './spine.js';
+import { attentionModifiers, spineRows, type SpineBox, type SpineRow } from './spine.js';
+import { dim } from './dims.js';
 import { callouts, CALLOUT_W } from './callouts.js';
 import { drawStrip, stripHeight } from './strip.js';
 import { drawLedger, ledgerHeight } from './ledger.js';
@@ -323,7 +324,7 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
     parts.push([plain(compact(t.active_params_non_embedding), 'bold'), plain(' active per token ('), plain(compact(t.active_params), 'bold'), plain(' with the embedding)')]);
   }
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
-  parts.push([plain('KV cache '), plain(`${bytesText(t.kv_cache_bytes_per_token)}`, 'bold'), plain(' per token (bf16)')]);
+  parts.push([plain('KV cache '), plain(bytes(t.kv_cache_bytes_per_token), 'bold'), plain(' per token (bf16)')]);
   if (arch.flags.multimodal_wrapper) parts.push([plain('text decoder of a multimodal model', 'italic')]);
   const lines: Run[][] = [[]];
   for (const part of parts) {
@@ -333,12 +334,6 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
     else lines[lines.length - 1] = candidate;
   }
   return lines;
-}
-
-function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const kib = n / 1024;
-  return kib < 1024 ? `${Number(kib.toPrecision(3))} KiB` : `${Number((kib / 1024).toPrecision(3))} MiB`;
 }
 
 type Center = { cy: number; top: number; bottom: number; boxes: BoxItem[] };

@@ -9,6 +9,7 @@ import type { Role } from './scene.js';
 import { plain, wrap, type Run } from './text.js';
 import { label } from './draw.js';
 import { SIZE } from './style.js';
+import { dim } from './dims.js';
 import { dsv4AttentionLabel } from './insets/dsv4.js';
 
 /** A box of the main stack. */
@@ -42,7 +43,6 @@ export interface Modifier {
 
 const MOD_W = 100;
 
-export const dim = (arch: ArchJson, name: string): number | null => arch.dims[name]?.value ?? null;
 
 const normName = (arch: ArchJson, suffix: string): string => `${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}${suffix}`;
 

@@ -22,6 +22,7 @@ import { groupDigits } from '../format.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { CIRCLE_R, SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
+import { dim } from '../dims.js';
 
 /** Widest drawing area: the right column of the figure. */
 export const ATTENTION_INSET_MAX_W = 250;
@@ -145,7 +146,6 @@ const coreLabel = (first: string, notes: string[]): Run[][] => [[plain(first)], 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces: formulas under the drawing, numbers from arch.json.
 
-const dim = (arch: ArchJson, name: string): number | null => arch.dims[name]?.value ?? null;
 const need = (arch: ArchJson, name: string): number => {
   const v = dim(arch, name);
   if (v === null) throw new Error(`internal: attention inset needs dimension ${name}`);

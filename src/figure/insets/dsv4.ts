@@ -20,6 +20,7 @@ import { itemBounds, translateItems } from '../geometry.js';
 import { blockSize, lineWidth, plain, wrap, type Run } from '../text.js';
 import { SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
+import { dim } from '../dims.js';
 
 /** Widest drawing area of an inset (pt). */
 const MAX_W = 250;
@@ -40,7 +41,6 @@ const bold = (text: string): Run => plain(text, 'bold');
 const key = (text: string): Run => ({ text, face: 'bold', color: 'attentionAccent' });
 
 const num = (n: number): string => groupDigits(n);
-const dim = (arch: ArchJson, name: string): number | null => arch.dims[name]?.value ?? null;
 
 function unitById(arch: ArchJson, id: string): Unit | undefined {
   return arch.units.find((u) => u.id === id);
