@@ -14,7 +14,7 @@ import type { ArchJson } from './schema/arch-json.js';
 import { compileFigurePage } from './tex/batch.js';
 import { DEFAULT_DPI, type Engine, type Format } from './tex/compile.js';
 import { loadTemplate, THEMES } from './tex/template.js';
-import { packageVersion } from './version.js';
+import { codeFingerprint, packageVersion } from './version.js';
 import { sceneToDocument, scenePage } from './tex/tikz.js';
 
 /** Options of {@link buildFigure}. */
@@ -97,7 +97,7 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     dpi,
     engine: options.engine ?? null,
   };
-  const key = figureKey({ arch, render, template: template.text, version: packageVersion() });
+  const key = figureKey({ arch, render, template: template.text, version: `${packageVersion()}+${codeFingerprint()}` });
   const warnings: string[] = [];
   const hit = await verifiedLookup(cacheDir, key, formats, frozen, warnings);
   if (hit) return { ...split(hit), key, cached: true, arch, warnings };

@@ -232,3 +232,33 @@ describe('a poisoned cache through the plugin', () => {
     for (const b of bad) assert.doesNotMatch(data, b);
   });
 });
+
+describe('a figure cached by other code', () => {
+  test('is not served when the code changed under the same version number', async () => {
+    // A copy of the built package: same package.json (same version), same templates.
+    const dir = await mkdtemp(join(tmpdir(), 'hf-arch-code-'));
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    await cp(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+    await cp(join(root, 'package.json'), join(dir, 'package.json'));
+    await symlink(join(root, 'templates'), join(dir, 'templates'));
+    await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
+    const bin = join(dir, 'dist/cli/main.js');
+    const cache = join(dir, 'cache');
+    const build = (extra: string[]) =>
+      run(process.execPath, [bin, 'build', CONFIG, '-o', join(dir, 'out.svg'), '--cache-dir', cache, ...extra], { env: { ...process.env, HF_ARCH_FROZEN: '' } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+      );
+    try {
+      assert.equal((await build([])).code, 0);
+      assert.equal((await build(['--frozen'])).code, 0, 'the same code finds its figure');
+      // The drawing code changes; the version does not.
+      await writeFile(join(dir, 'dist/figure/layout.js'), `${await readFile(join(dir, 'dist/figure/layout.js'), 'utf8')}\n// changed\n`);
+      const stale = await build(['--frozen']);
+      assert.notEqual(stale.code, 0, 'the figure of the old code is not served');
+      assert.match(stale.stderr, /not in the cache/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -55,6 +55,30 @@ describe('documented conventions', () => {
     }
   });
 
+  test('KV cache at full context: window and chunked layers hold only their window', async () => {
+    const cases: [string, number][] = [
+      // 8,192 tokens × 128 KiB
+      ['configs/meta-llama__Meta-Llama-3-8B-Instruct.json', 8192 * 32 * 2 * 8 * 128 * 2],
+      // Gemma 3 27B (context 131,072 by the transformers default): 10 global layers hold every
+      // token, 52 sliding-window layers 1,024; 16 KV heads × 128
+      ['extra/google__gemma-3-27b-it.transcribed.json', (10 * 131072 + 52 * 1024) * 2 * 16 * 128 * 2],
+      // gpt-oss-20b: 12 full layers × 131,072 tokens, 12 sliding layers × 128; 8 KV heads × 64
+      ['configs/openai__gpt-oss-20b.json', (12 * 131072 + 12 * 128) * 2 * 8 * 64 * 2],
+      // MLA: every token's 576-value latent in 61 layers, 163,840 tokens
+      ['configs/deepseek-ai__DeepSeek-V3.json', 163840 * 61 * 576 * 2],
+      // Qwen3-Next: the 12 attention layers only (the DeltaNet state does not grow)
+      ['configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json', 262144 * 12 * 2 * 2 * 256 * 2],
+      // DeepSeek-V4-Flash, 1,048,576 tokens: every layer keeps a 128-token window of 512-value
+      // entries; 21 ratio-4 layers add 512 + 128 (indexer key) per 4 tokens, 20 ratio-128 layers
+      // 512 per 128 tokens
+      ['configs/deepseek-ai__DeepSeek-V4-Flash.json', (43 * 128 * 512 + 21 * (1048576 / 4) * 640 + 20 * (1048576 / 128) * 512) * 2],
+    ];
+    for (const [file, bytes] of cases) {
+      const { arch } = await extract(fixturePath(file));
+      assert.equal(arch.totals.kv_cache_bytes_at_context, bytes, file);
+    }
+  });
+
   test('DeepSeek-V4 lists its tid2eid tables apart from the parameters', async () => {
     const { arch } = await extract(fixturePath('configs/deepseek-ai__DeepSeek-V4-Flash.json'));
     assert.deepEqual(arch.non_learned.map((n) => [n.id, n.total, n.layers]), [['tid2eid', 2327040, [0, 1, 2]]]);

@@ -136,6 +136,39 @@ describe('figure grammar', () => {
     assert.equal(input.open, 'start');
   });
 
+  test('Qwen3-Next: the shared-expert gate is σ(w·x) fed by the layer input, multiplied with the shared output', async () => {
+    const s = layoutFigure(await archOf('configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json'));
+    const shared = box(s, 'moe.shared');
+    const gate = box(s, 'moe.shared_gate');
+    const times = byId(s, 'moe.shared.times');
+    assert.ok(times && times.kind === 'circle' && times.symbol === 'times');
+    const onCircle = (p: [number, number]) => near(Math.hypot(p[0] - times.cx, p[1] - times.cy), times.r, 0.1);
+    // Nothing runs from the shared expert into the gate: the gate reads x, not the expert's output.
+    assert.ok(!arrows(s).some((a) => endsOn(a, gate) && near(a.points[0]![1], shared.y + shared.h)), 'no shared → gate edge');
+    const gateIn = arrows(s).find((a) => a.id === 'moe.in.gate')!;
+    const sharedIn = arrows(s).find((a) => a.id === 'moe.in.shared')!;
+    assert.ok(endsOn(gateIn, gate) && near(gateIn.points[0]![1], sharedIn.points[0]![1]), 'the gate branches off the input that feeds the shared expert');
+    const gateOut = arrows(s).find((a) => a.id === 'moe.shared.gate')!;
+    const sharedOut = arrows(s).find((a) => a.id === 'moe.shared.gated')!;
+    assert.ok(near(gateOut.points[0]![1], gate.y + gate.h) && onCircle(gateOut.points[gateOut.points.length - 1]!), 'gate → ⊗');
+    assert.ok(near(sharedOut.points[0]![1], shared.y + shared.h) && onCircle(sharedOut.points[sharedOut.points.length - 1]!), 'shared expert → ⊗');
+  });
+
+  test('DeepSeek-V4: HCA layers reach the attention core from the compressor without the indexer', async () => {
+    const s = layoutFigure(await archOf('configs/deepseek-ai__DeepSeek-V4-Flash.json'));
+    const comp = box(s, 'attn.compressor');
+    const idx = box(s, 'attn.indexer');
+    const core = box(s, 'attn.core');
+    const edges = arrows(s).filter((a) => near(a.points[0]![0], comp.x + comp.w) && endsOn(a, core));
+    assert.equal(edges.length, 1, 'one compressor → core edge');
+    const pts = edges[0]!.points;
+    for (let i = 1; i < pts.length; i++) {
+      const [[x0, y0], [x1, y1]] = [pts[i - 1]!, pts[i]!];
+      const inside = (x: number, y: number) => x > idx.x && x < idx.x + idx.w && y > idx.y && y < idx.y + idx.h;
+      assert.ok(!inside((x0 + x1) / 2, (y0 + y1) / 2) && !(x0 === x1 && x0 > idx.x && x0 < idx.x + idx.w && Math.min(y0, y1) < idx.y + idx.h && Math.max(y0, y1) > idx.y), 'the edge does not cross the indexer');
+    }
+  });
+
   test('titles are display names, centred; notes print symbols, never TeX underscores', async () => {
     for (const [file, title] of [
       ['configs/openai-community__gpt2.json', /^GPT-2 /],

@@ -120,7 +120,7 @@ describe('insets: FeedForward and MoE layer', () => {
       const tags = b.filter((x) => x.id.startsWith('moe.tag.'));
       assert.equal(expertBoxes.length, c.moe.boxes);
       assert.equal(tags.length, c.moe.boxes);
-      assert.ok(expertBoxes.every((x) => text(x.lines) === 'Feed forward'));
+      assert.ok(expertBoxes.every((x) => text(x.lines).replace(/\n/g, ' ') === 'Feed forward'));
       assert.deepEqual(tags.map((t) => text(t.lines)).sort((x, y) => Number(x) - Number(y)), drawnExperts(c.moe.E).filter((n) => n !== null).map(String));
       assert.equal(tags.find((t) => t.id === 'moe.tag.1')!.fill, 'ink');
       assert.equal(tags.find((t) => t.id === `moe.tag.${c.moe!.E}`)!.fill, 'accent');

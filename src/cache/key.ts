@@ -1,7 +1,7 @@
 /**
  * The cache key of a figure: a hash of everything that shapes it (the normalized `arch.json`, the
- * render options with a forced engine, the template's bytes, the package version, which stands
- * for the code) and of nothing that needs TeX to know, so a figure cached on one machine is found
+ * render options with a forced engine, the template's bytes, the package version and a fingerprint
+ * of the code, see `version.ts`) and of nothing that needs TeX to know, so a figure cached on one machine is found
  * on another without TeX.
  */
 import { createHash } from 'node:crypto';

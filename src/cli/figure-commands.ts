@@ -9,6 +9,7 @@ import { parseConfigText } from '../source/parse.js';
 import { MAX_CONFIG_BYTES, MAX_TEMPLATE_BYTES, readRegularFile } from '../read-limited.js';
 import { compileTex, type Format } from '../tex/compile.js';
 import type { FigureOptions } from '../figure/layout.js';
+import { ACCENT_PATTERN } from '../figure/title.js';
 import { UsageError, warn, writeOutput } from './util.js';
 
 const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, gallery, or a custom template (.tex)
@@ -143,7 +144,7 @@ function figureChoices(values: { ledger?: string; detail?: string; accent?: stri
     out.detail = values.detail;
   }
   if (values.accent !== undefined) {
-    if (!/^#[0-9a-fA-F]{6}$/.test(values.accent)) throw new UsageError(`--accent must be a colour as #RRGGBB, not "${printable(values.accent)}"`, help);
+    if (!ACCENT_PATTERN.test(values.accent)) throw new UsageError(`--accent must be a colour as #RRGGBB, not "${printable(values.accent)}"`, help);
     out.accent = values.accent;
   }
   return out;

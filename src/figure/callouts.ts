@@ -5,7 +5,7 @@
  * the "N ×" of the block). Heads and FFN sizes are the captions of their insets.
  */
 import type { ArchJson } from '../schema/arch-json.js';
-import { compact, groupDigits } from './format.js';
+import { compact, contextTokens, groupDigits } from './format.js';
 import { accent, strong } from './draw.js';
 import { wrapRuns } from './wrap-runs.js';
 import { SIZE } from './style.js';
@@ -23,11 +23,6 @@ export interface Callout {
 export const CALLOUT_W = 118;
 
 /** Token counts as readers say them: 128k, 262k, 1M (binary thousands, like model cards). */
-function tokens(n: number): string {
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}M`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}k`;
-  return groupDigits(n);
-}
 
 /** The callouts of a figure, in the order they are placed (bottom to top does not matter). */
 export function callouts(arch: ArchJson, anchors: { rope: boolean }): Callout[] {
@@ -39,7 +34,7 @@ export function callouts(arch: ArchJson, anchors: { rope: boolean }): Callout[] 
   make('vocab', [strong('Vocabulary size of '), accent(compact(V).replace('K', 'k'))], 'tokens');
   make('dim', [strong('Embedding dimension of '), accent(groupDigits(dEmb ?? d)), ...(dEmb ? [strong(' → '), accent(groupDigits(d))] : [])], 'embed');
   if (arch.max_position_embeddings !== null) {
-    make('context', [strong('Supported context length of '), accent(tokens(arch.max_position_embeddings)), strong(' tokens')], anchors.rope ? 'mod.rope' : 'attn');
+    make('context', [strong('Supported context length of '), accent(contextTokens(arch.max_position_embeddings)), strong(' tokens')], anchors.rope ? 'mod.rope' : 'attn');
   }
   const dense = arch.layers.filter((l) => l.ffn.kind === 'dense').map((l) => l.index);
   const dff = dim(arch, 'd_ff');

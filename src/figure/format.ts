@@ -1,5 +1,7 @@
 /** Numbers as the figure prints them: `4,096`, `41.9M`, `8.03B`, `129K`. */
-export { groupDigits } from '../params/expr.js';
+import { groupDigits } from '../params/expr.js';
+
+export { groupDigits };
 
 /** Three significant digits with the smallest unit (ascending `units`) that keeps the value
  * under 1000 after rounding: 41.9M, 8.03B, 671B, and 999,950 → 1M (not 1000K). */
@@ -22,4 +24,11 @@ export function compact(n: number): string {
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   return scaled(n, [[1024, ' KiB'], [1024 ** 2, ' MiB'], [1024 ** 3, ' GiB']]);
+}
+
+/** A context length as it is quoted: 128k for 131,072 tokens, 1M for 1,048,576, else in digits. */
+export function contextTokens(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}M`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}k`;
+  return groupDigits(n);
 }

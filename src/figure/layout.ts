@@ -11,7 +11,7 @@
 import type { ArchJson } from '../schema/arch-json.js';
 import { HfArchError } from '../errors.js';
 import type { BoxItem, Item, Scene, TextItem } from './scene.js';
-import { bytes, compact, groupDigits } from './format.js';
+import { bytes, compact, contextTokens, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
 import { arrow, boxSize, circle, leader, textAt, accent as accentRun, strong } from './draw.js';
 import { BOX_RADIUS, CIRCLE_R, FIGURE_WIDTH, FRAME_RADIUS, MARGIN, PAD_X, SIZE } from './style.js';
@@ -23,7 +23,7 @@ import { drawLedger, ledgerHeight } from './ledger.js';
 import { figureInsets } from './insets/index.js';
 import { INSET_PAD, INSET_TITLE_H, type Inset } from './insets/inset.js';
 import { wrapRuns } from './wrap-runs.js';
-import { accentTint, displayTitle, modelAccent, readableTint } from './title.js';
+import { ACCENT_PATTERN, accentTint, displayTitle, modelAccent, readableTint } from './title.js';
 import { layerRecipe } from './recipe.js';
 import { placeColumn } from './place.js';
 import { translateItems } from './geometry.js';
@@ -95,7 +95,7 @@ interface PlacedRow {
 
 /** Lays out an `arch.json` as a scene. */
 export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene {
-  if (options.accent !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(options.accent)) {
+  if (options.accent !== undefined && !ACCENT_PATTERN.test(options.accent)) {
     throw new HfArchError('usage', `the accent option must be a colour as #RRGGBB, not "${options.accent}"`, { hint: 'for example accent: "#1E7FC1"' });
   }
   const items: Item[] = [];
@@ -316,6 +316,22 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/**
+ * The KV cache at full context, with the per-token figure where every layer's cache grows with
+ * the context (with window or chunked layers, a per-token figure would count tokens they drop).
+ */
+function kvCacheRuns(arch: ArchJson): Run[] {
+  const t = arch.totals;
+  const ctx = arch.max_position_embeddings;
+  const perToken = bytes(t.kv_cache_bytes_per_token);
+  if (t.kv_cache_bytes_at_context == null || ctx === null) return [plain('KV cache '), plain(perToken, 'bold'), plain(' per token (bf16)')];
+  const bounded = arch.layers.some((l) => l.attention.window !== null || l.attention.chunk !== null || l.attention.kind === 'dsv4');
+  return [
+    plain('KV cache '), plain(bytes(t.kv_cache_bytes_at_context), 'bold'), plain(` at ${contextTokens(ctx)} context (`),
+    ...(bounded ? [] : [plain(perToken, 'bold'), plain(' per token, ')]), plain('bf16)'),
+  ];
+}
+
 /** Totals in one or two lines under the title. */
 function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
   const t = arch.totals;
@@ -324,7 +340,7 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
     parts.push([plain(compact(t.active_params_non_embedding), 'bold'), plain(' active per token ('), plain(compact(t.active_params), 'bold'), plain(' with the embedding)')]);
   }
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
-  parts.push([plain('KV cache '), plain(bytes(t.kv_cache_bytes_per_token), 'bold'), plain(' per token (bf16)')]);
+  parts.push(kvCacheRuns(arch));
   if (arch.flags.multimodal_wrapper) parts.push([plain('text decoder of a multimodal model', 'italic')]);
   const lines: Run[][] = [[]];
   for (const part of parts) {

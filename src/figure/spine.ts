@@ -10,6 +10,7 @@ import { plain, wrap, type Run } from './text.js';
 import { label } from './draw.js';
 import { SIZE } from './style.js';
 import { dim } from './dims.js';
+import { groupDigits } from './format.js';
 import { dsv4AttentionLabel } from './insets/dsv4.js';
 
 /** A box of the main stack. */
@@ -80,7 +81,12 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     else if (rope < L) text += ` (NoPE in ${L - rope} of ${L} layers)`;
     mod('rope', text);
   }
-  if (f.qk_norm !== 'none' && !hybrid) mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]);
+  if (f.qk_norm !== 'none' && !hybrid) {
+    mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]);
+    // Its weights are counted here, not in the attention box (the table has the same two rows).
+    const u = arch.units.find((x) => x.id === 'layers.qk_norm');
+    if (u) items[items.length - 1]!.lines.push([{ text: u.repeat > 1 ? `${groupDigits(u.param_count)} × ${u.repeat}` : groupDigits(u.param_count), face: 'sans' }]);
+  }
   if (f.attn_softcap !== null) mod('softcap', `Logit soft-capping at ${f.attn_softcap}`);
   return items;
 }
@@ -110,7 +116,9 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const placement = f.norm_placement;
   const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'] : ['layers.ffn'];
   const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
-  const attnUnits = ['layers.attn', 'layers.linear_attn', 'layers.qk_norm', 'layers.compressor*', 'layers.indexer'];
+  // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
+  const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
+  const attnUnits = ['layers.attn', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm'] : []), 'layers.compressor*', 'layers.indexer'];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.
@@ -132,11 +140,13 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       const hcUnit = n === 1 ? 'layers.hc_attn' : 'layers.hc_ffn';
       // mHC: a pre-mixer folds the n_hc streams into the sub-layer's input; the post-mixer spreads
       // the output back onto the streams and mixes them (x' = H_res·x + H_post·F(H_pre·x)): no ⊕.
-      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain('mHC pre-mixer', 'bold', 'accent')]], 'box', []), streamsIn: hc });
+      // The mixer's one projection (`hc_attn_fn`/`hc_ffn_fn` with its bias and scales) computes
+      // H_pre, H_post and H_res from the streams before the sub-layer: its count is the pre-mixer's.
+      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain('mHC pre-mixer', 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
       if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
       if (post) blockRow({ id: `post_${main.id}_norm`, center: box(`post_${main.id}_norm`, label(sandwich ? `Post-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [n === 1 ? 'layers.post_attn_norm' : 'layers.post_ffn_norm']) });
-      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain('mHC post-mixer', 'bold', 'accent')]], 'box', [hcUnit]), residualSink: true });
+      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain('mHC post-mixer', 'bold', 'accent')]], 'box', []), residualSink: true });
       else blockRow({ id: `plus${n}`, center: { kind: 'plus' }, residualSink: true });
     };
     sublayer(1, attnBox);

@@ -145,6 +145,9 @@ function word(raw: string): string {
 // Colour.
 
 /** The ink of the light themes: text on the block tint must read against it. */
+/** A model accent as the options take it: `#RRGGBB`. The one check of the plugin, the CLI and the layout. */
+export const ACCENT_PATTERN = /^#[0-9a-fA-F]{6}$/;
+
 export const INK = '#1F2328';
 /** The gallery theme's container grey, which the accent (the "N ×" label, leaders) sits on. */
 export const CONTAINER_GREY = '#D9D9D9';

@@ -25,7 +25,7 @@ import {
   dsv4Indexer,
 } from './deepseek-v4-blocks.js';
 import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
-import { kvCacheBytesPerToken } from './kv-cache.js';
+import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
 /** The blocks of one decoder layer (or MTP block), bottom to top. */
@@ -281,6 +281,7 @@ function countChecked(arch: ArchDescription): ParamReport {
       active_params: activeParams,
       active_params_non_embedding: activeNonEmbedding,
       kv_cache_bytes_per_token: kvCacheBytesPerToken(arch),
+      kv_cache_bytes_at_context: arch.max_position_embeddings === null ? null : kvCacheBytesAtContext(arch, arch.max_position_embeddings),
     },
   };
 }

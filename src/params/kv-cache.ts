@@ -10,6 +10,10 @@
  * - linear-attention layers (Gated DeltaNet), whose state does not grow: none;
  * - MTP modules: not counted (they are not part of the main model's context).
  * The sum is rounded up to whole bytes.
+ *
+ * That per-token figure is the gallery's, but it overstates models whose window layers stop
+ * growing (Gemma 3: 52 of 62 layers keep 1,024 tokens), so {@link kvCacheBytesAtContext} gives the
+ * whole cache at a context length, each layer holding what it really keeps.
  */
 import type { ArchDescription, LayerSpec } from '../arch/types.js';
 
@@ -32,6 +36,41 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       return [v('d_h') + (layer.attention.indexer ? v('d_i') : 0), r];
     }
   }
+}
+
+/**
+ * Bytes of the whole KV cache at bf16 after `tokens` tokens of context: a softmax layer keeps
+ * `min(tokens, window or chunk)` tokens (`sliding_window`, `attention_chunk_size`), MLA every
+ * token's latent, DeepSeek-V4 its window (`sliding_window`) on every layer plus one entry per
+ * `compress_ratio` tokens (and the indexer's key on ratio-4 layers); linear-attention layers
+ * keep a fixed state, which is not a KV cache and is left out, as are MTP modules.
+ */
+export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers'>, tokens: number): number {
+  const v = (name: string) => arch.dims[name]?.value ?? 0;
+  let values = 0n;
+  for (const layer of arch.layers) {
+    const a = layer.attention;
+    const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
+    switch (a.kind) {
+      case 'softmax':
+        values += BigInt(2 * v('H_kv') * v('d_h')) * bounded(a.window ?? a.chunk);
+        break;
+      case 'mla':
+        values += BigInt(v('r_kv') + v('d_rope')) * BigInt(tokens);
+        break;
+      case 'gated_deltanet':
+        break;
+      case 'dsv4': {
+        const r = a.compress_ratio ?? 0;
+        values += BigInt(v('d_h')) * bounded(a.window ?? (v('W') || null));
+        if (r > 0) values += BigInt(v('d_h') + (a.indexer ? v('d_i') : 0)) * BigInt(Math.floor(tokens / r));
+        break;
+      }
+    }
+  }
+  const bytes = Number(values * BigInt(BYTES));
+  if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes is not an exact integer`);
+  return bytes;
 }
 
 export function kvCacheBytesPerToken(arch: ArchDescription): number {

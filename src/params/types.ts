@@ -83,6 +83,9 @@ export interface Totals {
   active_params_non_embedding: number;
   /** KV-cache bytes per token of context at bf16, see `kv-cache.ts`. */
   kv_cache_bytes_per_token: number;
+  /** The whole KV cache at bf16 when the context is full (`max_position_embeddings` tokens),
+   * window layers holding only their window; null when the config states no context length. */
+  kv_cache_bytes_at_context?: number | null;
 }
 
 /** The `params` stage's output. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { THEMES } from '../tex/template.js';
+import { ACCENT_PATTERN } from '../figure/title.js';
 
 /** Plugin options: everything JSON, so that `[['remark-hf-arch', {...}]]` works everywhere. */
 export const pluginOptionsSchema = z
@@ -70,7 +71,7 @@ export const fenceOptionsSchema = z
     title: z.string().min(1).optional(),
     ledger: z.enum(['table', 'none']).optional(),
     detail: z.enum(['full', 'compact']).optional(),
-    accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #RRGGBB').optional(),
+    accent: z.string().regex(ACCENT_PATTERN, 'a colour as #RRGGBB').optional(),
     caption: z.string().min(1).optional(),
     alt: z.string().min(1).optional(),
     format: z.enum(['svg', 'png']).optional(),

@@ -151,6 +151,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
       'Parameters multiplied on every token: active_params without the input lookup tables (token embedding, learned positions); the output head counts, and a tied embedding counts once, as the head. The convention of the gpt-oss figures (3.61B, 5.13B active) and of DeepSeek\'s.',
     ),
     kv_cache_bytes_per_token: count,
+    kv_cache_bytes_at_context: count.nullable().optional().describe(
+      'The whole KV cache at bf16 with a full context of max_position_embeddings tokens, sliding-window and chunked layers holding only their window, linear-attention state left out; null without a context length. Absent in files written before 0.3.0.',
+    ),
   }),
   notes: z.array(z.string()),
 });

@@ -206,6 +206,9 @@ function attentionLabels(arch: ArchJson, kinds: Dsv4LayerKind[]) {
   };
 }
 
+/** How far right of the columns the HCA edge around the indexer runs. */
+const BYPASS = 7;
+
 /** The drawing of the attention module (y from 0), `w` wide at most. */
 function attentionDrawing(arch: ArchJson, kinds: Dsv4LayerKind[]): Item[] {
   const L = attentionLabels(arch, kinds);
@@ -217,7 +220,8 @@ function attentionDrawing(arch: ArchJson, kinds: Dsv4LayerKind[]): Item[] {
     Math.max(...[L.wqA, L.qNorm, L.wqB, L.qRope].map((l) => needW(l))),
     ...(compressed ? [Math.max(...cKinds.map((l) => needW(l)))] : []),
   ];
-  const gap = Math.min(14, Math.max(6, (MAX_W - widths.reduce((a, b) => a + b, 0)) / Math.max(1, widths.length - 1)));
+  const bypass = indexed && kinds.some((k) => k.ratio > 0 && !k.indexer) ? BYPASS : 0;
+  const gap = Math.min(14, Math.max(6, (MAX_W - bypass - widths.reduce((a, b) => a + b, 0)) / Math.max(1, widths.length - 1)));
   const cols: Col[] = [];
   let x = 0;
   for (const w of widths) {
@@ -306,6 +310,13 @@ function attentionDrawing(arch: ArchJson, kinds: Dsv4LayerKind[]): Item[] {
     into('indexer.core', idx);
     // The indexer scores with the query latent (`qr`, the q_norm output) it shares.
     items.push(arrow('attn.qr.indexer', [right(qNorm), [idx.x, right(qNorm)[1]]]));
+    // HCA layers (compressed, no indexer) attend to every compressed entry: an edge around the
+    // indexer into the core's side.
+    if (bypass > 0) {
+      const x = Math.max(comp.x + comp.w, idx.x + idx.w, W) + bypass;
+      const cy = core.y + core.h / 2;
+      items.push(arrow('attn.compressor.core', [right(comp), [x, right(comp)[1]], [x, cy], [W, cy]]));
+    }
   } else if (comp) {
     into('compressor.core', comp);
   }

@@ -3,7 +3,8 @@
  * boxes with a numbered tag: 1 in ink, E in the accent colour), their outputs summed in ⊕
  * (weighted by the router's gates), and the shared expert(s) fed by the same input directly and
  * added into the same ⊕ — through a sigmoid gate when the model has one (Qwen's
- * `shared_expert_gate`: σ(w·x) scales the shared expert's output).
+ * `shared_expert_gate`, a `d → 1` linear: the shared output is σ(w·x) ⊗ shared(x), the gate fed by
+ * the layer input x beside the shared expert, multiplied in at ⊗ above it).
  *
  * Two arrangements, chosen by width (the right column holds {@link INSET_MAX_W} pt):
  * - fan (the gallery's): experts in one row above the router, arrows fanning out to them and
@@ -19,7 +20,7 @@
  * `moe.tag.<n>` (n = the expert's number, 1-based), `moe.shared`, `moe.shared_gate`; text
  * `moe.dots` (the "…" of the fan), `moe.formula`; circle `moe.sum`; arrows `moe.in` (input,
  * from the free space above the formula into the router), `moe.in.shared` (its branch to the
- * shared expert), `moe.route.<n>` (router → expert n), `moe.exp.<n>` (expert n → ⊕, or to the
+ * shared expert), `moe.in.gate` (on to the gate), circle `moe.shared.times` (the gate's ⊗), `moe.route.<n>` (router → expert n), `moe.exp.<n>` (expert n → ⊕, or to the
  * ladder's collecting line), `moe.bus`, `moe.collect` (ladder only), `moe.shared.*` and `moe.out`
  * (output, ends at the top edge, y = h).
  */
@@ -70,7 +71,9 @@ function tag(n: number, E: number): BoxItem {
   return { kind: 'box', id: `moe.tag.${n}`, x: 0, y: 0, w: s.w + 6, h: s.h + 2, fill, stroke: 'ink', textColor: text, lines, size: SIZE.small, radius: BOX_RADIUS / 2 };
 }
 
-const expertBox = (n: number): BoxItem => boxAt(`moe.expert.${n}`, 0, 0, [[plain('Feed forward')]], { fill: 'expert', size: SIZE.small });
+/** The expert's label: "Feed forward" on one line, or on two where the row is tight. */
+const EXPERT_LINES = { one: [[plain('Feed forward')]], two: [[plain('Feed')], [plain('forward')]] };
+const expertBox = (n: number, lines: Run[][] = EXPERT_LINES.one): BoxItem => boxAt(`moe.expert.${n}`, 0, 0, lines, { fill: 'expert', size: SIZE.small });
 
 /** Routers of the layers, hash routers first (DeepSeek-V4: `layers.router.hash`, then `layers.router`). */
 function routerUnits(arch: ArchJson): Unit[] {
@@ -117,6 +120,7 @@ const cyOf = (b: BoxItem): number => b.y + b.h / 2;
 
 interface Parts {
   E: number;
+  expert: Run[][];
   router: BoxItem;
   shared: { shared: BoxItem; gate: BoxItem | null } | null;
 }
@@ -124,25 +128,41 @@ interface Parts {
 /** Width of the fan's row: the drawn experts, "…", and the shared expert. */
 function fanRowWidth(p: Parts): number {
   const drawn = drawnExperts(p.E);
-  const ew = expertBox(1).w;
+  const ew = expertBox(1, p.expert).w;
   const dots = lineWidth([plain('…')], SIZE.small);
   let w = 0;
   drawn.forEach((n, i) => {
     if (i > 0) w += n === null || drawn[i - 1] === null ? DOTS_GAP : ROW_GAP;
     w += n === null ? dots : ew;
   });
-  if (p.shared) w += SHARED_GAP + Math.max(p.shared.shared.w, p.shared.gate?.w ?? 0);
+  if (p.shared) w += SHARED_GAP + sharedWidth(p.shared);
   return w;
 }
 
-/** The shared path: input branch, box, optional gate above it, and the line into ⊕. */
-function sharedPath(s: NonNullable<Parts['shared']>, cx: number, bottom: number, inX: number, yj: number): { items: Item[]; out: [number, number]; top: number } {
-  const shared = moveTo(s.shared, cx - s.shared.w / 2, bottom);
+/** Width of the shared column: the shared expert, and its gate beside it. */
+const sharedWidth = (s: NonNullable<Parts['shared']>): number => s.shared.w + (s.gate ? ROW_GAP + s.gate.w : 0);
+
+/**
+ * The shared path with its lower-left corner at (x, bottom): the input branch from (inX, yj), the
+ * shared expert, and, when gated, the gate beside it fed by the same branch, both into ⊗ above
+ * the expert. `out` is where the path leaves upwards, `top` the highest point drawn.
+ */
+function sharedPath(s: NonNullable<Parts['shared']>, x: number, bottom: number, inX: number, yj: number): { items: Item[]; out: [number, number]; top: number } {
+  const shared = moveTo(s.shared, x, bottom);
+  const cx = cxOf(shared);
   const items: Item[] = [shared, arrow('moe.in.shared', [[inX, yj], [cx, yj], [cx, shared.y]])];
   if (!s.gate) return { items, out: [cx, topOf(shared)], top: topOf(shared) };
-  const gate = moveTo(s.gate, cx - s.gate.w / 2, topOf(shared) + STEP);
-  items.push(gate, arrow('moe.shared.gate', [[cx, topOf(shared)], [cx, gate.y]]));
-  return { items, out: [cx, topOf(gate)], top: topOf(gate) };
+  const gate = moveTo(s.gate, shared.x + shared.w + ROW_GAP, bottom);
+  const gx = cxOf(gate);
+  const times = circle('moe.shared.times', cx, Math.max(topOf(shared), topOf(gate)) + STEP, 'times');
+  items.push(
+    gate,
+    arrow('moe.in.gate', [[cx, yj], [gx, yj], [gx, gate.y]]),
+    arrow('moe.shared.gated', [[cx, topOf(shared)], [cx, times.cy - times.r]]),
+    arrow('moe.shared.gate', [[gx, topOf(gate)], [gx, times.cy], [cx + times.r, times.cy]]),
+    times,
+  );
+  return { items, out: [cx, times.cy + times.r], top: times.cy + times.r };
 }
 
 /** The gallery's arrangement: one row of experts over the router, fanning into ⊕. */
@@ -158,13 +178,13 @@ function fan(p: Parts): Item[] {
   drawn.forEach((n, i) => {
     if (i > 0) x += n === null || drawn[i - 1] === null ? DOTS_GAP : ROW_GAP;
     if (n === null) {
-      const probe = expertBox(1);
+      const probe = expertBox(1, p.expert);
       const d = textAt('moe.dots', x, 0, [[plain('…')]], { size: SIZE.small });
       dots = { ...d, y: rowY + probe.h / 2 - d.h / 2 };
       x += d.w;
       return;
     }
-    const b = expertBox(n);
+    const b = expertBox(n, p.expert);
     boxes.push({ n, box: moveTo(b, x, rowY) });
     x += b.w;
   });
@@ -173,8 +193,7 @@ function fan(p: Parts): Item[] {
   const r = moveTo(router, rc - router.w / 2, router.y);
   items.push(r, arrow('moe.in', [[rc, 0], [rc, r.y]]));
   if (dots) items.push(dots);
-  const sharedCx = p.shared ? rowRight + SHARED_GAP + Math.max(p.shared.shared.w, p.shared.gate?.w ?? 0) / 2 : 0;
-  const sp = p.shared ? sharedPath(p.shared, sharedCx, rowY, rc, LEAD / 2) : null;
+  const sp = p.shared ? sharedPath(p.shared, rowRight + SHARED_GAP, rowY, rc, LEAD / 2) : null;
   const rowTop = rowY + boxes[0]!.box.h;
   const sum = circle('moe.sum', rc, Math.max(rowTop, sp?.top ?? 0) + SUM_RISE, 'plus');
   const half = r.w / 2 - 6;
@@ -202,33 +221,19 @@ function ladder(p: Parts): Item[] {
   const router = moveTo(p.router, 0, LEAD);
   const bus = cxOf(router);
   items.push(router, arrow('moe.in', [[bus, 0], [bus, router.y]]));
-  // The shared path sits right of the router, at its height, fed by the input's branch.
-  const sharedX = router.x + router.w + SHARED_GAP;
-  let sharedRight = -Infinity;
-  let sharedTop = topOf(router);
-  let sharedOut: { from: [number, number]; items: Item[] } | null = null;
-  if (p.shared) {
-    const s = moveTo(p.shared.shared, sharedX, router.y);
-    const inItems: Item[] = [s, arrow('moe.in.shared', [[bus, LEAD / 2], [cxOf(s), LEAD / 2], [cxOf(s), s.y]])];
-    let from: [number, number] = [s.x + s.w, cyOf(s)];
-    sharedTop = Math.max(sharedTop, topOf(s));
-    sharedRight = s.x + s.w;
-    if (p.shared.gate) {
-      const g = moveTo(p.shared.gate, sharedRight + STEP, cyOf(s) - p.shared.gate.h / 2);
-      inItems.push(g, arrow('moe.shared.gate', [from, [g.x, cyOf(s)]]));
-      from = [g.x + g.w, cyOf(s)];
-      sharedTop = Math.max(sharedTop, topOf(g));
-      sharedRight = g.x + g.w;
-    }
-    sharedOut = { from, items: inItems };
-  }
-  const probe = expertBox(1);
+  // The shared path sits right of the router, at its height, fed by the input's branch; its
+  // output turns right above it towards the collecting line.
+  const sp = p.shared ? sharedPath(p.shared, router.x + router.w + SHARED_GAP, router.y, bus, LEAD / 2) : null;
+  const sharedRight = p.shared ? router.x + router.w + SHARED_GAP + sharedWidth(p.shared) : -Infinity;
+  const turnY = sp ? sp.top + STEP / 2 : 0;
+  const sharedTop = sp ? turnY : topOf(router);
+  const probe = expertBox(1, p.expert);
   const tw = Math.max(...drawn.map((n) => tag(n, p.E).w));
   const boxX = bus + STEP;
   const pitch = probe.h + 6;
   const firstY = sharedTop + STEP;
   const collectX = Math.max(boxX + probe.w + tw + STEP, sharedRight + STEP);
-  const rows = drawn.map((n, i) => ({ n, box: moveTo(expertBox(n), boxX, firstY + i * pitch) }));
+  const rows = drawn.map((n, i) => ({ n, box: moveTo(expertBox(n, p.expert), boxX, firstY + i * pitch) }));
   const topRow = rows[rows.length - 1]!.box;
   const sum = circle('moe.sum', collectX, cyOf(topRow) + SUM_RISE, 'plus');
   for (const { n, box } of rows) {
@@ -241,8 +246,8 @@ function ladder(p: Parts): Item[] {
     );
   }
   items.push(arrow('moe.bus', [[bus, topOf(router)], [bus, cyOf(topRow)]], { head: false }));
-  const collectFrom = sharedOut ? sharedOut.from[1] : cyOf(rows[0]!.box);
-  if (sharedOut) items.push(...sharedOut.items, arrow('moe.shared.out', [sharedOut.from, [collectX, sharedOut.from[1]]], { head: false }));
+  const collectFrom = sp ? turnY : cyOf(rows[0]!.box);
+  if (sp) items.push(...sp.items, arrow('moe.shared.out', [sp.out, [sp.out[0], turnY], [collectX, turnY]], { head: false }));
   items.push(
     arrow('moe.collect', [[collectX, collectFrom], [collectX, sum.cy - sum.r]]),
     sum, arrow('moe.out', [[sum.cx, sum.cy + sum.r], [sum.cx, sum.cy + sum.r + LEAD]]),
@@ -283,7 +288,9 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const E = arch.dims['E']?.value;
   const k = arch.dims['k']?.value;
   if (!arch.flags.moe || E === undefined || k === undefined) return null;
-  const parts: Parts = { E, router: routerBox(arch), shared: sharedBoxes(arch) };
+  // The fan when its row fits (with two-line expert labels if need be), else the ladder.
+  const parts: Parts = { E, expert: EXPERT_LINES.one, router: routerBox(arch), shared: sharedBoxes(arch) };
+  if (fanRowWidth(parts) > INSET_MAX_W && E > MAX_DRAWN_EXPERTS) parts.expert = EXPERT_LINES.two;
   const raw = fanRowWidth(parts) <= INSET_MAX_W ? fan(parts) : ladder(parts);
   const formula0 = textAt('moe.formula', 0, 0, o.formulas ? unitLines(arch, INSET_MAX_W) : [], { size: SIZE.label, color: 'muted' });
   const title: Run[] = [strong('MoE layer')];
