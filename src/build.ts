@@ -1,7 +1,8 @@
 /**
- * The whole pipeline behind `hf-arch build` and the plugin: `arch.json` → scene → TeX → files,
- * through the content-addressed cache. A cached figure is found without TeX and without
- * spawning anything; `frozen` turns a miss into an error instead of a compile.
+ * The whole pipeline behind `hf-arch build` and the plugin: `arch.json` → scene → files (SVG and
+ * PNG from the native backend by default, PDF and `renderer: 'tex'` from TeX), through the
+ * content-addressed cache. A cached figure is found without TeX and without spawning anything;
+ * `frozen` turns a miss into an error instead of a render. The native path never looks for TeX.
  */
 import { HfArchError } from './errors.js';
 import { extract, type ExtractOptions } from './extract.js';
@@ -16,6 +17,9 @@ import { DEFAULT_DPI, type Engine, type Format } from './tex/compile.js';
 import { loadTemplate, THEMES } from './tex/template.js';
 import { codeFingerprint, packageVersion } from './version.js';
 import { sceneToDocument, scenePage } from './tex/tikz.js';
+import { renderNative, type NativeFormat } from './svg/index.js';
+import { altText } from './figure/alt.js';
+import type { Scene } from './figure/scene.js';
 
 /** Options of {@link buildFigure}. */
 export interface BuildOptions extends ExtractOptions, FigureOptions {
@@ -31,10 +35,29 @@ export interface BuildOptions extends ExtractOptions, FigureOptions {
   frozen?: boolean;
   /** Compilations at once in this process (default: the number of cores). */
   concurrency?: number;
-  /** Force a TeX engine. */
+  /**
+   * Which backend draws the figure: `native` (in-process SVG, PNG through resvg; no TeX needed)
+   * or `tex` (TikZ compiled by TeX). Default `native` for SVG and PNG, `tex` when a PDF is asked
+   * for (a PDF only comes from TeX).
+   */
+  renderer?: Renderer;
+  /** Force a TeX engine (with the TeX renderer). */
   engine?: Engine;
   /** Time limit of one TeX run, all its pages and programs together, in ms (default 60000). */
   texTimeoutMs?: number;
+}
+
+export const RENDERERS = ['native', 'tex'] as const;
+export type Renderer = (typeof RENDERERS)[number];
+
+/** The renderer a build uses: the one asked for, else native unless a PDF is wanted. */
+export function resolveRenderer(formats: readonly Format[], renderer?: Renderer): Renderer {
+  if (renderer === 'native' && formats.includes('pdf')) {
+    throw new HfArchError('usage', 'a PDF comes only from the TeX renderer, and renderer "native" was asked for', {
+      hint: 'Ask for SVG or PNG with the native renderer, or build the PDF with renderer "tex" (CLI --renderer tex).',
+    });
+  }
+  return renderer ?? (formats.includes('pdf') ? 'tex' : 'native');
 }
 
 export interface BuildResult {
@@ -82,6 +105,7 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const cacheDir = options.cacheDir ?? defaultCacheDir(options.cwd, env);
   const formats = options.formats ?? ['svg'];
   if (options.concurrency !== undefined) setConcurrency(options.concurrency);
+  const renderer = resolveRenderer(formats, options.renderer);
   const arch = typeof input === 'string' ? await archOfSource(input, options, cacheDir, frozen) : input;
   const template = await loadTemplate(options.theme);
   // A custom template counts by its bytes (below), not by where it lies.
@@ -95,7 +119,8 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     detail: options.detail ?? 'full',
     accent: options.accent ?? null,
     dpi,
-    engine: options.engine ?? null,
+    renderer,
+    engine: renderer === 'tex' ? (options.engine ?? null) : null,
   };
   const key = figureKey({ arch, render, template: template.text, version: `${packageVersion()}+${codeFingerprint()}` });
   const warnings: string[] = [];
@@ -104,15 +129,17 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
       location: { file: arch.model.source },
-      hint: `Build it once where TeX is installed (\`hf-arch build ${arch.model.source} --cache-dir ${cacheDir}\`, or the site build without HF_ARCH_FROZEN), then commit or restore that cache folder. Key ${key}.`,
+      hint: `Build it once without frozen mode (\`hf-arch build ${arch.model.source} --cache-dir ${cacheDir}\`${renderer === 'tex' ? ' where TeX is installed' : ''}, or the site build without HF_ARCH_FROZEN), then commit or restore that cache folder. Key ${key}.`,
     });
   }
   // One in-flight build per figure, cache folder and set of formats.
   const built = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
     const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
     if (again) return again;
-    const page = scenePage(layoutFigure(arch, options));
-    const result = await compileFigurePage(page, template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
+    const scene = layoutFigure(arch, options);
+    const result = renderer === 'native'
+      ? await renderNative(scene, template, formats as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: altText(arch) } })
+      : await compileFigurePage(scenePage(scene), template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
     try {
       return await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain });
     } catch (error) {
@@ -122,6 +149,12 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     }
   });
   return { ...split(built), key, cached: false, arch, warnings };
+}
+
+/** The title the figure prints (its text item), or the model's name. */
+function sceneTitle(scene: Scene, arch: ArchJson): string {
+  const title = scene.items.find((i) => i.id === 'title');
+  return title && title.kind === 'text' ? title.lines.map((l) => l.map((r) => r.text).join('')).join(' ') : arch.model.name;
 }
 
 function split(files: Partial<Record<Format, CachedFile>>): Pick<BuildResult, 'files' | 'bytes'> {

@@ -21,4 +21,4 @@ export { sceneProblems, type Scene, type Item } from './figure/scene.js';
 export { compileTex, type CompileOptions, type CompileResult, type Format, type Engine } from './tex/compile.js';
 export { THEMES, type ThemeName } from './tex/template.js';
 export { default, type Options } from './plugin/index.js';
-export { altText } from './plugin/alt.js';
+export { altText } from './figure/alt.js';

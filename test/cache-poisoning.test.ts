@@ -219,13 +219,13 @@ describe('a poisoned cache through the plugin', () => {
     assert.match(html, /<path /);
     for (const b of bad) assert.doesNotMatch(html, b);
     // References inside the figure survive, prefixed.
-    assert.match(html, /xlink:href="#hfa-[0-9a-f]{8}-glyph/);
+    assert.match(html, /href="#hfa-[0-9a-f]{8}-hfa[0-9a-f]{10}-/);
     // A published .svg opened on its own runs its scripts: the file and data-url strategies serve the sanitized SVG too.
     const asFile = await renderWith(cache, 'file');
     assert.equal(asFile.files.length, 1);
     const published = asFile.files[0]!.toString('utf8');
     assert.match(published, /^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.match(published, /xlink:href="#glyph/);
+    assert.match(published, /href="#hfa[0-9a-f]{10}-/);
     for (const b of bad) assert.doesNotMatch(published, b);
     const asData = await renderWith(cache, 'data-url');
     const data = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(asData.html)![1]!, 'base64').toString('utf8');

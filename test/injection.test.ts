@@ -126,7 +126,7 @@ describe('HTML injection: fence options and model names are text in the page', (
         } else if (node.type === 'text') values.push(node.value);
         else assert.notEqual(node.type, 'comment', `${strategy}: a comment`);
       });
-      for (const tag of tags) assert.ok(['figure', 'img', 'figcaption', 'p', 'svg', 'g', 'defs', 'symbol', 'path', 'use', 'clipPath', 'rect'].includes(tag), `${strategy}: an element <${tag}>`);
+      for (const tag of tags) assert.ok(['figure', 'img', 'figcaption', 'p', 'svg', 'title', 'desc', 'g', 'defs', 'symbol', 'path', 'use', 'clipPath', 'rect', 'circle'].includes(tag), `${strategy}: an element <${tag}>`);
       for (const payload of HTML_PAYLOADS) assert.ok(values.includes(payload), `${strategy}: ${payload} is there as text`);
       assert.ok(values.some((v) => v.includes('m<img src=x onerror=alert(9)>')), 'the model name is there as text');
       const pub = await readFile(join(site, 'public', 'f', (await import('node:fs')).readdirSync(join(site, 'public', 'f'))[0]!)).catch(() => null);

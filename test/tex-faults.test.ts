@@ -102,7 +102,7 @@ describe('misbehaving TeX programs (API)', () => {
     const archs = await Promise.all(['configs/Qwen__Qwen3-0.6B.json', 'configs/meta-llama__Meta-Llama-3-8B-Instruct.json', 'configs/mistralai__Mistral-7B-v0.1.json'].map(async (f) => (await extract(fixturePath(f))).arch));
     const cacheDir = await mkdtemp(join(work, 'cache-'));
     const started = Date.now();
-    const results = await withPath(bin, () => Promise.allSettled(archs.map((arch) => buildFigure(arch, { cacheDir, concurrency: 1, texTimeoutMs: 2000, engine: 'xelatex' }))));
+    const results = await withPath(bin, () => Promise.allSettled(archs.map((arch) => buildFigure(arch, { renderer: 'tex', cacheDir, concurrency: 1, texTimeoutMs: 2000, engine: 'xelatex' }))));
     const took = Date.now() - started;
     for (const r of results) assert.ok(r.status === 'rejected' && (r.reason as HfArchError).code === 'tex-timeout');
     assert.ok(took < 5000, `three figures in one batch took ${took} ms (limit 2000 ms)`);
@@ -138,7 +138,7 @@ describe('the CLI with misbehaving programs', () => {
     const tmp = await mkdtemp(join(work, 'tmp-'));
     const pids = join(work, `pids-${Date.now()}`);
     const bin = await fakes({ xelatex: `echo $$ >> ${pids}; sleep 300 & echo $! >> ${pids}; wait` });
-    const child = spawn(process.execPath, [BIN, 'build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(tmp, 'q.svg'), '--cache-dir', join(tmp, 'cache')], {
+    const child = spawn(process.execPath, [BIN, 'build', '--renderer', 'tex', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(tmp, 'q.svg'), '--cache-dir', join(tmp, 'cache')], {
       env: { ...process.env, PATH: `${bin}:${REAL_PATH}`, TMPDIR: tmp },
       stdio: 'ignore',
     });
@@ -165,7 +165,7 @@ describe('the CLI with misbehaving programs', () => {
     assert.equal(await anyAlive(pids), true, 'the orphaned engine still runs (nothing could stop it yet)');
     assert.equal((await workFolders(tmp)).length, 1);
     await mkdir(join(tmp, 'again'));
-    const r = await cli(['build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(tmp, 'again', 'q.svg'), '--cache-dir', join(tmp, 'cache')], { TMPDIR: tmp });
+    const r = await cli(['build', '--renderer', 'tex', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(tmp, 'again', 'q.svg'), '--cache-dir', join(tmp, 'cache')], { TMPDIR: tmp });
     assert.equal(r.code, 0, r.stderr);
     await sleep(200);
     assert.equal(await anyAlive(pids), false, 'the orphan was killed');
@@ -177,11 +177,11 @@ describe('the CLI with misbehaving programs', () => {
     const cache = await mkdtemp(join(work, 'shared-'));
     for (let round = 0; round < 3; round++) {
       const outs = [0, 1].map((i) => join(cache, `out-${round}-${i}.png`));
-      const results = await Promise.all(outs.map((out) => cli(['build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', out, '--cache-dir', join(cache, 'c'), '--dpi', String(50 + round)], {})));
+      const results = await Promise.all(outs.map((out) => cli(['build', '--renderer', 'tex', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', out, '--cache-dir', join(cache, 'c'), '--dpi', String(50 + round)], {})));
       for (const r of results) assert.equal(r.code, 0, r.stderr);
       const [a, b] = await Promise.all(outs.map((o) => readFile(o)));
       assert.ok(a!.equals(b!), `round ${round}: the same bytes`);
-      const again = await cli(['build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', outs[0]!, '--cache-dir', join(cache, 'c'), '--dpi', String(50 + round)], {});
+      const again = await cli(['build', '--renderer', 'tex', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', outs[0]!, '--cache-dir', join(cache, 'c'), '--dpi', String(50 + round)], {});
       assert.match(again.stderr, /from the cache/);
       assert.doesNotMatch(again.stderr, /warning/);
     }

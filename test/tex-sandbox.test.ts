@@ -142,7 +142,7 @@ describe('the XDV check', () => {
   test('every figure of every theme passes the check (built for real, in one batch)', async () => {
     const { arch } = await extract(fixturePath('configs/deepseek-ai__DeepSeek-V3.json'));
     const cacheDir = await mkdtemp(join(tmpdir(), 'hf-arch-sandbox-cache-'));
-    const results = await Promise.all(['light', 'dark', 'gallery'].map((theme) => buildFigure(arch, { theme, cacheDir, formats: ['svg'] })));
+    const results = await Promise.all(['light', 'dark', 'gallery'].map((theme) => buildFigure(arch, { renderer: 'tex', theme, cacheDir, formats: ['svg'] })));
     for (const r of results) assert.ok(r.bytes.svg!.length > 10_000);
   });
 });

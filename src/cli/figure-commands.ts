@@ -1,7 +1,7 @@
 /** `hf-arch render | compile | build`: the figure stages from the command line. */
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { buildFigure, renderDocument } from '../build.js';
+import { buildFigure, renderDocument, RENDERERS, type Renderer } from '../build.js';
 import { HfArchError, printable } from '../errors.js';
 import { extract } from '../extract.js';
 import { archJsonSchema, type ArchJson } from '../schema/arch-json.js';
@@ -14,7 +14,7 @@ import { UsageError, warn, writeOutput } from './util.js';
 
 const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, gallery, or a custom template (.tex)
   --no-mtp                  Hide the MTP branch
-  --title TEXT              Replace the title (set literally, TeX-escaped)
+  --title TEXT              Replace the title (set literally, never as markup)
   --ledger table|none       The table of formulas and exact counts under the figure (default table)
   --detail full|compact     Draw the insets (full, default) or only the main stack
   --accent '#RRGGBB'        The model's accent colour in the gallery theme (default per family)
@@ -47,11 +47,13 @@ Options:
 export const BUILD_HELP = `Usage: hf-arch build <source|arch.json> --output FILE.(svg|png|pdf) [options]
 
 All stages through the content-addressed cache: a figure built before is copied from the cache
-without TeX or network.
+without TeX or network. SVG and PNG are drawn in-process (no TeX needed); PDF comes from TeX.
 
 Options:
   --output FILE, -o FILE    Output file; its extension picks the format (required)
   --dpi N                   PNG resolution (default 300)
+  --renderer native|tex     native (default for SVG and PNG) or tex (TikZ through TeX; the
+                            default, and the only choice, for PDF)
 ${FIGURE_OPTIONS}
 ${CACHE_OPTIONS}`;
 
@@ -174,17 +176,21 @@ export async function runCompile(args: string[]): Promise<void> {
 }
 
 export async function runBuild(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, { ...figureArgs, dpi: { type: 'string' }, 'cache-dir': { type: 'string' }, frozen: { type: 'boolean' } }, BUILD_HELP);
+  const { values, positionals } = parse(args, { ...figureArgs, dpi: { type: 'string' }, renderer: { type: 'string' }, 'cache-dir': { type: 'string' }, frozen: { type: 'boolean' } }, BUILD_HELP);
   const source = onePositional(positionals, 'source', BUILD_HELP);
   if (!values.output) throw new UsageError('build needs --output FILE.(svg|png|pdf)', BUILD_HELP);
   const format = formatOf(undefined, values.output, BUILD_HELP);
   const dpi = dpiOf(values.dpi, BUILD_HELP);
+  const renderer = values.renderer;
+  if (renderer !== undefined && !(RENDERERS as readonly string[]).includes(renderer)) throw new UsageError(`--renderer must be native or tex, not "${printable(renderer)}"`, BUILD_HELP);
+  if (renderer === 'native' && format === 'pdf') throw new UsageError('a PDF comes only from TeX: use --renderer tex, or leave --renderer out', BUILD_HELP);
   const frozen = values.frozen ?? process.env['HF_ARCH_FROZEN'] === '1';
   // An arch.json is drawn as it is; a source is extracted by buildFigure (offline when frozen).
   const input = (await readArchJson(source)) ?? source;
   const result = await buildFigure(input, {
     formats: [format],
     ...(dpi ? { dpi } : {}),
+    ...(renderer ? { renderer: renderer as Renderer } : {}),
     ...(values.theme ? { theme: values.theme } : {}),
     mtp: !values['no-mtp'],
     ...(values.title ? { title: values.title } : {}),

@@ -10,6 +10,7 @@ import { solidRect } from './scene.js';
 import { contrastRatio } from './contrast.js';
 import { blockSize, runSize } from './text.js';
 import { DISPLAY_WIDTH } from './style.js';
+import { ROLES, themeColors } from '../theme/palette.js';
 
 type Point = [number, number];
 
@@ -371,16 +372,6 @@ function textSizeProblems(scene: Scene, displayWidth: number): string[] {
 // ---------------------------------------------------------------------------------------------
 // 7. Theme contrast (WCAG 2.x).
 
-/** Every colour role a theme must define (kept in step with scene.ts `Role`). */
-const ROLES = [
-  'paper', 'ink', 'muted', 'accent', 'container', 'block', 'box', 'attention', 'attentionInk', 'attentionAccent',
-  'norm', 'proj', 'router', 'expert', 'embed', 'mtp', 'cellA', 'cellB', 'cellC', 'cellD',
-] as const satisfies readonly Role[];
-// Compile-time: every Role is listed above.
-type MissingRole = Exclude<Role, (typeof ROLES)[number]>;
-const allRolesListed: [MissingRole] extends [never] ? true : false = true;
-void allRolesListed;
-
 /** WCAG minimum ratios: text (AA, normal size) and graphical objects (1.4.11). */
 const TEXT_RATIO = 4.5;
 const GRAPHIC_RATIO = 3;
@@ -407,13 +398,6 @@ const GRAPHIC_PAIRS: [Role, Role][] = [
   ...(['paper', 'container'] as const).map((bg): [Role, Role] => ['accent', bg]),
   ...(['cellA', 'cellB', 'cellC', 'cellD'] as const).map((fg): [Role, Role] => [fg, 'paper']),
 ];
-
-/** The `\definecolor{hf<role>}{HTML}{RRGGBB}` colours of a theme template, by role. */
-export function themeColors(templateText: string): Map<string, string> {
-  const colors = new Map<string, string>();
-  for (const m of templateText.matchAll(/\\definecolor\{hf([A-Za-z]+)\}\{HTML\}\{([0-9A-Fa-f]{6})\}/g)) colors.set(m[1]!, m[2]!.toUpperCase());
-  return colors;
-}
 
 /**
  * The colour pairs of a theme template below the WCAG 2 minimum (text 4.5:1, lines 3:1), and

@@ -40,3 +40,20 @@ export const STROKE = {
   frame: 1,
   leader: 1.7,
 } as const;
+
+/**
+ * How lines are drawn, shared by the TeX and native backends: arrow tips (arrows.meta Stealth,
+ * length × width in pt; smaller on the strands of a bundle, which are thinner), the corner radius
+ * of arrows, dash patterns (on, off in pt; dots are round caps of zero length), the brace.
+ */
+export const LINE = {
+  tip: { length: 5.5, width: 4.5 },
+  strandTip: { length: 3.5, width: 3 },
+  strandWidth: 0.7,
+  cornerRadius: 2,
+  dotted: [0, 3],
+  dashed: [4, 2.5],
+  brace: { amplitude: 6, width: 1.3 },
+  /** Half-arm of a ⊕ / ⊗ as a fraction of the circle's radius (⊗'s arms are 0.7 of that on each axis). */
+  cross: 0.6,
+} as const;

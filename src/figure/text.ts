@@ -31,6 +31,21 @@ export const SCRIPT_SCALE = 0.75;
 /** Baseline-to-baseline distance as a fraction of the size. */
 export const LINE_SPACING = 1.25;
 
+/** How far a script is lowered or raised, in em of the document font around it (10 pt, the
+ * size a TikZ node starts from), as the TeX backend's `\raisebox` sets it. */
+export const SCRIPT_RAISE = { sub: -0.22, sup: 0.5 } as const;
+export const DOCUMENT_EM = 10;
+
+/**
+ * The baseline of each line of a text block (box label or text item): the lines are centred on
+ * the block's middle, each line's capitals (cap height ≈ 0.73 em) centred in its line box.
+ */
+export function lineBaselines(item: { y: number; h: number; lines: unknown[]; size: number }): number[] {
+  const lh = item.size * LINE_SPACING;
+  const top = item.y + item.h / 2 + (item.lines.length * lh) / 2;
+  return item.lines.map((_, i) => top - i * lh - lh / 2 - 0.365 * item.size);
+}
+
 /** The size in pt a run is set at inside text of `size` pt (its scale, then scripts smaller). */
 export function runSize(run: Run, size: number): number {
   return size * (run.scale ?? 1) * (run.script ? SCRIPT_SCALE : 1);

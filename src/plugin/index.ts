@@ -10,7 +10,7 @@ import type { VFile } from 'vfile';
 import { buildFigure, type BuildOptions } from '../build.js';
 import { formatLocation, HfArchError, printable } from '../errors.js';
 import type { ArchJson } from '../schema/arch-json.js';
-import { altText } from './alt.js';
+import { altText } from '../figure/alt.js';
 import { FenceError, parseFence } from './fence.js';
 import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, servable, type FigureFile } from './output.js';
 import { describeIssue, pluginOptionsSchema, type FenceOptions, type Options, type ResolvedOptions } from './options.js';
@@ -128,6 +128,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     mtp: options.mtp ?? settings.mtp,
     ledger: options.ledger ?? settings.ledger,
     detail: options.detail ?? settings.detail,
+    renderer: settings.renderer,
     ...(options.accent ? { accent: options.accent } : {}),
     ...(options.title ? { title: options.title } : {}),
     ...(options.revision ? { revision: options.revision } : {}),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { THEMES } from '../tex/template.js';
+import { RENDERERS } from '../build.js';
 import { ACCENT_PATTERN } from '../figure/title.js';
 
 /** Plugin options: everything JSON, so that `[['remark-hf-arch', {...}]]` works everywhere. */
@@ -54,6 +55,8 @@ export const pluginOptionsSchema = z
     ledger: z.enum(['table', 'none']).default('table'),
     /** `full` draws the insets, `compact` only the main stack. */
     detail: z.enum(['full', 'compact']).default('full'),
+    /** `native` (default) draws SVG and PNG in-process, with no TeX; `tex` compiles TikZ. */
+    renderer: z.enum(RENDERERS).default('native'),
   })
   .strict();
 

@@ -3,9 +3,9 @@
  * around it from a theme template. Every coordinate is absolute, so one TeX pass suffices.
  */
 import type { BoxItem, Item, Role, Scene, TextItem } from '../figure/scene.js';
-import { LINE_SPACING, runSize, type Run } from '../figure/text.js';
+import { LINE_SPACING, lineBaselines, runSize, SCRIPT_RAISE, type Run } from '../figure/text.js';
 import { strandPaths } from '../figure/geometry.js';
-import { STROKE } from '../figure/style.js';
+import { LINE, STROKE } from '../figure/style.js';
 import { escapeTex } from './escape.js';
 
 /** pt with at most 2 decimals, so that equal inputs give equal text. */
@@ -23,29 +23,22 @@ function runTex(run: Run, size: number): string {
   const text = escapeTex(run.text).replace(/ /g, '\\ ');
   let body = `\\fontsize{${n(s)}}{${n(s * LINE_SPACING)}}\\selectfont${face}${run.color ? `\\color{${c(run.color as Role)}}` : ''}{}${text}`;
   body = `{${body}}`;
-  if (run.script === 'sub') return `\\raisebox{-0.22em}{${body}}`;
-  if (run.script === 'sup') return `\\raisebox{0.5em}{${body}}`;
+  if (run.script) return `\\raisebox{${SCRIPT_RAISE[run.script]}em}{${body}}`;
   return body;
 }
 
 /** Lines of runs, top line first, each placed at its own baseline. */
 function lines(id: string, item: { x: number; y: number; w: number; h: number; lines: Run[][]; size: number }, color: Role, align: 'left' | 'center' | 'right'): string {
-  const lh = item.size * LINE_SPACING;
-  const block = item.lines.length * lh;
-  const top = item.y + item.h / 2 + block / 2;
   const anchor = { left: 'base west', center: 'base', right: 'base east' }[align];
   const x = align === 'left' ? item.x : align === 'right' ? item.x + item.w : item.x + item.w / 2;
+  const baselines = lineBaselines(item);
   return item.lines
-    .map((line, i) => {
-      // Centre the capitals (cap height ≈ 0.73 em) in each line's box.
-      const baseline = top - i * lh - lh / 2 - 0.365 * item.size;
-      return `\\node[anchor=${anchor},inner sep=0pt,text=${c(color)}] at (${n(x)},${n(baseline)}) {${line.map((r) => runTex(r, item.size)).join('')}}; % ${id}`;
-    })
+    .map((line, i) => `\\node[anchor=${anchor},inner sep=0pt,outer sep=0pt,text=${c(color)}] at (${n(x)},${n(baselines[i]!)}) {${line.map((r) => runTex(r, item.size)).join('')}}; % ${id}`)
     .join('\n');
 }
 
 const lineStyle = (style: 'solid' | 'dotted' | 'dashed'): string =>
-  style === 'dotted' ? ',dash pattern=on 0pt off 3pt,line cap=round' : style === 'dashed' ? ',dash pattern=on 4pt off 2.5pt' : '';
+  style === 'dotted' ? `,dash pattern=on ${LINE.dotted[0]}pt off ${LINE.dotted[1]}pt,line cap=round` : style === 'dashed' ? `,dash pattern=on ${LINE.dashed[0]}pt off ${LINE.dashed[1]}pt` : '';
 
 function itemTex(item: Item): string {
   switch (item.kind) {
@@ -64,15 +57,16 @@ function itemTex(item: Item): string {
       // A leader is a dotted accent line; a bundle is drawn as its parallel strands.
       const width = item.leader ? STROKE.leader : STROKE.arrow;
       const strands = strandPaths(item.points, item.strands ?? 1);
-      const strandWidth = strands.length > 1 ? width * 0.7 : width;
-      const head = item.head ? `-{Stealth[length=${strands.length > 1 ? 3.5 : 5.5}pt,width=${strands.length > 1 ? 3 : 4.5}pt]},` : '';
+      const strandWidth = strands.length > 1 ? width * LINE.strandWidth : width;
+      const tip = strands.length > 1 ? LINE.strandTip : LINE.tip;
+      const head = item.head ? `-{Stealth[length=${tip.length}pt,width=${tip.width}pt]},` : '';
       return strands
-        .map((points) => `\\draw[${head}draw=${c(item.color)},line width=${n(strandWidth)}pt,rounded corners=2pt${lineStyle(item.style)}] ${points.map(([x, y]) => `(${n(x)},${n(y)})`).join(' -- ')}; % ${item.id}`)
+        .map((points) => `\\draw[${head}draw=${c(item.color)},line width=${n(strandWidth)}pt,rounded corners=${LINE.cornerRadius}pt${lineStyle(item.style)}] ${points.map(([x, y]) => `(${n(x)},${n(y)})`).join(' -- ')}; % ${item.id}`)
         .join('\n');
     }
     case 'circle': {
       const { cx, cy, r } = item;
-      const a = r * 0.6;
+      const a = r * LINE.cross;
       const cross = item.symbol === 'plus'
         ? `(${n(cx - a)},${n(cy)}) -- (${n(cx + a)},${n(cy)}) (${n(cx)},${n(cy - a)}) -- (${n(cx)},${n(cy + a)})`
         : `(${n(cx - a * 0.7)},${n(cy - a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy + a * 0.7)}) (${n(cx - a * 0.7)},${n(cy + a * 0.7)}) -- (${n(cx + a * 0.7)},${n(cy - a * 0.7)})`;
@@ -81,7 +75,7 @@ function itemTex(item: Item): string {
     case 'cell':
       return `\\fill[${c(item.fill)}] (${n(item.x)},${n(item.y)}) rectangle (${n(item.x + item.w)},${n(item.y + item.h)}); % ${item.id}`;
     case 'brace':
-      return `\\draw[draw=${c('accent')},line width=1.3pt,decorate,decoration={brace,amplitude=6pt}] (${n(item.x)},${n(item.y0)}) -- (${n(item.x)},${n(item.y1)}); % ${item.id}`;
+      return `\\draw[draw=${c('accent')},line width=${LINE.brace.width}pt,decorate,decoration={brace,amplitude=${LINE.brace.amplitude}pt}] (${n(item.x)},${n(item.y0)}) -- (${n(item.x)},${n(item.y1)}); % ${item.id}`;
   }
 }
 

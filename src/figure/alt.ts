@@ -1,5 +1,5 @@
 /** The alternative text of a figure: what it shows, in one or two sentences. */
-import { compact, groupDigits } from '../figure/format.js';
+import { compact, groupDigits } from './format.js';
 import type { ArchJson } from '../schema/arch-json.js';
 
 const ATTENTION: Record<string, string> = {

@@ -1,0 +1,62 @@
+/**
+ * The native backend: scene → SVG (and PNG through resvg) in-process, with no external program.
+ * It draws what the TeX backend draws for SVG and PNG; PDF and TikZ stay with TeX.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Scene } from '../figure/scene.js';
+import type { Template } from '../tex/template.js';
+import { themePalette } from '../theme/palette.js';
+import { loadFontkit } from './fonts.js';
+import { sceneToSvg, type SvgMeta } from './render.js';
+import { svgToPng } from './rasterize.js';
+
+export type NativeFormat = 'svg' | 'png';
+
+export interface NativeResult {
+  files: Partial<Record<NativeFormat, Uint8Array>>;
+  /** What made the files, for the cache entry's record. */
+  toolchain: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The version of an installed package, from the package.json above its entry point (some do not export it). */
+function version(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    // not exported: look for it above the entry point
+  }
+  let dir = dirname(require.resolve(name));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
+
+let toolchain: string | undefined;
+
+/** Which libraries and fonts the native backend draws with (read once per process). */
+export function nativeToolchain(): string {
+  return (toolchain ??= `native (fontkit ${version('fontkit')}, dejavu-fonts-ttf ${version('dejavu-fonts-ttf')}, resvg-js ${version('@resvg/resvg-js')})`);
+}
+
+/** Renders a scene in a template's colours to the requested formats. */
+export async function renderNative(scene: Scene, template: Template, formats: NativeFormat[], o: { dpi: number; meta: SvgMeta }): Promise<NativeResult> {
+  await loadFontkit();
+  const palette = themePalette(template.text, template.name, scene.accent);
+  const files: NativeResult['files'] = {};
+  const enc = new TextEncoder();
+  if (formats.includes('svg')) files.svg = enc.encode(sceneToSvg(scene, palette, o.meta));
+  if (formats.includes('png')) files.png = await svgToPng(sceneToSvg(scene, palette, o.meta, { dpi: o.dpi }));
+  return { files, toolchain: nativeToolchain() };
+}
