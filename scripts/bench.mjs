@@ -1,8 +1,10 @@
-// npm run bench: measures the figure pipeline against the original design's (xelatex twice, then
-// a 300 dpi PNG) on the same figures, on this machine. Prints a table and writes bench/results.json.
+// npm run bench: measures the figure pipeline, both backends (native: in-process SVG and resvg
+// PNG; tex: TikZ through TeX), against the original design's (xelatex twice, then a 300 dpi PNG)
+// on the same figures, in one run on this machine. Prints a table and writes bench/results.json.
 //   node scripts/bench.mjs [--runs N]
 // Each scenario runs in a fresh Node process (so peak RSS is that scenario's), with a cold or warm
-// figure cache as it says. Medians over the runs.
+// figure cache as it says; "cold" times the build of a figure that is not in the cache, from the
+// call to its result, in a process that has loaded the package. Medians over the runs.
 import { execFileSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +41,7 @@ function doc50() {
 }
 
 // ---- child scenarios -------------------------------------------------------------------------
-async function child(name, cacheDir) {
+async function child(name, cacheDir, renderer) {
   const { unified } = await import('unified');
   const { default: remarkParse } = await import('remark-parse');
   const { default: remarkRehype } = await import('remark-rehype');
@@ -47,12 +49,12 @@ async function child(name, cacheDir) {
   const lib = await import(join(root, 'dist/index.js'));
   const { tasksStarted } = await import(join(root, 'dist/cache/queue.js'));
   const processor = (concurrency) =>
-    unified().use(remarkParse).use(lib.default, { root: '/', allowOutsideRoot: true, cacheDir, outputDir: join(cacheDir, 'out'), concurrency }).use(remarkRehype).use(rehypeStringify);
+    unified().use(remarkParse).use(lib.default, { root: '/', allowOutsideRoot: true, cacheDir, outputDir: join(cacheDir, 'out'), concurrency, renderer }).use(remarkRehype).use(rehypeStringify);
   const out = {};
-  if (name === 'one') {
+  if (name === 'one' || name === 'onepng') {
     const { arch } = await lib.extract(join(root, 'fixtures/configs/deepseek-ai__DeepSeek-V3.json'));
     const t = performance.now();
-    await lib.buildFigure(arch, { cacheDir, formats: ['svg'] });
+    await lib.buildFigure(arch, { cacheDir, formats: [name === 'one' ? 'svg' : 'png'], dpi: 300, renderer });
     out.ms = performance.now() - t;
   } else if (name === 'doc20' || name === 'doc50') {
     const text = name === 'doc20' ? doc20() : doc50();
@@ -82,8 +84,8 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function runChild(name, cacheDir) {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, cacheDir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+function runChild(name, cacheDir, renderer = 'native') {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, cacheDir, renderer], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out);
 }
 
@@ -104,7 +106,7 @@ function texOf(source, dir, i) {
 }
 
 async function main() {
-  if (args[0] === '--child') return child(args[1], args[2]);
+  if (args[0] === '--child') return child(args[1], args[2], args[3]);
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
   const work = mkdtempSync(join(tmpdir(), 'hf-arch-bench-'));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${execFileSync('xelatex', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`;
@@ -116,58 +118,69 @@ async function main() {
   const texs = docSources.map((s, i) => texOf(s, work, i));
   const baseDoc = median(Array.from({ length: Math.min(RUNS, 2) }, () => texs.reduce((acc, f) => acc + baseline(f), 0)));
 
-  const cold = (name) => Array.from({ length: RUNS }, () => runChild(name, mkdtempSync(join(work, 'cache-'))));
-  const one = cold('one');
-  const d20 = cold('doc20');
+  const cold = (name, renderer) => Array.from({ length: RUNS }, () => runChild(name, mkdtempSync(join(work, 'cache-')), renderer));
+  const texOne = cold('one', 'tex');
+  const texDoc = cold('doc20', 'tex');
+  const nativeOne = cold('one', 'native');
+  const nativePng = cold('onepng', 'native');
+  const nativeDoc = cold('doc20', 'native');
   const warmCache = mkdtempSync(join(work, 'cache-warm-'));
   runChild('doc20', warmCache);
   const warm = Array.from({ length: RUNS }, () => runChild('warm20', warmCache));
-  const d50 = cold('doc50');
+  const d50 = cold('doc50', 'tex');
 
-  const figures = readdirSync(join(warmCache, 'out'));
-  const svgBytes = figures.filter((f) => f.endsWith('.svg')).map((f) => statSync(join(warmCache, 'out', f)).size);
-  const pngProbe = runPng(work);
+  // SVG bytes of the 20 figures: native against the TeX backend's pdftocairo SVG.
+  const texDocCache = mkdtempSync(join(work, 'cache-texsvg-'));
+  runChild('doc20', texDocCache, 'tex');
+  const svgSizes = (dir) => readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.svg')).map((f) => statSync(join(dir, 'out', f)).size);
+  const nativeSvg = svgSizes(warmCache);
+  const texSvg = svgSizes(texDocCache);
 
+  const m = (rs) => median(rs.map((r) => r.ms));
   const results = {
     machine,
     runs: RUNS,
     baseline_one_figure_ms: baseOne,
     baseline_document20_sequential_ms: baseDoc,
-    ours_cold_one_figure_svg_ms: median(one.map((r) => r.ms)),
-    ours_cold_document20_2_workers_ms: median(d20.map((r) => r.ms)),
-    ours_warm_document20_ms: median(warm.map((r) => r.ms)),
-    document50_five_models_compiles: d50[0].compiles,
-    document50_five_models_ms: median(d50.map((r) => r.ms)),
-    peak_rss_document20_mb: Math.max(...d20.map((r) => r.maxRssMB)),
-    svg_bytes_median: median(svgBytes),
-    png_300dpi_bytes: pngProbe,
+    native_cold_one_figure_svg_ms: m(nativeOne),
+    native_cold_one_figure_png300_ms: m(nativePng),
+    native_cold_document20_2_workers_ms: m(nativeDoc),
+    tex_cold_one_figure_svg_ms: m(texOne),
+    tex_cold_document20_2_workers_ms: m(texDoc),
+    warm_document20_ms: m(warm),
+    document50_five_models_tex_compiles: d50[0].compiles,
+    document50_five_models_tex_ms: m(d50),
+    peak_rss_document20_native_mb: Math.max(...nativeDoc.map((r) => r.maxRssMB)),
+    peak_rss_document20_tex_mb: Math.max(...texDoc.map((r) => r.maxRssMB)),
+    svg_bytes_median_native: median(nativeSvg),
+    svg_bytes_median_tex: median(texSvg),
   };
-  results.speedup_one_figure = results.baseline_one_figure_ms / results.ours_cold_one_figure_svg_ms;
-  results.speedup_document20 = results.baseline_document20_sequential_ms / results.ours_cold_document20_2_workers_ms;
+  const x = (ms) => results.baseline_one_figure_ms / ms;
+  results.speedup_native_svg = x(results.native_cold_one_figure_svg_ms);
+  results.speedup_native_png300 = x(results.native_cold_one_figure_png300_ms);
+  results.speedup_tex_svg = x(results.tex_cold_one_figure_svg_ms);
+  results.speedup_tex_document20 = results.baseline_document20_sequential_ms / results.tex_cold_document20_2_workers_ms;
+  results.svg_bytes_native_to_tex = results.svg_bytes_median_native / results.svg_bytes_median_tex;
 
   const rows = [
-    ['baseline: xelatex ×2 + PNG 300 dpi, one figure', `${fmt(baseOne)} ms`, '', ''],
+    ['baseline: xelatex ×2 + PNG 300 dpi, one figure (DeepSeek-V3)', `${fmt(baseOne)} ms`, '', ''],
     ['baseline: the 20 figures, sequentially', `${fmt(baseDoc)} ms`, '', ''],
-    ['ours, cold: one figure to SVG', `${fmt(results.ours_cold_one_figure_svg_ms)} ms`, `${results.speedup_one_figure.toFixed(2)}×`, '≥ 4×'],
-    ['ours, cold: 20-fence document, 2 workers', `${fmt(results.ours_cold_document20_2_workers_ms)} ms`, `${results.speedup_document20.toFixed(2)}×`, '≥ 6×'],
-    ['ours, warm: 20-fence document (plugin work)', `${fmt(results.ours_warm_document20_ms)} ms`, '', '< 100 ms'],
-    ['50 fences naming 5 models: compilations', String(results.document50_five_models_compiles), '', '5'],
-    ['peak RSS, 20-fence document', `${fmt(results.peak_rss_document20_mb)} MB`, '', '< 250 MB'],
-    ['figure bytes: SVG (median) / PNG 300 dpi (DeepSeek-V3)', `${fmt(results.svg_bytes_median / 1024)} KiB / ${fmt(pngProbe / 1024)} KiB`, '', ''],
+    ['native, cold: one figure to SVG', `${fmt(results.native_cold_one_figure_svg_ms)} ms`, `${results.speedup_native_svg.toFixed(1)}×`, '≥ 50×'],
+    ['native, cold: one figure to PNG 300 dpi', `${fmt(results.native_cold_one_figure_png300_ms)} ms`, `${results.speedup_native_png300.toFixed(1)}×`, '≥ 10×'],
+    ['native, cold: 20-fence document, 2 workers', `${fmt(results.native_cold_document20_2_workers_ms)} ms`, '', '< 1,000 ms'],
+    ['tex, cold: one figure to SVG', `${fmt(results.tex_cold_one_figure_svg_ms)} ms`, `${results.speedup_tex_svg.toFixed(2)}×`, 'as before'],
+    ['tex, cold: 20-fence document, 2 workers', `${fmt(results.tex_cold_document20_2_workers_ms)} ms`, `${results.speedup_tex_document20.toFixed(1)}×`, 'as before'],
+    ['warm: 20-fence document (plugin work)', `${fmt(results.warm_document20_ms)} ms`, '', '< 100 ms'],
+    ['tex: 50 fences naming 5 models, compilations', String(results.document50_five_models_tex_compiles), '', '5'],
+    ['peak RSS, 20-fence document: native / tex', `${fmt(results.peak_rss_document20_native_mb)} / ${fmt(results.peak_rss_document20_tex_mb)} MB`, '', '< 250 MB'],
+    ['SVG bytes, median of the 20: native / tex', `${fmt(results.svg_bytes_median_native / 1024)} / ${fmt(results.svg_bytes_median_tex / 1024)} KiB`, `${results.svg_bytes_native_to_tex.toFixed(2)}`, '< 0.5'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
-  console.log(`${'scenario'.padEnd(w)}  ${'median'.padStart(14)}  ${'vs baseline'.padStart(11)}  target`);
-  for (const [a, b, c, d] of rows) console.log(`${a.padEnd(w)}  ${b.padStart(14)}  ${c.padStart(11)}  ${d}`);
+  console.log(`${'scenario'.padEnd(w)}  ${'median'.padStart(16)}  ${'vs baseline'.padStart(11)}  target`);
+  for (const [a, b, c, d] of rows) console.log(`${a.padEnd(w)}  ${b.padStart(16)}  ${c.padStart(11)}  ${d}`);
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nwritten: bench/results.json');
-}
-
-function runPng(work) {
-  const cache = mkdtempSync(join(work, 'cache-png-'));
-  const out = join(work, 'v3.png');
-  execFileSync(process.execPath, [join(root, 'dist/cli/main.js'), 'build', join(root, 'fixtures/configs/deepseek-ai__DeepSeek-V3.json'), '-o', out, '--cache-dir', cache], { stdio: 'ignore' });
-  return statSync(out).size;
 }
 
 const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));

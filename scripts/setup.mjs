@@ -2,7 +2,9 @@
 // npm dependencies when node_modules is missing or stale, and the system tools when missing
 // (TeX with TikZ, DejaVu fonts, Poppler; Chromium with --chromium) through apt-get when this runs
 // as root on Debian/Ubuntu. Otherwise it says exactly what to install and stops.
-//   node scripts/setup.mjs [--chromium]
+//   node scripts/setup.mjs [--chromium] [--no-tex]
+// --no-tex: only the npm dependencies (and Chromium when asked): the native renderer, the demo
+// and the site guides need no TeX.
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,8 @@ if (!existsSync(installed) || statSync(`${root}package-lock.json`).mtimeMs > sta
 }
 
 const missing = [];
-if (!has('xelatex') || !has('pdftocairo', ['-v']) || !has('pdftotext', ['-v']) || !has('pdfinfo', ['-v']) || !has('kpsewhich', ['tikz.sty'])) missing.push(...TEX);
+const wantsTex = !process.argv.includes('--no-tex');
+if (wantsTex && (!has('xelatex') || !has('pdftocairo', ['-v']) || !has('pdftotext', ['-v']) || !has('pdfinfo', ['-v']) || !has('kpsewhich', ['tikz.sty']))) missing.push(...TEX);
 if (process.argv.includes('--chromium') && !has('chromium')) missing.push('chromium');
 if (missing.length) {
   const canInstall = process.getuid?.() === 0 && has('apt-get', ['--version']);

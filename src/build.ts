@@ -69,6 +69,9 @@ export interface BuildResult {
   key: string;
   /** True when the figure came from the cache (nothing was compiled). */
   cached: boolean;
+  /** True when the native renderer drew these bytes in this process (they were not read from a
+   * file or made by another program). */
+  drawnHere: boolean;
   arch: ArchJson;
   /** Things the user should know (a damaged cache entry discarded, a cache that could not be written). */
   warnings: string[];
@@ -125,7 +128,7 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const key = figureKey({ arch, render, template: template.text, version: `${packageVersion()}+${codeFingerprint()}` });
   const warnings: string[] = [];
   const hit = await verifiedLookup(cacheDir, key, formats, frozen, warnings);
-  if (hit) return { ...split(hit), key, cached: true, arch, warnings };
+  if (hit) return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings };
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
       location: { file: arch.model.source },
@@ -133,9 +136,11 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     });
   }
   // One in-flight build per figure, cache folder and set of formats.
+  let drawnHere = false;
   const built = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
     const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
     if (again) return again;
+    drawnHere = renderer === 'native';
     const scene = layoutFigure(arch, options);
     const result = renderer === 'native'
       ? await renderNative(scene, template, formats as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: altText(arch) } })
@@ -148,7 +153,7 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
       return Object.fromEntries(Object.entries(result.files).map(([f, bytes]) => [f, { path: '', bytes }])) as Partial<Record<Format, CachedFile>>;
     }
   });
-  return { ...split(built), key, cached: false, arch, warnings };
+  return { ...split(built), key, cached: false, drawnHere, arch, warnings };
 }
 
 /** The title the figure prints (its text item), or the model's name. */

@@ -27,14 +27,15 @@ import { buildFigure } from '../src/build.js';
 import { layoutFigure } from '../src/figure/layout.js';
 import { modelAccent } from '../src/figure/title.js';
 import { loadTemplate, THEMES } from '../src/tex/template.js';
-import { FONT_FILES } from '../src/svg/fonts.js';
+import { face, FONT_DIR, FONT_FILES } from '../src/svg/fonts.js';
+import type { FontFace } from '../src/figure/text.js';
 import { renderNative } from '../src/svg/index.js';
 import { FIXTURES, fixturePath } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/main.js');
-const files = ['configs', 'extra'].flatMap((dir) =>
+const allFixtures = ['configs', 'extra'].flatMap((dir) =>
   readdirSync(`${FIXTURES}${dir}`).filter((f) => f.endsWith('.json') && f !== 'expected.json').map((f) => `${dir}/${f}`),
 );
 /** The six models of the reference cards. */
@@ -95,7 +96,7 @@ const textOf = (e: Element): string => e.children.map((c) => (c.type === 'text' 
 describe('native renderer', () => {
   test('every fixture renders in every theme to SVG and PNG, and the same again byte for byte', async () => {
     const templates = await Promise.all(THEMES.map((t) => loadTemplate(t)));
-    for (const file of files) {
+    for (const file of allFixtures) {
       const { arch } = await extract(`${FIXTURES}${file}`);
       const scene = layoutFigure(arch);
       for (const template of templates) {
@@ -112,7 +113,7 @@ describe('native renderer', () => {
 
   test(`agrees with the TeX backend pixel by pixel (at ${COMPARE_DPI} dpi: ≤ ${MAX_DIFFERENT * 100}% of the image, ≤ ${MAX_TILE * 100}% of any tile)`, async () => {
     const cacheDir = await tmp();
-    const cases = [...files.map((file) => ({ file, theme: 'light' })), ...REFERENCE.flatMap((file) => ['dark', 'gallery'].map((theme) => ({ file, theme })))];
+    const cases = [...allFixtures.map((file) => ({ file, theme: 'light' })), ...REFERENCE.flatMap((file) => ['dark', 'gallery'].map((theme) => ({ file, theme })))];
     const results = await Promise.all(
       cases.map(async ({ file, theme }) => {
         const { arch } = await extract(`${FIXTURES}${file}`);
@@ -161,6 +162,62 @@ describe('native renderer', () => {
     assert.ok([...a!].every((id) => !b!.has(id)));
   });
 
+  test('the glyph table shapes every text of every figure as fontkit shapes it from the font file', async () => {
+    const fontkit = await import('fontkit');
+    const files = { sans: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', italic: 'DejaVuSans-Oblique.ttf', mono: 'DejaVuSansMono.ttf' } as const;
+    const fonts = Object.fromEntries(Object.entries(files).map(([f, file]) => [f, fontkit.openSync(join(FONT_DIR, file)) as import('fontkit').Font]));
+    const texts = new Map<FontFace, Set<string>>();
+    const add = (f: FontFace, t: string) => (texts.get(f) ?? texts.set(f, new Set()).get(f)!).add(t);
+    for (const file of allFixtures) {
+      const { arch } = await extract(`${FIXTURES}${file}`);
+      for (const o of [{}, { ledger: 'none' as const }]) {
+        for (const i of layoutFigure(arch, o).items) if (i.kind === 'box' || i.kind === 'text') for (const r of i.lines.flat()) add(r.face, r.text);
+      }
+    }
+    for (const f of ['sans', 'bold', 'italic', 'mono'] as const) for (const t of ['office fluffy affine', 'AVATAR To Ty Te', 'Tokenized text', 'W.V. LT', '"quoted" «x»', '--']) add(f, t);
+    let fromTable = 0;
+    for (const [f, set] of texts) {
+      for (const text of set) {
+        const shaped = face(f).fromTable(text);
+        if (!shaped) continue;
+        fromTable++;
+        const run = fonts[f]!.layout(text);
+        const expected: { id: number; x: number; y: number }[] = [];
+        let x = 0;
+        run.glyphs.forEach((g, i) => {
+          expected.push({ id: g.id, x: x + run.positions[i]!.xOffset, y: run.positions[i]!.yOffset });
+          x += run.positions[i]!.xAdvance;
+        });
+        assert.deepEqual(shaped, { glyphs: expected, advance: x }, `${f}: ${JSON.stringify(text)}`);
+      }
+    }
+    assert.ok(fromTable > 500, `${fromTable} texts shaped from the table`);
+  });
+
+  test('the glyph table is what scripts/extract-glyphs.mjs writes from the installed fonts', async () => {
+    const dir = await tmp();
+    await run(process.execPath, [join(ROOT, 'scripts/extract-glyphs.mjs'), '--out', join(dir, 'glyphs.json')], { cwd: ROOT });
+    assert.equal(await readFile(join(dir, 'glyphs.json'), 'utf8'), await readFile(join(ROOT, 'src/svg/glyphs.json'), 'utf8'));
+  });
+
+  test('a published SVG file keeps role="img", its title and its description', async () => {
+    const cacheDir = await tmp();
+    const out = await tmp();
+    const value = ['```hf-arch', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '```', ''].join('\n');
+    await unified()
+      .use(remarkParse)
+      .use(remarkHfArch, { cacheDir, root: out, outputDir: 'figs', allowOutsideRoot: true })
+      .use(remarkRehype)
+      .use(rehypeStringify)
+      .process(new VFile({ value, path: join(out, 'post.md'), cwd: out }));
+    const [name] = readdirSync(join(out, 'figs'));
+    const svg = await readFile(join(out, 'figs', name!), 'utf8');
+    assert.match(svg, /<svg [^>]*role="img"/);
+    const els = elements(svg);
+    assert.equal(textOf(els.find((e) => e.tagName === 'title')!), 'Qwen3 0.6B (596M)');
+    assert.match(textOf(els.find((e) => e.tagName === 'desc')!), /^Architecture of Qwen3-0\.6B: a decoder-only transformer of 28 transformer blocks/);
+  });
+
   test('hostile titles and model names come out as text, never markup', async () => {
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
     const hostile = `</title><script>alert(1)</script> & ]]> "q" 'a' <!-- x`;
@@ -192,13 +249,14 @@ const { loadTemplate } = await import(dist + '/tex/template.js');
 const { renderNative, nativeToolchain } = await import(dist + '/svg/index.js');
 const { loadFontkit, face } = await import(dist + '/svg/fonts.js');
 await loadFontkit();
-// Warm up: fontkit loads its shapers on first use (module code, not data); the other faces stay unread.
-face('sans').shape('Warm up');
+// Warm up: fontkit loads its shapers on first use (module code, not data); the other faces stay
+// unread. Text outside the glyph table (Cyrillic, CJK) then sends the title to fontkit and a font file.
+face('sans').shape('Прогрев');
 await (await import(dist + '/svg/rasterize.js')).svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
 nativeToolchain();
 const { arch } = await extract(process.argv[2]);
 const template = await loadTemplate('gallery');
-const scene = layoutFigure(arch, { title: '../../../../etc/passwd <image href="file:///etc/passwd"/>' });
+const scene = layoutFigure(arch, { title: 'Модель 模型 ../../../../etc/passwd <image href="file:///etc/passwd"/>' });
 const seen = [];
 const wrap = (obj, names) => { for (const n of names) { const f = obj[n]; obj[n] = function (p, ...rest) { seen.push(String(p)); return f.call(this, p, ...rest); }; } };
 wrap(fs, ['readFileSync', 'openSync', 'readFile', 'open', 'createReadStream', 'statSync', 'lstatSync', 'existsSync', 'readdirSync', 'accessSync']);
@@ -225,6 +283,15 @@ process.stdout.write(JSON.stringify(seen));
     const pdf = await run(process.execPath, [BIN, 'build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(dir, 'q.pdf'), '--cache-dir', join(dir, 'c')], { env }).catch((e: { code: number; stderr: string }) => e);
     assert.ok('code' in pdf && pdf.code !== 0);
     assert.match(pdf.stderr, /xelatex|TeX/);
+  });
+
+  test('the demo builds its page with no TeX on the PATH', async () => {
+    const dir = await tmp();
+    await run(process.execPath, [join(ROOT, 'scripts/demo.mjs'), '--out', join(dir, 'site')], { cwd: ROOT, env: { PATH: '', HF_ARCH_CACHE_DIR: join(dir, 'cache'), HF_ARCH_FROZEN: '' } });
+    const html = await readFile(join(dir, 'site/index.html'), 'utf8');
+    const srcs = [...html.matchAll(/(?:src|srcset)="hf-arch\/([^"]+\.svg)"/g)].map((m) => m[1]!);
+    assert.ok(srcs.length >= 10, `${srcs.length} figures (light and dark)`);
+    for (const name of new Set(srcs)) assert.match(await readFile(join(dir, 'site/hf-arch', name), 'utf8'), /<svg [^>]*role="img"/);
   });
 
   test('renderer choices: native cannot make a PDF; an unknown renderer is a usage error', async () => {

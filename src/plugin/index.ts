@@ -143,7 +143,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
   for (const w of [...light.warnings, ...(dark?.warnings ?? [])]) warn(w);
   const arch = light.arch;
   const alt = options.alt ?? altText(arch);
-  const asFile = (r: typeof light): FigureFile => ({ bytes: r.bytes[format]!, format, name: figureName(arch, r.key) });
+  const asFile = (r: typeof light): FigureFile => ({ bytes: r.bytes[format]!, format, name: figureName(arch, r.key), ...(r.drawnHere ? { drawnHere: true } : {}) });
   const target = { outputDir: resolve(root, settings.outputDir), publicPath: settings.publicPath, fromDir: base };
 
   if (settings.strategy === 'inline-svg') {

@@ -5,6 +5,7 @@
  * scripts, event handlers, foreign objects, external images or style sheets. Every id is then
  * prefixed, so that several figures on one page never share a glyph or clip id.
  */
+import { createHash } from 'node:crypto';
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { sanitize, type Schema } from 'hast-util-sanitize';
@@ -25,7 +26,7 @@ const SCHEMA: Schema = {
   ],
   attributes: {
     '*': PRESENTATION,
-    svg: ['xmlns', 'xmlnsXLink', 'width', 'height', 'viewBox', 'version', 'preserveAspectRatio'],
+    svg: ['xmlns', 'xmlnsXLink', 'width', 'height', 'viewBox', 'version', 'preserveAspectRatio', 'role'],
     symbol: ['viewBox', 'preserveAspectRatio'],
     use: ['href', 'xLinkHref', 'x', 'y', 'width', 'height'],
     path: ['d'],
@@ -100,8 +101,32 @@ function cleanProperties(node: Element, prefix: string): void {
   }
 }
 
-/** The SVG text as an allow-listed hast `<svg>` element, its ids prefixed with `prefix`. */
+/**
+ * Results by the SVG's sha256 (and the prefix): a page rebuilt in a running process (a dev
+ * server, a site's many pages) sanitizes each figure once. Bounded; the oldest entry goes first.
+ */
+const MEMO_ENTRIES = 128;
+const trees = new Map<string, Element>();
+const files = new Map<string, string>();
+
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+    if (map.size > MEMO_ENTRIES) map.delete(map.keys().next().value!);
+  }
+  return value;
+}
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The SVG text as an allow-listed hast `<svg>` element, its ids prefixed with `prefix` (a fresh copy). */
 export function sanitizeSvg(svg: string, prefix = ''): Element {
+  return structuredClone(memo(trees, `${sha(svg)}\0${prefix}`, () => sanitizeSvgUncached(svg, prefix)));
+}
+
+function sanitizeSvgUncached(svg: string, prefix: string): Element {
   const parsed = fromHtml(svg.replace(/<\?xml[^>]*>\s*/, ''), { fragment: true, space: 'svg' });
   const clean = sanitize(parsed, SCHEMA) as Root;
   const root = clean.children.find((c): c is Element => c.type === 'element' && c.tagName === 'svg');
@@ -121,5 +146,5 @@ export function inlineSvgTree(svg: string, prefix: string, alt: string): Element
 
 /** The SVG as a file to publish (or put in a data URL), re-emitted from the allow-listed tree. */
 export function sanitizedSvgFile(svg: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${toHtml(sanitizeSvg(svg), { space: 'svg', closeEmptyElements: true })}\n`;
+  return memo(files, sha(svg), () => `<?xml version="1.0" encoding="UTF-8"?>\n${toHtml(sanitizeSvgUncached(svg, ''), { space: 'svg', closeEmptyElements: true })}\n`);
 }

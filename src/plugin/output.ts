@@ -14,10 +14,12 @@ import { inlineSvgTree, sanitizedSvgFile } from './inline-svg.js';
 /**
  * What a page may serve of a figure: an SVG re-emitted from the allow-listed tree (an SVG opened
  * on its own runs its scripts, and a cache entry's hash proves only that it was not changed since
- * someone recorded it); a PNG as it is.
+ * someone recorded it), unless the native renderer drew it in this process (paths only, its two
+ * strings XML-escaped: nothing to remove); a PNG as it is.
  */
 export function servable(file: FigureFile): FigureFile {
-  return file.format === 'svg' ? { ...file, bytes: Buffer.from(sanitizedSvgFile(Buffer.from(file.bytes).toString('utf8'))) } : file;
+  if (file.format !== 'svg' || file.drawnHere) return file;
+  return { ...file, bytes: Buffer.from(sanitizedSvgFile(Buffer.from(file.bytes).toString('utf8'))) };
 }
 
 /** A figure's verified bytes and what to call them. */
@@ -26,6 +28,8 @@ export interface FigureFile {
   format: 'svg' | 'png';
   /** Unique and stable: the model's slug and the cache key's prefix. */
   name: string;
+  /** Drawn by the native renderer in this process (not read from the cache or another program). */
+  drawnHere?: boolean;
 }
 
 /** What `file` needs to know. */

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Scene } from '../figure/scene.js';
 import type { Template } from '../tex/template.js';
 import { themePalette } from '../theme/palette.js';
-import { loadFontkit } from './fonts.js';
+import { loadFontkit, shapedByTable } from './fonts.js';
 import { sceneToSvg, type SvgMeta } from './render.js';
 import { svgToPng } from './rasterize.js';
 
@@ -52,7 +52,9 @@ export function nativeToolchain(): string {
 
 /** Renders a scene in a template's colours to the requested formats. */
 export async function renderNative(scene: Scene, template: Template, formats: NativeFormat[], o: { dpi: number; meta: SvgMeta }): Promise<NativeResult> {
-  await loadFontkit();
+  // fontkit only for text the glyph table does not cover.
+  const runs = scene.items.flatMap((i) => (i.kind === 'box' || i.kind === 'text' ? i.lines.flat() : []));
+  if (!shapedByTable(runs)) await loadFontkit();
   const palette = themePalette(template.text, template.name, scene.accent);
   const files: NativeResult['files'] = {};
   const enc = new TextEncoder();
