@@ -218,6 +218,20 @@ describe('native renderer', () => {
     assert.match(textOf(els.find((e) => e.tagName === 'desc')!), /^Architecture of Qwen3-0\.6B: a decoder-only transformer of 28 transformer blocks/);
   });
 
+  test('sanitizing keeps every element and attribute of a drawn figure (dotted and dashed lines included)', async () => {
+    // Sanitizing dropped stroke-dasharray and stroke-linecap (hast calls them strokeDashArray,
+    // strokeLineCap): sites showed dotted leaders and dashed boxes as solid lines.
+    const { sanitizedSvgFile } = await import('../src/plugin/inline-svg.js');
+    for (const f of ['configs/deepseek-ai__DeepSeek-V3.json', 'configs/deepseek-ai__DeepSeek-V4-Flash.json']) {
+      for (const renderer of ['native', 'tex'] as const) {
+        const svg = svgText((await buildFigure(fixturePath(f), { cacheDir: await tmp(), renderer })).bytes.svg);
+        const shape = (text: string) => elements(text).map((e) => `${e.tagName}(${Object.keys(e.properties).sort().join(',')})`);
+        assert.deepEqual(shape(sanitizedSvgFile(svg)), shape(svg), `${f} ${renderer}`);
+        assert.match(sanitizedSvgFile(svg), /stroke-dasharray(="|:)[0-9]/);
+      }
+    }
+  });
+
   test('hostile titles and model names come out as text, never markup', async () => {
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
     const hostile = `</title><script>alert(1)</script> & ]]> "q" 'a' <!-- x`;
@@ -272,11 +286,16 @@ process.stdout.write(JSON.stringify(seen));
     for (const path of seen) assert.ok(FONT_FILES.includes(path), `read ${path}`);
   });
 
-  test('SVG and PNG build with no TeX on the PATH; PDF says it needs TeX', async () => {
+  test('SVG and PNG build with no TeX on the PATH, the same bytes in every process; PDF says it needs TeX', async () => {
     const dir = await tmp();
     const env = { PATH: '', HF_ARCH_FROZEN: '' };
     for (const ext of ['svg', 'png']) {
       await run(process.execPath, [BIN, 'build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(dir, `q.${ext}`), '--cache-dir', join(dir, 'c'), '--dpi', '60'], { env });
+    }
+    // Another process, another cache: the same bytes.
+    for (const ext of ['svg', 'png']) {
+      await run(process.execPath, [BIN, 'build', fixturePath('configs/Qwen__Qwen3-0.6B.json'), '-o', join(dir, `again.${ext}`), '--cache-dir', join(dir, 'c2'), '--dpi', '60'], { env });
+      assert.ok((await readFile(join(dir, `q.${ext}`))).equals(await readFile(join(dir, `again.${ext}`))), `${ext}: byte-identical across processes`);
     }
     assert.match((await readFile(join(dir, 'q.svg'), 'utf8')).slice(0, 200), /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" [^>]*role="img"/);
     assert.ok((await readFile(join(dir, 'q.png'))).subarray(1, 4).equals(Buffer.from('PNG')));

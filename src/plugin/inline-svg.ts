@@ -14,8 +14,8 @@ import { visit } from 'unist-util-visit';
 
 /** Presentation attributes a drawing may carry (hast property names). */
 const PRESENTATION = [
-  'id', 'transform', 'style', 'fill', 'fillOpacity', 'fillRule', 'stroke', 'strokeWidth', 'strokeOpacity', 'strokeLinecap',
-  'strokeLinejoin', 'strokeMiterlimit', 'strokeDasharray', 'strokeDashoffset', 'opacity', 'clipPath', 'clipRule', 'mask',
+  'id', 'transform', 'style', 'fill', 'fillOpacity', 'fillRule', 'stroke', 'strokeWidth', 'strokeOpacity', 'strokeLineCap',
+  'strokeLineJoin', 'strokeMiterLimit', 'strokeDashArray', 'strokeDashOffset', 'opacity', 'clipPath', 'clipRule', 'mask',
   'overflow', 'color', 'display', 'visibility',
 ];
 

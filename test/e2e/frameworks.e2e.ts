@@ -2,7 +2,9 @@
  * End to end, as users run it: real Astro and Next.js sites installed from the npm registry, each
  * with two fences, built with the framework's own command (under Node 22, which they require);
  * the built HTML must reference figure files that exist, and headless Chromium must load every
- * figure (non-zero natural size). Screenshots go to e2e-output/ for a person to look at.
+ * figure (non-zero natural size). The builds run with a PATH that holds only the site's own
+ * binaries and Node, as on a host without TeX (the native renderer draws the figures).
+ * Screenshots go to e2e-output/ for a person to look at.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, wri
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -36,6 +38,9 @@ function site(name: string, deps: string[]): string {
 }
 
 const node22 = (dir: string) => join(dir, 'node_modules/node/bin/node');
+
+/** A PATH with the site's binaries and Node 22 only: no xelatex, no pdftocairo. */
+const noTex = (dir: string): NodeJS.ProcessEnv => ({ PATH: `${join(dir, 'node_modules/.bin')}:${dirname(node22(dir))}` });
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png', '.js': 'text/javascript', '.css': 'text/css' };
 
@@ -110,11 +115,12 @@ export default defineConfig({ markdown: { processor: unified({ remarkPlugins: [[
     );
     mkdirSync(join(dir, 'src/pages'), { recursive: true });
     writeFileSync(join(dir, 'src/pages/index.md'), `# Two figures\n\n${FENCES('../..')}`);
-    sh(dir, node22(dir), ['node_modules/astro/bin/astro.mjs', 'build']);
+    sh(dir, node22(dir), ['node_modules/astro/bin/astro.mjs', 'build'], noTex(dir));
     const html = readFileSync(join(dir, 'dist/index.html'), 'utf8');
     const files = figureFiles(join(dir, 'dist'), html);
     assert.equal(files.length, 2);
     for (const f of files) assert.ok(existsSync(f), `${f} exists`);
+    for (const f of files) if (f.endsWith('.svg')) assert.match(readFileSync(f, 'utf8'), /<svg [^>]*role="img"/, `${f}: drawn by the native renderer`);
     await checkInBrowser(join(dir, 'dist'), '/', 'astro.png');
   });
 
@@ -130,11 +136,12 @@ export default withMDX({ output: 'export', pageExtensions: ['js', 'jsx', 'md', '
     writeFileSync(join(dir, 'mdx-components.js'), 'export function useMDXComponents(components) { return components; }\n');
     mkdirSync(join(dir, 'pages'), { recursive: true });
     writeFileSync(join(dir, 'pages/index.mdx'), `# Two figures\n\n${FENCES('..')}`);
-    sh(dir, node22(dir), ['node_modules/next/dist/bin/next', 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+    sh(dir, node22(dir), ['node_modules/next/dist/bin/next', 'build'], { NEXT_TELEMETRY_DISABLED: '1', ...noTex(dir) });
     const html = readFileSync(join(dir, 'out/index.html'), 'utf8');
     const files = figureFiles(join(dir, 'out'), html);
     assert.equal(files.length, 2, html.slice(0, 500));
     for (const f of files) assert.ok(existsSync(f), `${f} exists`);
+    for (const f of files) if (f.endsWith('.svg')) assert.match(readFileSync(f, 'utf8'), /<svg [^>]*role="img"/, `${f}: drawn by the native renderer`);
     await checkInBrowser(join(dir, 'out'), '/', 'next.png');
   });
 });
