@@ -55,6 +55,9 @@ describe('figure grammar', () => {
     const s = layoutFigure(await archOf('configs/deepseek-ai__DeepSeek-V4-Flash.json'));
     const label = textOf(box(s, 'attn'));
     assert.doesNotMatch(label, /^Compressed sparse attention/);
+    // The table calls the unit what the inset calls it, not by one of its layer kinds.
+    const row = byId(s, 'ledger.layers.attn.name');
+    assert.ok(row && row.kind === 'text' && textOf(row) === 'Hybrid compressed attention (MQA)');
     assert.match(label, /sliding-window/);
     for (const id of ['mod.compressor', 'mod.indexer', 'mod.grouped_output']) assert.equal(byId(s, id), undefined, `${id} is not an outside modifier`);
     const all = texts(s).join('\n');

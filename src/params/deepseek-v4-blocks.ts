@@ -13,7 +13,7 @@ export function dsv4Attention(arch: ArchDescription): Draft {
   const [d, H, dh, rq, G, ro] = [dim('d'), dim('H'), dim('d_h'), dim('r_q'), dim('G'), dim('r_o')];
   return {
     id: 'attn',
-    name: 'Compressed sparse attention (MQA)',
+    name: 'Hybrid compressed attention (MQA)',
     family: 'attention',
     shape_in: [d.value],
     shape_out: [d.value],
