@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'tex-refused'
   | 'template-invalid'
   | 'cache-miss-frozen'
-  | 'cache-damaged';
+  | 'cache-damaged'
+  | 'checkpoint-not-found'
+  | 'checkpoint-invalid';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {

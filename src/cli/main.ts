@@ -3,6 +3,7 @@
 import { runExtract, EXTRACT_HELP } from './extract-command.js';
 import { BUILD_HELP, COMPILE_HELP, RENDER_HELP, runBuild, runCompile, runRender } from './figure-commands.js';
 import { fail, packageVersion, UsageError } from './util.js';
+import { runVerify, VERIFY_HELP } from './verify-command.js';
 
 const HELP = `Usage: hf-arch <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   render <source>    Write the TikZ document of the figure (no TeX needed).
   compile <file.tex> Compile a TeX document to SVG, PNG or PDF.
   build <source>     All stages through the figure cache, to --output FILE.(svg|png|pdf).
+  verify <source>    Check every count against the checkpoint's safetensors headers.
 
 Run "hf-arch <command> --help" for the options of a command.
 Options: --help, --version`;
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: s
   render: { run: runRender, help: RENDER_HELP },
   compile: { run: runCompile, help: COMPILE_HELP },
   build: { run: runBuild, help: BUILD_HELP },
+  verify: { run: runVerify, help: VERIFY_HELP },
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@
  * after {@link STREAM_CAP} bytes or after 15 s, so no test can flood the machine.
  */
 import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,6 +29,8 @@ const HUGE = 100 * 1024 * 1024;
 export interface FakeRepo {
   /** Files at each commit sha, as byte strings (one character a byte, latin1). */
   commits: Record<string, Record<string, string>>;
+  /** Large files at each commit sha, served from these paths on disk (Range reads only what is asked). */
+  disk?: Record<string, Record<string, string>>;
   /** Branches and tags → commit sha. */
   refs: Record<string, string>;
   /** Gated: only these tokens may download files. */
@@ -98,6 +101,32 @@ function stream(res: ServerResponse, record: RecordedRequest, total: number): vo
   pump();
 }
 
+/** A file on disk as the Hub serves an LFS file: HEAD gives its size, a Range reads that much. */
+async function serveFromDisk(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, path: string, sha: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream', ETag: `"${createHash('sha256').update(path).digest('hex')}"`, 'X-Repo-Commit': sha, 'Accept-Ranges': 'bytes' };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (!range) {
+      // Whole files are never sent here: a shard is gigabytes of (sparse) zeros.
+      res.writeHead(200, { ...headers, 'Content-Length': String(size) });
+      if (req.method === 'HEAD') res.end();
+      else res.destroy();
+      return;
+    }
+    const start = Number(range[1]);
+    const end = Math.min(range[2] ? Number(range[2]) : size - 1, size - 1, start + 64 * 1024 * 1024 - 1);
+    const body = Buffer.alloc(Math.max(0, end - start + 1));
+    await handle.read(body, 0, body.length, start);
+    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    record.bytes = body.length;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A URL on 127.0.0.1 where nothing listens: connections are refused. */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();
@@ -124,7 +153,8 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     requests.push(record);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
     const info = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/(.+)$/.exec(url.pathname);
-    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    // `raw` is the route the Hub client probes files with (HEAD); both serve the file here.
+    const resolve = /^\/([^/]+\/[^/]+)\/(?:resolve|raw)\/([^/]+)\/(.+)$/.exec(url.pathname);
     const repoId = info?.[1] ?? resolve?.[1];
     const repo = repoId ? state.get(repoId) : undefined;
     if (!repoId || !repo) {
@@ -183,6 +213,8 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       refuse(res, token ? 403 : 401, 'GatedRepo', `Access to model ${repoId} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
       return;
     }
+    const onDisk = repo.disk?.[sha]?.[resolve![3]!];
+    if (onDisk !== undefined) return serveFromDisk(req, res, record, onDisk, sha);
     const text = repo.commits[sha]![resolve![3]!];
     if (text === undefined) {
       refuse(res, 404, 'EntryNotFound', 'Entry not found', repo.plainErrors);

@@ -1,0 +1,239 @@
+/**
+ * `hf-arch verify`: our counts against safetensors headers that the tests write (zero data,
+ * sparse files), in local folders and through a real HTTP server on 127.0.0.1 that answers the
+ * Hub's routes with Range requests; real checkpoints' tensor listings where the corpus has them;
+ * hostile headers, each a clear error with bounded memory.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, open, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { extract, HfArchError, type ArchJson } from '../src/index.js';
+import { verifySource } from '../src/checkpoint/index.js';
+import { readLocalCheckpoint } from '../src/checkpoint/read.js';
+import { MAX_HEADER_BYTES } from '../src/checkpoint/header.js';
+import { fixturePath } from './helpers/fixtures.js';
+import { startFakeHub, type FakeHub } from './helpers/hub-server.js';
+import { headerOf, writeSafetensors, writeShardedCheckpoint, type TensorSpec } from './helpers/safetensors.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const tmp = () => mkdtemp(join(tmpdir(), 'hf-arch-ckpt-'));
+
+/** The tensors of a Llama-style checkpoint with transformers' module names, from arch.json's dims. */
+function llamaTensors(arch: ArchJson, o: { storeHead?: boolean; fused?: boolean } = {}): TensorSpec[] {
+  const v = (n: string) => arch.dims[n]!.value;
+  const [d, V, H, Hkv, dh, dff] = [v('d'), v('V'), v('H'), v('H_kv'), v('d_h'), v('d_ff')];
+  const t = (name: string, shape: number[]): TensorSpec => ({ name, dtype: 'BF16', shape });
+  const out = [t('model.embed_tokens.weight', [V, d])];
+  for (let n = 0; n < arch.layers.length; n++) {
+    const p = `model.layers.${n}`;
+    out.push(t(`${p}.input_layernorm.weight`, [d]), t(`${p}.post_attention_layernorm.weight`, [d]));
+    if (o.fused) out.push(t(`${p}.self_attn.qkv_proj.weight`, [(H + 2 * Hkv) * dh, d]), t(`${p}.mlp.gate_up_proj.weight`, [2 * dff, d]));
+    else {
+      out.push(t(`${p}.self_attn.q_proj.weight`, [H * dh, d]), t(`${p}.self_attn.k_proj.weight`, [Hkv * dh, d]), t(`${p}.self_attn.v_proj.weight`, [Hkv * dh, d]));
+      out.push(t(`${p}.mlp.gate_proj.weight`, [dff, d]), t(`${p}.mlp.up_proj.weight`, [dff, d]));
+      if (arch.biases.qkv) out.push(t(`${p}.self_attn.q_proj.bias`, [H * dh]), t(`${p}.self_attn.k_proj.bias`, [Hkv * dh]), t(`${p}.self_attn.v_proj.bias`, [Hkv * dh]));
+    }
+    out.push(t(`${p}.self_attn.o_proj.weight`, [d, H * dh]), t(`${p}.mlp.down_proj.weight`, [d, dff]));
+  }
+  out.push(t('model.norm.weight', [d]));
+  if (!arch.flags.tied_embeddings || o.storeHead) out.push(t('lm_head.weight', [V, d]));
+  return out;
+}
+
+/** A folder with the fixture config as config.json and a single-file checkpoint of these tensors. */
+async function localModel(config: string, tensors: (arch: ArchJson) => TensorSpec[]): Promise<string> {
+  const dir = await tmp();
+  await copyFile(fixturePath(config), join(dir, 'config.json'));
+  const { arch } = await extract(join(dir, 'config.json'));
+  await writeSafetensors(join(dir, 'model.safetensors'), tensors(arch));
+  return dir;
+}
+
+async function expectCheckpointError(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof HfArchError, String(e));
+    assert.equal(e.code, code);
+    assert.match(e.message, message);
+    assert.ok(e.location.file, 'the error names the file');
+    return true;
+  });
+}
+
+describe('verify against safetensors headers', () => {
+  test('a small dense model (Qwen2.5-0.5B, q/k/v biases, tied head not stored) matches unit by unit', async () => {
+    const dir = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) => llamaTensors(a));
+    const { arch, report } = await verifySource(dir);
+    assert.ok(report.ok, JSON.stringify(report.units.filter((u) => !u.ok)));
+    assert.equal(report.totals.found, arch.totals.params);
+    assert.equal(report.units.length, arch.units.length);
+    assert.deepEqual(report.unclaimed, []);
+  });
+
+  test('a tied head stored twice is set aside, not counted', async () => {
+    const dir = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) => llamaTensors(a, { storeHead: true }));
+    const { arch, report } = await verifySource(dir);
+    assert.ok(report.ok);
+    const head = report.setAside.find((s) => s.reason === 'tied head stored twice');
+    assert.equal(head?.stored, arch.dims['V']!.value * arch.dims['d']!.value);
+  });
+
+  test('a fused-projection model (Phi-3: qkv_proj, gate_up_proj) matches', async () => {
+    const dir = await localModel('configs/microsoft__Phi-3-mini-4k-instruct.json', (a) => llamaTensors(a, { fused: true }));
+    const { report } = await verifySource(dir);
+    assert.ok(report.ok, JSON.stringify(report.units.filter((u) => !u.ok)));
+  });
+
+  test('one wrong tensor: the report names its unit and the tensor, and the CLI exits 1', async () => {
+    const dir = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) =>
+      llamaTensors(a).map((t) => (t.name === 'model.layers.7.mlp.down_proj.weight' ? { ...t, shape: [t.shape[0]!, t.shape[1]! + 1] } : t)),
+    );
+    const { report } = await verifySource(dir);
+    assert.equal(report.ok, false);
+    const bad = report.units.filter((u) => !u.ok);
+    assert.deepEqual(bad.map((u) => u.id), ['layers.ffn']);
+    assert.equal(bad[0]!.found - bad[0]!.expected, 896);
+    const r = await run(process.execPath, [BIN, 'verify', dir]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    assert.ok('code' in r && r.code === 1);
+    assert.match(r.stdout, /✗ +FeedForward \(SwiGLU\) +expected 313,786,368, found 313,787,264 \(\+896\)/);
+    assert.match(r.stdout, /odd one: model\.layers\.7\.mlp\.down_proj\.weight is \[896,4865\] where the others are \[896,4864\]/);
+    assert.deepEqual(bad[0]!.outliers.map((o) => o.name), ['model.layers.7.mlp.down_proj.weight']);
+    assert.match(r.stdout, /model\.layers\.N\.mlp\.down_proj\.weight ×24/);
+    const json = await run(process.execPath, [BIN, 'verify', dir, '--json']).catch((e: { code: number; stdout: string }) => e);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; units: { id: string; ok: boolean }[] };
+    assert.equal(parsed.ok, false);
+    assert.equal(parsed.units.find((u) => u.id === 'layers.ffn')?.ok, false);
+  });
+
+  test('a tensor no unit claims is reported (a dense FFN weight in a model without one)', async () => {
+    const dir = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) => [...llamaTensors(a), { name: 'model.layers.3.mlp.extra_proj.weight', dtype: 'BF16', shape: [8, 8] }]);
+    const { report } = await verifySource(dir);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.unclaimed.map((u) => u.name), ['model.layers.3.mlp.extra_proj.weight']);
+  });
+
+  describe('sharded, local and through the Hub server', () => {
+    let hub: FakeHub;
+    let dir: string;
+    const sha = 'a'.repeat(40);
+    before(async () => {
+      dir = await tmp();
+      await copyFile(fixturePath('configs/meta-llama__Meta-Llama-3-8B-Instruct.json'), join(dir, 'config.json'));
+      const { arch } = await extract(join(dir, 'config.json'));
+      const tensors = llamaTensors(arch);
+      const shards: Record<string, TensorSpec[]> = {};
+      tensors.forEach((t, i) => (shards[`model-0000${1 + Math.floor((4 * i) / tensors.length)}-of-00004.safetensors`] ??= []).push(t));
+      await writeShardedCheckpoint(dir, shards);
+      const files = Object.keys(shards);
+      hub = await startFakeHub({
+        'meta-llama/Meta-Llama-3-8B-Instruct': {
+          refs: { main: sha },
+          commits: { [sha]: { 'config.json': await readFile(join(dir, 'config.json'), 'latin1'), 'model.safetensors.index.json': await readFile(join(dir, 'model.safetensors.index.json'), 'latin1') } },
+          disk: { [sha]: Object.fromEntries(files.map((f) => [f, join(dir, f)])) },
+        },
+      });
+    });
+    after(() => hub.close());
+
+    test('a local folder with an index', async () => {
+      const { arch, report } = await verifySource(dir);
+      assert.ok(report.ok, JSON.stringify(report.units.filter((u) => !u.ok)));
+      assert.equal(report.totals.found, arch.totals.params);
+      assert.equal((await readLocalCheckpoint(dir)).files.length, 4);
+    });
+
+    test('the same checkpoint on the Hub: headers by range requests only, never a whole shard', async () => {
+      const env = { HF_HOME: await tmp(), HF_HUB_CACHE: await tmp() };
+      const { report } = await verifySource('meta-llama/Meta-Llama-3-8B-Instruct', { endpoint: hub.url, env });
+      assert.ok(report.ok, JSON.stringify(report.units.filter((u) => !u.ok)));
+      assert.equal(report.commit, sha);
+      const shardGets = hub.requests.filter((r) => r.method === 'GET' && r.url.endsWith('.safetensors'));
+      assert.ok(shardGets.length >= 4 && shardGets.every((r) => r.range !== null), 'every shard read is a range request');
+      assert.ok(shardGets.reduce((a, r) => a + r.bytes, 0) < 1_000_000, 'headers only');
+    });
+  });
+
+  describe('hostile headers: a clear error each, nothing large read', () => {
+    const one: TensorSpec[] = [{ name: 'model.embed_tokens.weight', dtype: 'BF16', shape: [4, 4] }];
+    const folder = async (write: (path: string) => Promise<void>) => {
+      const dir = await tmp();
+      await write(join(dir, 'model.safetensors'));
+      return dir;
+    };
+    const raw = async (path: string, length: bigint, body: string, size?: number) => {
+      const f = await open(path, 'w');
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(length);
+      await f.write(b, 0, 8, 0);
+      await f.write(Buffer.from(body), 0, Buffer.byteLength(body), 8);
+      if (size !== undefined) await f.truncate(size);
+      await f.close();
+    };
+    const entry = (e: Record<string, unknown>) => JSON.stringify({ 'model.embed_tokens.weight': { dtype: 'BF16', shape: [4, 4], data_offsets: [0, 32], ...e } });
+
+    test('a header length larger than the file', async () => {
+      const dir = await folder((p) => raw(p, 10_000n, '{}'));
+      await expectCheckpointError(readLocalCheckpoint(dir), 'checkpoint-invalid', /claims 10000 bytes, more than the 2 bytes/);
+    });
+    test('invalid JSON', async () => {
+      const dir = await folder((p) => raw(p, 9n, '{"a": [1,'));
+      await expectCheckpointError(readLocalCheckpoint(dir), 'checkpoint-invalid', /not valid JSON/);
+    });
+    test('a 100 MB header is refused before it is read', async () => {
+      const dir = await folder((p) => raw(p, 100_000_000n, '{', 100_000_016));
+      const before = process.memoryUsage().rss;
+      await expectCheckpointError(readLocalCheckpoint(dir), 'input-too-large', new RegExp(`larger than the ${MAX_HEADER_BYTES}-byte limit`));
+      assert.ok(process.memoryUsage().rss - before < 50_000_000, 'no 100 MB buffer');
+    });
+    test('negative and absurd shapes, unknown dtypes', async () => {
+      for (const [e, re] of [
+        [{ shape: [-1, 4] }, /invalid shape \[-1,4\]/],
+        [{ shape: [2 ** 30, 2 ** 30, 2 ** 10] }, /absurd shape/],
+        [{ shape: [4.5, 4] }, /invalid shape/],
+        [{ dtype: 'Q4_K' }, /unknown dtype "Q4_K"/],
+        [{ data_offsets: [0, 31] }, /hold 31 bytes, but BF16 \[4,4\] needs 32/],
+        [{ data_offsets: [0, 32], shape: [4, 4] }, null],
+      ] as [Record<string, unknown>, RegExp | null][]) {
+        const header = entry(e);
+        const dir = await folder((p) => writeSafetensors(p, one, { header, dataSize: 32 }));
+        if (re) await expectCheckpointError(readLocalCheckpoint(dir), 'checkpoint-invalid', re);
+        else assert.equal((await readLocalCheckpoint(dir)).tensors.length, 1);
+      }
+    });
+    test('offsets past the data, and tensors that overlap', async () => {
+      const past = await folder((p) => writeSafetensors(p, one, { header: entry({ data_offsets: [32, 64] }), dataSize: 32 }));
+      await expectCheckpointError(readLocalCheckpoint(past), 'checkpoint-invalid', /end at 64, past the 32 bytes of data/);
+      const both = JSON.stringify({
+        a: { dtype: 'BF16', shape: [16], data_offsets: [0, 32] },
+        b: { dtype: 'BF16', shape: [16], data_offsets: [16, 48] },
+      });
+      const overlap = await folder((p) => writeSafetensors(p, one, { header: both, dataSize: 48 }));
+      await expectCheckpointError(readLocalCheckpoint(overlap), 'checkpoint-invalid', /"a" and "b" overlap/);
+    });
+    test('an index naming a shard outside the folder', async () => {
+      const dir = await tmp();
+      await writeSafetensors(join(dir, 'a.safetensors'), one);
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { x: '../../etc/passwd.safetensors' } }));
+      await expectCheckpointError(readLocalCheckpoint(dir), 'checkpoint-invalid', /not a \.safetensors file in this folder/);
+    });
+    test('no checkpoint at all', async () => {
+      const dir = await tmp();
+      await expectCheckpointError(readLocalCheckpoint(dir), 'checkpoint-not-found', /no \.safetensors file/);
+    });
+  });
+
+  test('the header helper writes what safetensors writes (8-byte aligned header)', () => {
+    const { json, dataSize } = headerOf([{ name: 'x', dtype: 'F32', shape: [3] }]);
+    assert.equal(Buffer.byteLength(json) % 8, 0);
+    assert.equal(dataSize, 12);
+    assert.ok(existsSync(fixturePath('configs/Qwen__Qwen2.5-0.5B.json')));
+    void mkdir;
+  });
+});
