@@ -20,6 +20,7 @@ import { sceneToDocument, scenePage } from './tex/tikz.js';
 import { renderNative, type NativeFormat } from './svg/index.js';
 import { altText } from './figure/alt.js';
 import type { Scene } from './figure/scene.js';
+import { verifiedLabel, verifyArch, type VerifyReport } from './checkpoint/index.js';
 
 /** Options of {@link buildFigure}. */
 export interface BuildOptions extends ExtractOptions, FigureOptions {
@@ -43,6 +44,12 @@ export interface BuildOptions extends ExtractOptions, FigureOptions {
   renderer?: Renderer;
   /** Force a TeX engine (with the TeX renderer). */
   engine?: Engine;
+  /**
+   * Check the counts against the checkpoint's safetensors headers first (a source, not an
+   * arch.json): a match puts "verified against checkpoint …" on the figure; a mismatch is a
+   * warning (`true`) or an error (`'strict'`). Hub reports are cached by commit.
+   */
+  verify?: boolean | 'strict';
   /** Time limit of one TeX run, all its pages and programs together, in ms (default 60000). */
   texTimeoutMs?: number;
 }
@@ -75,6 +82,8 @@ export interface BuildResult {
   arch: ArchJson;
   /** Things the user should know (a damaged cache entry discarded, a cache that could not be written). */
   warnings: string[];
+  /** The checkpoint report, with `verify`. */
+  verification?: VerifyReport;
 }
 
 /**
@@ -111,6 +120,9 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const renderer = resolveRenderer(formats, options.renderer);
   const arch = typeof input === 'string' ? await archOfSource(input, options, cacheDir, frozen) : input;
   const template = await loadTemplate(options.theme);
+  const warnings: string[] = [];
+  const verification = options.verify ? await checkAgainstCheckpoint(input, arch, options, cacheDir, frozen, warnings) : undefined;
+  const verifiedAgainst = verification?.ok ? verifiedLabel(verification) : undefined;
   // A custom template counts by its bytes (below), not by where it lies.
   const dpi = formats.includes('png') ? (options.dpi ?? DEFAULT_DPI) : null;
   const render = {
@@ -124,11 +136,12 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     dpi,
     renderer,
     engine: renderer === 'tex' ? (options.engine ?? null) : null,
+    verified: verifiedAgainst ?? null,
   };
   const key = figureKey({ arch, render, template: template.text, version: `${packageVersion()}+${codeFingerprint()}` });
-  const warnings: string[] = [];
   const hit = await verifiedLookup(cacheDir, key, formats, frozen, warnings);
-  if (hit) return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings };
+  const extra = verification ? { verification } : {};
+  if (hit) return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings, ...extra };
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
       location: { file: arch.model.source },
@@ -141,9 +154,9 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
     if (again) return again;
     drawnHere = renderer === 'native';
-    const scene = layoutFigure(arch, options);
+    const scene = layoutFigure(arch, { ...options, ...(verifiedAgainst ? { verifiedAgainst } : {}) });
     const result = renderer === 'native'
-      ? await renderNative(scene, template, formats as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: altText(arch) } })
+      ? await renderNative(scene, template, formats as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: `${altText(arch)}${verifiedAgainst ? ` Counts verified against ${verifiedAgainst}.` : ''}` } })
       : await compileFigurePage(scenePage(scene), template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
     try {
       return await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain });
@@ -153,7 +166,22 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
       return Object.fromEntries(Object.entries(result.files).map(([f, bytes]) => [f, { path: '', bytes }])) as Partial<Record<Format, CachedFile>>;
     }
   });
-  return { ...split(built), key, cached: false, drawnHere, arch, warnings };
+  return { ...split(built), key, cached: false, drawnHere, arch, warnings, ...extra };
+}
+
+/** The checkpoint report of `verify`: a mismatch is a warning, or with `'strict'` an error. */
+async function checkAgainstCheckpoint(input: string | ArchJson, arch: ArchJson, options: BuildOptions, cacheDir: string, frozen: boolean, warnings: string[]): Promise<VerifyReport> {
+  if (typeof input !== 'string') {
+    throw new HfArchError('usage', "verify needs the model's source (a checkpoint folder or a Hub repo id), not an arch.json", { hint: 'Build from the source, or leave verify out.' });
+  }
+  const report = await verifyArch(input, arch, { ...options, cacheDir, frozen });
+  if (!report.ok) {
+    const bad = [...report.units.filter((u) => !u.ok).map((u) => u.name), ...report.unclaimed.slice(0, 3).map((t) => t.name)];
+    const message = `the checkpoint ${verifiedLabel(report)} does not match the count from the config (${bad.slice(0, 6).join(', ')}${bad.length > 6 ? ', …' : ''})`;
+    if (options.verify === 'strict') throw new HfArchError('checkpoint-mismatch', message, { location: { file: input }, hint: `Run \`hf-arch verify ${input}\` for the report, tensor by tensor.` });
+    warnings.push(`${message}; the figure is drawn without the verified mark`);
+  }
+  return report;
 }
 
 /** The title the figure prints (its text item), or the model's name. */

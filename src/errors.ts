@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'cache-miss-frozen'
   | 'cache-damaged'
   | 'checkpoint-not-found'
-  | 'checkpoint-invalid';
+  | 'checkpoint-invalid'
+  | 'checkpoint-mismatch';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {

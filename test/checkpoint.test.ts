@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { extract, HfArchError, type ArchJson } from '../src/index.js';
 import { verifySource } from '../src/checkpoint/index.js';
+import { buildFigure } from '../src/build.js';
+import { layoutFigure } from '../src/figure/layout.js';
 import { readLocalCheckpoint } from '../src/checkpoint/read.js';
 import { MAX_HEADER_BYTES } from '../src/checkpoint/header.js';
 import { fixturePath } from './helpers/fixtures.js';
@@ -157,6 +159,39 @@ describe('verify against safetensors headers', () => {
       assert.ok(shardGets.length >= 4 && shardGets.every((r) => r.range !== null), 'every shard read is a range request');
       assert.ok(shardGets.reduce((a, r) => a + r.bytes, 0) < 1_000_000, 'headers only');
     });
+
+    test('build with verify from the Hub: the report is cached by commit, so a frozen build reads no header', async () => {
+      const env = { HF_HOME: await tmp(), HF_HUB_CACHE: await tmp() };
+      const cacheDir = await tmp();
+      const first = await buildFigure('meta-llama/Meta-Llama-3-8B-Instruct', { endpoint: hub.url, env, cacheDir, verify: 'strict' });
+      assert.equal(first.verification?.ok, true);
+      const seen = hub.requests.length;
+      const again = await buildFigure('meta-llama/Meta-Llama-3-8B-Instruct', { endpoint: hub.url, env, cacheDir, verify: 'strict', frozen: true });
+      assert.equal(again.cached, true);
+      assert.equal(hub.requests.filter((r, i) => i >= seen && r.url.endsWith('.safetensors')).length, 0, 'no shard read again');
+    });
+  });
+
+  test('build with verify: a match is marked on the figure, a mismatch warns, or fails when strict', async () => {
+    const good = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) => llamaTensors(a));
+    const cacheDir = await tmp();
+    const plain = await buildFigure(good, { cacheDir });
+    const checked = await buildFigure(good, { cacheDir, verify: true });
+    assert.equal(checked.verification?.ok, true);
+    assert.notEqual(checked.key, plain.key, 'the mark is part of the figure, so of its key');
+    assert.match(Buffer.from(checked.bytes.svg!).toString('utf8'), /<desc>[^<]*Counts verified against the local checkpoint hf-arch-ckpt-/);
+    const { arch } = await extract(join(good, 'config.json'));
+    const marked = layoutFigure(arch, { verifiedAgainst: 'checkpoint Qwen/Qwen2.5-0.5B@060db64' });
+    const summary = marked.items.filter((i) => i.kind === 'text' && i.id === 'summary').flatMap((i) => (i.kind === 'text' ? i.lines.map((l) => l.map((r) => r.text).join('')) : []));
+    assert.ok(summary.some((l) => l.includes('verified against checkpoint Qwen/Qwen2.5-0.5B@060db64')), summary.join(' | '));
+
+    const bad = await localModel('configs/Qwen__Qwen2.5-0.5B.json', (a) => llamaTensors(a).filter((t) => t.name !== 'model.norm.weight'));
+    const warned = await buildFigure(bad, { cacheDir, verify: true });
+    assert.equal(warned.verification?.ok, false);
+    assert.ok(warned.warnings.some((w) => /does not match the count from the config \(Final RMSNorm\)/.test(w)), warned.warnings.join('\n'));
+    assert.doesNotMatch(Buffer.from(warned.bytes.svg!).toString('utf8'), /Counts verified/);
+    await expectCheckpointError(buildFigure(bad, { cacheDir, verify: 'strict' }), 'checkpoint-mismatch', /Final RMSNorm/);
+    await assert.rejects(buildFigure(arch, { cacheDir, verify: true }), (e: unknown) => e instanceof HfArchError && e.code === 'usage');
   });
 
   describe('hostile headers: a clear error each, nothing large read', () => {

@@ -2,7 +2,11 @@
  * Entry of the `checkpoint` stage: a source (a local checkpoint folder with its config.json, or a
  * Hub repo id) → our `arch.json` and the checkpoint's tensors → a {@link VerifyReport}.
  */
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { HfArchError } from '../errors.js';
+import { writeFileAtomic } from '../fs-atomic.js';
 import { extract, type ExtractOptions } from '../extract.js';
 import { groupDigits } from '../params/expr.js';
 import { hubSettings } from '../source/hub-settings.js';
@@ -19,29 +23,57 @@ export interface VerifyResult {
 
 const isFolder = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
 
+/** The checkpoint of a source whose arch.json is known: a local folder, or the Hub repo at the config's commit. */
+async function checkpointFor(source: string, arch: ArchJson, options: ExtractOptions): Promise<Checkpoint> {
+  if (await isFolder(source)) return readLocalCheckpoint(source);
+  const repo = source.split('@')[0]!;
+  const settings = hubSettings(options);
+  const revision = arch.model.commit ?? arch.model.revision ?? 'main';
+  return { ...(await readHubCheckpoint(repo, { revision, endpoint: settings.endpoint, token: settings.token ?? undefined })), commit: arch.model.commit };
+}
+
+/** What a verified figure names: `checkpoint org/name@c1899de`, or `the local checkpoint <folder>`. */
+export function verifiedLabel(report: VerifyReport): string {
+  return report.commit ? `checkpoint ${report.source.split('@')[0]}@${report.commit.slice(0, 7)}` : `the local checkpoint ${basename(report.source)}`;
+}
+
+/**
+ * The report of a source whose arch.json is known. A Hub checkpoint's report is kept in
+ * `cacheDir/checkpoints/` by repo and commit (a commit's tensors never change), so a second
+ * build, or a frozen one, reads no header; a local folder is read every time.
+ */
+export async function verifyArch(source: string, arch: ArchJson, options: ExtractOptions & { cacheDir?: string; frozen?: boolean } = {}): Promise<VerifyReport> {
+  const local = await isFolder(source);
+  const key = !local && arch.model.commit ? createHash('sha256').update(`${source.split('@')[0]}@${arch.model.commit}\0${arch.model.config_sha256}`).digest('hex') : null;
+  const path = key && options.cacheDir ? join(options.cacheDir, 'checkpoints', `${key}.json`) : null;
+  if (path) {
+    const cached = await readFile(path, 'utf8').then((t) => JSON.parse(t) as VerifyReport, () => null);
+    if (cached && typeof cached.ok === 'boolean' && Array.isArray(cached.units)) return cached;
+  }
+  if (options.frozen) {
+    throw new HfArchError('cache-miss-frozen', `the checkpoint report of ${source} is not in the cache, and frozen mode forbids reading the checkpoint`, {
+      location: { file: source },
+      hint: 'Build once with verify and without frozen mode, then commit or restore the cache folder.',
+    });
+  }
+  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options));
+  if (path) await writeFileAtomic(path, `${JSON.stringify(report)}\n`).catch(() => undefined);
+  return report;
+}
+
 /**
  * Verifies a model's counts against its checkpoint: a local folder holding config.json and the
  * safetensors files (or only their headers), or a Hub repo read at the commit its config came from.
  */
 export async function verifySource(source: string, options: ExtractOptions = {}): Promise<VerifyResult> {
   const { arch } = await extract(source, options);
-  let checkpoint: Checkpoint;
-  if (await isFolder(source)) {
-    checkpoint = await readLocalCheckpoint(source);
-  } else {
-    const repo = source.split('@')[0]!;
-    const settings = hubSettings(options);
-    const revision = arch.model.commit ?? arch.model.revision ?? 'main';
-    checkpoint = { ...(await readHubCheckpoint(repo, { revision, endpoint: settings.endpoint, token: settings.token ?? undefined })), commit: arch.model.commit };
-  }
-  return { arch, report: verifyCheckpoint(arch, checkpoint) };
+  return { arch, report: verifyCheckpoint(arch, await checkpointFor(source, arch, options)) };
 }
 
 /** The report as text: one line per unit, then what was set aside and what no unit claims. */
 export function reportText(arch: ArchJson, report: VerifyReport): string {
   const lines: string[] = [];
-  const at = report.commit ? `${report.source.split('@')[0]}@${report.commit.slice(0, 7)}` : report.source;
-  lines.push(`${arch.model.name} against ${at}`);
+  lines.push(`${arch.model.name} against ${verifiedLabel(report)}`);
   const w = Math.max(...report.units.map((u) => u.name.length));
   for (const u of report.units) {
     if (u.ok) {

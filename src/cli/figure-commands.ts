@@ -54,6 +54,10 @@ Options:
   --dpi N                   PNG resolution (default 300)
   --renderer native|tex     native (default for SVG and PNG) or tex (TikZ through TeX; the
                             default, and the only choice, for PDF)
+  --verify                  Check the counts against the checkpoint's safetensors headers
+                            first (a folder or a Hub repo): a match is marked on the figure,
+                            a mismatch is a warning
+  --verify-strict           The same, and a mismatch is an error
 ${FIGURE_OPTIONS}
 ${CACHE_OPTIONS}`;
 
@@ -176,7 +180,7 @@ export async function runCompile(args: string[]): Promise<void> {
 }
 
 export async function runBuild(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, { ...figureArgs, dpi: { type: 'string' }, renderer: { type: 'string' }, 'cache-dir': { type: 'string' }, frozen: { type: 'boolean' } }, BUILD_HELP);
+  const { values, positionals } = parse(args, { ...figureArgs, dpi: { type: 'string' }, renderer: { type: 'string' }, verify: { type: 'boolean' }, 'verify-strict': { type: 'boolean' }, 'cache-dir': { type: 'string' }, frozen: { type: 'boolean' } }, BUILD_HELP);
   const source = onePositional(positionals, 'source', BUILD_HELP);
   if (!values.output) throw new UsageError('build needs --output FILE.(svg|png|pdf)', BUILD_HELP);
   const format = formatOf(undefined, values.output, BUILD_HELP);
@@ -191,6 +195,7 @@ export async function runBuild(args: string[]): Promise<void> {
     formats: [format],
     ...(dpi ? { dpi } : {}),
     ...(renderer ? { renderer: renderer as Renderer } : {}),
+    ...(values['verify-strict'] ? { verify: 'strict' as const } : values.verify ? { verify: true } : {}),
     ...(values.theme ? { theme: values.theme } : {}),
     mtp: !values['no-mtp'],
     ...(values.title ? { title: values.title } : {}),

@@ -40,6 +40,9 @@ export interface FigureOptions {
   detail?: 'full' | 'compact';
   /** Accent colour `#RRGGBB` for themes that colour each model (gallery); default per family. */
   accent?: string;
+  /** The counts matched the checkpoint (`hf-arch verify`): the summary line says against what,
+   * e.g. `checkpoint Qwen/Qwen3-0.6B@c1899de` or `the local checkpoint my-model`. */
+  verifiedAgainst?: string;
 }
 
 // Fixed columns (pt from the left edge).
@@ -287,7 +290,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
 
   // Title and summary, centred.
   const top = Math.max(outTop, rightTop) + 10;
-  const subtitle = summaryLines(arch, showMtp, FIGURE_WIDTH - 2 * MARGIN);
+  const subtitle = summaryLines(arch, showMtp, FIGURE_WIDTH - 2 * MARGIN, options.verifiedAgainst);
   const subH = blockSize(subtitle, SIZE.small).h;
   const titleRuns = wrapRuns([plain(clip(options.title ?? displayTitle(arch), MAX_TITLE), 'bold', 'accent')], SIZE.title, FIGURE_WIDTH - 2 * MARGIN);
   const ts = blockSize(titleRuns, SIZE.title);
@@ -333,7 +336,7 @@ function kvCacheRuns(arch: ArchJson): Run[] {
 }
 
 /** Totals in one or two lines under the title. */
-function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
+function summaryLines(arch: ArchJson, showMtp: boolean, max: number, verifiedAgainst?: string): Run[][] {
   const t = arch.totals;
   const parts: Run[][] = [[plain(groupDigits(t.params_main), 'bold'), plain(' parameters')]];
   if (t.active_params !== t.params_main) {
@@ -342,6 +345,7 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number): Run[][] {
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
   parts.push(kvCacheRuns(arch));
   if (arch.flags.multimodal_wrapper) parts.push([plain('text decoder of a multimodal model', 'italic')]);
+  if (verifiedAgainst !== undefined) parts.push([plain('verified against '), plain(clip(verifiedAgainst, 80), 'bold')]);
   const lines: Run[][] = [[]];
   for (const part of parts) {
     const line = lines[lines.length - 1]!;

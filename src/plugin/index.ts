@@ -129,6 +129,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     ledger: options.ledger ?? settings.ledger,
     detail: options.detail ?? settings.detail,
     renderer: settings.renderer,
+    ...(settings.verify ? { verify: settings.verify } : {}),
     ...(options.accent ? { accent: options.accent } : {}),
     ...(options.title ? { title: options.title } : {}),
     ...(options.revision ? { revision: options.revision } : {}),

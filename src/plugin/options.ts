@@ -57,6 +57,9 @@ export const pluginOptionsSchema = z
     detail: z.enum(['full', 'compact']).default('full'),
     /** `native` (default) draws SVG and PNG in-process, with no TeX; `tex` compiles TikZ. */
     renderer: z.enum(RENDERERS).default('native'),
+    /** Check each figure's counts against its checkpoint's safetensors headers: `true` warns on
+     * a mismatch, `'strict'` fails the build; a match is marked on the figure. */
+    verify: z.union([z.boolean(), z.literal('strict')]).default(false),
   })
   .strict();
 
