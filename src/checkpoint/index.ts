@@ -24,8 +24,8 @@ export interface VerifyResult {
 const isFolder = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
 
 /** The checkpoint of a source whose arch.json is known: a local folder, or the Hub repo at the config's commit. */
-async function checkpointFor(source: string, arch: ArchJson, options: ExtractOptions): Promise<Checkpoint> {
-  if (await isFolder(source)) return readLocalCheckpoint(source);
+async function checkpointFor(source: string, arch: ArchJson, options: ExtractOptions, local?: boolean): Promise<Checkpoint> {
+  if (local ?? (await isFolder(source))) return readLocalCheckpoint(source);
   const repo = source.split('@')[0]!;
   const settings = hubSettings(options);
   const revision = arch.model.commit ?? arch.model.revision ?? 'main';
@@ -56,7 +56,7 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
       hint: 'Build once with verify and without frozen mode, then commit or restore the cache folder.',
     });
   }
-  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options));
+  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options, local));
   if (path) await writeFileAtomic(path, `${JSON.stringify(report)}\n`).catch(() => undefined);
   return report;
 }

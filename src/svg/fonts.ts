@@ -130,12 +130,23 @@ export function face(name: FontFace): TableFace {
     return font;
   };
   const outlines = new Map<number, string>();
+  // Runs repeat (numbers, labels), and renderNative's pre-scan shapes each run once before drawing.
+  const shaped = new Map<string, ShapedRun | null>();
+  const fromTable = (text: string): ShapedRun | null => {
+    let run = shaped.get(text);
+    if (run === undefined) {
+      run = shapeFromTable(t, complex, text);
+      if (shaped.size >= 20_000) shaped.clear(); // a long-running process stays bounded
+      shaped.set(text, run);
+    }
+    return run;
+  };
   const made: TableFace = {
     name,
     unitsPerEm: t.unitsPerEm,
-    fromTable: (text) => shapeFromTable(t, complex, text),
+    fromTable,
     shape(text) {
-      const fromTable = shapeFromTable(t, complex, text);
+      const fromTable = made.fromTable(text);
       if (fromTable) return fromTable;
       const run = open().layout(text);
       const glyphs: PlacedGlyph[] = [];

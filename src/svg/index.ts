@@ -9,7 +9,7 @@ import type { Scene } from '../figure/scene.js';
 import type { Template } from '../tex/template.js';
 import { themePalette } from '../theme/palette.js';
 import { loadFontkit, shapedByTable } from './fonts.js';
-import { sceneToSvg, type SvgMeta } from './render.js';
+import { drawScene, svgDocument, type SvgMeta } from './render.js';
 import { svgToPng } from './rasterize.js';
 
 export type NativeFormat = 'svg' | 'png';
@@ -58,7 +58,9 @@ export async function renderNative(scene: Scene, template: Template, formats: Na
   const palette = themePalette(template.text, template.name, scene.accent);
   const files: NativeResult['files'] = {};
   const enc = new TextEncoder();
-  if (formats.includes('svg')) files.svg = enc.encode(sceneToSvg(scene, palette, o.meta));
-  if (formats.includes('png')) files.png = await svgToPng(sceneToSvg(scene, palette, o.meta, { dpi: o.dpi }));
+  // Drawn once; the SVG file and the rasterizer's pixel-sized SVG differ only in their root.
+  const drawn = drawScene(scene, palette);
+  if (formats.includes('svg')) files.svg = enc.encode(svgDocument(drawn, o.meta));
+  if (formats.includes('png')) files.png = await svgToPng(svgDocument(drawn, o.meta, { dpi: o.dpi }));
   return { files, toolchain: nativeToolchain() };
 }

@@ -162,37 +162,53 @@ class SvgWriter {
   }
 }
 
-/**
- * The SVG of a scene in a palette (fonts loaded, see `fonts.ts`). With `raster`, the page is
- * cropped to the whole pixels it covers at that dpi and sized in pixels, for the rasterizer (as
- * the TeX backend crops its PNG); without, it is sized in pt like the TeX backend's SVG.
- */
-export function sceneToSvg(scene: Scene, palette: Palette, meta: SvgMeta, raster?: RasterBox): string {
+/** A scene drawn once: its defs and items, ids prefixed from the drawing's own bytes. */
+export interface DrawnScene {
+  width: number;
+  height: number;
+  content: string;
+}
+
+/** Draws a scene in a palette (fonts loaded, see `fonts.ts`), for one or more {@link svgDocument}s. */
+export function drawScene(scene: Scene, palette: Palette): DrawnScene {
   const writer = new SvgWriter(scene.height, palette);
   const body = scene.items.map((item) => writer.item(item)).join('\n');
-  const defs = writer.definitions();
+  const content = `${writer.definitions()}\n<rect x="-2" y="-2" width="${num(scene.width + 4)}" height="${num(scene.height + 4)}" fill="${palette.paper}"/>\n${body}`;
+  // The prefix: from the drawing itself, so the same figure always gets the same ids.
+  const prefix = `hfa${createHash('sha256').update(content).digest('hex').slice(0, 10)}-`;
+  return { width: scene.width, height: scene.height, content: content.split(PREFIX).join(prefix) };
+}
+
+/**
+ * The SVG document of a drawn scene. With `raster`, the page is cropped to the whole pixels it
+ * covers at that dpi and sized in pixels, for the rasterizer (as the TeX backend crops its PNG);
+ * without, it is sized in pt like the TeX backend's SVG.
+ */
+export function svgDocument(drawn: DrawnScene, meta: SvgMeta, raster?: RasterBox): string {
   let size: string;
   let viewBox: [number, number, number, number];
   // Scene units are TeX points (1/72.27 in); SVG's pt and a PNG's dpi count 1/72 in.
   if (raster) {
     const px = (pt: number) => Math.max(1, Math.floor((pt * raster.dpi) / TEX_PT_PER_INCH + 1e-6));
-    const [w, h] = [px(scene.width), px(scene.height)];
+    const [w, h] = [px(drawn.width), px(drawn.height)];
     size = `width="${w}" height="${h}"`;
     viewBox = [0, 0, (w * TEX_PT_PER_INCH) / raster.dpi, (h * TEX_PT_PER_INCH) / raster.dpi];
   } else {
     const bp = (pt: number) => num((pt * 72) / TEX_PT_PER_INCH);
-    size = `width="${bp(scene.width)}pt" height="${bp(scene.height)}pt"`;
-    viewBox = [0, 0, scene.width, scene.height];
+    size = `width="${bp(drawn.width)}pt" height="${bp(drawn.height)}pt"`;
+    viewBox = [0, 0, drawn.width, drawn.height];
   }
-  const content = `${defs}\n<rect x="-2" y="-2" width="${num(scene.width + 4)}" height="${num(scene.height + 4)}" fill="${palette.paper}"/>\n${body}`;
-  // The prefix: from the drawing itself, so the same figure always gets the same ids.
-  const prefix = `hfa${createHash('sha256').update(content).digest('hex').slice(0, 10)}-`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" ${size} viewBox="${viewBox.map((v) => Number(v.toFixed(4))).join(' ')}" role="img">`,
     `<title>${escapeXml(meta.title)}</title>`,
     `<desc>${escapeXml(meta.description)}</desc>`,
-    content.split(PREFIX).join(prefix),
+    drawn.content,
     '</svg>',
     '',
   ].join('\n');
+}
+
+/** The SVG of a scene in a palette: {@link drawScene}, then {@link svgDocument}. */
+export function sceneToSvg(scene: Scene, palette: Palette, meta: SvgMeta, raster?: RasterBox): string {
+  return svgDocument(drawScene(scene, palette), meta, raster);
 }
