@@ -266,7 +266,7 @@ await loadFontkit();
 // Warm up: fontkit loads its shapers on first use (module code, not data); the other faces stay
 // unread. Text outside the glyph table (Cyrillic, CJK) then sends the title to fontkit and a font file.
 face('sans').shape('Прогрев');
-await (await import(dist + '/svg/rasterize.js')).svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+await (await import(dist + '/svg/rasterize.js')).svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', 96);
 nativeToolchain();
 const { arch } = await extract(process.argv[2]);
 const template = await loadTemplate('gallery');
@@ -347,5 +347,37 @@ process.stdout.write(JSON.stringify(seen));
       const svg = svgText((await buildFigure(arch, { theme: 'gallery', cacheDir: await tmp() })).bytes.svg);
       assert.match(svg, new RegExp(`fill="${modelAccent(arch).toUpperCase()}"`), f);
     }
+  });
+
+  test('the PNG encoder: the exact pixels resvg drew, as RGB with the dpi; a transparent pixel falls back to resvg', async () => {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const { encodeOpaquePng } = await import('../src/svg/png.js');
+    const { svgToPng } = await import('../src/svg/rasterize.js');
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
+    const dpi = 150;
+    const png = PNG.sync.read(Buffer.from((await buildFigure(arch, { formats: ['png'], dpi, cacheDir: await tmp() })).bytes.png!));
+    // The same figure drawn by resvg at that size, and its pixels compared one by one.
+    const { drawScene, svgDocument } = await import('../src/svg/render.js');
+    const { themePalette } = await import('../src/theme/palette.js');
+    const scene = layoutFigure(arch, {});
+    const template = await loadTemplate('light');
+    const pixelSized = svgDocument(drawScene(scene, themePalette(template.text, template.name, scene.accent)), META, { dpi });
+    const drawn = new Resvg(pixelSized, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, shapeRendering: 2 }).render();
+    assert.deepEqual([drawn.width, drawn.height], [png.width, png.height]);
+    assert.ok(Buffer.compare(png.data, drawn.pixels) === 0, 'the built PNG holds the rasterized pixels');
+    assert.equal(png.colorType, 2, 'the built PNG is RGB: our encoder, not resvg\'s');
+    const ours = PNG.sync.read(Buffer.from(encodeOpaquePng(drawn.pixels, drawn.width, drawn.height, dpi)!));
+    assert.equal(ours.colorType, 2, 'RGB, no alpha channel');
+    assert.ok(Buffer.compare(ours.data, drawn.pixels) === 0, 'decoded pixels equal the rasterized ones');
+    // pHYs: 150 dpi = 5906 pixels per metre, both axes.
+    const bytes = Buffer.from(encodeOpaquePng(drawn.pixels, drawn.width, drawn.height, dpi)!);
+    const at = bytes.indexOf('pHYs');
+    assert.ok(at > 0 && bytes.readUInt32BE(at + 4) === 5906 && bytes.readUInt32BE(at + 8) === 5906 && bytes[at + 12] === 1);
+    // A transparent pixel: no RGB PNG, and svgToPng keeps the alpha channel through resvg's encoder.
+    const clear = new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0]);
+    assert.equal(encodeOpaquePng(clear, 2, 1, dpi), undefined);
+    assert.throws(() => encodeOpaquePng(clear, 3, 1, dpi), RangeError);
+    const transparent = PNG.sync.read(Buffer.from(await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="1" height="1" fill="#fff"/></svg>', dpi)));
+    assert.deepEqual([...transparent.data], [255, 255, 255, 255, 0, 0, 0, 0]);
   });
 });

@@ -47,7 +47,7 @@ let toolchain: string | undefined;
 
 /** Which libraries and fonts the native backend draws with (read once per process). */
 export function nativeToolchain(): string {
-  return (toolchain ??= `native (fontkit ${version('fontkit')}, dejavu-fonts-ttf ${version('dejavu-fonts-ttf')}, resvg-js ${version('@resvg/resvg-js')})`);
+  return (toolchain ??= `native (fontkit ${version('fontkit')}, dejavu-fonts-ttf ${version('dejavu-fonts-ttf')}, resvg-js ${version('@resvg/resvg-js')}, zlib ${process.versions.zlib})`);
 }
 
 /** Renders a scene in a template's colours to the requested formats. */
@@ -61,6 +61,6 @@ export async function renderNative(scene: Scene, template: Template, formats: Na
   // Drawn once; the SVG file and the rasterizer's pixel-sized SVG differ only in their root.
   const drawn = drawScene(scene, palette);
   if (formats.includes('svg')) files.svg = enc.encode(svgDocument(drawn, o.meta));
-  if (formats.includes('png')) files.png = await svgToPng(svgDocument(drawn, o.meta, { dpi: o.dpi }));
+  if (formats.includes('png')) files.png = await svgToPng(svgDocument(drawn, o.meta, { dpi: o.dpi }), o.dpi);
   return { files, toolchain: nativeToolchain() };
 }
