@@ -14,14 +14,14 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { extract, HfArchError, type ArchJson } from '../src/index.js';
-import { verifySource } from '../src/checkpoint/index.js';
+import { reportText, verifySource } from '../src/checkpoint/index.js';
 import { buildFigure } from '../src/build.js';
 import { layoutFigure } from '../src/figure/layout.js';
 import { readLocalCheckpoint } from '../src/checkpoint/read.js';
 import { MAX_HEADER_BYTES } from '../src/checkpoint/header.js';
 import { fixturePath } from './helpers/fixtures.js';
-import { startFakeHub, type FakeHub } from './helpers/hub-server.js';
-import { headerOf, writeSafetensors, writeShardedCheckpoint, type TensorSpec } from './helpers/safetensors.js';
+import { startFakeHub, type FakeHub, type FakeRepo } from './helpers/hub-server.js';
+import { headerOf, readListing, writeListing, writeSafetensors, writeShardedCheckpoint, type Listing, type TensorSpec } from './helpers/safetensors.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -192,6 +192,94 @@ describe('verify against safetensors headers', () => {
     assert.doesNotMatch(Buffer.from(warned.bytes.svg!).toString('utf8'), /Counts verified/);
     await expectCheckpointError(buildFigure(bad, { cacheDir, verify: 'strict' }), 'checkpoint-mismatch', /Final RMSNorm/);
     await assert.rejects(buildFigure(arch, { cacheDir, verify: true }), (e: unknown) => e instanceof HfArchError && e.code === 'usage');
+  });
+
+  describe("real checkpoints' tensor listings (fixtures/checkpoints/), written as headers", () => {
+    let hub: FakeHub;
+    const sha = 'c'.repeat(40);
+    const models = [
+      { listing: 'Qwen__Qwen3-0.6B', config: 'configs/Qwen__Qwen3-0.6B.json' },
+      { listing: 'openai__gpt-oss-20b', config: 'configs/openai__gpt-oss-20b.json' },
+      { listing: 'deepseek-ai__DeepSeek-V3', config: 'configs/deepseek-ai__DeepSeek-V3.json' },
+    ];
+    const dirs = new Map<string, string>();
+    before(async () => {
+      const repos: Record<string, FakeRepo> = {};
+      for (const m of models) {
+        const listing = readListing(m.listing);
+        const dir = await tmp();
+        await copyFile(fixturePath(m.config), join(dir, 'config.json'));
+        const files = await writeListing(dir, listing);
+        dirs.set(m.listing, dir);
+        const small: Record<string, string> = { 'config.json': await readFile(join(dir, 'config.json'), 'latin1') };
+        if (files.length > 1) small['model.safetensors.index.json'] = await readFile(join(dir, 'model.safetensors.index.json'), 'latin1');
+        repos[listing.repo] = { refs: { main: sha }, commits: { [sha]: small }, disk: { [sha]: Object.fromEntries(files.map((f) => [f, join(dir, f)])) } };
+      }
+      hub = await startFakeHub(repos);
+    });
+    after(() => hub.close());
+    const hubEnv = async () => ({ HF_HOME: await tmp(), HF_HUB_CACHE: await tmp() });
+    const sumOf = (l: Listing) => l.tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
+
+    test('Qwen3-0.6B (one file, the tied head stored twice): every unit matches, locally and on the Hub', async () => {
+      const listing = readListing('Qwen__Qwen3-0.6B');
+      assert.equal(sumOf(listing), 751_632_384, "the report's own total");
+      for (const source of [dirs.get('Qwen__Qwen3-0.6B')!, 'Qwen/Qwen3-0.6B']) {
+        const { arch, report } = await verifySource(source, { endpoint: hub.url, env: await hubEnv() });
+        assert.ok(report.ok, reportText(arch, report));
+        assert.equal(report.totals.found, 596_049_920);
+        assert.equal(report.totals.found, arch.totals.params);
+        assert.deepEqual(report.setAside, [{ reason: 'tied head stored twice', tensors: 1, stored: 151_936 * 1024 }]);
+      }
+    });
+
+    test('gpt-oss-20b (MXFP4 experts: blocks hold two values a byte, scales set aside; three shards)', async () => {
+      const { arch, report } = await verifySource('openai/gpt-oss-20b', { endpoint: hub.url, env: await hubEnv() });
+      assert.ok(report.ok, reportText(arch, report));
+      assert.equal(report.commit, sha);
+      assert.equal(report.totals.found, 20_914_757_184);
+      const experts = report.units.find((u) => u.id === 'layers.experts')!;
+      assert.ok(experts.tensors.some((t) => t.pattern === 'model.layers.N.mlp.experts.gate_up_proj_blocks' && t.count === 24), JSON.stringify(experts.tensors));
+      // 24 layers × (gate_up + down) scales: one U8 exponent per 32 values.
+      assert.deepEqual(report.setAside, [{ reason: 'quantization scale', tensors: 48, stored: 597_196_800 }]);
+      assert.equal(report.setAside[0]!.stored * 32, experts.found - 24 * 32 * (2 * 2880 + 2880), 'one scale per 32 expert weights (biases unscaled)');
+    });
+
+    test('DeepSeek-V3 (163 FP8 shards with block scales, the MTP layer and its copies of embedding and head) through the Hub', async () => {
+      const listing = readListing('deepseek-ai__DeepSeek-V3');
+      assert.equal(listing.tensors.length, 91_991);
+      const { arch, report } = await verifySource('deepseek-ai/DeepSeek-V3', { endpoint: hub.url, env: await hubEnv() });
+      assert.ok(report.ok, reportText(arch, report));
+      assert.equal(report.totals.found, 682_636_487_424, 'main model and MTP module');
+      assert.equal(report.units.filter((u) => u.id.startsWith('mtp.')).reduce((a, u) => a + u.found, 0), 682_636_487_424 - 671_026_419_200);
+      const aside = Object.fromEntries(report.setAside.map((a) => [a.reason, a]));
+      assert.equal(aside['quantization scale']?.tensors, 45_808);
+      assert.equal(aside["MTP module's copy of the embedding"]?.stored, 129_280 * 7168);
+      assert.equal(aside["MTP module's copy of the output head"]?.stored, 129_280 * 7168);
+      assert.equal(report.totals.found + report.setAside.reduce((a, s) => a + s.stored, 0), sumOf(listing), 'every stored value is counted or set aside');
+      const shardGets = hub.requests.filter((r) => r.method === 'GET' && r.url.includes('deepseek-ai/DeepSeek-V3') && r.url.endsWith('.safetensors'));
+      assert.ok(shardGets.length >= 163 && shardGets.every((r) => r.range !== null), 'every shard read by range');
+      assert.ok(shardGets.reduce((a, r) => a + r.bytes, 0) < 40_000_000, 'headers only');
+      const text = reportText(arch, report);
+      assert.match(text, /MTP · Routed experts/);
+    });
+
+    test('DeepSeek-V3 with one expert of one layer misshapen: the report names the unit, the tensor and its usual shape', async () => {
+      const listing = readListing('deepseek-ai__DeepSeek-V3');
+      const bad = 'model.layers.40.mlp.experts.17.down_proj.weight';
+      const t = listing.tensors.find((x) => x.name === bad)!;
+      t.shape = [t.shape[0]!, t.shape[1]! - 128];
+      const dir = await tmp();
+      await copyFile(fixturePath('configs/deepseek-ai__DeepSeek-V3.json'), join(dir, 'config.json'));
+      await writeListing(dir, listing);
+      const { arch, report } = await verifySource(dir);
+      assert.equal(report.ok, false);
+      const experts = report.units.find((u) => u.id === 'layers.experts')!;
+      assert.equal(experts.found - experts.expected, -7168 * 128);
+      assert.deepEqual(experts.outliers, [{ name: bad, shape: [7168, 1920], usual: [7168, 2048] }]);
+      assert.deepEqual(report.units.filter((u) => !u.ok).map((u) => u.id), ['layers.experts']);
+      assert.match(reportText(arch, report), /odd one: model\.layers\.40\.mlp\.experts\.17\.down_proj\.weight is \[7168,1920\] where the others are \[7168,2048\]/);
+    });
   });
 
   describe('hostile headers: a clear error each, nothing large read', () => {

@@ -12,7 +12,7 @@ import { groupDigits } from '../params/expr.js';
 import { hubSettings } from '../source/hub-settings.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { readHubCheckpoint, readLocalCheckpoint, type Checkpoint } from './read.js';
-import { verifyCheckpoint, type VerifyReport } from './verify.js';
+import { verifyCheckpoint, type UnitCheck, type VerifyReport } from './verify.js';
 
 export type { VerifyReport, UnitCheck } from './verify.js';
 
@@ -74,14 +74,17 @@ export async function verifySource(source: string, options: ExtractOptions = {})
 export function reportText(arch: ArchJson, report: VerifyReport): string {
   const lines: string[] = [];
   lines.push(`${arch.model.name} against ${verifiedLabel(report)}`);
-  const w = Math.max(...report.units.map((u) => u.name.length));
+  // The MTP module's units have the names of the main layers' units: say whose they are.
+  const scopes = new Map(arch.units.map((u) => [u.id, u.scope]));
+  const label = (u: UnitCheck) => (scopes.get(u.id) === 'mtp' ? `MTP · ${u.name}` : u.name);
+  const w = Math.max(...report.units.map((u) => label(u).length));
   for (const u of report.units) {
     if (u.ok) {
-      lines.push(`  ok  ${u.name.padEnd(w)}  ${groupDigits(u.found).padStart(17)}`);
+      lines.push(`  ok  ${label(u).padEnd(w)}  ${groupDigits(u.found).padStart(17)}`);
       continue;
     }
     const diff = u.found - u.expected;
-    lines.push(`  ✗   ${u.name.padEnd(w)}  expected ${groupDigits(u.expected)}, found ${groupDigits(u.found)} (${diff > 0 ? '+' : ''}${groupDigits(diff)})`);
+    lines.push(`  ✗   ${label(u).padEnd(w)}  expected ${groupDigits(u.expected)}, found ${groupDigits(u.found)} (${diff > 0 ? '+' : ''}${groupDigits(diff)})`);
     for (const t of u.tensors) lines.push(`        ${t.pattern} ×${t.count}: ${groupDigits(t.params)}`);
     for (const o of u.outliers) lines.push(`        odd one: ${o.name} is ${JSON.stringify(o.shape)} where the others are ${JSON.stringify(o.usual)}`);
     if (u.tensors.length === 0) lines.push('        no tensor of the checkpoint belongs to this unit');

@@ -3,8 +3,11 @@
  * safetensors writer pads it) and zero data, written sparse, so a 4 GB shard costs a few KB of
  * disk. Never real weights.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 export interface TensorSpec {
   name: string;
@@ -52,4 +55,35 @@ export async function writeShardedCheckpoint(dir: string, shards: Record<string,
     for (const t of tensors) weightMap[t.name] = file;
   }
   await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+}
+
+/** A real checkpoint's tensor listing (fixtures/checkpoints/*.tensors.json[.gz]): names, dtypes, shapes and shards. */
+export interface Listing {
+  repo: string;
+  /** Where the listing comes from, and what was expanded or is unknown. */
+  source: string;
+  shards: string[];
+  tensors: (TensorSpec & { shard: string | null })[];
+}
+
+/** Reads `fixtures/checkpoints/<name>.tensors.json`, or its gzipped form. */
+export function readListing(name: string): Listing {
+  const path = fileURLToPath(new URL(`../../fixtures/checkpoints/${name}.tensors.json`, import.meta.url));
+  return JSON.parse(existsSync(path) ? readFileSync(path, 'utf8') : gunzipSync(readFileSync(`${path}.gz`)).toString('utf8')) as Listing;
+}
+
+/**
+ * Writes a listing as the checkpoint it describes: its shards (sparse) and, with more than one,
+ * model.safetensors.index.json. A tensor whose shard the listing does not know (`null`) is put in
+ * a shard here, in listing order, spread evenly over all shards: that mapping is ours, not the
+ * checkpoint's. Returns the shard files.
+ */
+export async function writeListing(dir: string, listing: Listing): Promise<string[]> {
+  const unknown = listing.tensors.filter((t) => t.shard === null).length;
+  const shards: Record<string, TensorSpec[]> = Object.fromEntries(listing.shards.map((s) => [s, []]));
+  let i = 0;
+  for (const { shard, ...t } of listing.tensors) shards[shard ?? listing.shards[Math.floor((i++ * listing.shards.length) / unknown)]!]!.push(t);
+  if (listing.shards.length === 1) await writeSafetensors(join(dir, listing.shards[0]!), shards[listing.shards[0]!]!);
+  else await writeShardedCheckpoint(dir, shards);
+  return listing.shards;
 }
