@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, open, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { extract, HfArchError, type ArchJson } from '../src/index.js';
-import { reportText, verifySource } from '../src/checkpoint/index.js';
+import { reportText, verifySource, type VerifyReport } from '../src/checkpoint/index.js';
 import { buildFigure } from '../src/build.js';
 import { layoutFigure } from '../src/figure/layout.js';
 import { readLocalCheckpoint } from '../src/checkpoint/read.js';
@@ -280,6 +280,118 @@ describe('verify against safetensors headers', () => {
       assert.deepEqual(report.units.filter((u) => !u.ok).map((u) => u.id), ['layers.experts']);
       assert.match(reportText(arch, report), /odd one: model\.layers\.40\.mlp\.experts\.17\.down_proj\.weight is \[7168,1920\] where the others are \[7168,2048\]/);
     });
+  });
+
+  describe('quantized checkpoints: packed values counted as the quantization_config says', () => {
+    /** Each linear weight `[out, in]` of a layer as a scheme stores it; embedding, head, norms and biases stay BF16. */
+    const SCHEMES: Record<string, { config: Record<string, unknown>; store: (base: string, out: number, inp: number) => TensorSpec[] }> = {
+      'GPTQ 4-bit': {
+        config: { quant_method: 'gptq', bits: 4, group_size: 128, desc_act: false },
+        store: (b, out, inp) => [
+          { name: `${b}.qweight`, dtype: 'I32', shape: [inp / 8, out] },
+          { name: `${b}.qzeros`, dtype: 'I32', shape: [inp / 128, out / 8] },
+          { name: `${b}.scales`, dtype: 'F16', shape: [inp / 128, out] },
+          { name: `${b}.g_idx`, dtype: 'I32', shape: [inp] },
+        ],
+      },
+      'AWQ 4-bit': {
+        config: { quant_method: 'awq', bits: 4, group_size: 128, version: 'gemm' },
+        store: (b, out, inp) => [
+          { name: `${b}.qweight`, dtype: 'I32', shape: [inp, out / 8] },
+          { name: `${b}.qzeros`, dtype: 'I32', shape: [inp / 128, out / 8] },
+          { name: `${b}.scales`, dtype: 'F16', shape: [inp / 128, out] },
+        ],
+      },
+      'compressed-tensors 8-bit': {
+        config: { quant_method: 'compressed-tensors', format: 'pack-quantized', config_groups: { group_0: { targets: ['Linear'], weights: { num_bits: 8, type: 'int', symmetric: true, strategy: 'channel' } } } },
+        store: (b, out, inp) => [
+          { name: `${b}.weight_packed`, dtype: 'I32', shape: [out, inp / 4] },
+          { name: `${b}.weight_scale`, dtype: 'BF16', shape: [out, 1] },
+          { name: `${b}.weight_shape`, dtype: 'I64', shape: [2] },
+        ],
+      },
+      'ModelOpt NVFP4': {
+        config: { quant_method: 'modelopt', quant_algo: 'NVFP4', group_size: 16 },
+        store: (b, out, inp) => [
+          { name: `${b}.weight`, dtype: 'U8', shape: [out, inp / 2] },
+          { name: `${b}.weight_scale`, dtype: 'F8_E4M3', shape: [out, inp / 16] },
+          { name: `${b}.weight_scale_2`, dtype: 'F32', shape: [] },
+          { name: `${b}.input_scale`, dtype: 'F32', shape: [] },
+        ],
+      },
+    };
+    const quantized = async (scheme: keyof typeof SCHEMES, withConfig = true) => {
+      const dir = await tmp();
+      const config = JSON.parse(await readFile(fixturePath('configs/Qwen__Qwen2.5-0.5B.json'), 'utf8')) as Record<string, unknown>;
+      if (withConfig) config['quantization_config'] = SCHEMES[scheme]!.config;
+      await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+      const { arch } = await extract(join(dir, 'config.json'));
+      const tensors = llamaTensors(arch).flatMap((t) => (/layers\.\d+\.(self_attn|mlp)\.\w+_proj\.weight$/.test(t.name) ? SCHEMES[scheme]!.store(t.name.replace(/\.weight$/, ''), t.shape[0]!, t.shape[1]!) : [t]));
+      await writeSafetensors(join(dir, 'model.safetensors'), tensors);
+      return dir;
+    };
+    for (const scheme of Object.keys(SCHEMES)) {
+      test(`${scheme}: every unit matches, scales set aside`, async () => {
+        const { arch, report } = await verifySource(await quantized(scheme));
+        assert.ok(report.ok, reportText(arch, report));
+        assert.equal(report.totals.found, arch.totals.params);
+        assert.ok(report.setAside.some((a) => a.reason === 'quantization scale' && a.tensors >= 24 * 7), JSON.stringify(report.setAside));
+        assert.match(reportText(arch, report), /packed values unpacked as/);
+      });
+    }
+    test('the same GPTQ tensors without a quantization_config: packed words are not values, and every projection is off', async () => {
+      const { report } = await verifySource(await quantized('GPTQ 4-bit', false));
+      assert.equal(report.ok, false);
+      const attn = report.units.find((u) => u.id === 'layers.attn')!;
+      assert.ok(attn.found < attn.expected / 4, `${attn.found} vs ${attn.expected}`);
+    });
+  });
+
+  test('a cached report that was tampered with, or no longer fits the units, is read again, never served', async () => {
+    const { verifyArch } = await import('../src/checkpoint/index.js');
+    const dir = await tmp();
+    await copyFile(fixturePath('configs/Qwen__Qwen2.5-0.5B.json'), join(dir, 'config.json'));
+    const { arch } = await extract(join(dir, 'config.json'));
+    const good = llamaTensors(arch);
+    await writeSafetensors(join(dir, 'model.safetensors'), good.filter((t) => t.name !== 'model.norm.weight'));
+    const sha = 'd'.repeat(40);
+    const hub = await startFakeHub({
+      'Qwen/Qwen2.5-0.5B': { refs: { main: sha }, commits: { [sha]: { 'config.json': await readFile(join(dir, 'config.json'), 'latin1') } }, disk: { [sha]: { 'model.safetensors': join(dir, 'model.safetensors') } } },
+    });
+    try {
+      const env = { HF_HOME: await tmp(), HF_HUB_CACHE: await tmp() };
+      const cacheDir = await tmp();
+      const hubArch = (await extract('Qwen/Qwen2.5-0.5B', { endpoint: hub.url, env })).arch;
+      const first = await verifyArch('Qwen/Qwen2.5-0.5B', hubArch, { endpoint: hub.url, env, cacheDir });
+      assert.equal(first.ok, false, 'the final norm is missing');
+      const [file] = await readdir(join(cacheDir, 'checkpoints'));
+      const path = join(cacheDir, 'checkpoints', file!);
+      const entry = JSON.parse(await readFile(path, 'utf8')) as { key: string; sha256: string; report: VerifyReport };
+      const reads = () => hub.requests.filter((r) => r.url.endsWith('.safetensors')).length;
+      // A poisoned verdict (ok: true, the units "found" as expected) with its sha256 made to fit.
+      const poisoned = { ...entry.report, ok: true, units: entry.report.units.map((u) => ({ ...u, found: u.expected, ok: true })), totals: { ...entry.report.totals, found: entry.report.totals.expected } };
+      const { createHash } = await import('node:crypto');
+      const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
+      const cases: [string, string][] = [
+        ['flipped verdict, old sha256', JSON.stringify({ ...entry, report: { ...entry.report, ok: true } })],
+        ['truncated', JSON.stringify(entry).slice(0, 200)],
+        ['other units', JSON.stringify({ ...entry, report: { ...poisoned, units: poisoned.units.map((u) => ({ ...u, expected: u.expected + 1, found: u.expected + 1 })) }, sha256: sha256(JSON.stringify({ ...poisoned, units: poisoned.units.map((u) => ({ ...u, expected: u.expected + 1, found: u.expected + 1 })) })) })],
+        ['verdict that its numbers contradict', JSON.stringify({ key: entry.key, report: { ...entry.report, ok: true }, sha256: sha256(JSON.stringify({ ...entry.report, ok: true })) })],
+      ];
+      for (const [what, text] of cases) {
+        await writeFile(path, text);
+        const before = reads();
+        const again = await verifyArch('Qwen/Qwen2.5-0.5B', hubArch, { endpoint: hub.url, env, cacheDir });
+        assert.equal(again.ok, false, what);
+        assert.ok(reads() > before, `${what}: the headers were read again`);
+      }
+      // An intact entry is served without a request.
+      const before = reads();
+      assert.equal((await verifyArch('Qwen/Qwen2.5-0.5B', hubArch, { endpoint: hub.url, env, cacheDir })).ok, false);
+      assert.equal(reads(), before);
+    } finally {
+      await hub.close();
+    }
   });
 
   describe('hostile headers: a clear error each, nothing large read', () => {

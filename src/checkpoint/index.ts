@@ -5,9 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
 import { HfArchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { extract, type ExtractOptions } from '../extract.js';
+import { archFromConfig, type ExtractOptions } from '../extract.js';
+import { loadConfig } from '../source/load.js';
+import { packingOf } from './packing.js';
 import { groupDigits } from '../params/expr.js';
 import { hubSettings } from '../source/hub-settings.js';
 import type { ArchJson } from '../schema/arch-json.js';
@@ -19,6 +22,41 @@ export type { VerifyReport, UnitCheck } from './verify.js';
 export interface VerifyResult {
   arch: ArchJson;
   report: VerifyReport;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const reportSchema = z.object({
+  source: z.string(),
+  commit: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  packing: z.string(),
+  ok: z.boolean(),
+  units: z.array(z.object({
+    id: z.string(), name: z.string(), expected: z.number().int(), found: z.number().int(), ok: z.boolean(),
+    tensors: z.array(z.object({ pattern: z.string(), count: z.number().int(), params: z.number().int() })),
+    outliers: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), usual: z.array(z.number().int()) })),
+  })),
+  unclaimed: z.array(z.object({ name: z.string(), params: z.number().int(), why: z.string() })),
+  setAside: z.array(z.object({ reason: z.string(), tensors: z.number().int(), stored: z.number().int() })),
+  totals: z.object({ expected: z.number().int(), found: z.number().int() }),
+});
+
+/**
+ * A cached report, or null when it is damaged or does not fit: its key and sha256 must match, it
+ * must be a report, and it must be about these units (each expected count the one `arch` has now,
+ * each verdict the one its numbers give). A null means the headers are read again.
+ */
+function cachedReport(text: string, key: string, arch: ArchJson): VerifyReport | null {
+  try {
+    const entry = JSON.parse(text) as { key?: unknown; sha256?: unknown; report?: unknown };
+    if (entry.key !== key || entry.sha256 !== sha256(JSON.stringify(entry.report))) return null;
+    const report = reportSchema.parse(entry.report) as VerifyReport;
+    const totals = new Map(arch.units.map((u) => [u.id, u.total]));
+    const fits = report.units.length === arch.units.length && report.units.every((u) => totals.get(u.id) === u.expected && u.ok === (u.found === u.expected));
+    return fits && report.ok === (report.units.every((u) => u.ok) && report.unclaimed.length === 0) ? report : null;
+  } catch {
+    return null;
+  }
 }
 
 const isFolder = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
@@ -47,8 +85,8 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
   const key = !local && arch.model.commit ? createHash('sha256').update(`${source.split('@')[0]}@${arch.model.commit}\0${arch.model.config_sha256}`).digest('hex') : null;
   const path = key && options.cacheDir ? join(options.cacheDir, 'checkpoints', `${key}.json`) : null;
   if (path) {
-    const cached = await readFile(path, 'utf8').then((t) => JSON.parse(t) as VerifyReport, () => null);
-    if (cached && typeof cached.ok === 'boolean' && Array.isArray(cached.units)) return cached;
+    const cached = await readFile(path, 'utf8').then((t) => cachedReport(t, key!, arch), () => null);
+    if (cached) return cached;
   }
   if (options.frozen) {
     throw new HfArchError('cache-miss-frozen', `the checkpoint report of ${source} is not in the cache, and frozen mode forbids reading the checkpoint`, {
@@ -56,8 +94,9 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
       hint: 'Build once with verify and without frozen mode, then commit or restore the cache folder.',
     });
   }
-  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options, local));
-  if (path) await writeFileAtomic(path, `${JSON.stringify(report)}\n`).catch(() => undefined);
+  const { config } = await loadConfig(source, options);
+  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options, local), packingOf(config));
+  if (path) await writeFileAtomic(path, `${JSON.stringify({ key, sha256: sha256(JSON.stringify(report)), report })}\n`).catch(() => undefined);
   return report;
 }
 
@@ -66,14 +105,15 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
  * safetensors files (or only their headers), or a Hub repo read at the commit its config came from.
  */
 export async function verifySource(source: string, options: ExtractOptions = {}): Promise<VerifyResult> {
-  const { arch } = await extract(source, options);
-  return { arch, report: verifyCheckpoint(arch, await checkpointFor(source, arch, options)) };
+  const loaded = await loadConfig(source, options);
+  const arch = archFromConfig(loaded, options);
+  return { arch, report: verifyCheckpoint(arch, await checkpointFor(source, arch, options), packingOf(loaded.config)) };
 }
 
 /** The report as text: one line per unit, then what was set aside and what no unit claims. */
 export function reportText(arch: ArchJson, report: VerifyReport): string {
   const lines: string[] = [];
-  lines.push(`${arch.model.name} against ${verifiedLabel(report)}`);
+  lines.push(`${arch.model.name} against ${verifiedLabel(report)}${report.packing !== 'none' ? ` (packed values unpacked as ${report.packing})` : ''}`);
   // The MTP module's units have the names of the main layers' units: say whose they are.
   const scopes = new Map(arch.units.map((u) => [u.id, u.scope]));
   const label = (u: UnitCheck) => (scopes.get(u.id) === 'mtp' ? `MTP · ${u.name}` : u.name);

@@ -1,18 +1,18 @@
 /**
  * Our count against the checkpoint's own tensors, unit by unit. Each stored tensor is sorted by
- * its module path into one of our units (`model.layers.7.self_attn.q_proj.weight` → layer 7's
- * attention), or set aside for a stated reason: quantization scales (FP8 `weight_scale_inv`,
- * MXFP4 `_scales`), buffers (`rotary_emb.inv_freq`), a tied head stored twice, an MTP module's
- * copies of the embedding and head. Packed values count as the values they hold (MXFP4
- * `_blocks`: two per byte). Each unit then compares the parameters its tensors hold with the
+ * its module path (`modules.ts`) into one of our units (`model.layers.7.self_attn.q_proj.weight`
+ * → layer 7's attention), or set aside for a stated reason: quantization scales, buffers, a tied
+ * head stored twice, an MTP module's copies of the embedding and head. Packed values count as the
+ * values they hold (`packing.ts`: MXFP4, NVFP4, GPTQ, AWQ, compressed-tensors). Each unit then compares the parameters its tensors hold with the
  * count of `arch.json`; a tensor no unit claims is reported too.
  */
 import type { ArchJson } from '../schema/arch-json.js';
 import type { StoredTensor } from './header.js';
 import type { Checkpoint } from './read.js';
+import { layerOf, placeTensor, sandwichLayers, tensorPattern, type SetAside } from './modules.js';
+import { NO_PACKING, valuesOf, type Packing } from './packing.js';
 
-/** Why a stored tensor is not a parameter of any unit. */
-export type SetAside = 'quantization scale' | 'buffer' | 'tied head stored twice' | "MTP module's copy of the embedding" | "MTP module's copy of the output head";
+export type { SetAside } from './modules.js';
 
 export interface UnitCheck {
   id: string;
@@ -29,6 +29,8 @@ export interface UnitCheck {
 export interface VerifyReport {
   source: string;
   commit: string | null;
+  /** How packed values were counted (`quantization_config`), e.g. `gptq 4-bit`, or `none`. */
+  packing: string;
   ok: boolean;
   units: UnitCheck[];
   /** Tensors no unit claims (their parameters are not in our count). */
@@ -37,55 +39,19 @@ export interface VerifyReport {
   totals: { expected: number; found: number };
 }
 
-/** The parameters a stored tensor holds: its elements, or two per byte of MXFP4 blocks. */
-export function paramsOf(t: StoredTensor): number {
-  return /_blocks$/.test(t.name) && t.dtype === 'U8' ? t.elements * 2 : t.elements;
+/** Where a tensor goes in `arch`'s units: a unit id, a reason to set it aside, or null (unclaimed). */
+function classify(arch: ArchJson, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | null {
+  const place = placeTensor(name, { tied: arch.flags.tied_embeddings, mainLayers: arch.layers.length, sandwich });
+  if (place.kind === 'aside') return { aside: place.reason };
+  if (place.kind === 'model') return { unit: place.key };
+  if (place.kind === 'layer') return { unit: `${place.layer < arch.layers.length ? 'layers' : 'mtp'}.${place.key}` };
+  return null;
 }
-
-/** Module paths in a layer (after `layers.N.`) → the unit key of our layer units. */
-const LAYER_RULES: [RegExp, string][] = [
-  [/^(input_layernorm|attention_norm|ln_1)\./, 'attn_norm'],
-  [/^(post_attention_layernorm|ffn_norm|ln_2)\./, 'ffn_norm'],
-  [/^(self_attn|attention|attn)\.(q_norm|k_norm|q_layernorm|k_layernorm)\./, 'qk_norm'],
-  [/^(self_attn|attention|attn)\./, 'attn'],
-  [/^(mlp|block_sparse_moe|feed_forward)\.(gate|router)\.(weight|bias|e_score_correction_bias)$/, 'router'],
-  [/^(mlp|block_sparse_moe|feed_forward)\.experts\./, 'experts'],
-  [/^(mlp|feed_forward)\.shared_experts?\./, 'shared_experts'],
-  [/^mlp\.shared_expert_gate\./, 'shared_expert_gate'],
-  [/^(mlp|feed_forward)\.(gate_proj|up_proj|down_proj|gate_up_proj|c_fc|c_proj|fc1|fc2)\./, 'ffn'],
-  // DeepSeek's MTP module: its projection of [embedding; hidden] and its norms.
-  [/^(enorm|hnorm|eh_proj|shared_head\.norm)\./, 'proj'],
-];
-
-/** Where a tensor goes: a unit id, a reason to set it aside, or null (unclaimed). */
-function classify(arch: ArchJson, name: string): { unit: string } | { aside: SetAside } | null {
-  if (/(\.|^)weight_scale_inv$|_scales$|\.weight_scale$|\.input_scale$/.test(name)) return { aside: 'quantization scale' };
-  if (/(^|\.)inv_freq$|(^|\.)rotary_emb\./.test(name)) return { aside: 'buffer' };
-  const top = name.replace(/^model\.(language_model\.)?/, '').replace(/^language_model\.model\./, '');
-  if (/^(embed_tokens|wte|word_embeddings|tok_embeddings)\.weight$/.test(top)) return { unit: 'embed' };
-  if (/^(norm|ln_f|final_layernorm)\.weight$/.test(top)) return { unit: 'final_norm' };
-  if (/^(lm_head|output)\.weight$/.test(name.replace(/^language_model\./, ''))) {
-    return arch.flags.tied_embeddings ? { aside: 'tied head stored twice' } : { unit: 'head' };
-  }
-  const layer = /^(?:layers|h|blocks)\.(\d+)\.(.+)$/.exec(top);
-  if (!layer) return null;
-  const n = Number(layer[1]);
-  const rest = layer[2]!;
-  const main = n < arch.layers.length;
-  if (!main && /^embed_tokens\.weight$/.test(rest)) return { aside: "MTP module's copy of the embedding" };
-  if (!main && /^shared_head\.head\.weight$/.test(rest)) return { aside: "MTP module's copy of the output head" };
-  const rule = LAYER_RULES.find(([re]) => re.test(rest));
-  if (!rule) return null;
-  return { unit: `${main ? 'layers' : 'mtp'}.${rule[1]}` };
-}
-
-/** A tensor's name with its layer and expert numbers as N and E, for grouping. */
-const pattern = (name: string): string => name.replace(/\.(layers|h|blocks)\.\d+\./, '.$1.N.').replace(/\.experts\.\d+\./, '.experts.E.');
 
 /** Tensors shaped unlike most of their group (same name but for layer and expert numbers). */
 function outliers(tensors: StoredTensor[]): UnitCheck['outliers'] {
   const groups = new Map<string, StoredTensor[]>();
-  for (const t of tensors) (groups.get(pattern(t.name)) ?? groups.set(pattern(t.name), []).get(pattern(t.name))!).push(t);
+  for (const t of tensors) (groups.get(tensorPattern(t.name)) ?? groups.set(tensorPattern(t.name), []).get(tensorPattern(t.name))!).push(t);
   const out: UnitCheck['outliers'] = [];
   for (const group of groups.values()) {
     if (group.length < 3) continue;
@@ -98,13 +64,15 @@ function outliers(tensors: StoredTensor[]): UnitCheck['outliers'] {
 }
 
 /** Checks `arch.json`'s units against a checkpoint's tensors. */
-export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint): VerifyReport {
+export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing: Packing = NO_PACKING): VerifyReport {
+  const paramsOf = (t: StoredTensor) => valuesOf(t, packing);
+  const sandwich = sandwichLayers(checkpoint.tensors.map((t) => t.name));
   const byUnit = new Map<string, StoredTensor[]>();
   const unclaimed: VerifyReport['unclaimed'] = [];
   const aside = new Map<SetAside, { tensors: number; stored: number }>();
   const units = new Map(arch.units.map((u) => [u.id, u]));
   for (const t of checkpoint.tensors) {
-    const c = classify(arch, t.name);
+    const c = classify(arch, t.name, sandwich);
     if (c && 'aside' in c) {
       const a = aside.get(c.aside) ?? { tensors: 0, stored: 0 };
       aside.set(c.aside, { tensors: a.tensors + 1, stored: a.stored + t.elements });
@@ -112,10 +80,10 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint): Verify
     }
     // A layer tensor belongs to the unit only if the unit covers that layer (a dense FFN tensor
     // in a layer the config makes MoE is a mismatch, not a match).
-    const layer = /\.(?:layers|h|blocks)\.(\d+)\./.exec(t.name);
+    const layer = layerOf(t.name);
     const unit = c ? units.get(c.unit) : undefined;
-    if (!c || !unit || (layer && unit.scope !== 'model' && !unit.layers.includes(Number(layer[1])))) {
-      unclaimed.push({ name: t.name, params: paramsOf(t), why: !c ? 'no unit has a tensor of this name' : !unit ? `the config has no ${c.unit} unit` : `${c.unit} does not cover layer ${layer![1]}` });
+    if (!c || !unit || (layer !== null && unit.scope !== 'model' && !unit.layers.includes(layer))) {
+      unclaimed.push({ name: t.name, params: paramsOf(t), why: !c ? 'no unit has a tensor of this name' : !unit ? `the config has no ${c.unit} unit` : `${c.unit} does not cover layer ${layer}` });
       continue;
     }
     (byUnit.get(unit.id) ?? byUnit.set(unit.id, []).get(unit.id)!).push(t);
@@ -124,8 +92,8 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint): Verify
     const tensors = byUnit.get(u.id) ?? [];
     const groups = new Map<string, { count: number; params: number }>();
     for (const t of tensors) {
-      const g = groups.get(pattern(t.name)) ?? { count: 0, params: 0 };
-      groups.set(pattern(t.name), { count: g.count + 1, params: g.params + paramsOf(t) });
+      const g = groups.get(tensorPattern(t.name)) ?? { count: 0, params: 0 };
+      groups.set(tensorPattern(t.name), { count: g.count + 1, params: g.params + paramsOf(t) });
     }
     const found = tensors.reduce((a, t) => a + paramsOf(t), 0);
     return { id: u.id, name: u.name, expected: u.total, found, ok: found === u.total, tensors: [...groups].map(([p, g]) => ({ pattern: p, ...g })), outliers: outliers(tensors) };
@@ -135,6 +103,7 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint): Verify
   return {
     source: checkpoint.source,
     commit: checkpoint.commit,
+    packing: packing.label,
     ok: checks.every((c) => c.ok) && unclaimed.length === 0,
     units: checks,
     unclaimed,

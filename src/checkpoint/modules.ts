@@ -1,0 +1,116 @@
+/**
+ * Where a stored tensor belongs, read from its module path alone: one of the model's own parts
+ * (embedding, positions, final norm, head), a part of decoder layer N (its norms, attention,
+ * FFN, router, experts, …), a buffer or quantization scale that is no parameter, or a group we do
+ * not recognise. `verify.ts` compares these places with our units; `structure.ts` builds units
+ * from them when the config cannot be read.
+ *
+ * The names are transformers' module paths of each family (`modeling_<type>.py`): Llama-style
+ * (`model.layers.N.self_attn.q_proj`), GPT-2 (`transformer.h.N.attn.c_attn`), GPT-NeoX
+ * (`gpt_neox.layers.N.attention.query_key_value`), Falcon (`self_attention.query_key_value`,
+ * `ln_attn`/`ln_mlp`), OPT (`model.decoder.layers.N.fc1`, `self_attn_layer_norm`), Gemma 2/3's
+ * four norms, DeepSeek's MTP layer, and multimodal wrappers (`model.language_model.…`).
+ */
+
+/** Why a stored tensor is not a parameter of any unit. */
+export type SetAside = 'quantization scale' | 'buffer' | 'tied head stored twice' | "MTP module's copy of the embedding" | "MTP module's copy of the output head";
+
+/** A recognised part of a decoder layer: the key of its unit (`layers.<key>` / `mtp.<key>`). */
+export type LayerKey =
+  | 'attn_norm' | 'ffn_norm' | 'post_attn_norm' | 'post_ffn_norm' | 'qk_norm' | 'attn' | 'linear_attn'
+  | 'router' | 'experts' | 'shared_experts' | 'shared_expert_gate' | 'ffn' | 'proj';
+
+export type Place =
+  | { kind: 'aside'; reason: SetAside }
+  | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' }
+  | { kind: 'layer'; layer: number; key: LayerKey }
+  /** Not recognised: `group` is its module (`vision_tower`, or `mixer` inside layer N). */
+  | { kind: 'other'; layer: number | null; group: string };
+
+/** Module paths in a layer (after `layers.N.`) → the key of our layer units, first match wins. */
+const LAYER_RULES: [RegExp, LayerKey][] = [
+  [/^(input_layernorm|attention_norm|ln_1|ln_attn|self_attn_layer_norm)\./, 'attn_norm'],
+  [/^(pre_feedforward_layernorm|ffn_norm|ln_2|ln_mlp|final_layer_norm)\./, 'ffn_norm'],
+  [/^post_feedforward_layernorm\./, 'post_ffn_norm'],
+  [/^(self_attn|attention|attn|self_attention)\.(q_norm|k_norm|q_layernorm|k_layernorm)\./, 'qk_norm'],
+  [/^(self_attn|attention|attn|self_attention)\./, 'attn'],
+  [/^linear_attn\./, 'linear_attn'],
+  [/^(mlp|block_sparse_moe|feed_forward)\.(gate|router)\.(weight|bias|e_score_correction_bias)$/, 'router'],
+  [/^(mlp|block_sparse_moe|feed_forward)\.experts\./, 'experts'],
+  [/^(mlp|feed_forward)\.shared_experts?\./, 'shared_experts'],
+  [/^mlp\.shared_expert_gate\./, 'shared_expert_gate'],
+  [/^(mlp|feed_forward)\.(gate_proj|up_proj|down_proj|gate_up_proj|c_fc|c_proj|fc1|fc2|dense_h_to_4h|dense_4h_to_h)\./, 'ffn'],
+  [/^(fc1|fc2)\./, 'ffn'],
+  // DeepSeek's MTP module: its projection of [embedding; hidden] and its norms.
+  [/^(enorm|hnorm|eh_proj|shared_head\.norm)\./, 'proj'],
+];
+
+/** Prefixes of the decoder's own modules, removed before the rules: `model.`, `transformer.`, `model.language_model.`, … */
+const CONTAINER = /^(?:model\.language_model\.|language_model\.model\.|model\.decoder\.|model\.|transformer\.|gpt_neox\.|language_model\.)/;
+const LAYER = /^(?:layers|h|blocks)\.(\d+)\.(.+)$/;
+
+/** A tensor's layer number, or null outside the layers. */
+export function layerOf(name: string): number | null {
+  const m = LAYER.exec(name.replace(CONTAINER, ''));
+  return m ? Number(m[1]) : null;
+}
+
+/** Whether a tensor is a quantization scale or a buffer, whatever the model. */
+function setAsideAlways(name: string): SetAside | null {
+  if (/(\.|^)weight_scale_inv$|_scales$|\.weight_scale$|\.input_scale$|\.weight_scale_2$|\.scales$|\.qzeros$|\.g_idx$|\.weight_zero_point$|\.weight_global_scale$|\.input_global_scale$|\.weight_shape$/.test(name)) {
+    return 'quantization scale';
+  }
+  // GPT-2's causal mask (`h.N.attn.bias`, `attn.masked_bias`) is a buffer; `attn.c_attn.bias` is not.
+  if (/(^|\.)inv_freq$|(^|\.)rotary_emb\.|(^|\.)attn\.(masked_)?bias$/.test(name)) return 'buffer';
+  return null;
+}
+
+export interface PlaceContext {
+  /** The head is the embedding (a stored `lm_head.weight` is then a copy). */
+  tied: boolean;
+  /** Decoder layers of the main model; layers numbered from here on are MTP modules. */
+  mainLayers: number;
+  /** Layers that have Gemma's four norms (`pre_feedforward_layernorm`): their `post_attention_layernorm` follows attention. */
+  sandwich: ReadonlySet<number>;
+}
+
+/** The layers whose norms are Gemma 2/3's sandwich (`pre_feedforward_layernorm` present). */
+export function sandwichLayers(names: Iterable<string>): Set<number> {
+  const out = new Set<number>();
+  for (const name of names) {
+    if (!/\.pre_feedforward_layernorm\./.test(name)) continue;
+    const layer = layerOf(name);
+    if (layer !== null) out.add(layer);
+  }
+  return out;
+}
+
+/** Where one stored tensor goes. */
+export function placeTensor(name: string, ctx: PlaceContext): Place {
+  const aside = setAsideAlways(name);
+  if (aside) return { kind: 'aside', reason: aside };
+  const top = name.replace(CONTAINER, '');
+  if (/^(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in)\.weight$/.test(top)) return { kind: 'model', key: 'embed' };
+  if (/^(wpe|embed_positions)\.weight$/.test(top)) return { kind: 'model', key: 'pos_embed' };
+  if (/^(norm|ln_f|final_layernorm|final_layer_norm)\.(weight|bias)$/.test(top)) return { kind: 'model', key: 'final_norm' };
+  if (/^(lm_head|output|embed_out)\.weight$/.test(name.replace(/^language_model\./, ''))) return ctx.tied ? { kind: 'aside', reason: 'tied head stored twice' } : { kind: 'model', key: 'head' };
+  const m = LAYER.exec(top);
+  if (!m) return { kind: 'other', layer: null, group: groupName(top) };
+  const layer = Number(m[1]);
+  const rest = m[2]!;
+  const mtp = layer >= ctx.mainLayers;
+  if (mtp && /^embed_tokens\.weight$/.test(rest)) return { kind: 'aside', reason: "MTP module's copy of the embedding" };
+  if (mtp && /^shared_head\.head\.weight$/.test(rest)) return { kind: 'aside', reason: "MTP module's copy of the output head" };
+  if (/^post_attention_layernorm\./.test(rest)) return { kind: 'layer', layer, key: ctx.sandwich.has(layer) ? 'post_attn_norm' : 'ffn_norm' };
+  const rule = LAYER_RULES.find(([re]) => re.test(rest));
+  return rule ? { kind: 'layer', layer, key: rule[1] } : { kind: 'other', layer, group: groupName(rest) };
+}
+
+/** The module an unrecognised tensor belongs to: its first path component (`vision_tower`, `mixer`). */
+function groupName(path: string): string {
+  const parts = path.split('.');
+  return parts.length > 1 ? parts[0]! : path.replace(/\.(weight|bias)$/, '');
+}
+
+/** A tensor's name with its layer and expert numbers as N and E, for grouping. */
+export const tensorPattern = (name: string): string => name.replace(/\.(layers|h|blocks)\.\d+\./, '.$1.N.').replace(/\.experts\.\d+\./, '.experts.E.');
