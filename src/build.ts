@@ -91,7 +91,12 @@ export interface BuildResult {
  * build from a committed cache needs neither the network nor the Hub cache.
  */
 async function archOfSource(source: string, options: BuildOptions, cacheDir: string, frozen: boolean): Promise<ArchJson> {
-  const indexKey = canonicalJson({ source, revision: options.revision ?? null });
+  const indexKey = canonicalJson({ source, revision: options.revision ?? null, ...(options.fromCheckpoint ? { fromCheckpoint: true } : {}) });
+  // Tensor headers come from the network: a frozen build takes the structure it recorded.
+  if (frozen && options.fromCheckpoint) {
+    const known = await readSourceIndex(cacheDir, indexKey);
+    if (known) return known;
+  }
   try {
     const { arch } = await extract(source, frozen ? { ...options, offline: true } : options);
     if (arch.model.commit !== null) await writeSourceIndex(cacheDir, indexKey, arch).catch(() => undefined);

@@ -8,12 +8,23 @@ import { countParams, ImplausibleCountError } from './params/count.js';
 import type { ParamReport } from './params/types.js';
 import { archJsonSchema, SCHEMA_VERSION, type ArchJson } from './schema/arch-json.js';
 import { HfArchError } from './errors.js';
+import { checkpointOfSource } from './checkpoint/read.js';
+import { archFromCheckpoint } from './checkpoint/structure.js';
+import { packingOf } from './checkpoint/packing.js';
 import { locateJsonPath } from './json-text.js';
 import { loadConfig, type SourceOptions } from './source/load.js';
 import type { LoadedConfig } from './source/types.js';
 
 /** Options of {@link extract}: where the config comes from, and how strictly it is read. */
-export interface ExtractOptions extends SourceOptions, DescribeOptions {}
+export interface ExtractOptions extends SourceOptions, DescribeOptions {
+  /**
+   * Read the structure and every count from the checkpoint's safetensors headers (a local folder
+   * with its config.json, or the Hub repo at the config's commit) instead of describing the
+   * config: for a `model_type` this tool does not know. `arch.json` then says
+   * `model.structure: "tensor-names"`, and so does the figure.
+   */
+  fromCheckpoint?: boolean;
+}
 
 /** What {@link extract} returns. */
 export interface ExtractResult {
@@ -26,6 +37,17 @@ export interface ExtractResult {
 /** Loads a config and describes it: the whole of `hf-arch extract`. */
 export async function extract(source: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   const loaded = await loadConfig(source, options);
+  if (options.fromCheckpoint) {
+    const checkpoint = await checkpointOfSource(source, loaded, options);
+    const arch = archFromCheckpoint({
+      checkpoint,
+      packing: packingOf(loaded.config),
+      config: loaded.config,
+      display: loaded.display,
+      model: { source: loaded.source, name: displayName(loaded), revision: loaded.revision, commit: loaded.commit, config_sha256: loaded.sha256 },
+    });
+    return { arch, warnings: loaded.warnings };
+  }
   return { arch: archFromConfig(loaded, options), warnings: loaded.warnings };
 }
 

@@ -144,7 +144,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   const describe = MODELS.get(modelType);
   if (!describe) {
     throw reader.error('unsupported-model-type', 'model_type', `is ${quote(modelType)}, which this tool cannot describe yet`, {
-      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
+      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
     });
   }
   reader.withDefaults({ model_type: modelType, ...DEFAULTS.get(modelType) }, `the default of ${modelType}`);

@@ -3,7 +3,7 @@
  * Hub repo id) → our `arch.json` and the checkpoint's tensors → a {@link VerifyReport}.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { HfArchError } from '../errors.js';
@@ -12,9 +12,8 @@ import { archFromConfig, type ExtractOptions } from '../extract.js';
 import { loadConfig } from '../source/load.js';
 import { packingOf } from './packing.js';
 import { groupDigits } from '../params/expr.js';
-import { hubSettings } from '../source/hub-settings.js';
 import type { ArchJson } from '../schema/arch-json.js';
-import { readHubCheckpoint, readLocalCheckpoint, type Checkpoint } from './read.js';
+import { checkpointOfSource, isCheckpointFolder } from './read.js';
 import { verifyCheckpoint, type UnitCheck, type VerifyReport } from './verify.js';
 
 export type { VerifyReport, UnitCheck } from './verify.js';
@@ -59,17 +58,6 @@ function cachedReport(text: string, key: string, arch: ArchJson): VerifyReport |
   }
 }
 
-const isFolder = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
-
-/** The checkpoint of a source whose arch.json is known: a local folder, or the Hub repo at the config's commit. */
-async function checkpointFor(source: string, arch: ArchJson, options: ExtractOptions, local?: boolean): Promise<Checkpoint> {
-  if (local ?? (await isFolder(source))) return readLocalCheckpoint(source);
-  const repo = source.split('@')[0]!;
-  const settings = hubSettings(options);
-  const revision = arch.model.commit ?? arch.model.revision ?? 'main';
-  return { ...(await readHubCheckpoint(repo, { revision, endpoint: settings.endpoint, token: settings.token ?? undefined })), commit: arch.model.commit };
-}
-
 /** What a verified figure names: `checkpoint org/name@c1899de`, or `the local checkpoint <folder>`. */
 export function verifiedLabel(report: VerifyReport): string {
   return report.commit ? `checkpoint ${report.source.split('@')[0]}@${report.commit.slice(0, 7)}` : `the local checkpoint ${basename(report.source)}`;
@@ -81,7 +69,7 @@ export function verifiedLabel(report: VerifyReport): string {
  * build, or a frozen one, reads no header; a local folder is read every time.
  */
 export async function verifyArch(source: string, arch: ArchJson, options: ExtractOptions & { cacheDir?: string; frozen?: boolean } = {}): Promise<VerifyReport> {
-  const local = await isFolder(source);
+  const local = await isCheckpointFolder(source);
   const key = !local && arch.model.commit ? createHash('sha256').update(`${source.split('@')[0]}@${arch.model.commit}\0${arch.model.config_sha256}`).digest('hex') : null;
   const path = key && options.cacheDir ? join(options.cacheDir, 'checkpoints', `${key}.json`) : null;
   if (path) {
@@ -95,7 +83,7 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
     });
   }
   const { config } = await loadConfig(source, options);
-  const report = verifyCheckpoint(arch, await checkpointFor(source, arch, options, local), packingOf(config));
+  const report = verifyCheckpoint(arch, await checkpointOfSource(source, arch.model, options, local), packingOf(config));
   if (path) await writeFileAtomic(path, `${JSON.stringify({ key, sha256: sha256(JSON.stringify(report)), report })}\n`).catch(() => undefined);
   return report;
 }
@@ -107,7 +95,7 @@ export async function verifyArch(source: string, arch: ArchJson, options: Extrac
 export async function verifySource(source: string, options: ExtractOptions = {}): Promise<VerifyResult> {
   const loaded = await loadConfig(source, options);
   const arch = archFromConfig(loaded, options);
-  return { arch, report: verifyCheckpoint(arch, await checkpointFor(source, arch, options), packingOf(loaded.config)) };
+  return { arch, report: verifyCheckpoint(arch, await checkpointOfSource(source, arch.model, options), packingOf(loaded.config)) };
 }
 
 /** The report as text: one line per unit, then what was set aside and what no unit claims. */

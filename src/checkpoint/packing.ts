@@ -48,7 +48,9 @@ export function packingOf(config: unknown): Packing {
     return { label: `compressed-tensors ${bits}-bit`, perInt32: 32 / bits, fp4Bytes: false };
   }
   if (method === 'modelopt' && /fp4/i.test(String(q['quant_algo'] ?? ''))) return { label: 'modelopt NVFP4', perInt32: 1, fp4Bytes: true };
-  return { ...NO_PACKING, label: method || 'none' };
+  if (method === 'mxfp4') return { ...NO_PACKING, label: 'mxfp4' };
+  // FP8 and others store one value per element.
+  return NO_PACKING;
 }
 
 /** The parameter values a stored tensor holds. */

@@ -4,10 +4,11 @@
  * or a Hub repo through `@huggingface/hub`'s `parseSafetensorsMetadata`, which reads each shard's
  * first bytes with range requests. Both paths check every header with `header.ts`.
  */
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseSafetensorsMetadata } from '@huggingface/hub';
 import { HfArchError } from '../errors.js';
+import { hubSettings, type HubOptions } from '../source/hub-settings.js';
 import { readRegularFile } from '../read-limited.js';
 import { checkHeader, headerLength, type StoredTensor } from './header.js';
 
@@ -120,4 +121,19 @@ export async function readHubCheckpoint(repo: string, o: HubCheckpointOptions): 
     for (const t of checkHeader(`${repo}/${file}`, JSON.stringify(headers[file]), null)) tensors.push({ ...t, file });
   }
   return { source: `${repo}@${o.revision}`, commit: null, files, tensors };
+}
+
+/** Whether a source names a local folder (a checkpoint) rather than a Hub repo. */
+export const isCheckpointFolder = (source: string): Promise<boolean> => stat(source).then((s) => s.isDirectory(), () => false);
+
+/**
+ * The checkpoint of a source: a local folder, or the Hub repo at the commit its config came from
+ * (so the tensors are those of the same commit as the config).
+ */
+export async function checkpointOfSource(source: string, at: { commit: string | null; revision: string | null }, options: HubOptions, local?: boolean): Promise<Checkpoint> {
+  if (local ?? (await isCheckpointFolder(source))) return readLocalCheckpoint(source);
+  const repo = source.split('@')[0]!;
+  const settings = hubSettings(options);
+  const revision = at.commit ?? at.revision ?? 'main';
+  return { ...(await readHubCheckpoint(repo, { revision, endpoint: settings.endpoint, token: settings.token ?? undefined })), commit: at.commit };
 }

@@ -19,6 +19,10 @@ Options:
   --offline                 Use the Hub cache only (like HF_HUB_OFFLINE=1)
   --allow-unknown-fields    Count even when the config has fields this tool does not know;
                             they are listed in "notes" (default: such a config is an error)
+  --from-checkpoint         Read the structure and every count from the checkpoint's safetensors
+                            headers instead of describing the config (any model type: a folder
+                            with config.json and the shards or their headers, or a Hub repo);
+                            arch.json then says "structure": "tensor-names"
   --help, -h                Show this help
 
 Exit status: 0 on success, 1 when the input cannot be used (the message says where and
@@ -36,6 +40,7 @@ export async function runExtract(args: string[]): Promise<void> {
         'hub-endpoint': { type: 'string' },
         offline: { type: 'boolean' },
         'allow-unknown-fields': { type: 'boolean' },
+        'from-checkpoint': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -50,6 +55,7 @@ export async function runExtract(args: string[]): Promise<void> {
     ...(values['hub-endpoint'] === undefined ? {} : { endpoint: values['hub-endpoint'] }),
     ...(values.offline ? { offline: true } : {}),
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
+    ...(values['from-checkpoint'] ? { fromCheckpoint: true } : {}),
   });
   for (const w of warnings) warn(w);
   const text = `${JSON.stringify(arch, null, 2)}\n`;

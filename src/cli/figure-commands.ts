@@ -19,7 +19,10 @@ const FIGURE_OPTIONS = `  --theme NAME|FILE         light (default), dark, galle
   --detail full|compact     Draw the insets (full, default) or only the main stack
   --accent '#RRGGBB'        The model's accent colour in the gallery theme (default per family)
   --revision REV            Branch, tag or commit of a Hub source
-  --allow-unknown-fields    Draw even when the config has fields this tool does not know`;
+  --allow-unknown-fields    Draw even when the config has fields this tool does not know
+  --from-checkpoint         Read the structure and every count from the checkpoint's safetensors
+                            headers (a folder with config.json, or the Hub repo): for a model
+                            type this tool does not describe; the figure says so`;
 
 const CACHE_OPTIONS = `  --cache-dir DIR           Figure cache (default HF_ARCH_CACHE_DIR or node_modules/.cache/remark-hf-arch)
   --frozen                  A cache miss is an error; TeX and the network are not touched
@@ -71,6 +74,7 @@ const figureArgs = {
   accent: { type: 'string' },
   revision: { type: 'string' },
   'allow-unknown-fields': { type: 'boolean' },
+  'from-checkpoint': { type: 'boolean' },
 } as const;
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, help: string) {
@@ -106,12 +110,13 @@ async function readArchJson(source: string): Promise<ArchJson | null> {
 }
 
 /** An arch.json file, or a source to extract. */
-async function archOf(source: string, values: { revision?: string; 'allow-unknown-fields'?: boolean }): Promise<ArchJson> {
+async function archOf(source: string, values: { revision?: string; 'allow-unknown-fields'?: boolean; 'from-checkpoint'?: boolean }): Promise<ArchJson> {
   const given = await readArchJson(source);
   if (given) return given;
   const { arch, warnings } = await extract(source, {
     ...(values.revision === undefined ? {} : { revision: values.revision }),
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
+    ...(values['from-checkpoint'] ? { fromCheckpoint: true } : {}),
   });
   for (const w of warnings) warn(w);
   return arch;
@@ -204,6 +209,7 @@ export async function runBuild(args: string[]): Promise<void> {
     ...(values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
     frozen,
     allowUnknownFields: values['allow-unknown-fields'] ?? false,
+    ...(values['from-checkpoint'] ? { fromCheckpoint: true } : {}),
   });
   for (const w of result.warnings) warn(w);
   await writeOutput(values.output, result.bytes[format]!);

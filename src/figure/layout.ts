@@ -69,7 +69,9 @@ const COUNT_SCALE = 0.9;
 type UnitRef = ArchJson['units'][number];
 
 function unitsOf(arch: ArchJson, ids: string[]): UnitRef[] {
-  return arch.units.filter((u) => ids.some((id) => u.id === id || (id.endsWith('*') && u.id.startsWith(id.slice(0, -1)))));
+  // `layers.attn` also stands for its variants read from a checkpoint (`layers.attn.v2`, …).
+  const variant = (u: string, id: string) => u.startsWith(`${id}.v`) && /^\d+$/.test(u.slice(id.length + 2));
+  return arch.units.filter((u) => ids.some((id) => u.id === id || (id.endsWith('*') && u.id.startsWith(id.slice(0, -1))) || variant(u.id, id)));
 }
 
 /** The count line of a box: exact per layer × layers when it fits, else compact. */
@@ -104,7 +106,9 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const items: Item[] = [];
   const showMtp = (options.mtp ?? true) && arch.mtp_layers.length > 0;
   const withTable = (options.ledger ?? 'table') === 'table';
-  const insets = (options.detail ?? 'full') === 'full' ? figureInsets(arch, { formulas: !withTable }) : [];
+  // A structure read from tensor names has no dimensions to draw insets with.
+  const fromTensors = arch.model.structure === 'tensor-names';
+  const insets = (options.detail ?? 'full') === 'full' && !fromTensors ? figureInsets(arch, { formulas: !withTable }) : [];
   const rows = spineRows(arch);
 
   // Boxes of each row, sized by their label and count line.
@@ -343,7 +347,10 @@ function summaryLines(arch: ArchJson, showMtp: boolean, max: number, verifiedAga
     parts.push([plain(compact(t.active_params_non_embedding), 'bold'), plain(' active per token ('), plain(compact(t.active_params), 'bold'), plain(' with the embedding)')]);
   }
   if (showMtp && t.params !== t.params_main) parts.push([plain('MTP '), plain(`+${compact(t.params - t.params_main)}`, 'bold')]);
-  parts.push(kvCacheRuns(arch));
+  if (arch.model.structure === 'tensor-names') {
+    parts.push([plain("structure read from the checkpoint's tensor names", 'italic')]);
+    if (t.kv_cache_bytes_per_token > 0) parts.push([plain('KV cache '), plain(bytes(t.kv_cache_bytes_per_token), 'bold'), plain(' per token (bf16, no windows)')]);
+  } else parts.push(kvCacheRuns(arch));
   if (arch.flags.multimodal_wrapper) parts.push([plain('text decoder of a multimodal model', 'italic')]);
   if (verifiedAgainst !== undefined) parts.push([plain('verified against '), plain(clip(verifiedAgainst, 80), 'bold')]);
   const lines: Run[][] = [[]];
@@ -634,6 +641,13 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
       ...bullet([plain('Model size is '), accentRun(compact(t.params_main))]),
       ...bullet([plain('but only '), ...(shared ? [accentRun(`${shared} (shared) + `)] : []), accentRun(`${k} experts`), plain(' active per token')]),
       ...bullet([plain('only '), accentRun(compact(t.active_params_non_embedding)), plain(' parameters active per token ('), accentRun(compact(t.active_params)), plain(' with the embedding table)')]),
+    ]);
+  }
+  const others = arch.units.filter((u) => u.family === 'other');
+  if (others.length > 0) {
+    notes.push([
+      [plain('Not recognised by name', 'bold', 'accent')],
+      ...others.flatMap((u) => wrapRuns([plain('•  '), plain(u.name.replace(/ \(not recognised\)$/, ''), 'mono'), plain(`: ${compact(u.total)}${u.repeat > 1 ? ` in ${u.repeat} layers` : ''}`)], SIZE.small, w)),
     ]);
   }
   const recipe = layerRecipe(arch);

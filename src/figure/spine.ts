@@ -56,6 +56,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain('Attention')]];
   const H = dim(arch, 'H');
   const Hkv = dim(arch, 'H_kv');
+  // Read from tensor names without the config's head counts: the kind of attention is not known.
+  if (arch.model.structure === 'tensor-names' && (H === null || Hkv === null)) return [[key('Attention')]];
   const variant = Hkv === 1 ? 'Multi-query' : Hkv === H || Hkv === null ? 'Multi-head' : 'Grouped-query';
   const windows = arch.layers.filter((l) => l.attention.window !== null).length;
   const chunks = arch.layers.filter((l) => l.attention.chunk !== null).length;

@@ -15,7 +15,9 @@ export type UnitFamily =
   | 'experts'
   | 'shared_experts'
   | 'mtp'
-  | 'head';
+  | 'head'
+  /** A module read from a checkpoint whose role its name does not say (`--from-checkpoint`). */
+  | 'other';
 
 /** `model`: once per model; `layers`: inside decoder layers; `mtp`: inside MTP modules. */
 export type Scope = 'model' | 'layers' | 'mtp';

@@ -133,6 +133,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     ...(options.accent ? { accent: options.accent } : {}),
     ...(options.title ? { title: options.title } : {}),
     ...(options.revision ? { revision: options.revision } : {}),
+    ...(options['from-checkpoint'] ? { fromCheckpoint: true } : {}),
     ...(settings.cacheDir ? { cacheDir: resolve(root, settings.cacheDir) } : { cwd: root }),
     ...(settings.frozen !== undefined ? { frozen: settings.frozen } : {}),
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),

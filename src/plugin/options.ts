@@ -82,6 +82,8 @@ export const fenceOptionsSchema = z
     alt: z.string().min(1).optional(),
     format: z.enum(['svg', 'png']).optional(),
     width: z.number().int().positive().max(10_000).optional(),
+    /** Structure and counts from the checkpoint's tensor headers (a model type this tool does not describe). */
+    'from-checkpoint': z.boolean().optional(),
   })
   .strict();
 

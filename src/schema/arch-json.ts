@@ -28,6 +28,11 @@ export interface ArchJson {
     config_sha256: string;
     /** Nested config holding the text decoder (`text_config`), or null. */
     text_config_path: string | null;
+    /**
+     * Where the structure was read: absent or `config` (described from config.json), or
+     * `tensor-names` (`--from-checkpoint`: units and counts from the checkpoint's tensors).
+     */
+    structure?: 'config' | 'tensor-names';
   };
   family: ArchDescription['family'];
   flags: ArchDescription['flags'];
@@ -65,7 +70,7 @@ const unitSchema = z.object({
   name: z.string(),
   family: z.enum([
     'embedding', 'positions', 'norm', 'attention', 'linear_attention', 'qk_norm', 'compressor', 'indexer',
-    'hyper_connection', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head',
+    'hyper_connection', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head', 'other',
   ]),
   scope: z.enum(['model', 'layers', 'mtp']),
   shape_in: z.array(int),
@@ -96,6 +101,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     architectures: z.array(z.string()),
     config_sha256: z.string().regex(/^[0-9a-f]{64}$/),
     text_config_path: z.string().nullable(),
+    structure: z.enum(['config', 'tensor-names']).optional().describe(
+      "Where the structure was read: config.json (absent or 'config'), or the checkpoint's tensor names and shapes ('tensor-names', from --from-checkpoint). Absent in files written before 0.4.0.",
+    ),
   }),
   family: z.enum(['mha', 'gqa', 'mla', 'dsv4']),
   flags: z.object({
