@@ -282,6 +282,72 @@ describe('verify against safetensors headers', () => {
     });
   });
 
+  describe("other families' module paths (the names transformers saves them under)", () => {
+    const t = (name: string, shape: number[], dtype = 'F32'): TensorSpec => ({ name, dtype, shape });
+    const perLayer = (L: number, f: (p: string) => TensorSpec[]) => Array.from({ length: L }, (_, n) => f(String(n))).flat();
+    const FAMILIES: [string, string, () => TensorSpec[]][] = [
+      // GPT-2: Conv1D weights [in, out], no prefix, the causal-mask buffer `attn.bias` stored per layer.
+      ['configs/openai-community__gpt2.json', 'GPT-2', () => [
+        t('wte.weight', [50257, 768]), t('wpe.weight', [1024, 768]),
+        ...perLayer(12, (n) => [
+          t(`h.${n}.ln_1.weight`, [768]), t(`h.${n}.ln_1.bias`, [768]), t(`h.${n}.attn.bias`, [1, 1, 1024, 1024]),
+          t(`h.${n}.attn.c_attn.weight`, [768, 2304]), t(`h.${n}.attn.c_attn.bias`, [2304]), t(`h.${n}.attn.c_proj.weight`, [768, 768]), t(`h.${n}.attn.c_proj.bias`, [768]),
+          t(`h.${n}.ln_2.weight`, [768]), t(`h.${n}.ln_2.bias`, [768]),
+          t(`h.${n}.mlp.c_fc.weight`, [768, 3072]), t(`h.${n}.mlp.c_fc.bias`, [3072]), t(`h.${n}.mlp.c_proj.weight`, [3072, 768]), t(`h.${n}.mlp.c_proj.bias`, [768]),
+        ]),
+        t('ln_f.weight', [768]), t('ln_f.bias', [768]),
+      ]],
+      // OPT: model.decoder.…, positions with OPT's offset of 2 rows, per-layer final_layer_norm before the MLP.
+      ['configs/facebook__opt-125m.json', 'OPT', () => [
+        t('model.decoder.embed_tokens.weight', [50272, 768], 'F16'), t('model.decoder.embed_positions.weight', [2050, 768], 'F16'),
+        ...perLayer(12, (n) => [
+          ...['k', 'v', 'q', 'out'].flatMap((x) => [t(`model.decoder.layers.${n}.self_attn.${x}_proj.weight`, [768, 768], 'F16'), t(`model.decoder.layers.${n}.self_attn.${x}_proj.bias`, [768], 'F16')]),
+          t(`model.decoder.layers.${n}.self_attn_layer_norm.weight`, [768], 'F16'), t(`model.decoder.layers.${n}.self_attn_layer_norm.bias`, [768], 'F16'),
+          t(`model.decoder.layers.${n}.fc1.weight`, [3072, 768], 'F16'), t(`model.decoder.layers.${n}.fc1.bias`, [3072], 'F16'),
+          t(`model.decoder.layers.${n}.fc2.weight`, [768, 3072], 'F16'), t(`model.decoder.layers.${n}.fc2.bias`, [768], 'F16'),
+          t(`model.decoder.layers.${n}.final_layer_norm.weight`, [768], 'F16'), t(`model.decoder.layers.${n}.final_layer_norm.bias`, [768], 'F16'),
+        ]),
+        t('model.decoder.final_layer_norm.weight', [768], 'F16'), t('model.decoder.final_layer_norm.bias', [768], 'F16'),
+      ]],
+      // Gemma 2: four norms a layer; post_attention_layernorm follows attention here.
+      ['configs/google__gemma-2-2b-it.json', 'Gemma 2', () => [
+        t('model.embed_tokens.weight', [256000, 2304], 'BF16'),
+        ...perLayer(26, (n) => [
+          ...['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'].map((x) => t(`model.layers.${n}.${x}.weight`, [2304], 'BF16')),
+          t(`model.layers.${n}.self_attn.q_proj.weight`, [2048, 2304], 'BF16'), t(`model.layers.${n}.self_attn.k_proj.weight`, [1024, 2304], 'BF16'),
+          t(`model.layers.${n}.self_attn.v_proj.weight`, [1024, 2304], 'BF16'), t(`model.layers.${n}.self_attn.o_proj.weight`, [2304, 2048], 'BF16'),
+          t(`model.layers.${n}.mlp.gate_proj.weight`, [9216, 2304], 'BF16'), t(`model.layers.${n}.mlp.up_proj.weight`, [9216, 2304], 'BF16'), t(`model.layers.${n}.mlp.down_proj.weight`, [2304, 9216], 'BF16'),
+        ]),
+        t('model.norm.weight', [2304], 'BF16'),
+      ]],
+      // Falcon-7B: transformer.h.N, one norm feeding attention and MLP side by side, fused multi-query QKV.
+      ['extra/tiiuae__falcon-7b.remote-code.json', 'Falcon', () => [
+        t('transformer.word_embeddings.weight', [65024, 4544], 'BF16'),
+        ...perLayer(32, (n) => [
+          t(`transformer.h.${n}.input_layernorm.weight`, [4544], 'BF16'), t(`transformer.h.${n}.input_layernorm.bias`, [4544], 'BF16'),
+          t(`transformer.h.${n}.self_attention.query_key_value.weight`, [4672, 4544], 'BF16'), t(`transformer.h.${n}.self_attention.dense.weight`, [4544, 4544], 'BF16'),
+          t(`transformer.h.${n}.mlp.dense_h_to_4h.weight`, [18176, 4544], 'BF16'), t(`transformer.h.${n}.mlp.dense_4h_to_h.weight`, [4544, 18176], 'BF16'),
+        ]),
+        t('transformer.ln_f.weight', [4544], 'BF16'), t('transformer.ln_f.bias', [4544], 'BF16'), t('lm_head.weight', [65024, 4544], 'BF16'),
+      ]],
+    ];
+    for (const [config, family, tensors] of FAMILIES) {
+      test(`${family}: every unit matches its tensors`, async () => {
+        const dir = await localModel(config, () => tensors());
+        const { arch, report } = await verifySource(dir);
+        assert.ok(report.ok, reportText(arch, report));
+        assert.equal(report.totals.found, arch.totals.params);
+      });
+    }
+    test("Gemma 2's four norms are the four norm units, not two of them doubled", async () => {
+      const dir = await localModel('configs/google__gemma-2-2b-it.json', () => FAMILIES[2]![2]());
+      const { report } = await verifySource(dir);
+      for (const id of ['layers.attn_norm', 'layers.post_attn_norm', 'layers.ffn_norm', 'layers.post_ffn_norm']) {
+        assert.equal(report.units.find((u) => u.id === id)?.found, 26 * 2304, id);
+      }
+    });
+  });
+
   describe('quantized checkpoints: packed values counted as the quantization_config says', () => {
     /** Each linear weight `[out, in]` of a layer as a scheme stores it; embedding, head, norms and biases stay BF16. */
     const SCHEMES: Record<string, { config: Record<string, unknown>; store: (base: string, out: number, inp: number) => TensorSpec[] }> = {
