@@ -348,6 +348,55 @@ describe('verify against safetensors headers', () => {
     });
   });
 
+  test("DeepSeek-V4-Flash under its own names: FP8 with .scale, FP4 experts as int8 pairs, hash layers' tid2eid set aside, compressors by ratio, mHC, mtp.0", async () => {
+    const c = JSON.parse(await readFile(fixturePath('configs/deepseek-ai__DeepSeek-V4-Flash.json'), 'utf8')) as Record<string, number> & { compress_ratios: number[] };
+    const n = (key: string): number => c[key]!;
+    const [D, H, hd, qr, G, Ro, E, I, V, hc, Hi, hi, L, k] = ['hidden_size', 'num_attention_heads', 'head_dim', 'q_lora_rank', 'o_groups', 'o_lora_rank', 'n_routed_experts', 'moe_intermediate_size', 'vocab_size', 'hc_mult', 'index_n_heads', 'index_head_dim', 'num_hidden_layers', 'num_experts_per_tok'].map(n) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+    const mix = (2 + hc) * hc;
+    // The tensor inventory of fixtures/deepseek-v4-tensors.md (inference/model.py's names and dtypes).
+    const t = (name: string, shape: number[], dtype = 'BF16'): TensorSpec => ({ name, dtype, shape });
+    const fp8 = (name: string, shape: number[]) => [t(`${name}.weight`, shape, 'F8_E4M3'), t(`${name}.scale`, [Math.ceil(shape[0]! / 128), Math.ceil(shape[1]! / 128)], 'F8_E8M0')];
+    const fp4 = (name: string, [out, inp]: number[]) => [t(`${name}.weight`, [out!, inp! / 2], 'I8'), t(`${name}.scale`, [out!, inp! / 32], 'F8_E8M0')];
+    const compressor = (p: string, r: number, h: number) => { const cc = r === 4 ? 2 : 1; return [t(`${p}.ape`, [r, cc * h], 'F32'), t(`${p}.wkv.weight`, [cc * h, D]), t(`${p}.wgate.weight`, [cc * h, D]), t(`${p}.norm.weight`, [h])]; };
+    const block = (p: string, layer: number) => {
+      const r = c.compress_ratios[layer]!;
+      const out: TensorSpec[] = [
+        t(`${p}.attn.attn_sink`, [H], 'F32'), ...fp8(`${p}.attn.wq_a`, [qr, D]), t(`${p}.attn.q_norm.weight`, [qr]), ...fp8(`${p}.attn.wq_b`, [H * hd, qr]),
+        ...fp8(`${p}.attn.wkv`, [hd, D]), t(`${p}.attn.kv_norm.weight`, [hd]), ...fp8(`${p}.attn.wo_a`, [G * Ro, (H * hd) / G]), ...fp8(`${p}.attn.wo_b`, [D, G * Ro]),
+        t(`${p}.ffn.gate.weight`, [E, D]),
+        ...Array.from({ length: E }, (_, e) => [...fp4(`${p}.ffn.experts.${e}.w1`, [I, D]), ...fp4(`${p}.ffn.experts.${e}.w3`, [I, D]), ...fp4(`${p}.ffn.experts.${e}.w2`, [D, I])]).flat(),
+        ...fp8(`${p}.ffn.shared_experts.w1`, [I, D]), ...fp8(`${p}.ffn.shared_experts.w3`, [I, D]), ...fp8(`${p}.ffn.shared_experts.w2`, [D, I]),
+        t(`${p}.attn_norm.weight`, [D]), t(`${p}.ffn_norm.weight`, [D]),
+        ...['attn', 'ffn'].flatMap((x) => [t(`${p}.hc_${x}_fn`, [mix, hc * D], 'F32'), t(`${p}.hc_${x}_base`, [mix], 'F32'), t(`${p}.hc_${x}_scale`, [3], 'F32')]),
+      ];
+      out.push(layer < n('num_hash_layers') ? t(`${p}.ffn.gate.tid2eid`, [V, k], 'I64') : t(`${p}.ffn.gate.bias`, [E], 'F32'));
+      if (r > 0) out.push(...compressor(`${p}.attn.compressor`, r, hd));
+      if (r === 4) out.push(...fp8(`${p}.attn.indexer.wq_b`, [Hi * hi, qr]), t(`${p}.attn.indexer.weights_proj.weight`, [Hi, D]), ...compressor(`${p}.attn.indexer.compressor`, 4, hi));
+      return out;
+    };
+    const head = (p: string) => [t(`${p}hc_head_fn`, [hc, hc * D], 'F32'), t(`${p}hc_head_base`, [hc], 'F32'), t(`${p}hc_head_scale`, [1], 'F32')];
+    const tensors = [
+      t('embed.weight', [V, D]), t('head.weight', [V, D]), t('norm.weight', [D]), ...head(''),
+      ...Array.from({ length: L }, (_, n) => block(`layers.${n}`, n)).flat(),
+      ...block('mtp.0', L), ...fp8('mtp.0.e_proj', [D, D]), ...fp8('mtp.0.h_proj', [D, D]),
+      t('mtp.0.enorm.weight', [D]), t('mtp.0.hnorm.weight', [D]), t('mtp.0.norm.weight', [D]), ...head('mtp.0.'),
+    ];
+    const dir = await tmp();
+    await copyFile(fixturePath('configs/deepseek-ai__DeepSeek-V4-Flash.json'), join(dir, 'config.json'));
+    const shards: Record<string, TensorSpec[]> = {};
+    tensors.forEach((x, i) => (shards[`model-${String(1 + Math.floor((46 * i) / tensors.length)).padStart(5, '0')}-of-00046.safetensors`] ??= []).push(x));
+    await writeShardedCheckpoint(dir, shards);
+    const { arch, report } = await verifySource(dir);
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, arch.totals.params);
+    const aside = Object.fromEntries(report.setAside.map((a) => [a.reason, a]));
+    assert.deepEqual(aside['non-learned table'], { reason: 'non-learned table', tensors: 3, stored: 3 * V * k });
+    assert.equal(aside['non-learned table']!.stored, arch.non_learned[0]!.total, "the tid2eid tables are arch.json's non_learned");
+    for (const id of ['layers.router.hash', 'layers.compressor.r4', 'layers.compressor.r128', 'layers.indexer', 'layers.hc_attn', 'hc_head', 'mtp.proj']) {
+      assert.ok(report.units.find((u) => u.id === id)!.found > 0, id);
+    }
+  });
+
   describe('quantized checkpoints: packed values counted as the quantization_config says', () => {
     /** Each linear weight `[out, in]` of a layer as a scheme stores it; embedding, head, norms and biases stay BF16. */
     const SCHEMES: Record<string, { config: Record<string, unknown>; store: (base: string, out: number, inp: number) => TensorSpec[] }> = {

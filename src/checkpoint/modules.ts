@@ -13,55 +13,76 @@
  */
 
 /** Why a stored tensor is not a parameter of any unit. */
-export type SetAside = 'quantization scale' | 'buffer' | 'tied head stored twice' | "MTP module's copy of the embedding" | "MTP module's copy of the output head";
+export type SetAside = 'quantization scale' | 'buffer' | 'non-learned table' | 'tied head stored twice' | "MTP module's copy of the embedding" | "MTP module's copy of the output head";
 
 /** A recognised part of a decoder layer: the key of its unit (`layers.<key>` / `mtp.<key>`). */
 export type LayerKey =
   | 'attn_norm' | 'ffn_norm' | 'post_attn_norm' | 'post_ffn_norm' | 'qk_norm' | 'attn' | 'linear_attn'
+  | 'compressor' | 'indexer' | 'hc_attn' | 'hc_ffn'
   | 'router' | 'experts' | 'shared_experts' | 'shared_expert_gate' | 'ffn' | 'proj';
 
 export type Place =
   | { kind: 'aside'; reason: SetAside }
-  | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' }
+  | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' | 'hc_head' }
   | { kind: 'layer'; layer: number; key: LayerKey }
   /** Not recognised: `group` is its module (`vision_tower`, or `mixer` inside layer N). */
   | { kind: 'other'; layer: number | null; group: string };
 
 /** Module paths in a layer (after `layers.N.`) → the key of our layer units, first match wins. */
 const LAYER_RULES: [RegExp, LayerKey][] = [
-  [/^(input_layernorm|attention_norm|ln_1|ln_attn|self_attn_layer_norm)\./, 'attn_norm'],
+  // DeepSeek-V4's own names (inference/model.py): compressor, indexer and the low-rank q/kv norms
+  // inside `attn.`, mHC mixers `hc_attn_*` / `hc_ffn_*`, the MoE under `ffn.`.
+  [/^attn\.compressor\./, 'compressor'],
+  [/^attn\.indexer\./, 'indexer'],
+  [/^attn\.(q_norm|kv_norm)\./, 'attn'],
+  [/^hc_attn_(fn|base|scale)$/, 'hc_attn'],
+  [/^hc_ffn_(fn|base|scale)$/, 'hc_ffn'],
+  [/^(input_layernorm|attention_norm|attn_norm|ln_1|ln_attn|self_attn_layer_norm)\./, 'attn_norm'],
   [/^(pre_feedforward_layernorm|ffn_norm|ln_2|ln_mlp|final_layer_norm)\./, 'ffn_norm'],
   [/^post_feedforward_layernorm\./, 'post_ffn_norm'],
   [/^(self_attn|attention|attn|self_attention)\.(q_norm|k_norm|q_layernorm|k_layernorm)\./, 'qk_norm'],
   [/^(self_attn|attention|attn|self_attention)\./, 'attn'],
   [/^linear_attn\./, 'linear_attn'],
-  [/^(mlp|block_sparse_moe|feed_forward)\.(gate|router)\.(weight|bias|e_score_correction_bias)$/, 'router'],
-  [/^(mlp|block_sparse_moe|feed_forward)\.experts\./, 'experts'],
-  [/^(mlp|feed_forward)\.shared_experts?\./, 'shared_experts'],
+  [/^(mlp|block_sparse_moe|feed_forward|ffn)\.(gate|router)\.(weight|bias|e_score_correction_bias)$/, 'router'],
+  [/^(mlp|block_sparse_moe|feed_forward|ffn)\.experts\./, 'experts'],
+  [/^(mlp|feed_forward|ffn)\.shared_experts?\./, 'shared_experts'],
   [/^mlp\.shared_expert_gate\./, 'shared_expert_gate'],
   [/^(mlp|feed_forward)\.(gate_proj|up_proj|down_proj|gate_up_proj|c_fc|c_proj|fc1|fc2|dense_h_to_4h|dense_4h_to_h)\./, 'ffn'],
   [/^(fc1|fc2)\./, 'ffn'],
-  // DeepSeek's MTP module: its projection of [embedding; hidden] and its norms.
-  [/^(enorm|hnorm|eh_proj|shared_head\.norm)\./, 'proj'],
+  // DeepSeek's MTP module: its projection of [embedding; hidden] and its norms (V4: e_proj and
+  // h_proj, a norm, its own mHC head mixer).
+  [/^(enorm|hnorm|eh_proj|e_proj|h_proj|norm|shared_head\.norm)\./, 'proj'],
+  [/^hc_head_(fn|base|scale)$/, 'proj'],
 ];
 
 /** Prefixes of the decoder's own modules, removed before the rules: `model.`, `transformer.`, `model.language_model.`, … */
 const CONTAINER = /^(?:model\.language_model\.|language_model\.model\.|model\.decoder\.|model\.|transformer\.|gpt_neox\.|language_model\.)/;
 const LAYER = /^(?:layers|h|blocks)\.(\d+)\.(.+)$/;
+/** DeepSeek-V4 numbers its MTP blocks apart: `mtp.K.…` is layer `num_hidden_layers + K`. */
+const MTP = /^mtp\.(\d+)\.(.+)$/;
 
-/** A tensor's layer number, or null outside the layers. */
-export function layerOf(name: string): number | null {
-  const m = LAYER.exec(name.replace(CONTAINER, ''));
-  return m ? Number(m[1]) : null;
+/** A tensor's layer number and the path inside the layer, or null outside the layers. */
+function layerPath(top: string, mainLayers: number): { layer: number; rest: string } | null {
+  const m = LAYER.exec(top);
+  if (m) return { layer: Number(m[1]), rest: m[2]! };
+  const t = MTP.exec(top);
+  return t ? { layer: mainLayers + Number(t[1]), rest: t[2]! } : null;
+}
+
+/** A tensor's layer number (MTP blocks after the main layers), or null outside the layers. */
+export function layerOf(name: string, mainLayers = Infinity): number | null {
+  return layerPath(name.replace(CONTAINER, ''), mainLayers)?.layer ?? null;
 }
 
 /** Whether a tensor is a quantization scale or a buffer, whatever the model. */
 function setAsideAlways(name: string): SetAside | null {
-  if (/(\.|^)weight_scale_inv$|_scales$|\.weight_scale$|\.input_scale$|\.weight_scale_2$|\.scales$|\.qzeros$|\.g_idx$|\.weight_zero_point$|\.weight_global_scale$|\.input_global_scale$|\.weight_shape$/.test(name)) {
+  if (/(\.|^)weight_scale_inv$|\.scale$|_scales$|\.weight_scale$|\.input_scale$|\.weight_scale_2$|\.scales$|\.qzeros$|\.g_idx$|\.weight_zero_point$|\.weight_global_scale$|\.input_global_scale$|\.weight_shape$/.test(name)) {
     return 'quantization scale';
   }
   // GPT-2's causal mask (`h.N.attn.bias`, `attn.masked_bias`) is a buffer; `attn.c_attn.bias` is not.
   if (/(^|\.)inv_freq$|(^|\.)rotary_emb\.|(^|\.)attn\.(masked_)?bias$/.test(name)) return 'buffer';
+  // DeepSeek-V4's hash routing: a token-id → expert table, stored but not learned.
+  if (/\.gate\.tid2eid$/.test(name)) return 'non-learned table';
   return null;
 }
 
@@ -90,14 +111,14 @@ export function placeTensor(name: string, ctx: PlaceContext): Place {
   const aside = setAsideAlways(name);
   if (aside) return { kind: 'aside', reason: aside };
   const top = name.replace(CONTAINER, '');
-  if (/^(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in)\.weight$/.test(top)) return { kind: 'model', key: 'embed' };
+  if (/^(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in|embed)\.weight$/.test(top)) return { kind: 'model', key: 'embed' };
+  if (/^hc_head_(fn|base|scale)$/.test(top)) return { kind: 'model', key: 'hc_head' };
   if (/^(wpe|embed_positions)\.weight$/.test(top)) return { kind: 'model', key: 'pos_embed' };
   if (/^(norm|ln_f|final_layernorm|final_layer_norm)\.(weight|bias)$/.test(top)) return { kind: 'model', key: 'final_norm' };
-  if (/^(lm_head|output|embed_out)\.weight$/.test(name.replace(/^language_model\./, ''))) return ctx.tied ? { kind: 'aside', reason: 'tied head stored twice' } : { kind: 'model', key: 'head' };
-  const m = LAYER.exec(top);
+  if (/^(lm_head|output|embed_out|head)\.weight$/.test(name.replace(/^language_model\./, ''))) return ctx.tied ? { kind: 'aside', reason: 'tied head stored twice' } : { kind: 'model', key: 'head' };
+  const m = layerPath(top, ctx.mainLayers);
   if (!m) return { kind: 'other', layer: null, group: groupName(top) };
-  const layer = Number(m[1]);
-  const rest = m[2]!;
+  const { layer, rest } = m;
   const mtp = layer >= ctx.mainLayers;
   if (mtp && /^embed_tokens\.weight$/.test(rest)) return { kind: 'aside', reason: "MTP module's copy of the embedding" };
   if (mtp && /^shared_head\.head\.weight$/.test(rest)) return { kind: 'aside', reason: "MTP module's copy of the output head" };

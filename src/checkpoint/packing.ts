@@ -11,7 +11,8 @@
  *   FP4 values, with `weight_scale` (FP8), `weight_scale_2` and `input_scale` beside it.
  * - MXFP4 (gpt-oss, `quant_method` `mxfp4`): `*_blocks` are U8 holding two FP4 values, `*_scales`
  *   one exponent per 32 values. The `_blocks` name says so even without the config.
- * FP8 checkpoints store one value per element (their `weight_scale_inv` is set aside).
+ * - FP8 (`quant_method` `fp8`): one value per element (`weight_scale_inv`, `.scale` set aside);
+ *   an int8 `weight` there is FP4 pairs (DeepSeek-V4's experts, int8 [I, D/2] with a `.scale`).
  */
 import type { StoredTensor } from './header.js';
 
@@ -22,9 +23,11 @@ export interface Packing {
   perInt32: number;
   /** U8 `weight` / `weight_packed` tensors are FP4 pairs. */
   fp4Bytes: boolean;
+  /** I8 `weight` tensors are FP4 pairs (DeepSeek-V4's experts in an `fp8` checkpoint). */
+  i8Fp4: boolean;
 }
 
-export const NO_PACKING: Packing = { label: 'none', perInt32: 1, fp4Bytes: false };
+export const NO_PACKING: Packing = { label: 'none', perInt32: 1, fp4Bytes: false, i8Fp4: false };
 
 const record = (x: unknown): Record<string, unknown> | null => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
 const bitsValue = (x: unknown): number | null => (typeof x === 'number' && [2, 3, 4, 8].includes(x) ? x : null);
@@ -38,18 +41,20 @@ export function packingOf(config: unknown): Packing {
   if (method === 'gptq' || method === 'awq') {
     const bits = bitsValue(q['bits']) ?? bitsValue(q['w_bit']) ?? 4;
     // 3-bit GPTQ packs across int32 boundaries (32 values in three words): still 32/3 per word on average.
-    return { label: `${method} ${bits}-bit`, perInt32: 32 / bits, fp4Bytes: false };
+    return { ...NO_PACKING, label: `${method} ${bits}-bit`, perInt32: 32 / bits };
   }
   if (method === 'compressed-tensors') {
     const format = typeof q['format'] === 'string' ? q['format'] : '';
-    if (/nvfp4/.test(format)) return { label: 'compressed-tensors NVFP4', perInt32: 8, fp4Bytes: true };
+    if (/nvfp4/.test(format)) return { ...NO_PACKING, label: 'compressed-tensors NVFP4', perInt32: 8, fp4Bytes: true };
     const groups = record(q['config_groups']) ?? {};
     const bits = Object.values(groups).map((g) => bitsValue(record(record(g)?.['weights'])?.['num_bits'])).find((b) => b !== null) ?? 4;
-    return { label: `compressed-tensors ${bits}-bit`, perInt32: 32 / bits, fp4Bytes: false };
+    return { ...NO_PACKING, label: `compressed-tensors ${bits}-bit`, perInt32: 32 / bits };
   }
-  if (method === 'modelopt' && /fp4/i.test(String(q['quant_algo'] ?? ''))) return { label: 'modelopt NVFP4', perInt32: 1, fp4Bytes: true };
+  if (method === 'modelopt' && /fp4/i.test(String(q['quant_algo'] ?? ''))) return { ...NO_PACKING, label: 'modelopt NVFP4', fp4Bytes: true };
   if (method === 'mxfp4') return { ...NO_PACKING, label: 'mxfp4' };
-  // FP8 and others store one value per element.
+  // An FP8 checkpoint stores one value per element, and an int8 `weight` beside its scale can
+  // only be FP4 pairs (DeepSeek-V4's routed experts: int8 [I, D/2] + `.scale`).
+  if (method === 'fp8') return { ...NO_PACKING, i8Fp4: true };
   return NO_PACKING;
 }
 
@@ -61,5 +66,6 @@ export function valuesOf(t: StoredTensor, packing: Packing): number {
     return Number.isInteger(values) ? values : Math.round(values);
   }
   if (packing.fp4Bytes && /\.(weight|weight_packed)$/.test(t.name) && t.dtype === 'U8') return t.elements * 2;
+  if (packing.i8Fp4 && /\.weight$/.test(t.name) && t.dtype === 'I8') return t.elements * 2;
   return t.elements;
 }

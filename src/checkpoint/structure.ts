@@ -42,11 +42,15 @@ const TOP_K_FIELDS = ['num_experts_per_tok', 'num_experts_per_token', 'moe_top_k
 
 /** Names and families of layer parts, in the order data flows through a layer. */
 const LAYER_NAMES: Record<LayerKey, { name: string; family: UnitFamily }> = {
+  hc_attn: { name: 'mHC mixer (attention)', family: 'hyper_connection' },
   attn_norm: { name: 'Norm 1', family: 'norm' },
   qk_norm: { name: 'QK-Norm', family: 'qk_norm' },
   attn: { name: 'Attention', family: 'attention' },
   linear_attn: { name: 'Linear attention', family: 'linear_attention' },
+  compressor: { name: 'KV compressor', family: 'compressor' },
+  indexer: { name: 'Indexer', family: 'indexer' },
   post_attn_norm: { name: 'Post-attention norm', family: 'norm' },
+  hc_ffn: { name: 'mHC mixer (FFN)', family: 'hyper_connection' },
   ffn_norm: { name: 'Norm 2', family: 'norm' },
   router: { name: 'Router', family: 'router' },
   experts: { name: 'Routed experts', family: 'experts' },
@@ -56,8 +60,8 @@ const LAYER_NAMES: Record<LayerKey, { name: string; family: UnitFamily }> = {
   post_ffn_norm: { name: 'Post-FFN norm', family: 'norm' },
   proj: { name: 'MTP input projection and norms', family: 'mtp' },
 };
-const MODEL_NAMES = { embed: 'Token embedding', pos_embed: 'Learned positions', final_norm: 'Final norm', head: 'Linear output layer' } as const;
-const MODEL_FAMILY: Record<keyof typeof MODEL_NAMES, UnitFamily> = { embed: 'embedding', pos_embed: 'positions', final_norm: 'norm', head: 'head' };
+const MODEL_NAMES = { embed: 'Token embedding', pos_embed: 'Learned positions', final_norm: 'Final norm', head: 'Linear output layer', hc_head: 'mHC head mixer' } as const;
+const MODEL_FAMILY: Record<keyof typeof MODEL_NAMES, UnitFamily> = { embed: 'embedding', pos_embed: 'positions', final_norm: 'norm', head: 'head', hc_head: 'hyper_connection' };
 
 /**
  * The formula of a set of tensors: Σ over name patterns of count × shape (× values per stored
@@ -109,7 +113,7 @@ export function archFromCheckpoint(input: StructureInput): ArchJson {
   const field = (name: string): unknown => text[name] ?? top[name];
   const names = checkpoint.tensors.map((t) => t.name);
 
-  const embedTensor = checkpoint.tensors.find((t) => placeTensor(t.name, { tied: false, mainLayers: Infinity, sandwich: new Set() }).kind === 'model' && /embed_tokens|wte|word_embeddings|tok_embeddings|embed_in/.test(t.name) && t.shape.length === 2);
+  const embedTensor = checkpoint.tensors.find((t) => t.shape.length === 2 && (({ kind, key }) => kind === 'model' && key === 'embed')(placeTensor(t.name, { tied: false, mainLayers: Infinity, sandwich: new Set() }) as { kind: string; key?: string }));
   if (!embedTensor) {
     throw new HfArchError('checkpoint-invalid', `${checkpoint.source} has no token embedding (embed_tokens, wte, word_embeddings): its structure cannot be read from tensor names`, {
       location: { file: checkpoint.source },
@@ -118,7 +122,7 @@ export function archFromCheckpoint(input: StructureInput): ArchJson {
   }
   const V: Dim = { tex: 'V', value: embedTensor.shape[0]!, field: `${embedTensor.name} (rows)` };
   const d: Dim = { tex: 'd', value: embedTensor.shape[1]!, field: `${embedTensor.name} (columns)` };
-  const headTensor = checkpoint.tensors.find((t) => /^(language_model\.)?(lm_head|output|embed_out)\.weight$/.test(t.name));
+  const headTensor = checkpoint.tensors.find((t) => /^(language_model\.)?(lm_head|output|embed_out|head)\.weight$/.test(t.name));
   const tiedByConfig = field('tie_word_embeddings') === true && headTensor !== undefined && headTensor.shape.join() === embedTensor.shape.join();
   const tied = headTensor === undefined || tiedByConfig;
 
@@ -201,7 +205,7 @@ export function archFromCheckpoint(input: StructureInput): ArchJson {
   const rank = (u: Unit) => (u.scope === 'mtp' ? 100 : 0) + (order.indexOf(u.id.split('.')[1]!) + 1 || 50);
   const firstLayerUnit = units.findIndex((u) => u.scope !== 'model');
   if (firstLayerUnit >= 0) units.splice(firstLayerUnit, units.length, ...units.slice(firstLayerUnit).sort((a, b) => rank(a) - rank(b)));
-  for (const key of ['final_norm', 'head'] as const) {
+  for (const key of ['hc_head', 'final_norm', 'head'] as const) {
     const ts = model.get(key);
     if (ts) units.push(unitOf(key, key === 'final_norm' ? `Final ${normKind}` : MODEL_NAMES[key], MODEL_FAMILY[key], 'model', formulaOf(ts, packing, d, V), [], [d.value]));
   }

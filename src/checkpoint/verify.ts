@@ -9,7 +9,7 @@
 import type { ArchJson } from '../schema/arch-json.js';
 import type { StoredTensor } from './header.js';
 import type { Checkpoint } from './read.js';
-import { layerOf, placeTensor, sandwichLayers, tensorPattern, type SetAside } from './modules.js';
+import { placeTensor, sandwichLayers, tensorPattern, type SetAside } from './modules.js';
 import { NO_PACKING, valuesOf, type Packing } from './packing.js';
 
 export type { SetAside } from './modules.js';
@@ -39,13 +39,23 @@ export interface VerifyReport {
   totals: { expected: number; found: number };
 }
 
-/** Where a tensor goes in `arch`'s units: a unit id, a reason to set it aside, or null (unclaimed). */
-function classify(arch: ArchJson, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | null {
+/**
+ * Where a tensor goes in `arch`'s units: a unit, a reason to set it aside, or why no unit takes it.
+ * A layer part whose unit is split by layer kind (`layers.router.hash`, `layers.compressor.r4`)
+ * goes to the one that covers the tensor's layer.
+ */
+function classify(arch: ArchJson, units: Map<string, ArchJson['units'][number]>, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | { why: string } {
   const place = placeTensor(name, { tied: arch.flags.tied_embeddings, mainLayers: arch.layers.length, sandwich });
   if (place.kind === 'aside') return { aside: place.reason };
-  if (place.kind === 'model') return { unit: place.key };
-  if (place.kind === 'layer') return { unit: `${place.layer < arch.layers.length ? 'layers' : 'mtp'}.${place.key}` };
-  return null;
+  if (place.kind === 'model') return units.has(place.key) ? { unit: place.key } : { why: `the config has no ${place.key} unit` };
+  if (place.kind === 'other') return { why: 'no unit has a tensor of this name' };
+  const id = `${place.layer < arch.layers.length ? 'layers' : 'mtp'}.${place.key}`;
+  const covers = (u: ArchJson['units'][number]) => u.layers.includes(place.layer);
+  const exact = units.get(id);
+  if (exact && covers(exact)) return { unit: id };
+  const split = [...units.values()].find((u) => u.id.startsWith(`${id}.`) && covers(u));
+  if (split) return { unit: split.id };
+  return { why: exact || split ? `${id} does not cover layer ${place.layer}` : `the config has no ${id} unit${[...units.keys()].some((k) => k.startsWith(`${id}.`)) ? ` for layer ${place.layer}` : ''}` };
 }
 
 /** Tensors shaped unlike most of their group (same name but for layer and expert numbers). */
@@ -72,21 +82,12 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing
   const aside = new Map<SetAside, { tensors: number; stored: number }>();
   const units = new Map(arch.units.map((u) => [u.id, u]));
   for (const t of checkpoint.tensors) {
-    const c = classify(arch, t.name, sandwich);
-    if (c && 'aside' in c) {
+    const c = classify(arch, units, t.name, sandwich);
+    if ('aside' in c) {
       const a = aside.get(c.aside) ?? { tensors: 0, stored: 0 };
       aside.set(c.aside, { tensors: a.tensors + 1, stored: a.stored + t.elements });
-      continue;
-    }
-    // A layer tensor belongs to the unit only if the unit covers that layer (a dense FFN tensor
-    // in a layer the config makes MoE is a mismatch, not a match).
-    const layer = layerOf(t.name);
-    const unit = c ? units.get(c.unit) : undefined;
-    if (!c || !unit || (layer !== null && unit.scope !== 'model' && !unit.layers.includes(layer))) {
-      unclaimed.push({ name: t.name, params: paramsOf(t), why: !c ? 'no unit has a tensor of this name' : !unit ? `the config has no ${c.unit} unit` : `${c.unit} does not cover layer ${layer}` });
-      continue;
-    }
-    (byUnit.get(unit.id) ?? byUnit.set(unit.id, []).get(unit.id)!).push(t);
+    } else if ('why' in c) unclaimed.push({ name: t.name, params: paramsOf(t), why: c.why });
+    else (byUnit.get(c.unit) ?? byUnit.set(c.unit, []).get(c.unit)!).push(t);
   }
   const checks: UnitCheck[] = arch.units.map((u) => {
     const tensors = byUnit.get(u.id) ?? [];

@@ -15,7 +15,7 @@ export interface TensorSpec {
   shape: number[];
 }
 
-const BITS: Record<string, number> = { BOOL: 8, U8: 8, I8: 8, F8_E4M3: 8, F8_E5M2: 8, I16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, I64: 64, F64: 64 };
+const BITS: Record<string, number> = { BOOL: 8, U8: 8, I8: 8, F8_E4M3: 8, F8_E5M2: 8, F8_E8M0: 8, I16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, I64: 64, F64: 64 };
 
 /** The header JSON of these tensors (and the data size it implies). */
 export function headerOf(tensors: TensorSpec[], metadata: Record<string, string> = { format: 'pt' }): { json: string; dataSize: number } {
