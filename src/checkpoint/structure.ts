@@ -11,6 +11,7 @@
  * `max_position_embeddings`, `tie_word_embeddings`. What neither says (RoPE, windows, activation)
  * is not drawn, and `notes` says so.
  */
+import { defaultFlags } from '../arch/common.js';
 import { HfArchError } from '../errors.js';
 import { groupDigits } from '../params/expr.js';
 import { add, mul, num, evaluate, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Dim, type Expr } from '../params/expr.js';
@@ -247,40 +248,28 @@ export function archFromCheckpoint(input: StructureInput): ArchJson {
   const post = has('layers.post_attn_norm') || has('layers.post_ffn_norm');
   // One norm before attention and none before the FFN: attention and MLP side by side (Falcon).
   const parallel = pre && !has('layers.ffn_norm') && has('layers.attn') && (has('layers.ffn') || has('layers.experts'));
-  const flags: ArchJson['flags'] = {
+  // What names cannot show (windows, caps, gates, ALiBi, …) stays at the defaults: off.
+  const flags: ArchJson['flags'] = defaultFlags({
     moe: has('layers.experts'),
-    hash_routing: false,
     shared_experts: has('layers.shared_experts'),
     shared_expert_gate: has('layers.shared_expert_gate'),
     mtp: mtpLayers.length > 0,
     tied_embeddings: tied,
     dense_prefix: has('layers.experts') && layers[0]?.ffn.kind === 'dense',
-    moe_every: null,
     router_bias: anyTensor(/\.(gate|router)\.(bias|e_score_correction_bias)$/),
-    sliding_window: false,
     qk_norm: has('layers.qk_norm') ? 'per_head' : 'none',
-    partial_rotary: 1,
-    nope_layers: false,
     attention_bias: anyTensor(/\.(self_attn|attention|attn|self_attention)\.\w+\.bias$/),
-    attention_sinks: anyTensor(/\.(self_attn|attention|attn)\.sinks$/),
-    output_gate: false,
-    attn_softcap: null,
-    final_softcap: null,
+    attention_sinks: anyTensor(/\.(self_attn|attention|attn)\.(sinks|attn_sink)$/),
     norm_kind: normBias ? 'layernorm' : 'rmsnorm',
     norm_placement: parallel ? 'shared' : pre && post ? 'sandwich' : post ? 'post' : 'pre',
     ffn_kind: anyTensor(/\.(gate_proj|gate_up_proj|w1|w3)\b/) ? 'swiglu' : 'mlp',
     ffn_bias: anyTensor(/\.(mlp|feed_forward)\.\w+\.bias$|\.fc[12]\.bias$/),
     learned_positions: has('pos_embed'),
     parallel_attention: parallel,
-    alibi: false,
-    linear_attention_hybrid: false,
-    hyper_connections: false,
-    compressor: false,
-    indexer: false,
-    grouped_output: false,
     fused_projections: anyTensor(/\.(qkv_proj|query_key_value|c_attn|gate_up_proj|W_pack)\./),
     multimodal_wrapper: anyTensor(/(^|\.)language_model\./),
-  };
+  });
+
 
   const sum = (us: Unit[], f: (u: Unit) => number) => us.reduce((a, u) => a + f(u), 0);
   const main = units.filter((u) => u.scope !== 'mtp');
