@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HfArchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { readRegularFile } from '../read-limited.js';

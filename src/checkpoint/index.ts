@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HfArchError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { archFromConfig, type ExtractOptions } from '../extract.js';

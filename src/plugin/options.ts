@@ -2,7 +2,7 @@
  * Options of the remark plugin (JSON-serializable, validated once in the attacher) and of each
  * fence (validated per fence, overriding the plugin's).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { THEMES } from '../tex/template.js';
 import { RENDERERS } from '../build.js';
 import { ACCENT_PATTERN } from '../figure/title.js';

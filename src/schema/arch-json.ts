@@ -3,7 +3,8 @@
  * checked against the TypeScript types at compile time, and written out as
  * `schema/arch.schema.json` for other tools.
  */
-import { z } from 'zod';
+// The namespace form: under jiti's CommonJS interop (Docusaurus configs) `{ z }` reads undefined.
+import * as z from 'zod';
 import type { ArchDescription } from '../arch/types.js';
 import type { NonLearned, Totals, Unit } from '../params/types.js';
 

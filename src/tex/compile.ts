@@ -15,7 +15,6 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { HfArchError } from '../errors.js';
 import { makeWorkFolder, removeWorkFolder, runConfined, type RunResult } from './processes.js';
 import { inspectXdv } from './xdv.js';
@@ -77,7 +76,10 @@ export function programVersion(program: string): Promise<string | null> {
   let v = versions.get(program);
   if (!v) {
     const args = program === 'pdftocairo' ? ['-v'] : ['--version'];
-    v = execa(program, args, { reject: false, timeout: 10_000, all: true }).then((r) =>
+    // execa is loaded here, when TeX is asked for, not with the package: a site whose config is
+    // loaded through jiti (Docusaurus) transpiles every static import to CommonJS, which execa's
+    // ESM-only dependencies refuse, and the native renderer never needs it.
+    v = import('execa').then(({ execa }) => execa(program, args, { reject: false, timeout: 10_000, all: true })).then((r) =>
       r.failed && (r as { code?: string }).code === 'ENOENT' ? null : (r.all ?? '').split('\n')[0]!.trim() || program,
     );
     versions.set(program, v);
