@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { compile } from '@mdx-js/mdx';
 import rehypeStringify from 'rehype-stringify';
+import remarkStringify from 'remark-stringify';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
@@ -55,16 +56,23 @@ describe('remark-hf-arch', () => {
 
   test('publicPath, png format and per-fence options override the plugin', async () => {
     const { html } = await render(fence('../models/Qwen__Qwen3-0.6B.json\nformat: png\nalt: A small Qwen', 'theme=gallery'), { publicPath: '/docs/figures', dpi: 72 });
-    assert.match(html, /<img src="\/docs\/figures\/qwen3-0.6b-[0-9a-f]{12}\.png" alt="A small Qwen">/);
+    assert.match(html, /<img src="\/docs\/figures\/qwen3-0.6b-[0-9a-f]{12}\.png" alt="A small Qwen" style="max-width:100%;height:auto">/);
   });
 
   test('data-url and inline-svg strategies; inline SVG ids are unique per figure', async () => {
     const data = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { strategy: 'data-url' });
-    assert.match(data.html, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{1000,}"/);
+    // SVG as percent-encoded UTF-8 text (compressible), decoding to the very SVG file.
+    const url = /<img src="(data:image\/svg\+xml,[^"]{1000,})"/.exec(data.html)?.[1];
+    assert.ok(url, data.html.slice(0, 300));
+    assert.doesNotMatch(url, /[<>"#&]/);
+    const decoded = decodeURIComponent(url.slice('data:image/svg+xml,'.length));
+    assert.ok(/^(<\?xml[^>]*\?>\s*)?<svg [^>]*role="img"/.test(decoded) && decoded.trimEnd().endsWith('</svg>'), decoded.slice(0, 200));
+    const png = await render(fence('../models/Qwen__Qwen3-0.6B.json\nformat: png'), { strategy: 'data-url', dpi: 30 });
+    assert.match(png.html, /<img src="data:image\/png;base64,[A-Za-z0-9+/=]{100,}"/);
     const two = `${fence('../models/Qwen__Qwen3-0.6B.json')}\n${fence('../models/Qwen__Qwen3-0.6B.json', 'theme=dark')}`;
     const inline = await render(two, { strategy: 'inline-svg' });
     const media = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { strategy: 'inline-svg', dark: 'media' });
-    assert.match(media.html, /<style>.hf-arch .hf-arch-dark\{display:none\}@media \(prefers-color-scheme: dark\)\{/);
+    assert.match(media.html, /<style>.hf-arch .hf-arch-dark\{display:none!important\}@media \(prefers-color-scheme: dark\)\{/);
     const ids = [...inline.html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     assert.ok(ids.length > 20);
     assert.equal(new Set(ids).size, ids.length, 'no id twice on the page');
@@ -72,14 +80,50 @@ describe('remark-hf-arch', () => {
     assert.match(inline.html, /role="img" aria-label="Architecture of Qwen3-0.6B/);
   });
 
-  test('dark mode: <picture> by prefers-color-scheme, or two images switched by a class', async () => {
+  test('dark mode: two images, one shown by prefers-color-scheme or by a class, classes and width on wrappers that site pipelines keep', async () => {
+    // Not <picture>: no site pipeline rewrites a <source srcset> (Docusaurus left it without base URL or file).
     const media = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'media' });
-    assert.match(media.html, /<picture><source media="\(prefers-color-scheme: dark\)" srcset="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"><img src="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"/);
-    const cls = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'class' });
-    assert.match(cls.html, /<img src="[^"]+" alt="[^"]+" class="hf-arch-light"><img src="[^"]+" alt="[^"]+" class="hf-arch-dark"><style>.hf-arch .hf-arch-dark\{display:none\}:is\(\[data-theme=dark\], .dark\) .hf-arch .hf-arch-dark\{display:inline\}/);
+    assert.doesNotMatch(media.html, /<picture|<source/);
+    assert.match(media.html, /<span class="hf-arch-light"><img src="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg" alt="[^"]+" style="max-width:100%;height:auto" loading="lazy"><\/span>\n<span class="hf-arch-dark"><img src="\/hf-arch\/qwen3-0.6b-[0-9a-f]{12}\.svg"/);
+    assert.match(media.html, /<style>.hf-arch .hf-arch-dark\{display:none!important\}@media \(prefers-color-scheme: dark\)\{.hf-arch .hf-arch-dark\{display:block!important\}.hf-arch .hf-arch-light\{display:none!important\}\}<\/style>/);
+    const cls = await render(fence('../models/Qwen__Qwen3-0.6B.json', 'width=500'), { dark: 'class' });
+    assert.match(cls.html, /<span class="hf-arch-light" style="display:block;max-width:500px"><img src="[^"]+" alt="[^"]+" style="max-width:100%;height:auto" width="500" loading="lazy"><\/span>\n<span class="hf-arch-dark" style="display:block;max-width:500px"><img /);
+    assert.match(cls.html, /<style>.hf-arch .hf-arch-dark\{display:none!important\}:is\(\[data-theme=dark\], .dark\) .hf-arch .hf-arch-dark\{display:block!important\}/);
     const custom = await render(fence('../models/Qwen__Qwen3-0.6B.json'), { dark: 'class', darkSelector: 'html.night' });
-    assert.match(custom.html, /:is\(html.night\) .hf-arch .hf-arch-light\{display:none\}/);
+    assert.match(custom.html, /:is\(html.night\) .hf-arch .hf-arch-light\{display:none!important\}/);
     assert.throws(() => unified().use(remarkHfArch, { dark: 'class', darkSelector: '</style><script>' }).freeze(), /darkSelector/);
+  });
+
+  test('an image never overflows its column; an inline SVG neither, at the fence width', async () => {
+    const { html } = await render(fence('../models/Qwen__Qwen3-0.6B.json'));
+    assert.match(html, /<figure class="hf-arch" data-model="Qwen3-0.6B"><img src="[^"]+" alt="[^"]+" style="max-width:100%;height:auto"><\/figure>/);
+    const inline = await render(fence('../models/Qwen__Qwen3-0.6B.json', 'width=400'), { strategy: 'inline-svg' });
+    assert.match(inline.html, /<svg [^>]*width="400"[^>]*style="max-width:100%;height:auto"|<svg [^>]*style="max-width:100%;height:auto"[^>]*width="400"/);
+    assert.doesNotMatch(/<svg [^>]*>/.exec(inline.html)![0], / height=/);
+  });
+
+  test('Markdown output stays Markdown: caption on its own line, no CSS as text', async () => {
+    const file = new VFile({ path: join(site, 'posts', 'post.md'), value: fence('../models/Qwen__Qwen3-0.6B.json\ncaption: Qwen3 at 0.6B'), cwd: site });
+    const out = String(await unified().use(remarkParse).use(remarkHfArch, { root: site, cacheDir, dark: 'class' }).use(remarkStringify).process(file));
+    assert.match(out, /^Text before\.\n\n!\[Architecture of Qwen3-0\.6B[^\]]*\]\(\/hf-arch\/qwen3-0\.6b-[0-9a-f]{12}\.svg\)\n!\[[^\]]*\]\(\/hf-arch\/qwen3-0\.6b-[0-9a-f]{12}\.svg\)\nQwen3 at 0\.6B\n\nText after\.\n$/);
+    assert.doesNotMatch(out, /display|\{/);
+  });
+
+  test('without a root option, the root is the site the page belongs to, not the working directory', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'hf-arch-cwd-'));
+    const cwd = process.cwd();
+    await writeFile(join(site, 'package.json'), '{"name":"site","private":true}');
+    process.chdir(other);
+    try {
+      // As `docusaurus build site/` run from elsewhere: the figure goes under the site.
+      const file = new VFile({ path: join(site, 'posts', 'root.md'), value: fence('../models/Qwen__Qwen3-0.6B.json') });
+      const html = String(await unified().use(remarkParse).use(remarkHfArch, { cacheDir }).use(remarkRehype).use(rehypeStringify).process(file));
+      const src = /<img src="\/hf-arch\/([^"]+)"/.exec(html)![1]!;
+      assert.ok((await stat(join(site, 'public/hf-arch', src))).isFile());
+      assert.equal(await stat(join(other, 'public')).catch(() => null), null);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('MDX compiles every strategy (no raw nodes)', async () => {
@@ -157,6 +201,11 @@ describe('remark-hf-arch', () => {
   test('plugin options are validated when the plugin is attached', () => {
     assert.throws(() => unified().use(remarkParse).use(remarkHfArch, { strategy: 'svg-inline' } as unknown as Options).freeze(), /remark-hf-arch: option "strategy" must be one of "file", "inline-svg", "data-url"/);
     assert.throws(() => unified().use(remarkHfArch, { colour: 1 } as unknown as Options).freeze(), /unknown option "colour"/);
+    // Once, when attached, not at every fence; with the allowed values.
+    assert.throws(() => unified().use(remarkHfArch, { theme: 'neon' }).freeze(), /remark-hf-arch: option "theme" must be one of "light", "dark", "gallery" or the path of a \.tex template; there is no file at .*neon/);
+    assert.throws(() => unified().use(remarkHfArch, { darkTheme: 'night' }).freeze(), /option "darkTheme" must be one of/);
+    assert.throws(() => unified().use(remarkHfArch, { dark: 'classes' } as unknown as Options).freeze(), /option "dark" must be one of false, "media", "class"$/);
+    assert.throws(() => unified().use(remarkHfArch, { verify: 'yes' } as unknown as Options).freeze(), /option "verify" must be one of a boolean, "strict"$/);
   });
 
   test('processSync cannot be used: the transformer is async', () => {

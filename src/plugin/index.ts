@@ -2,7 +2,8 @@
  * remark-hf-arch: ` ```hf-arch ` fences become architecture figures. The transformer is async
  * (figures compile in a queue shared by the whole process), so `processSync` cannot be used.
  */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Code, Parent, Root } from 'mdast';
 import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -11,8 +12,9 @@ import { buildFigure, type BuildOptions } from '../build.js';
 import { formatLocation, HfArchError, printable } from '../errors.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { altText } from '../figure/alt.js';
+import { THEMES } from '../tex/template.js';
 import { FenceError, parseFence } from './fence.js';
-import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, servable, type FigureFile } from './output.js';
+import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, servable, type DarkSwitch, type FigureFile } from './output.js';
 import { describeIssue, pluginOptionsSchema, type FenceOptions, type Options, type ResolvedOptions } from './options.js';
 import { resolveFenceSource } from './source-path.js';
 
@@ -24,6 +26,24 @@ const SOURCE = 'remark-hf-arch';
 function figureName(arch: ArchJson, key: string): string {
   const slug = arch.model.name.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-|-$/g, '') || 'model';
   return `${slug}-${key.slice(0, 12)}`;
+}
+
+const roots = new Map<string, string>();
+
+/** The nearest folder at or above `dir` with a `package.json` (the site), else the working directory. */
+function projectRoot(dir: string): string {
+  const known = roots.get(dir);
+  if (known) return known;
+  let found = process.cwd();
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) {
+      found = at;
+      break;
+    }
+    if (dirname(at) === at) break;
+  }
+  roots.set(dir, found);
+  return found;
 }
 
 interface Fence {
@@ -38,7 +58,19 @@ function resolveOptions(options: Options | null | undefined): ResolvedOptions {
   if (!parsed.success) {
     throw new Error(`${SOURCE}: ${parsed.error.issues.map((i) => describeIssue(i)).join('; ')}`);
   }
-  return parsed.data;
+  const settings = parsed.data;
+  const base = resolve(settings.root ?? process.cwd());
+  return { ...settings, theme: resolveTheme('theme', settings.theme, base), darkTheme: resolveTheme('darkTheme', settings.darkTheme, base) };
+}
+
+/** A built-in theme as it is; a template path made absolute, and checked now rather than at every fence. */
+function resolveTheme(option: string, theme: string, base: string): string {
+  if ((THEMES as readonly string[]).includes(theme)) return theme;
+  const path = resolve(base, theme);
+  if (!statSync(path, { throwIfNoEntry: false })?.isFile()) {
+    throw new Error(`${SOURCE}: option "${option}" must be one of ${THEMES.map((t) => JSON.stringify(t)).join(', ')} or the path of a .tex template; there is no file at ${printable(path)}`);
+  }
+  return path;
 }
 
 /**
@@ -47,7 +79,7 @@ function resolveOptions(options: Options | null | undefined): ResolvedOptions {
  */
 export default function remarkHfArch(options?: Options | null): Transformer<Root> {
   const settings = resolveOptions(options);
-  const root = resolve(settings.root ?? process.cwd());
+  const fixedRoot = settings.root === undefined ? null : resolve(settings.root);
 
   return async (tree: Root, file: VFile) => {
     const fences: Fence[] = [];
@@ -55,7 +87,10 @@ export default function remarkHfArch(options?: Options | null): Transformer<Root
       if (node.lang === 'hf-arch' && parent && index !== undefined) fences.push({ node, index, parent });
     });
     if (fences.length === 0) return;
-    const base = file.path ? resolve(file.cwd, file.dirname ?? '.') : root;
+    const dir = file.path ? resolve(file.cwd, file.dirname ?? '.') : null;
+    // The site is where the page is, not where the build was started (`docusaurus build site/`).
+    const root = fixedRoot ?? (dir ? projectRoot(dir) : process.cwd());
+    const base = dir ?? root;
 
     const warnings: { fence: Fence; text: string }[] = [];
     const results = await Promise.allSettled(fences.map((fence) => renderFence(fence, settings, root, base, (text) => warnings.push({ fence, text }))));
@@ -148,27 +183,26 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
   const asFile = (r: typeof light): FigureFile => ({ bytes: r.bytes[format]!, format, name: figureName(arch, r.key), ...(r.drawnHere ? { drawnHere: true } : {}) });
   const target = { outputDir: resolve(root, settings.outputDir), publicPath: settings.publicPath, fromDir: base };
 
+  const darkSwitch: DarkSwitch | undefined = settings.dark === 'media' ? { mode: 'media' } : settings.dark === 'class' ? { mode: 'class', selector: settings.darkSelector } : undefined;
+  const shared = { caption: options.caption, model: arch.model.name, ...(darkSwitch ? { dark: darkSwitch } : {}) };
+
   if (settings.strategy === 'inline-svg') {
-    const lightSvg = inlineSvg(asFile(light), `hfa-${light.key.slice(0, 8)}-`, alt);
-    if (dark) {
-      lightSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-light'];
-      const darkSvg = inlineSvg(asFile(dark), `hfa-${dark.key.slice(0, 8)}-`, alt);
-      darkSvg.properties['className'] = ['hf-arch-svg', 'hf-arch-dark'];
-      const darkSelector = settings.dark === 'media' ? 'media' : settings.darkSelector;
-      return figureNode({ light: lightSvg, dark: { url: '', image: darkSvg, mode: 'class' }, caption: options.caption, model: arch.model.name, darkSelector });
-    }
-    return figureNode({ light: lightSvg, caption: options.caption, model: arch.model.name });
+    const svgOf = (r: typeof light, className?: string) => {
+      const svg = inlineSvg(asFile(r), `hfa-${r.key.slice(0, 8)}-`, alt);
+      if (className) svg.properties['className'] = ['hf-arch-svg', className];
+      // Never wider than its column; the fence's `width`, with the height from the viewBox.
+      svg.properties['style'] = 'max-width:100%;height:auto';
+      if (options.width) {
+        svg.properties['width'] = options.width;
+        delete svg.properties['height'];
+      }
+      return svg;
+    };
+    return figureNode({ ...shared, svgs: dark ? { light: svgOf(light, 'hf-arch-light'), dark: svgOf(dark, 'hf-arch-dark') } : { light: svgOf(light) } });
   }
   const urlOf = (r: typeof light) => (settings.strategy === 'data-url' ? Promise.resolve(dataUrl(servable(asFile(r)))) : publishFile(servable(asFile(r)), target));
-  const lightUrl = await urlOf(light);
-  const darkUrl = dark ? await urlOf(dark) : null;
-  const mode = settings.dark || undefined;
-  const lightImage = imageNode(lightUrl, alt, { width: options.width, ...(mode === 'class' ? { className: 'hf-arch-light' } : {}) });
-  return figureNode({
-    light: lightImage,
-    ...(dark && darkUrl && mode ? { dark: { url: darkUrl, mode, image: imageNode(darkUrl, alt, { width: options.width, className: 'hf-arch-dark' }) } } : {}),
-    caption: options.caption,
-    model: arch.model.name,
-    ...(mode === 'class' ? { darkSelector: settings.darkSelector } : {}),
-  });
+  const lazy = dark !== null;
+  const lightImage = imageNode(await urlOf(light), alt, { width: options.width, lazy });
+  const darkImage = dark ? imageNode(await urlOf(dark), alt, { width: options.width, lazy }) : undefined;
+  return figureNode({ ...shared, width: options.width, images: darkImage ? { light: lightImage, dark: darkImage } : { light: lightImage } });
 }

@@ -99,5 +99,10 @@ export function describeIssue(issue: z.core.$ZodIssue, prefix = ''): string {
   if (issue.code === 'invalid_value') {
     return `option "${name}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  return `option "${name}": ${issue.message}`;
+  if (issue.code === 'invalid_union') {
+    // `dark`, `verify`: the branches' literals and types, as one list of what is allowed.
+    const allowed = issue.errors.flat().flatMap((i) => (i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : i.code === 'invalid_type' ? [`a ${i.expected}`] : []));
+    if (allowed.length > 0) return `option "${name}" must be one of ${[...new Set(allowed)].join(', ')}`;
+  }
+  return `option "${name}": ${issue.message.replace(/^Invalid input: /, '')}`;
 }

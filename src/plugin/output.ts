@@ -75,8 +75,16 @@ export async function publishFile(file: FigureFile, target: FileTarget): Promise
   return posix.join(target.publicPath, fileName);
 }
 
+/**
+ * The figure as a data URL: an SVG percent-encoded as UTF-8 text (it stays compressible, so a
+ * page served with gzip carries about as many bytes as the SVG file would), a PNG in base64.
+ */
 export function dataUrl(file: FigureFile): string {
-  return `data:${file.format === 'svg' ? 'image/svg+xml' : 'image/png'};base64,${Buffer.from(file.bytes).toString('base64')}`;
+  if (file.format === 'png') return `data:image/png;base64,${Buffer.from(file.bytes).toString('base64')}`;
+  // Kept as they are: letters, digits, space and the URL characters that need no escaping in an
+  // HTML attribute or a Markdown link; everything else (quotes, <, >, #, %, &, non-ASCII) encoded.
+  const text = Buffer.from(file.bytes).toString('utf8');
+  return `data:image/svg+xml,${text.replace(/[^A-Za-z0-9 \-_.~!$'*+,;=:@/?]/g, (c) => encodeURIComponent(c).replace(/[()]/g, (p) => `%${p.charCodeAt(0).toString(16).toUpperCase()}`))}`;
 }
 
 /** The SVG as sanitized hast, with every id (and reference to it) prefixed so that figures on one page do not share glyph or clip ids. */
@@ -84,59 +92,75 @@ export function inlineSvg(file: FigureFile, prefix: string, alt: string): Elemen
   return inlineSvgTree(Buffer.from(file.bytes).toString('utf8'), prefix, alt);
 }
 
-const element = (hName: string, hProperties: Record<string, unknown>, children: PhrasingContent[] = []): Paragraph => ({
-  type: 'paragraph',
-  data: { hName, hProperties: hProperties as never },
-  children,
-});
+/** An mdast node that becomes the element `hName`; its mdast children are what Markdown output shows. */
+const element = (hName: string, hProperties: Record<string, unknown>, children: PhrasingContent[] = []): PhrasingContent =>
+  ({ type: 'paragraph', data: { hName, hProperties: hProperties as never }, children }) as unknown as PhrasingContent;
 
-export function imageNode(url: string, alt: string, options: { width?: number | undefined; className?: string } = {}): Image {
-  const hProperties: Record<string, unknown> = {};
+/** A line break in Markdown output, white space in HTML. */
+const newline: PhrasingContent = { type: 'text', value: '\n' };
+
+/** An image that never overflows its column (`max-width: 100%`), at the fence's `width` if it has one. */
+export function imageNode(url: string, alt: string, options: { width?: number | undefined; lazy?: boolean } = {}): Image {
+  const hProperties: Record<string, unknown> = { style: 'max-width:100%;height:auto' };
   if (options.width) hProperties['width'] = options.width;
-  if (options.className) hProperties['className'] = [options.className];
-  return { type: 'image', url, alt, ...(Object.keys(hProperties).length ? { data: { hProperties: hProperties as never } } : {}) };
+  // With two images only one shows; lazy loading keeps the hidden one from being fetched.
+  if (options.lazy) hProperties['loading'] = 'lazy';
+  return { type: 'image', url, alt, data: { hProperties: hProperties as never } };
 }
 
-export interface FigureParts {
-  light: Image | Element;
-  dark?: { url: string; image: Image | Element; mode: 'media' | 'class' };
-  caption?: string | undefined;
+/** One image of the figure, with its theme class and width on a wrapper `<span>` when it needs
+ * them: site pipelines (Docusaurus' `transformImage`) rebuild the `<img>` itself from its URL and
+ * alt text, dropping classes and width, but leave its parent as it is. */
+function themed(image: Image, className: string | undefined, width: number | undefined): PhrasingContent {
+  if (!className && !width) return image;
+  return element('span', { ...(className ? { className: [className] } : {}), ...(width ? { style: `display:block;max-width:${width}px` } : {}) }, [image]);
+}
+
+/** How the dark image is chosen: by `prefers-color-scheme`, or by an ancestor matching a selector. */
+export type DarkSwitch = { mode: 'media' } | { mode: 'class'; selector: string };
+
+/** CSS that shows one of the two images: light by default, dark under the media query or the selector.
+ * `!important`, so that a wrapper's own `display` (set for its width) never shows both. */
+function switchStyle(dark: DarkSwitch): string {
+  const hide = '.hf-arch .hf-arch-dark{display:none!important}';
+  const swap = (scope: string) => `${scope}.hf-arch .hf-arch-dark{display:block!important}${scope}.hf-arch .hf-arch-light{display:none!important}`;
+  return dark.mode === 'media' ? `${hide}@media (prefers-color-scheme: dark){${swap('')}}` : `${hide}${swap(`:is(${dark.selector}) `)}`;
+}
+
+/** A `<style>` element whose CSS is HTML only: Markdown output shows nothing of it. */
+function styleNode(css: string): PhrasingContent {
+  return { type: 'paragraph', data: { hName: 'style', hChildren: [{ type: 'text', value: css }] }, children: [] } as unknown as PhrasingContent;
+}
+
+/** What goes into a figure: an image (or an inline SVG), optionally a dark one, and a caption. */
+export type FigureParts = {
   model: string;
-  /** With two images in the page: the selector that means dark mode, or `media` for
-   * `prefers-color-scheme`. */
-  darkSelector?: string;
-}
+  caption?: string | undefined;
+} & (
+  | { images: { light: Image; dark?: Image }; width?: number | undefined; dark?: DarkSwitch }
+  | { svgs: { light: Element; dark?: Element }; dark?: DarkSwitch }
+);
 
-/** CSS that shows one of the two images: light by default, dark under `selector` (or the media query). */
-function switchStyle(selector: string): string {
-  const hide = '.hf-arch .hf-arch-dark{display:none}';
-  const dark = (scope: string) => `${scope} .hf-arch .hf-arch-dark{display:inline}${scope} .hf-arch .hf-arch-light{display:none}`;
-  return selector === 'media' ? `${hide}@media (prefers-color-scheme: dark){${dark('')}}` : `${hide}${dark(`:is(${selector})`)}`;
-}
-
-/** `<figure class="hf-arch">` around the picture(s) and the caption. */
+/**
+ * `<figure class="hf-arch">` around the image(s) and the caption. With a dark figure, both
+ * images are in the page and a small `<style>` shows one: not `<picture>`, whose `<source
+ * srcset>` no site pipeline rewrites (no base URL, no copied file).
+ */
 export function figureNode(parts: FigureParts): Paragraph {
-  const isHast = (x: Image | Element): x is Element => (x as Element).type === 'element';
-  const caption = parts.caption ? [element('figcaption', {}, [{ type: 'text', value: parts.caption }])] : [];
   const props = { className: ['hf-arch'], dataModel: parts.model };
-  if (isHast(parts.light)) {
-    const hChildren: ElementContent[] = [parts.light];
-    if (parts.dark && isHast(parts.dark.image)) {
-      hChildren.push(parts.dark.image);
-      if (parts.darkSelector) hChildren.push({ type: 'element', tagName: 'style', properties: {}, children: [{ type: 'text', value: switchStyle(parts.darkSelector) }] });
-    }
+  const pair = 'svgs' in parts ? parts.svgs : parts.images;
+  const css = pair.dark && parts.dark ? switchStyle(parts.dark) : null;
+  if ('svgs' in parts) {
+    const hChildren: ElementContent[] = [parts.svgs.light];
+    if (parts.svgs.dark) hChildren.push(parts.svgs.dark);
+    if (css) hChildren.push({ type: 'element', tagName: 'style', properties: {}, children: [{ type: 'text', value: css }] });
     if (parts.caption) hChildren.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: parts.caption }] });
     return { type: 'paragraph', data: { hName: 'figure', hProperties: props as never, hChildren }, children: [] };
   }
-  if (parts.dark?.mode === 'media') {
-    const source = element('source', { media: '(prefers-color-scheme: dark)', srcSet: parts.dark.url });
-    const picture = element('picture', {}, [source as unknown as PhrasingContent, parts.light]);
-    return element('figure', props, [picture as unknown as PhrasingContent, ...(caption as unknown as PhrasingContent[])]);
-  }
-  const images: PhrasingContent[] = [parts.light];
-  if (parts.dark && !isHast(parts.dark.image)) {
-    images.push(parts.dark.image);
-    if (parts.darkSelector) images.push(element('style', {}, [{ type: 'text', value: switchStyle(parts.darkSelector) }]) as unknown as PhrasingContent);
-  }
-  return element('figure', props, [...images, ...(caption as unknown as PhrasingContent[])]);
+  const { light, dark } = parts.images;
+  const children: PhrasingContent[] = [themed(light, dark ? 'hf-arch-light' : undefined, parts.width)];
+  if (dark) children.push(newline, themed(dark, 'hf-arch-dark', parts.width));
+  if (css) children.push(styleNode(css));
+  if (parts.caption) children.push(newline, element('figcaption', {}, [{ type: 'text', value: parts.caption }]));
+  return element('figure', props, children) as unknown as Paragraph;
 }
