@@ -146,29 +146,39 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   const key = figureKey({ arch, render, template: template.text, version: `${packageVersion()}+${codeFingerprint()}` });
   const hit = await verifiedLookup(cacheDir, key, formats, frozen, warnings);
   const extra = verification ? { verification } : {};
-  if (hit) return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings, ...extra };
+  const figureOptions = { ...options, ...(verifiedAgainst ? { verifiedAgainst } : {}) };
+  const draw = (wanted: Format[]) => {
+    const scene = layoutFigure(arch, figureOptions);
+    return renderNative(scene, template, wanted as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: `${altText(arch)}${verifiedAgainst ? ` Counts verified against ${verifiedAgainst}.` : ''}` } });
+  };
+  if (hit) {
+    // A native SVG is drawn again rather than read back: drawing is faster than sanitizing the
+    // cached copy, trusts no file, and gives the very bytes of a fresh build, so a published
+    // figure never changes under its name between a cold and a warm build.
+    if (renderer === 'native' && hit.svg) return { ...split({ ...hit, svg: { ...hit.svg, bytes: await drawnSvg(key, () => draw(['svg'])) } }), key, cached: true, drawnHere: true, arch, warnings, ...extra };
+    return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings, ...extra };
+  }
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
       location: { file: arch.model.source },
       hint: `Build it once without frozen mode (\`hf-arch build ${arch.model.source} --cache-dir ${cacheDir}\`${renderer === 'tex' ? ' where TeX is installed' : ''}, or the site build without HF_ARCH_FROZEN), then commit or restore that cache folder. Key ${key}.`,
     });
   }
-  // One in-flight build per figure, cache folder and set of formats.
-  let drawnHere = false;
-  const built = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
+  // One in-flight build per figure, cache folder and set of formats; every caller learns who drew it.
+  const { files: built, drawnHere } = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
     const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
-    if (again) return again;
-    drawnHere = renderer === 'native';
-    const scene = layoutFigure(arch, { ...options, ...(verifiedAgainst ? { verifiedAgainst } : {}) });
+    if (again) return { files: again, drawnHere: false };
     const result = renderer === 'native'
-      ? await renderNative(scene, template, formats as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: `${altText(arch)}${verifiedAgainst ? ` Counts verified against ${verifiedAgainst}.` : ''}` } })
-      : await compileFigurePage(scenePage(scene), template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
+      ? await draw(formats)
+      : await compileFigurePage(scenePage(layoutFigure(arch, figureOptions)), template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
+    if (renderer === 'native' && result.files.svg) rememberSvg(key, result.files.svg);
+    const drawn = renderer === 'native';
     try {
-      return await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain });
+      return { files: await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain }), drawnHere: drawn };
     } catch (error) {
       // A read-only or broken cache folder costs the cache, not the figure.
       warnings.push(`could not store the figure in the cache at ${cacheDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it will be built again next time`);
-      return Object.fromEntries(Object.entries(result.files).map(([f, bytes]) => [f, { path: '', bytes }])) as Partial<Record<Format, CachedFile>>;
+      return { files: Object.fromEntries(Object.entries(result.files).map(([f, bytes]) => [f, { path: '', bytes }])) as Partial<Record<Format, CachedFile>>, drawnHere: drawn };
     }
   });
   return { ...split(built), key, cached: false, drawnHere, arch, warnings, ...extra };
@@ -193,6 +203,24 @@ async function checkAgainstCheckpoint(input: string | ArchJson, arch: ArchJson, 
 function sceneTitle(scene: Scene, arch: ArchJson): string {
   const title = scene.items.find((i) => i.id === 'title');
   return title && title.kind === 'text' ? title.lines.map((l) => l.map((r) => r.text).join('')).join(' ') : arch.model.name;
+}
+
+/** Native SVGs drawn in this process, by figure key: a page rebuilt in a running process (a dev
+ * server, a site's many pages) draws each figure once. Bounded; the oldest entry goes first. */
+const DRAWN_ENTRIES = 64;
+const drawnSvgs = new Map<string, Uint8Array>();
+
+function rememberSvg(key: string, bytes: Uint8Array): void {
+  drawnSvgs.set(key, bytes);
+  if (drawnSvgs.size > DRAWN_ENTRIES) drawnSvgs.delete(drawnSvgs.keys().next().value!);
+}
+
+async function drawnSvg(key: string, draw: () => Promise<{ files: Partial<Record<NativeFormat, Uint8Array>> }>): Promise<Uint8Array> {
+  const known = drawnSvgs.get(key);
+  if (known) return known;
+  const bytes = (await draw()).files.svg!;
+  rememberSvg(key, bytes);
+  return bytes;
 }
 
 function split(files: Partial<Record<Format, CachedFile>>): Pick<BuildResult, 'files' | 'bytes'> {

@@ -162,23 +162,30 @@ describe('a poisoned cache through the plugin', () => {
   let site: string;
   let pluginPristine: string;
   let pluginEntry: string;
+  let texPristine: string;
+  let texEntry: string;
 
-  async function renderWith(cache: string, strategy: 'file' | 'data-url' | 'inline-svg') {
+  async function renderWith(cache: string, strategy: 'file' | 'data-url' | 'inline-svg', renderer: 'native' | 'tex' = 'native') {
     await rm(join(site, 'public'), { recursive: true, force: true });
     const file = new VFile({ path: join(site, 'posts', 'p.md'), value: '```hf-arch\n../model.json\n```\n', cwd: site });
-    const out = await unified().use(remarkParse).use(remarkHfArch, { root: site, cacheDir: cache, outputDir: 'public/f', strategy }).use(remarkRehype).use(rehypeStringify).process(file);
+    const out = await unified().use(remarkParse).use(remarkHfArch, { root: site, cacheDir: cache, outputDir: 'public/f', strategy, renderer }).use(remarkRehype).use(rehypeStringify).process(file);
     const published = await readdir(join(site, 'public', 'f')).catch(() => [] as string[]);
     const files = await Promise.all(published.map((f) => readFile(join(site, 'public', 'f', f))));
     return { html: String(out), files, file };
   }
 
-  /** A copy of the plugin's own cache, with its entry poisoned. */
-  async function poisonedForPlugin(poison: (dir: string) => Promise<void>): Promise<string> {
+  /** A copy of the plugin's own cache (native, or TeX-drawn), with its entry poisoned. */
+  async function poisonedForPlugin(poison: (dir: string) => Promise<void>, renderer: 'native' | 'tex' = 'native'): Promise<string> {
     const cache = await mkdtemp(join(work, 'plugin-cache-'));
-    await cp(pluginPristine, cache, { recursive: true });
-    await poison(join(cache, pluginEntry));
+    await cp(renderer === 'tex' ? texPristine : pluginPristine, cache, { recursive: true });
+    await poison(join(cache, renderer === 'tex' ? texEntry : pluginEntry));
     return cache;
   }
+
+  const entryOf = async (cache: string) => {
+    const shard = (await readdir(cache)).find((d) => /^[0-9a-f]{2}$/.test(d))!;
+    return join(shard, (await readdir(join(cache, shard)))[0]!);
+  };
 
   before(async () => {
     site = await mkdtemp(join(work, 'site-'));
@@ -186,8 +193,10 @@ describe('a poisoned cache through the plugin', () => {
     await cp(CONFIG, join(site, 'model.json'));
     pluginPristine = join(work, 'plugin-pristine');
     await renderWith(pluginPristine, 'inline-svg');
-    const shard = (await readdir(pluginPristine)).find((d) => /^[0-9a-f]{2}$/.test(d))!;
-    pluginEntry = join(shard, (await readdir(join(pluginPristine, shard)))[0]!);
+    pluginEntry = await entryOf(pluginPristine);
+    texPristine = join(work, 'plugin-pristine-tex');
+    await renderWith(texPristine, 'inline-svg', 'tex');
+    texEntry = await entryOf(texPristine);
   });
 
   for (const strategy of ['file', 'data-url', 'inline-svg'] as const) {
@@ -201,35 +210,51 @@ describe('a poisoned cache through the plugin', () => {
     });
   }
 
-  test('inline-svg: a cached SVG with scripts, handlers and outside references is sanitized, even when meta.json vouches for it', async () => {
-    const hostile = goodSvg
-      .toString('utf8')
-      .replace('<defs>', '<script>alert(1)</script><foreignObject><iframe src="https://evil.example/"></iframe></foreignObject><defs>')
-      .replace('<g ', '<g onload="alert(2)" ')
-      .replace('</svg>', '<use href="https://evil.example/x.svg#a"/><a href="javascript:alert(3)"><path d="M0 0"/></a><image href="https://evil.example/p.png"/><path style="fill:url(https://evil.example/t)" d="M0 0"/><path style="cursor:image-set(\'https://evil.example/c.png\' 1x),auto" d="M0 0"/><path style="mask-image:\\75rl(https://evil.example/m.png)" fill="\\75rl(https://evil.example/f)" d="M0 0"/></svg>');
-    const cache = await poisonedForPlugin(async (dir) => {
+  /** An entry's SVG with scripts, handlers and outside references, and a meta.json that vouches for it. */
+  const hostileEntry = (renderer: 'native' | 'tex') =>
+    poisonedForPlugin(async (dir) => {
+      const hostile = (await readFile(join(dir, 'figure.svg'), 'utf8'))
+        .replace('<defs>', '<script>alert(1)</script><foreignObject><iframe src="https://evil.example/"></iframe></foreignObject><defs>')
+        .replace(/<g /, '<g onload="alert(2)" ')
+        .replace('</svg>', '<use href="https://evil.example/x.svg#a"/><a href="javascript:alert(3)"><path d="M0 0"/></a><image href="https://evil.example/p.png"/><path style="fill:url(https://evil.example/t)" d="M0 0"/><path style="cursor:image-set(\'https://evil.example/c.png\' 1x),auto" d="M0 0"/><path style="mask-image:\\75rl(https://evil.example/m.png)" fill="\\75rl(https://evil.example/f)" d="M0 0"/></svg>');
+      assert.match(hostile, /<script>[\s\S]*onload=/, 'the poison went in');
       await writeFile(join(dir, 'figure.svg'), hostile);
       const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { files: Record<string, unknown> };
       meta.files['svg'] = { size: Buffer.byteLength(hostile), sha256: createHash('sha256').update(hostile).digest('hex') };
       await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
-    });
-    const bad = [/<script/i, /onload/i, /javascript:/i, /evil\.example/, /<foreignObject/i, /<iframe/i, /<image/i, /image-set/i, /\\75/];
-    const { html } = await renderWith(cache, 'inline-svg');
+    }, renderer);
+  const BAD = [/<script/i, /onload/i, /javascript:/i, /evil\.example/, /<foreignObject/i, /<iframe/i, /<image/i, /image-set/i, /\\75/];
+  const dataUrlText = (html: string) => decodeURIComponent(/src="data:image\/svg\+xml,([^"]+)"/.exec(html)![1]!);
+
+  test('TeX renderer: a cached SVG with scripts, handlers and outside references is sanitized in every strategy, even when meta.json vouches for it', async () => {
+    const cache = await hostileEntry('tex');
+    const { html } = await renderWith(cache, 'inline-svg', 'tex');
     assert.match(html, /<svg[^>]*role="img"/);
     assert.match(html, /<path /);
-    for (const b of bad) assert.doesNotMatch(html, b);
+    for (const b of BAD) assert.doesNotMatch(html, b);
     // References inside the figure survive, prefixed.
-    assert.match(html, /href="#hfa-[0-9a-f]{8}-hfa[0-9a-f]{10}-/);
+    assert.match(html, /href="#hfa-[0-9a-f]{8}-[^"]+"/);
     // A published .svg opened on its own runs its scripts: the file and data-url strategies serve the sanitized SVG too.
-    const asFile = await renderWith(cache, 'file');
+    const asFile = await renderWith(cache, 'file', 'tex');
     assert.equal(asFile.files.length, 1);
     const published = asFile.files[0]!.toString('utf8');
     assert.match(published, /^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.match(published, /href="#hfa[0-9a-f]{10}-/);
-    for (const b of bad) assert.doesNotMatch(published, b);
+    for (const b of BAD) assert.doesNotMatch(published, b);
+    const asData = await renderWith(cache, 'data-url', 'tex');
+    for (const b of BAD) assert.doesNotMatch(dataUrlText(asData.html), b);
+  });
+
+  test('native renderer: a cached SVG is never served; the figure is drawn again, the same bytes as a fresh build', async () => {
+    const fresh = await renderWith(await mkdtemp(join(work, 'plugin-fresh-')), 'file');
+    const cache = await hostileEntry('native');
+    const asFile = await renderWith(cache, 'file');
+    assert.equal(asFile.files.length, 1);
+    assert.ok(asFile.files[0]!.equals(fresh.files[0]!), 'the published file is the drawn figure');
+    for (const b of BAD) assert.doesNotMatch(asFile.files[0]!.toString('utf8'), b);
+    const { html } = await renderWith(cache, 'inline-svg');
+    for (const b of BAD) assert.doesNotMatch(html, b);
     const asData = await renderWith(cache, 'data-url');
-    const data = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(asData.html)![1]!, 'base64').toString('utf8');
-    for (const b of bad) assert.doesNotMatch(data, b);
+    assert.equal(dataUrlText(asData.html), fresh.files[0]!.toString('utf8'));
   });
 });
 

@@ -190,8 +190,7 @@ async function drawFence(rawSource: string, line: number | undefined, options: F
     const svgOf = (r: typeof light, className?: string) => {
       const svg = inlineSvg(asFile(r), `hfa-${r.key.slice(0, 8)}-`, alt);
       if (className) svg.properties['className'] = ['hf-arch-svg', className];
-      // Never wider than its column; the fence's `width`, with the height from the viewBox.
-      svg.properties['style'] = 'max-width:100%;height:auto';
+      // Never wider than its column (the tree's style); the fence's `width`, the height from the viewBox.
       if (options.width) {
         svg.properties['width'] = options.width;
         delete svg.properties['height'];
