@@ -349,34 +349,40 @@ process.stdout.write(JSON.stringify(seen));
     }
   });
 
-  test('the PNG encoder: the exact pixels resvg drew, as RGB with the dpi; a transparent pixel falls back to resvg', async () => {
+  test('the PNG: the exact pixels resvg drew, in two strips of rows when tall, as RGBA with the dpi; transparency kept', async () => {
     const { Resvg } = await import('@resvg/resvg-js');
-    const { encodeOpaquePng } = await import('../src/svg/png.js');
+    const { encodePng } = await import('../src/svg/png.js');
     const { svgToPng } = await import('../src/svg/rasterize.js');
     const { arch } = await extract(fixturePath('configs/Qwen__Qwen3-0.6B.json'));
     const dpi = 150;
     const png = PNG.sync.read(Buffer.from((await buildFigure(arch, { formats: ['png'], dpi, cacheDir: await tmp() })).bytes.png!));
-    // The same figure drawn by resvg at that size, and its pixels compared one by one.
-    const { drawScene, svgDocument } = await import('../src/svg/render.js');
+    // The same figure drawn by resvg strip by strip, and its pixels compared one by one.
+    const { drawScene, svgDocument, rasterSize } = await import('../src/svg/render.js');
     const { themePalette } = await import('../src/theme/palette.js');
     const scene = layoutFigure(arch, {});
     const template = await loadTemplate('light');
-    const pixelSized = svgDocument(drawScene(scene, themePalette(template.text, template.name, scene.accent)), META, { dpi });
-    const drawn = new Resvg(pixelSized, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, shapeRendering: 2 }).render();
-    assert.deepEqual([drawn.width, drawn.height], [png.width, png.height]);
-    assert.ok(Buffer.compare(png.data, drawn.pixels) === 0, 'the built PNG holds the rasterized pixels');
-    assert.equal(png.colorType, 2, 'the built PNG is RGB: our encoder, not resvg\'s');
-    const ours = PNG.sync.read(Buffer.from(encodeOpaquePng(drawn.pixels, drawn.width, drawn.height, dpi)!));
-    assert.equal(ours.colorType, 2, 'RGB, no alpha channel');
-    assert.ok(Buffer.compare(ours.data, drawn.pixels) === 0, 'decoded pixels equal the rasterized ones');
+    const drawnScene = drawScene(scene, themePalette(template.text, template.name, scene.accent));
+    const { width, height } = rasterSize(drawnScene, dpi);
+    assert.ok(height >= 1024, `tall enough to be drawn in strips (${height} rows)`);
+    const half = Math.floor(height / 2);
+    const strip = (rows: [number, number]) => new Resvg(svgDocument(drawnScene, META, { dpi, rows }), { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, shapeRendering: 2 }).render();
+    const [top, bottom] = [strip([0, half]), strip([half, height])];
+    assert.deepEqual([png.width, png.height, top.height + bottom.height], [width, height, height]);
+    assert.ok(Buffer.compare(png.data, Buffer.concat([top.pixels, bottom.pixels])) === 0, 'the built PNG holds the rasterized pixels');
+    assert.equal(png.colorType, 6, 'RGBA: our encoder');
+    // The strips join without a seam: against one drawing of the whole page, all but a few anti-aliased bytes agree.
+    const whole = new Resvg(svgDocument(drawnScene, META, { dpi }), { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, shapeRendering: 2 }).render().pixels;
+    let differ = 0;
+    for (let i = 0; i < whole.length; i++) if (Math.abs(whole[i]! - png.data[i]!) > 8) differ++;
+    assert.ok(differ < whole.length / 10_000, `${differ} bytes differ by more than 8 levels`);
     // pHYs: 150 dpi = 5906 pixels per metre, both axes.
-    const bytes = Buffer.from(encodeOpaquePng(drawn.pixels, drawn.width, drawn.height, dpi)!);
+    const bytes = Buffer.from(encodePng([top.pixels, bottom.pixels], width, height, dpi));
     const at = bytes.indexOf('pHYs');
     assert.ok(at > 0 && bytes.readUInt32BE(at + 4) === 5906 && bytes.readUInt32BE(at + 8) === 5906 && bytes[at + 12] === 1);
-    // A transparent pixel: no RGB PNG, and svgToPng keeps the alpha channel through resvg's encoder.
+    // Sizes must add up; a transparent pixel stays transparent.
     const clear = new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0]);
-    assert.equal(encodeOpaquePng(clear, 2, 1, dpi), undefined);
-    assert.throws(() => encodeOpaquePng(clear, 3, 1, dpi), RangeError);
+    assert.throws(() => encodePng([clear], 3, 1, dpi), RangeError);
+    assert.deepEqual([...PNG.sync.read(Buffer.from(encodePng([clear], 2, 1, dpi))).data], [...clear]);
     const transparent = PNG.sync.read(Buffer.from(await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="1" height="1" fill="#fff"/></svg>', dpi)));
     assert.deepEqual([...transparent.data], [255, 255, 255, 255, 0, 0, 0, 0]);
   });

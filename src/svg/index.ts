@@ -10,7 +10,7 @@ import type { Template } from '../tex/template.js';
 import { themePalette } from '../theme/palette.js';
 import { loadFontkit, shapedByTable } from './fonts.js';
 import { drawScene, svgDocument, type SvgMeta } from './render.js';
-import { svgToPng } from './rasterize.js';
+import { scenePng } from './rasterize.js';
 
 export type NativeFormat = 'svg' | 'png';
 
@@ -61,6 +61,6 @@ export async function renderNative(scene: Scene, template: Template, formats: Na
   // Drawn once; the SVG file and the rasterizer's pixel-sized SVG differ only in their root.
   const drawn = drawScene(scene, palette);
   if (formats.includes('svg')) files.svg = enc.encode(svgDocument(drawn, o.meta));
-  if (formats.includes('png')) files.png = await svgToPng(svgDocument(drawn, o.meta, { dpi: o.dpi }), o.dpi);
+  if (formats.includes('png')) files.png = await scenePng(drawn, o.meta, o.dpi);
   return { files, toolchain: nativeToolchain() };
 }

@@ -22,9 +22,17 @@ export interface SvgMeta {
   description: string;
 }
 
-/** For a PNG: the page cropped to whole pixels at this resolution, sized in pixels. */
+/** For a PNG: the page cropped to whole pixels at this resolution, sized in pixels; with `rows`,
+ * only the pixel rows `[first, end)` of it (a strip, rasterized on its own). */
 export interface RasterBox {
   dpi: number;
+  rows?: [number, number];
+}
+
+/** The whole pixels a drawn scene covers at `dpi`. */
+export function rasterSize(drawn: Pick<DrawnScene, 'width' | 'height'>, dpi: number): { width: number; height: number } {
+  const px = (pt: number) => Math.max(1, Math.floor((pt * dpi) / TEX_PT_PER_INCH + 1e-6));
+  return { width: px(drawn.width), height: px(drawn.height) };
 }
 
 /** TeX points per inch (the scene's unit; SVG's pt is 1/72 in). */
@@ -189,10 +197,11 @@ export function svgDocument(drawn: DrawnScene, meta: SvgMeta, raster?: RasterBox
   let viewBox: [number, number, number, number];
   // Scene units are TeX points (1/72.27 in); SVG's pt and a PNG's dpi count 1/72 in.
   if (raster) {
-    const px = (pt: number) => Math.max(1, Math.floor((pt * raster.dpi) / TEX_PT_PER_INCH + 1e-6));
-    const [w, h] = [px(drawn.width), px(drawn.height)];
-    size = `width="${w}" height="${h}"`;
-    viewBox = [0, 0, (w * TEX_PT_PER_INCH) / raster.dpi, (h * TEX_PT_PER_INCH) / raster.dpi];
+    const { width: w, height: h } = rasterSize(drawn, raster.dpi);
+    const [first, end] = raster.rows ?? [0, h];
+    const unit = TEX_PT_PER_INCH / raster.dpi;
+    size = `width="${w}" height="${end - first}"`;
+    viewBox = [0, first * unit, w * unit, (end - first) * unit];
   } else {
     const bp = (pt: number) => num((pt * 72) / TEX_PT_PER_INCH);
     size = `width="${bp(drawn.width)}pt" height="${bp(drawn.height)}pt"`;
