@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'cache-damaged'
   | 'checkpoint-not-found'
   | 'checkpoint-invalid'
-  | 'checkpoint-mismatch';
+  | 'checkpoint-mismatch'
+  | 'prune-refused';
 
 /** Where a problem is: a file, a position in it, a field of a config. */
 export interface ErrorLocation {

@@ -68,3 +68,40 @@ describe('hf-arch extract', () => {
     assert.equal(badFlag.code, 2);
   });
 });
+
+describe('hf-arch prune', () => {
+  test('removes the figures no built page names, keeps the rest, touches nothing else; refuses an unbuilt site', async () => {
+    const { mkdir, writeFile, readdir } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'hf-arch-prune-'));
+    const out = join(dir, 'public/hf-arch');
+    const site = join(dir, 'dist');
+    await mkdir(out, { recursive: true });
+    await mkdir(join(site, 'assets'), { recursive: true });
+    const names = ['qwen3-0.6b-0123456789ab.svg', 'deepseek-v3-abcdefabcdef.png', 'deepseek-v3-111111111111.svg', 'llama-3-222222222222.svg'];
+    for (const n of names) await writeFile(join(out, n), 'x'.repeat(2048));
+    await writeFile(join(out, 'notes.txt'), 'not a figure');
+    // A page naming one as it is, a script naming another through a fingerprinted copy (Docusaurus), and a copy of public/ (Next.js).
+    await writeFile(join(site, 'index.html'), '<img src="/hf-arch/qwen3-0.6b-0123456789ab.svg">');
+    await writeFile(join(site, 'assets/main.js'), 'x="/assets/images/deepseek-v3-abcdefabcdef-9f8e7d.png"');
+    await writeFile(join(site, 'llama-3-222222222222.svg'), 'a copy that no page names');
+    const dry = await run(['prune', out, '--used-by', site, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /would remove deepseek-v3-111111111111\.svg\nwould remove llama-3-222222222222\.svg\n2 figures in use, 2 to remove \(4 KiB\)/);
+    assert.equal((await readdir(out)).length, 5, 'a dry run removes nothing');
+    const real = await run(['prune', out, '--used-by', site]);
+    assert.equal(real.code, 0, real.stderr);
+    assert.deepEqual((await readdir(out)).sort(), ['deepseek-v3-abcdefabcdef.png', 'notes.txt', 'qwen3-0.6b-0123456789ab.svg']);
+    // A site that names none of them, or has no page: an error, nothing removed.
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    const none = await run(['prune', out, '--used-by', empty]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /has no HTML page/);
+    await writeFile(join(empty, 'index.html'), '<p>no figures</p>');
+    const unused = await run(['prune', out, '--used-by', empty]);
+    assert.equal(unused.code, 1);
+    assert.match(unused.stderr, /names any of the 2 figures in .*nothing was removed/);
+    assert.equal((await readdir(out)).length, 3);
+    assert.equal((await run(['prune', out])).code, 2);
+  });
+});

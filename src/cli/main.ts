@@ -2,6 +2,7 @@
 /** The `hf-arch` command line: one subcommand per pipeline stage. */
 import { runExtract, EXTRACT_HELP } from './extract-command.js';
 import { BUILD_HELP, COMPILE_HELP, RENDER_HELP, runBuild, runCompile, runRender } from './figure-commands.js';
+import { PRUNE_HELP, runPrune } from './prune-command.js';
 import { fail, packageVersion, UsageError } from './util.js';
 import { runVerify, VERIFY_HELP } from './verify-command.js';
 
@@ -15,6 +16,7 @@ Commands:
   compile <file.tex> Compile a TeX document to SVG, PNG or PDF.
   build <source>     All stages through the figure cache, to --output FILE.(svg|png|pdf).
   verify <source>    Check every count against the checkpoint's safetensors headers.
+  prune <outputDir>  Remove figure files that no page of the built site uses.
 
 Run "hf-arch <command> --help" for the options of a command.
 Options: --help, --version`;
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; help: s
   compile: { run: runCompile, help: COMPILE_HELP },
   build: { run: runBuild, help: BUILD_HELP },
   verify: { run: runVerify, help: VERIFY_HELP },
+  prune: { run: runPrune, help: PRUNE_HELP },
 };
 
 async function main(argv: string[]): Promise<void> {
