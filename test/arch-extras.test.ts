@@ -170,3 +170,12 @@ describe('unit names read as table rows', () => {
     assert.equal(unit(await arch('configs/deepseek-ai__DeepSeek-V3.json'), 'layers.shared_experts').name, 'Shared expert');
   });
 });
+
+describe('fields every PretrainedConfig writes', () => {
+  test('generation defaults and an empty pruned_heads are inert; heads that are pruned are not', () => {
+    const base = load('configs/ibm-granite__granite-4.1-30b.json');
+    const serialized = { ...base, pruned_heads: {}, bad_words_ids: null, typical_p: 1, output_scores: false, tie_encoder_decoder: false };
+    assert.equal(fromConfig(serialized).totals.params_main, 28_865_728_512);
+    assert.throws(() => fromConfig({ ...base, pruned_heads: { '0': [1, 2] } }), /fields this tool does not understand for granite: pruned_heads/);
+  });
+});

@@ -48,6 +48,15 @@ describe('figure layout', () => {
     });
   }
 
+  test('the dense-prefix callout reads as English for one block and for several', async () => {
+    const { arch: kimi } = await extract(`${FIXTURES}configs/moonshotai__Kimi-K2.6.json`);
+    const one = allText(layoutFigure(kimi)).replace(/\s+/g, ' ');
+    assert.match(one, /The first block uses a dense FFN with hidden size 18,432 instead of MoE/);
+    assert.doesNotMatch(one, /First 1 blocks/);
+    const { arch: v3 } = await extract(`${FIXTURES}configs/deepseek-ai__DeepSeek-V3.json`);
+    assert.match(allText(layoutFigure(v3)).replace(/\s+/g, ' '), /First 3 blocks use a dense FFN/);
+  });
+
   test('the layer pattern strip appears where layers differ, with a cell per layer', async () => {
     const { arch } = await extract(`${FIXTURES}configs/deepseek-ai__DeepSeek-V4-Flash.json`);
     const scene = layoutFigure(arch);

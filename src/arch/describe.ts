@@ -48,6 +48,12 @@ const MODELS = new Map<string, Describe>(Object.entries({
   minimax_m2: decoder({ ...mistral, moe: 'minimax', heads: {} }),
   gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true, heads: {} }),
   llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true, heads: {} }),
+  // Llama's layout; its four multipliers scale activations and logits, no tensor.
+  granite: decoder(llama),
+  // OLMo 2's layout (post-norms, QK-norm over the whole projection) with sliding layers in layer_types.
+  olmo3: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
+  // OLMo 2's whole-width QK-norm with pre-norms, and MoE on every layer: `intermediate_size` is the expert width.
+  olmoe: decoder({ ...llama, mlpBiasField: false, qkNorm: 'full', moe: 'olmoe' }),
   falcon: describeFalcon,
   RefinedWebModel: describeFalcon,
   RefinedWeb: describeFalcon,
@@ -55,6 +61,8 @@ const MODELS = new Map<string, Describe>(Object.entries({
   opt: describeOpt,
   deepseek_v2: describeDeepseek,
   deepseek_v3: describeDeepseek,
+  // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
+  kimi_k2: describeDeepseek,
   deepseek_v4: describeDeepseekV4,
 }));
 
@@ -79,6 +87,7 @@ const WRAPPERS = new Map<string, string | null>(Object.entries({
   llava_next: null,
   idefics3: null,
   paligemma: null,
+  kimi_k25: 'kimi_k2',
 }));
 
 /** Architectures that are not decoder-only LLMs, for a precise refusal. */
@@ -191,7 +200,7 @@ function readArchitectures(r: ConfigReader): string[] {
 }
 
 /** Fields of a multimodal wrapper that concern the vision side or the token plumbing. */
-const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|multimodal_projector_bias|\w+_token_(index|id)|mm_tokens_per_image|image_seq_length|spatial_merge_size|vision_feature_(layer|select_strategy)|image_grid_pinpoints|downsample_ratio|ignore_index)$/;
+const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|multimodal_projector_bias|\w+_token_(index|id)|mm_tokens_per_image|image_seq_length|spatial_merge_size|vision_feature_(layer|select_strategy)|image_grid_pinpoints|downsample_ratio|ignore_index|video_placeholder|use_unified_vision_chunk)$/;
 
 /**
  * Checks a wrapper's own fields: the vision side is marked as understood; a top-level

@@ -18,15 +18,23 @@ const INERT = new Set<string>([
   'bos_token_id', 'eos_token_id', 'pad_token_id', 'sep_token_id', 'decoder_start_token_id',
   'max_length', 'min_length', 'do_sample', 'temperature', 'top_k', 'top_p', 'num_beams',
   'repetition_penalty', 'forced_bos_token_id', 'forced_eos_token_id',
+  // generation defaults and legacy switches that PretrainedConfig serializes into every config
+  // it writes (a nested text_config carries them all)
+  'add_cross_attention', 'bad_words_ids', 'begin_suppress_tokens', 'cross_attention_hidden_size',
+  'diversity_penalty', 'early_stopping', 'encoder_no_repeat_ngram_size',
+  'exponential_decay_length_penalty', 'length_penalty', 'no_repeat_ngram_size', 'num_beam_groups',
+  'num_return_sequences', 'output_scores', 'remove_invalid_values', 'return_dict_in_generate',
+  'suppress_tokens', 'tf_legacy_loss', 'tie_encoder_decoder', 'typical_p', 'use_bfloat16',
   // dropout and initialisation
   'attention_dropout', 'hidden_dropout', 'dropout', 'activation_dropout', 'attn_pdrop',
   'embd_pdrop', 'resid_pdrop', 'summary_first_dropout', 'layerdrop', 'initializer_range',
   'init_std', 'embedding_dropout', 'ffn_dropout', 'classifier_dropout', 'router_jitter_noise',
-  'initializer_factor',
+  'initializer_factor', 'init_method',
   // numerics
   'rms_norm_eps', 'layer_norm_epsilon', 'layer_norm_eps', 'norm_eps', 'hc_eps',
   'attn_logit_softcapping', 'final_logit_softcapping', 'query_pre_attn_scalar', 'swiglu_limit',
   'logits_scaling', 'embedding_multiplier', 'attention_multiplier', 'residual_multiplier',
+  'clip_qkv',
   // rotary frequencies and context length (no parameters)
   'rope_theta', 'rope_scaling', 'rope_parameters', 'rope_local_base_freq', 'compress_rope_theta',
   'original_max_position_embeddings', 'initial_context_length', 'rope_interleave',

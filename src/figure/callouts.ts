@@ -39,14 +39,16 @@ export function callouts(arch: ArchJson, anchors: { rope: boolean }): Callout[] 
   const dense = arch.layers.filter((l) => l.ffn.kind === 'dense').map((l) => l.index);
   const dff = dim(arch, 'd_ff');
   if (arch.flags.moe && dense.length > 0) {
-    const first = dense.every((i, k) => i === k);
-    const where = first ? [strong('First '), accent(String(dense.length)), strong(' blocks')] : [accent(String(dense.length)), strong(' blocks')];
-    make('dense', [...where, strong(' use a dense FFN'), ...(dff ? [strong(' with hidden size '), accent(groupDigits(dff))] : []), strong(' instead of MoE')], 'repeat');
+    make('dense', [...someBlocks(dense), strong(' a dense FFN'), ...(dff ? [strong(' with hidden size '), accent(groupDigits(dff))] : []), strong(' instead of MoE')], 'repeat');
   }
   const hash = arch.layers.filter((l) => l.ffn.routing === 'hash').map((l) => l.index);
-  if (hash.length > 0) {
-    const first = hash.every((i, k) => i === k);
-    make('hash', [...(first ? [strong('First '), accent(String(hash.length))] : [accent(String(hash.length))]), strong(' blocks use hash-based MoE instead of learned top-k routing')], 'repeat');
-  }
+  if (hash.length > 0) make('hash', [...someBlocks(hash), strong(' hash-based MoE instead of learned top-k routing')], 'repeat');
   return out;
+}
+
+/** "First 3 blocks use", "The first block uses", "2 blocks use": layers by index, as the callout's subject and verb. */
+function someBlocks(layers: number[]): Run[] {
+  const first = layers.every((i, k) => i === k);
+  if (layers.length === 1) return first ? [strong('The first block uses')] : [accent('1'), strong(' block uses')];
+  return [...(first ? [strong('First ')] : []), accent(String(layers.length)), strong(' blocks use')];
 }

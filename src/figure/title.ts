@@ -171,6 +171,8 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   tii: '#9F1239', // TII crimson (Falcon)
   huggingface: '#A16207', // Hugging Face yellow, darkened (SmolLM)
   minimax: '#DC2626', // MiniMax red
+  moonshot: '#1D4ED8', // Moonshot's Kimi blue, darkened
+  ibm: '#0F62FE', // IBM Blue 60 (Granite)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -188,6 +190,9 @@ const ORGS = new Map<string, string>(Object.entries({
   tiiuae: 'tii',
   huggingfacetb: 'huggingface',
   minimaxai: 'minimax',
+  moonshotai: 'moonshot',
+  'ibm-granite': 'ibm',
+  ibm: 'ibm',
 }));
 
 /** Whose architecture a model_type is, when the organisation is not known. */
@@ -198,7 +203,9 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   gemma: 'google', gemma2: 'google', gemma3_text: 'google',
   mistral: 'mistral', mixtral: 'mistral',
   gpt_oss: 'openai', gpt2: 'openai',
-  olmo2: 'ai2',
+  olmo2: 'ai2', olmo3: 'ai2', olmoe: 'ai2',
+  kimi_k2: 'moonshot',
+  granite: 'ibm',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',
   smollm3: 'huggingface',

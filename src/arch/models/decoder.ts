@@ -35,8 +35,8 @@ export interface DecoderProfile {
    * every `decoder_sparse_step` layers but `mlp_only_layers`); gpt-oss (Mixtral's, with router
    * and expert biases); Llama 4 (`moe_layers`, else every `interleave_moe_layer_step`-th layer,
    * with a shared expert; dense layers of `intermediate_size_mlp`; parameter-free L2 QK-norm);
-   * MiniMax (every layer, routing bias). */
-  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4' | 'minimax';
+   * MiniMax (every layer, routing bias); OLMoE (Mixtral's, with `num_experts`). */
+  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4' | 'minimax' | 'olmoe';
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
@@ -183,8 +183,8 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   } else if (profile.moe === 'minimax') {
     readMiniMax(r, dims, flags, notes);
     moeLayers.fill(true);
-  } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss') {
-    dims['E'] = r.dim('E', 'num_local_experts');
+  } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss' || profile.moe === 'olmoe') {
+    dims['E'] = r.dim('E', profile.moe === 'olmoe' ? 'num_experts' : 'num_local_experts');
     dims['k'] = profile.moe === 'gpt_oss' && !r.has('num_experts_per_tok') ? r.dim('k', 'experts_per_token') : r.dim('k', 'num_experts_per_tok');
     if (profile.moe === 'gpt_oss') r.mark('experts_per_token');
     dims['d_e'] = r.dim('d_{e}', 'intermediate_size');

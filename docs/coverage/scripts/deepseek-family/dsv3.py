@@ -1,0 +1,10 @@
+from common import *
+c=load('deepseek-ai__DeepSeek-V3.json')
+d,H,V,L=c['hidden_size'],c['num_attention_heads'],c['vocab_size'],c['num_hidden_layers']
+a=mla(d,H,c['q_lora_rank'],c['kv_lora_rank'],c['qk_nope_head_dim'],c['qk_rope_head_dim'],c['v_head_dim'])
+fk=c['first_k_dense_replace']
+dense=a+2*d+swiglu(d,c['intermediate_size'])
+sp=a+2*d+moe(d,c['n_routed_experts'],c['moe_intermediate_size'],c['n_shared_experts'])
+main=fk*dense+(L-fk)*sp+2*V*d+d
+mtp=sp+2*d+2*d*d+d
+print(main, main==671026419200, main+mtp, main+mtp==682636487424)
