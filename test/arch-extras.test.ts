@@ -179,3 +179,22 @@ describe('fields every PretrainedConfig writes', () => {
     assert.throws(() => fromConfig({ ...base, pruned_heads: { '0': [1, 2] } }), /fields this tool does not understand for granite: pruned_heads/);
   });
 });
+
+describe('GLM-4.7-Flash (glm4_moe_lite)', () => {
+  test('mlp_layer_types decides each FFN (first_k_dense_replace set aside); the MTP layer is MoE; qk_head_dim must add up', () => {
+    const base = load('configs/zai-org__GLM-4.7-Flash.transformers-rendered.json');
+    const a = fromConfig(base);
+    assert.deepEqual(a.layers.filter((l) => l.ffn.kind === 'dense').map((l) => l.index), [0]);
+    assert.equal(a.mtp_layers.length, 1);
+    assert.equal(a.mtp_layers[0]!.ffn.kind, 'moe');
+    // Listed, not counted: a second dense layer where first_k_dense_replace still says 1.
+    const types = [...(base['mlp_layer_types'] as string[])];
+    types[5] = 'dense';
+    const b = fromConfig({ ...base, mlp_layer_types: types });
+    assert.deepEqual(b.layers.filter((l) => l.ffn.kind === 'dense').map((l) => l.index), [0, 5]);
+    assert.ok(b.totals.params_main < a.totals.params_main);
+    assert.throws(() => fromConfig({ ...base, mlp_layer_types: types.slice(1) }), /"mlp_layer_types" must list "dense" or "sparse" for each of the 47 layers/);
+    assert.throws(() => fromConfig({ ...base, qk_head_dim: 192 }), /"qk_head_dim" is 192, but qk_nope_head_dim \+ qk_rope_head_dim is 256/);
+    assert.throws(() => fromConfig({ ...base, partial_rotary_factor: 0.5 }), /partial_rotary_factor/);
+  });
+});

@@ -28,6 +28,7 @@ async function arch(file: string): Promise<ArchJson> {
 /** Every fixture: its title and the organisation whose accent it takes. */
 const TITLES: Record<string, [string, string]> = {
   'configs/moonshotai__Kimi-K2.6.json': ['Kimi K2.6 (1.03T, 31.7B active)', 'moonshot'],
+  'configs/zai-org__GLM-4.7-Flash.transformers-rendered.json': ['GLM 4.7 Flash (29.9B, 3.58B active)', 'zai'],
   'configs/ibm-granite__granite-4.1-30b.json': ['Granite 4.1 30B (28.9B)', 'ibm'],
   'configs/allenai__Olmo-3-1025-7B.json': ['OLMo 3 7B (7.30B)', 'ai2'],
   'configs/allenai__OLMoE-1B-7B-0924.json': ['OLMoE 1B-7B (6.92B, 1.18B active)', 'ai2'],

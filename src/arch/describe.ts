@@ -63,6 +63,8 @@ const MODELS = new Map<string, Describe>(Object.entries({
   deepseek_v3: describeDeepseek,
   // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
   kimi_k2: describeDeepseek,
+  // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
+  glm4_moe_lite: describeDeepseek,
   deepseek_v4: describeDeepseekV4,
 }));
 

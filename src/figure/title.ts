@@ -173,6 +173,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   minimax: '#DC2626', // MiniMax red
   moonshot: '#1D4ED8', // Moonshot's Kimi blue, darkened
   ibm: '#0F62FE', // IBM Blue 60 (Granite)
+  zai: '#3451B2', // Z.ai indigo (GLM)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -193,6 +194,8 @@ const ORGS = new Map<string, string>(Object.entries({
   moonshotai: 'moonshot',
   'ibm-granite': 'ibm',
   ibm: 'ibm',
+  'zai-org': 'zai',
+  thudm: 'zai',
 }));
 
 /** Whose architecture a model_type is, when the organisation is not known. */
@@ -206,6 +209,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   olmo2: 'ai2', olmo3: 'ai2', olmoe: 'ai2',
   kimi_k2: 'moonshot',
   granite: 'ibm',
+  glm4_moe_lite: 'zai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',
   smollm3: 'huggingface',

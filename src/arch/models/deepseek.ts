@@ -48,7 +48,19 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   }
   const firstDense = r.intOr('first_k_dense_replace', 0, { min: 0 });
   const freq = r.intOr('moe_layer_freq', 1);
-  const isMoe = (i: number) => E !== null && i >= firstDense && i % freq === 0;
+  // GLM-4.7-Flash (glm4_moe_lite) lists each layer's FFN; its config class ignores first_k_dense_replace.
+  const listed = readMlpLayerTypes(r, L.value);
+  // An MTP layer (index L and up) is a MoE layer, as in DeepSeek-V3.
+  const isMoe = (i: number) => E !== null && (listed && i < listed.length ? listed[i] === 'sparse' : i >= firstDense && i % freq === 0);
+  if (listed) r.mark('first_k_dense_replace', 'moe_layer_freq');
+  // GLM-4.7-Flash writes the q/k head size out; it must be the sum of its two parts.
+  const qkHead = r.intOr('qk_head_dim', null);
+  if (qkHead !== null && qkHead !== dims['d_nope']!.value + dims['d_rope']!.value) {
+    throw r.error('config-inconsistent', 'qk_head_dim', `is ${qkHead}, but qk_nope_head_dim + qk_rope_head_dim is ${dims['d_nope']!.value + dims['d_rope']!.value}`);
+  }
+  // Rotary covers the qk_rope_head_dim part of each head; a factor below 1 would rotate less of it.
+  const partial = r.numberOr('partial_rotary_factor', 1);
+  if (partial !== 1) throw r.error('unsupported-feature', 'partial_rotary_factor', `is ${partial}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
   const anyDense = Array.from({ length: L.value }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   else r.mark('intermediate_size');
@@ -99,4 +111,14 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
       // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
     },
   );
+}
+
+/** `mlp_layer_types`: "dense" or "sparse" for each of the `L` layers, or null when absent. */
+function readMlpLayerTypes(r: ConfigReader, L: number): ('dense' | 'sparse')[] | null {
+  const v = r.get('mlp_layer_types');
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.length !== L || v.some((t) => t !== 'dense' && t !== 'sparse')) {
+    throw r.error('config-invalid-field', 'mlp_layer_types', `must list "dense" or "sparse" for each of the ${L} layers`);
+  }
+  return v as ('dense' | 'sparse')[];
 }
