@@ -151,12 +151,16 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
     const scene = layoutFigure(arch, figureOptions);
     return renderNative(scene, template, wanted as NativeFormat[], { dpi: dpi ?? DEFAULT_DPI, meta: { title: sceneTitle(scene, arch), description: `${altText(arch)}${verifiedAgainst ? ` Counts verified against ${verifiedAgainst}.` : ''}` } });
   };
+  // A native SVG is drawn again rather than read back: drawing is faster than sanitizing the
+  // cached copy, trusts no file, and gives the very bytes of a fresh build, so a published
+  // figure never changes under its name between a cold and a warm build.
+  const fromCache = async (files: Partial<Record<Format, CachedFile>>) =>
+    renderer === 'native' && files.svg
+      ? { files: { ...files, svg: { ...files.svg, bytes: await drawnSvg(key, () => draw(['svg'])) } }, drawnHere: true }
+      : { files, drawnHere: false };
   if (hit) {
-    // A native SVG is drawn again rather than read back: drawing is faster than sanitizing the
-    // cached copy, trusts no file, and gives the very bytes of a fresh build, so a published
-    // figure never changes under its name between a cold and a warm build.
-    if (renderer === 'native' && hit.svg) return { ...split({ ...hit, svg: { ...hit.svg, bytes: await drawnSvg(key, () => draw(['svg'])) } }), key, cached: true, drawnHere: true, arch, warnings, ...extra };
-    return { ...split(hit), key, cached: true, drawnHere: false, arch, warnings, ...extra };
+    const served = await fromCache(hit);
+    return { ...split(served.files), key, cached: true, drawnHere: served.drawnHere, arch, warnings, ...extra };
   }
   if (frozen) {
     throw new HfArchError('cache-miss-frozen', `the figure of ${arch.model.name} (${formats.join(', ')}, theme ${template.name}) is not in the cache at ${cacheDir}, and frozen mode forbids building it`, {
@@ -167,11 +171,11 @@ export async function buildFigure(input: string | ArchJson, options: BuildOption
   // One in-flight build per figure, cache folder and set of formats; every caller learns who drew it.
   const { files: built, drawnHere } = await runOnce(`${cacheDir}\0${key}\0${[...formats].sort().join(',')}`, async () => {
     const again = await verifiedLookup(cacheDir, key, formats, false, warnings);
-    if (again) return { files: again, drawnHere: false };
+    if (again) return fromCache(again);
     const result = renderer === 'native'
       ? await draw(formats)
       : await compileFigurePage(scenePage(layoutFigure(arch, figureOptions)), template.text, formats, { ...(dpi ? { dpi } : {}), ...(options.engine ? { engine: options.engine } : {}), ...(options.texTimeoutMs ? { timeoutMs: options.texTimeoutMs } : {}) });
-    if (renderer === 'native' && result.files.svg) rememberSvg(key, result.files.svg);
+    if (renderer === 'native' && result.files.svg) rememberSvg(key, Promise.resolve(result.files.svg));
     const drawn = renderer === 'native';
     try {
       return { files: await storeFigure(cacheDir, key, result.files, { model: arch.model.name, toolchain: result.toolchain }), drawnHere: drawn };
@@ -205,22 +209,30 @@ function sceneTitle(scene: Scene, arch: ArchJson): string {
   return title && title.kind === 'text' ? title.lines.map((l) => l.map((r) => r.text).join('')).join(' ') : arch.model.name;
 }
 
-/** Native SVGs drawn in this process, by figure key: a page rebuilt in a running process (a dev
+/** Native SVGs drawn in this process, by figure key (the drawing itself while it runs, so that
+ * pages asking for one figure at once draw it once): a page rebuilt in a running process (a dev
  * server, a site's many pages) draws each figure once. Bounded; the oldest entry goes first. */
 const DRAWN_ENTRIES = 64;
-const drawnSvgs = new Map<string, Uint8Array>();
+const drawnSvgs = new Map<string, Promise<Uint8Array>>();
 
-function rememberSvg(key: string, bytes: Uint8Array): void {
+function rememberSvg(key: string, bytes: Promise<Uint8Array>): void {
   drawnSvgs.set(key, bytes);
   if (drawnSvgs.size > DRAWN_ENTRIES) drawnSvgs.delete(drawnSvgs.keys().next().value!);
 }
 
-async function drawnSvg(key: string, draw: () => Promise<{ files: Partial<Record<NativeFormat, Uint8Array>> }>): Promise<Uint8Array> {
+function drawnSvg(key: string, draw: () => Promise<{ files: Partial<Record<NativeFormat, Uint8Array>> }>): Promise<Uint8Array> {
   const known = drawnSvgs.get(key);
   if (known) return known;
-  const bytes = (await draw()).files.svg!;
+  const bytes = draw().then((r) => r.files.svg!);
   rememberSvg(key, bytes);
+  // A failed drawing is not remembered.
+  bytes.catch(() => drawnSvgs.get(key) === bytes && drawnSvgs.delete(key));
   return bytes;
+}
+
+/** Forgets the SVGs drawn in this process, as a new process would start (for tests). @internal */
+export function forgetDrawnSvgs(): void {
+  drawnSvgs.clear();
 }
 
 function split(files: Partial<Record<Format, CachedFile>>): Pick<BuildResult, 'files' | 'bytes'> {

@@ -177,6 +177,8 @@ describe('fields every PretrainedConfig writes', () => {
     const serialized = { ...base, pruned_heads: {}, bad_words_ids: null, typical_p: 1, output_scores: false, tie_encoder_decoder: false };
     assert.equal(fromConfig(serialized).totals.params_main, 28_865_728_512);
     assert.throws(() => fromConfig({ ...base, pruned_heads: { '0': [1, 2] } }), /fields this tool does not understand for granite: pruned_heads/);
+    assert.equal(fromConfig({ ...base, add_cross_attention: false, cross_attention_hidden_size: null }).totals.params_main, 28_865_728_512);
+    assert.throws(() => fromConfig({ ...base, add_cross_attention: true }), /does not understand for granite: add_cross_attention/);
   });
 });
 
@@ -196,5 +198,6 @@ describe('GLM-4.7-Flash (glm4_moe_lite)', () => {
     assert.throws(() => fromConfig({ ...base, mlp_layer_types: types.slice(1) }), /"mlp_layer_types" must list "dense" or "sparse" for each of the 47 layers/);
     assert.throws(() => fromConfig({ ...base, qk_head_dim: 192 }), /"qk_head_dim" is 192, but qk_nope_head_dim \+ qk_rope_head_dim is 256/);
     assert.throws(() => fromConfig({ ...base, partial_rotary_factor: 0.5 }), /partial_rotary_factor/);
+    assert.throws(() => fromConfig({ ...base, rope_parameters: { ...(base['rope_parameters'] as object), partial_rotary_factor: 0.5 } }), /"rope_parameters.partial_rotary_factor" is 0.5/);
   });
 });

@@ -18,6 +18,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import remarkHfArch from '../src/index.js';
+import { forgetDrawnSvgs } from '../src/build.js';
 import { fixturePath } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
@@ -247,10 +248,13 @@ describe('a poisoned cache through the plugin', () => {
   test('native renderer: a cached SVG is never served; the figure is drawn again, the same bytes as a fresh build', async () => {
     const fresh = await renderWith(await mkdtemp(join(work, 'plugin-fresh-')), 'file');
     const cache = await hostileEntry('native');
+    // As a new process: nothing drawn yet, so the figure must be drawn from the cache hit.
+    forgetDrawnSvgs();
     const asFile = await renderWith(cache, 'file');
     assert.equal(asFile.files.length, 1);
     assert.ok(asFile.files[0]!.equals(fresh.files[0]!), 'the published file is the drawn figure');
     for (const b of BAD) assert.doesNotMatch(asFile.files[0]!.toString('utf8'), b);
+    forgetDrawnSvgs();
     const { html } = await renderWith(cache, 'inline-svg');
     for (const b of BAD) assert.doesNotMatch(html, b);
     const asData = await renderWith(cache, 'data-url');

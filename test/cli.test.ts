@@ -103,5 +103,8 @@ describe('hf-arch prune', () => {
     assert.match(unused.stderr, /names any of the 2 figures in .*nothing was removed/);
     assert.equal((await readdir(out)).length, 3);
     assert.equal((await run(['prune', out])).code, 2);
+    const missing = await run(['prune', join(dir, 'public/hf-arhc'), '--used-by', site]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /there is no figure folder at .*hf-arhc/);
   });
 });

@@ -370,6 +370,7 @@ process.stdout.write(JSON.stringify(seen));
     assert.deepEqual([png.width, png.height, top.height + bottom.height], [width, height, height]);
     assert.ok(Buffer.compare(png.data, Buffer.concat([top.pixels, bottom.pixels])) === 0, 'the built PNG holds the rasterized pixels');
     assert.equal(png.colorType, 6, 'RGBA: our encoder');
+    for (let i = 3; i < png.data.length; i += 4) if (png.data[i] !== 255) assert.fail(`pixel ${(i - 3) / 4} is not opaque: premultiplied pixels would be written as they are`);
     // The strips join without a seam: against one drawing of the whole page, all but a few anti-aliased bytes agree.
     const whole = new Resvg(svgDocument(drawnScene, META, { dpi }), { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, shapeRendering: 2 }).render().pixels;
     let differ = 0;
@@ -385,5 +386,8 @@ process.stdout.write(JSON.stringify(seen));
     assert.deepEqual([...PNG.sync.read(Buffer.from(encodePng([clear], 2, 1, dpi))).data], [...clear]);
     const transparent = PNG.sync.read(Buffer.from(await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="1" height="1" fill="#fff"/></svg>', dpi)));
     assert.deepEqual([...transparent.data], [255, 255, 255, 255, 0, 0, 0, 0]);
+    // Half-covered: resvg's premultiplied [128, 0, 0, 128] becomes PNG's straight [255, 0, 0, 128].
+    const semi = PNG.sync.read(Buffer.from(await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><rect width="1" height="1" fill="#f00" fill-opacity="0.5"/></svg>', dpi)));
+    assert.deepEqual([...semi.data], [255, 0, 0, 128]);
   });
 });

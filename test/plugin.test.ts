@@ -67,6 +67,10 @@ describe('remark-hf-arch', () => {
     assert.doesNotMatch(url, /[<>"#&]/);
     const decoded = decodeURIComponent(url.slice('data:image/svg+xml,'.length));
     assert.ok(/^(<\?xml[^>]*\?>\s*)?<svg [^>]*role="img"/.test(decoded) && decoded.trimEnd().endsWith('</svg>'), decoded.slice(0, 200));
+    // A title outside the BMP (a surrogate pair in JavaScript) is encoded, not a URIError.
+    const emoji = await render(fence('../models/Qwen__Qwen3-0.6B.json\ntitle: Qwen 🤗 tiny'), { strategy: 'data-url' });
+    const emojiUrl = /<img src="data:image\/svg\+xml,([^"]+)"/.exec(emoji.html)![1]!;
+    assert.match(decodeURIComponent(emojiUrl), /<title>Qwen 🤗 tiny<\/title>/);
     const png = await render(fence('../models/Qwen__Qwen3-0.6B.json\nformat: png'), { strategy: 'data-url', dpi: 30 });
     assert.match(png.html, /<img src="data:image\/png;base64,[A-Za-z0-9+/=]{100,}"/);
     const two = `${fence('../models/Qwen__Qwen3-0.6B.json')}\n${fence('../models/Qwen__Qwen3-0.6B.json', 'theme=dark')}`;
@@ -110,17 +114,24 @@ describe('remark-hf-arch', () => {
   });
 
   test('without a root option, the root is the site the page belongs to, not the working directory', async () => {
-    const other = await mkdtemp(join(tmpdir(), 'hf-arch-cwd-'));
+    // As `docusaurus build site/` run from the parent folder: the figure goes under the site.
+    const parent = await mkdtemp(join(tmpdir(), 'hf-arch-parent-'));
+    const siteDir = join(parent, 'site');
+    await mkdir(join(siteDir, 'posts'), { recursive: true });
+    await mkdir(join(siteDir, 'models'), { recursive: true });
+    await writeFile(join(siteDir, 'package.json'), '{"name":"site","private":true}');
+    await cp(join(FIXTURES, 'configs', 'Qwen__Qwen3-0.6B.json'), join(siteDir, 'models', 'Qwen__Qwen3-0.6B.json'));
     const cwd = process.cwd();
-    await writeFile(join(site, 'package.json'), '{"name":"site","private":true}');
-    process.chdir(other);
+    process.chdir(parent);
     try {
-      // As `docusaurus build site/` run from elsewhere: the figure goes under the site.
-      const file = new VFile({ path: join(site, 'posts', 'root.md'), value: fence('../models/Qwen__Qwen3-0.6B.json') });
+      const file = new VFile({ path: join(siteDir, 'posts', 'root.md'), value: fence('../models/Qwen__Qwen3-0.6B.json') });
       const html = String(await unified().use(remarkParse).use(remarkHfArch, { cacheDir }).use(remarkRehype).use(rehypeStringify).process(file));
       const src = /<img src="\/hf-arch\/([^"]+)"/.exec(html)![1]!;
-      assert.ok((await stat(join(site, 'public/hf-arch', src))).isFile());
-      assert.equal(await stat(join(other, 'public')).catch(() => null), null);
+      assert.ok((await stat(join(siteDir, 'public/hf-arch', src))).isFile());
+      assert.equal(await stat(join(parent, 'public')).catch(() => null), null);
+      // A page outside the working directory (Docusaurus docs at ../docs) keeps the working directory as its root.
+      const outside = new VFile({ path: join(site, 'posts', 'outside.md'), value: fence('../models/Qwen__Qwen3-0.6B.json') });
+      await assert.rejects(unified().use(remarkParse).use(remarkHfArch, { cacheDir }).use(remarkRehype).use(rehypeStringify).process(outside), /points outside the project root \(.*hf-arch-parent-/);
     } finally {
       process.chdir(cwd);
     }

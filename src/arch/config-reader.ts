@@ -213,10 +213,10 @@ export class ConfigReader {
     return { tex, value: this.int(field, options), field: this.path(field) };
   }
 
-  /** Fields that were neither read nor known to be inert (an empty `pruned_heads` is inert; one that prunes heads is not). */
+  /** Fields that were neither read nor known to be inert (at their value: an empty `pruned_heads` is inert, one that prunes heads is not). */
   unknownFields(): string[] {
     return Object.keys(this.raw)
-      .filter((k) => !this.used.has(k) && !isInertField(k) && !emptyPruning(k, this.raw[k]))
+      .filter((k) => !this.used.has(k) && !isInertField(k, this.raw[k]))
       .map((k) => this.path(k))
       .sort();
   }
@@ -259,9 +259,4 @@ function describe(v: Json): string {
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'object') return 'an object';
   return String(v);
-}
-
-/** PretrainedConfig serializes `pruned_heads: {}` into configs it writes: nothing pruned, nothing to count. */
-function emptyPruning(field: string, value: unknown): boolean {
-  return field === 'pruned_heads' && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }

@@ -20,8 +20,7 @@ const INERT = new Set<string>([
   'repetition_penalty', 'forced_bos_token_id', 'forced_eos_token_id',
   // generation defaults and legacy switches that PretrainedConfig serializes into every config
   // it writes (a nested text_config carries them all)
-  'add_cross_attention', 'bad_words_ids', 'begin_suppress_tokens', 'cross_attention_hidden_size',
-  'diversity_penalty', 'early_stopping', 'encoder_no_repeat_ngram_size',
+  'bad_words_ids', 'begin_suppress_tokens', 'diversity_penalty', 'early_stopping', 'encoder_no_repeat_ngram_size',
   'exponential_decay_length_penalty', 'length_penalty', 'no_repeat_ngram_size', 'num_beam_groups',
   'num_return_sequences', 'output_scores', 'remove_invalid_values', 'return_dict_in_generate',
   'suppress_tokens', 'tf_legacy_loss', 'tie_encoder_decoder', 'typical_p', 'use_bfloat16',
@@ -51,7 +50,17 @@ const INERT = new Set<string>([
   'scale_attn_weights', 'scale_attn_by_inverse_layer_idx', 'reorder_and_upcast_attn',
 ]);
 
-/** Whether a config field is known to have no effect on parameters or structure. */
-export function isInertField(field: string): boolean {
-  return INERT.has(field);
+/**
+ * Fields inert only at the value PretrainedConfig writes by default: cross-attention would add
+ * tensors, pruned heads remove some.
+ */
+const INERT_AT_DEFAULT = new Map<string, (value: unknown) => boolean>([
+  ['add_cross_attention', (v) => v === false || v === null],
+  ['cross_attention_hidden_size', (v) => v === null],
+  ['pruned_heads', (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0],
+]);
+
+/** Whether a config field is known to have no effect on parameters or structure (at this value). */
+export function isInertField(field: string, value?: unknown): boolean {
+  return INERT.has(field) || (INERT_AT_DEFAULT.get(field)?.(value) ?? false);
 }

@@ -3,7 +3,7 @@
  * (figures compile in a queue shared by the whole process), so `processSync` cannot be used.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Code, Parent, Root } from 'mdast';
 import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -30,19 +30,28 @@ function figureName(arch: ArchJson, key: string): string {
 
 const roots = new Map<string, string>();
 
-/** The nearest folder at or above `dir` with a `package.json` (the site), else the working directory. */
+/**
+ * The site a page belongs to: the nearest folder with a `package.json` between the page and the
+ * working directory (so `docusaurus build site/` run from the parent finds `site/`), else the
+ * working directory itself (also for a page outside it, such as Docusaurus docs at `../docs`).
+ */
 function projectRoot(dir: string): string {
-  const known = roots.get(dir);
+  const cwd = process.cwd();
+  const key = `${cwd}\0${dir}`;
+  const known = roots.get(key);
   if (known) return known;
-  let found = process.cwd();
-  for (let at = dir; ; at = dirname(at)) {
-    if (existsSync(join(at, 'package.json'))) {
-      found = at;
-      break;
+  let found = cwd;
+  const inside = (at: string) => at === cwd || at.startsWith(cwd.endsWith(sep) ? cwd : `${cwd}${sep}`);
+  if (inside(dir)) {
+    for (let at = dir; inside(at); at = dirname(at)) {
+      if (existsSync(join(at, 'package.json'))) {
+        found = at;
+        break;
+      }
+      if (at === cwd || dirname(at) === at) break;
     }
-    if (dirname(at) === at) break;
   }
-  roots.set(dir, found);
+  roots.set(key, found);
   return found;
 }
 

@@ -45,7 +45,8 @@ export const pluginOptionsSchema = z
     hubEndpoint: z.string().url().optional(),
     /** Let relative config paths leave the project root. */
     allowOutsideRoot: z.boolean().default(false),
-    /** The project root (default: the working directory). */
+    /** The project root (default: the nearest folder with a package.json between the page and the
+     * working directory, else the working directory). */
     root: z.string().min(1).optional(),
     /** PNG resolution. */
     dpi: z.number().int().min(10).max(2400).default(300),

@@ -84,7 +84,7 @@ export function dataUrl(file: FigureFile): string {
   // Kept as they are: letters, digits, space and the URL characters that need no escaping in an
   // HTML attribute or a Markdown link; everything else (quotes, <, >, #, %, &, non-ASCII) encoded.
   const text = Buffer.from(file.bytes).toString('utf8');
-  return `data:image/svg+xml,${text.replace(/[^A-Za-z0-9 \-_.~!$'*+,;=:@/?]/g, (c) => encodeURIComponent(c).replace(/[()]/g, (p) => `%${p.charCodeAt(0).toString(16).toUpperCase()}`))}`;
+  return `data:image/svg+xml,${text.replace(/[^A-Za-z0-9 \-_.~!$'*+,;=:@/?]/gu, (c) => encodeURIComponent(c).replace(/[()]/g, (p) => `%${p.charCodeAt(0).toString(16).toUpperCase()}`))}`;
 }
 
 /** The SVG as sanitized hast, with every id (and reference to it) prefixed so that figures on one page do not share glyph or clip ids. */
@@ -96,8 +96,8 @@ export function inlineSvg(file: FigureFile, prefix: string, alt: string): Elemen
 const element = (hName: string, hProperties: Record<string, unknown>, children: PhrasingContent[] = []): PhrasingContent =>
   ({ type: 'paragraph', data: { hName, hProperties: hProperties as never }, children }) as unknown as PhrasingContent;
 
-/** A line break in Markdown output, white space in HTML. */
-const newline: PhrasingContent = { type: 'text', value: '\n' };
+/** A line break in Markdown output, white space in HTML (a new node each time: trees share no node). */
+const newline = (): PhrasingContent => ({ type: 'text', value: '\n' });
 
 /** An image that never overflows its column (`max-width: 100%`), at the fence's `width` if it has one. */
 export function imageNode(url: string, alt: string, options: { width?: number | undefined; lazy?: boolean } = {}): Image {
@@ -159,8 +159,8 @@ export function figureNode(parts: FigureParts): Paragraph {
   }
   const { light, dark } = parts.images;
   const children: PhrasingContent[] = [themed(light, dark ? 'hf-arch-light' : undefined, parts.width)];
-  if (dark) children.push(newline, themed(dark, 'hf-arch-dark', parts.width));
+  if (dark) children.push(newline(), themed(dark, 'hf-arch-dark', parts.width));
   if (css) children.push(styleNode(css));
-  if (parts.caption) children.push(newline, element('figcaption', {}, [{ type: 'text', value: parts.caption }]));
+  if (parts.caption) children.push(newline(), element('figcaption', {}, [{ type: 'text', value: parts.caption }]));
   return element('figure', props, children) as unknown as Paragraph;
 }

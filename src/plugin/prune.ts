@@ -12,8 +12,6 @@ import { HfArchError } from '../errors.js';
 const FIGURE_NAME = /^([a-z0-9.-]+-[0-9a-f]{12})\.(svg|png)$/;
 /** Built files that can name a figure. */
 const TEXT = new Set(['.html', '.htm', '.js', '.mjs', '.cjs', '.css', '.json', '.xml', '.txt', '.rss', '.atom', '.md', '.mdx']);
-/** A built text file larger than this is not read (a bundle of that size names no figure we could miss). */
-const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 export interface PruneResult {
   /** Figure files kept: some built file names them. */
@@ -24,7 +22,7 @@ export interface PruneResult {
   bytes: number;
 }
 
-/** Every regular file under `dir` (links are not followed). */
+/** Every regular file under `dir`. Links are not followed: a built site is plain files. */
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (at: string) => {
@@ -52,7 +50,11 @@ export async function pruneFigures(outputDir: string, builtSite: string, options
   if (!built.some((f) => ['.html', '.htm'].includes(extname(f)))) {
     throw new HfArchError('prune-refused', `the built site ${builtSite} has no HTML page`, { location: { file: builtSite }, hint: 'Point --used-by at the folder the site build wrote (dist, build, out).' });
   }
-  const figures = (await readdir(outputDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && FIGURE_NAME.test(e.name)).map((e) => e.name).sort();
+  const folder = await lstat(outputDir).catch(() => null);
+  if (!folder?.isDirectory()) {
+    throw new HfArchError('prune-refused', `there is no figure folder at ${outputDir}`, { location: { file: outputDir }, hint: "Give the plugin's outputDir (default public/hf-arch), relative to the site." });
+  }
+  const figures = (await readdir(outputDir, { withFileTypes: true })).filter((e) => e.isFile() && FIGURE_NAME.test(e.name)).map((e) => e.name).sort();
   const pending = new Map(figures.map((f) => [f, FIGURE_NAME.exec(f)![1]!]));
   const kept = new Set<string>();
   const mark = (text: string) => {
@@ -63,8 +65,7 @@ export async function pruneFigures(outputDir: string, builtSite: string, options
     if (pending.size === 0) break;
     // By what the pages and scripts name, not by file names: a copy of public/ holds every figure.
     if (!TEXT.has(extname(path).toLowerCase())) continue;
-    const info = await lstat(path);
-    if (info.size <= MAX_TEXT_BYTES) mark(await readFile(path, 'utf8'));
+    mark(await readFile(path, 'utf8'));
   }
   if (figures.length > 0 && kept.size === 0) {
     throw new HfArchError('prune-refused', `no file of ${builtSite} names any of the ${figures.length} figures in ${outputDir}; nothing was removed`, {

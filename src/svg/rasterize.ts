@@ -6,7 +6,7 @@
  *
  * A tall figure is drawn as two strips of rows at once, on libuv's thread pool (resvg's
  * `renderAsync`): at 300 dpi that halves the drawing time on two cores. The split depends only
- * on the figure's height, never on the machine, so the bytes are the same everywhere.
+ * on the figure's height, never on the number of cores.
  */
 import { encodePng } from './png.js';
 import { rasterSize, svgDocument, type DrawnScene, type SvgMeta } from './render.js';
@@ -25,14 +25,26 @@ const OPTIONS = {
 /** Figures at least this many pixel rows tall are drawn as two strips. */
 const STRIP_FROM_ROWS = 1024;
 
+/** resvg's pixels are premultiplied by alpha; PNG's are not. Opaque and clear pixels are both. */
+function unpremultiply(pixels: Uint8Array): Uint8Array {
+  for (let i = 3; i < pixels.length; i += 4) {
+    const a = pixels[i]!;
+    if (a === 0 || a === 255) continue;
+    for (let c = i - 3; c < i; c++) pixels[c] = Math.min(255, Math.round((pixels[c]! * 255) / a));
+  }
+  return pixels;
+}
+
 /** The PNG of any pixel-sized SVG, tagged with the resolution it was drawn at. */
 export async function svgToPng(svg: string, dpi: number): Promise<Uint8Array> {
   resvg ??= await import('@resvg/resvg-js');
   const image = new resvg.Resvg(svg, OPTIONS).render();
-  return encodePng([image.pixels], image.width, image.height, dpi);
+  return encodePng([unpremultiply(image.pixels)], image.width, image.height, dpi);
 }
 
-/** The PNG of a drawn scene at `dpi`, tall ones drawn in two strips at once. */
+/** The PNG of a drawn scene at `dpi`, tall ones drawn in two strips at once. Every pixel is
+ * opaque (the paper rectangle under the drawing overhangs the page), so resvg's premultiplied
+ * pixels are the PNG's as they are: no per-pixel pass. */
 export async function scenePng(drawn: DrawnScene, meta: SvgMeta, dpi: number): Promise<Uint8Array> {
   resvg ??= await import('@resvg/resvg-js');
   const { width, height } = rasterSize(drawn, dpi);

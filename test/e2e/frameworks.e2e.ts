@@ -28,8 +28,10 @@ let tarball: string;
 let browser: Browser;
 
 function sh(cwd: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  // The plugin's own settings from the developer's shell would move the cache the test looks at.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HF_ARCH_')));
   try {
-    return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(cmd, args, { cwd, env: { ...base, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`.slice(-6000));
@@ -101,6 +103,8 @@ type DarkMode = 'media' | 'class';
 
 interface Shown {
   theme: 'light' | 'dark';
+  /** What is drawn: the image's URL, or the inline SVG's first id. */
+  identity: string;
   width: number;
   height: number;
   column: number;
@@ -113,6 +117,7 @@ interface Shown {
  */
 async function checkInBrowser(root: string, page: string, expected: number, dark: DarkMode, shot: string): Promise<void> {
   const { url, server } = await serve(root);
+  const seen: Record<string, string[]> = {};
   try {
     for (const theme of ['light', 'dark'] as const) {
       const tab = await browser.newPage({ viewport: { width: 1000, height: 1400 }, colorScheme: dark === 'media' ? theme : 'light' });
@@ -133,7 +138,8 @@ async function checkInBrowser(root: string, page: string, expected: number, dark
             .map((el) => {
               const rect = el.getBoundingClientRect();
               const loaded = el instanceof HTMLImageElement ? el.complete && el.naturalWidth > 0 : true;
-              return { theme: el.closest('.hf-arch-dark') ? 'dark' : 'light', width: rect.width, height: rect.height, column: figure.parentElement!.clientWidth, loaded } as const;
+              const identity = el instanceof HTMLImageElement ? el.currentSrc || el.src : (el.querySelector('[id]')?.id ?? '');
+              return { theme: el.closest('.hf-arch-dark') ? 'dark' : 'light', identity, width: rect.width, height: rect.height, column: figure.parentElement!.clientWidth, loaded } as const;
             }),
         ),
       );
@@ -146,10 +152,13 @@ async function checkInBrowser(root: string, page: string, expected: number, dark
         assert.ok(image.width <= image.column + 0.5, `${shot} ${theme}: figure ${i} fits its column (${image.width} > ${image.column})`);
       });
       assert.deepEqual(failed, [], `${shot} ${theme}: no failed request`);
+      seen[theme] = shown.map((images: Shown[]) => images[0]!.identity);
       mkdirSync(OUT, { recursive: true });
       await tab.screenshot({ path: join(OUT, `${shot}-${theme}.png`), fullPage: true });
       await tab.close();
     }
+    // The dark theme shows other figures than the light one, not the same drawing under another class.
+    seen['light']!.forEach((id, i) => assert.notEqual(id, seen['dark']![i], `${shot}: figure ${i} differs between light and dark`));
   } finally {
     server.close();
   }

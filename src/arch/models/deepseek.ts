@@ -59,8 +59,12 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     throw r.error('config-inconsistent', 'qk_head_dim', `is ${qkHead}, but qk_nope_head_dim + qk_rope_head_dim is ${dims['d_nope']!.value + dims['d_rope']!.value}`);
   }
   // Rotary covers the qk_rope_head_dim part of each head; a factor below 1 would rotate less of it.
-  const partial = r.numberOr('partial_rotary_factor', 1);
-  if (partial !== 1) throw r.error('unsupported-feature', 'partial_rotary_factor', `is ${partial}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
+  // transformers 5 writes the factor into rope_parameters as well.
+  const ropeParameters = r.get('rope_parameters');
+  const nested = typeof ropeParameters === 'object' && ropeParameters !== null ? (ropeParameters as Record<string, unknown>)['partial_rotary_factor'] : undefined;
+  for (const [field, value] of [['partial_rotary_factor', r.numberOr('partial_rotary_factor', 1)], ['rope_parameters.partial_rotary_factor', nested ?? 1]] as const) {
+    if (value !== 1) throw r.error('unsupported-feature', field, `is ${String(value)}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
+  }
   const anyDense = Array.from({ length: L.value }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   else r.mark('intermediate_size');
