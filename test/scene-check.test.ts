@@ -67,6 +67,13 @@ describe('scene checker', () => {
     assert.deepEqual(only(sceneProblems(scene([box('p', 10, 10), box('q', 110, 10)])), 'overlap'), []);
   });
 
+  test('a label that crosses or touches its box outline (Falcon 40B\'s "LayerNorm (attn)" in a 71 pt box)', () => {
+    const narrow = { ...box('narrow', 10, 10, 71), lines: [[run('LayerNorm (attn)')]] };
+    const problems = only(sceneProblems(scene([narrow, box('wide', 10, 60)])), 'text overflows');
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0]!, /^text overflows: "LayerNorm \(attn\)" \(\d+\.\d pt\) in narrow \(71\.0 pt wide\)/);
+  });
+
   test('items outside the canvas', () => {
     const problems = sceneProblems(scene([box('left', -5, 10), text('top', 10, H - 5), arrow('off', [[700, 10], [730, 10]]), brace('br', 3, 10, 30)]));
     for (const id of ['left', 'top', 'off', 'br']) assert.ok(problems.includes(`outside the canvas: ${id}`), `${id}: ${problems.join('\n')}`);

@@ -29,6 +29,7 @@ async function arch(file: string): Promise<ArchJson> {
 const TITLES: Record<string, [string, string]> = {
   'configs/moonshotai__Kimi-K2.6.json': ['Kimi K2.6 (1.03T, 31.7B active)', 'moonshot'],
   'configs/zai-org__GLM-4.7-Flash.transformers-rendered.json': ['GLM 4.7 Flash (29.9B, 3.58B active)', 'zai'],
+  'configs/EleutherAI__gpt-neox-20b.json': ['GPT-NeoX 20B (20.6B)', 'eleutherai'],
   'configs/ibm-granite__granite-4.1-30b.json': ['Granite 4.1 30B (28.9B)', 'ibm'],
   'configs/allenai__Olmo-3-1025-7B.json': ['OLMo 3 7B (7.30B)', 'ai2'],
   'configs/allenai__OLMoE-1B-7B-0924.json': ['OLMoE 1B-7B (6.92B, 1.18B active)', 'ai2'],
@@ -85,6 +86,8 @@ describe('titles', () => {
       ['deepseek-v2', 'DeepSeek V2'],
       ['Qwen3-235B-A22B-Instruct-2507', 'Qwen3 235B-A22B'],
       ['gpt-oss-120b', 'gpt-oss 120B'],
+      ['gpt-neox-20b', 'GPT-NeoX 20B'],
+      ['gpt-j-6b', 'GPT-J 6B'],
       ['phi3-mini', 'Phi-3 Mini'],
       ['OLMoE-1B-7B-0924', 'OLMoE 1B-7B'],
       ['SmolLM2-135M', 'SmolLM2 135M'],

@@ -11,6 +11,7 @@ import { describeDeepseek } from './models/deepseek.js';
 import { describeDeepseekV4 } from './models/deepseek-v4.js';
 import { describeFalcon } from './models/falcon.js';
 import { describeGpt2 } from './models/gpt2.js';
+import { describeGptNeox } from './models/gpt-neox.js';
 import { describeOpt } from './models/opt.js';
 import type { ArchDescription } from './types.js';
 
@@ -58,6 +59,7 @@ const MODELS = new Map<string, Describe>(Object.entries({
   RefinedWebModel: describeFalcon,
   RefinedWeb: describeFalcon,
   gpt2: describeGpt2,
+  gpt_neox: describeGptNeox,
   opt: describeOpt,
   deepseek_v2: describeDeepseek,
   deepseek_v3: describeDeepseek,

@@ -8,7 +8,7 @@
 import type { ArrowItem, BoxItem, BraceItem, CircleItem, Item, Rect, Role, Scene, TextItem } from './scene.js';
 import { solidRect } from './scene.js';
 import { contrastRatio } from './contrast.js';
-import { blockSize, runSize } from './text.js';
+import { blockSize, lineWidth, runSize } from './text.js';
 import { DISPLAY_WIDTH } from './style.js';
 import { ROLES, themeColors } from '../theme/palette.js';
 
@@ -38,7 +38,7 @@ export interface CheckOptions {
 /**
  * Every problem of a scene, as short readable strings naming the item ids; empty when clean.
  * Each string starts with its check: `overlap:`, `outside the canvas:`, `arrow through:`,
- * `arrow through brace:`, `parallel arrows:`, `dangling end:`, `small text:`.
+ * `arrow through brace:`, `parallel arrows:`, `dangling end:`, `small text:`, `text overflows:`.
  */
 export function sceneProblems(scene: Scene, options: CheckOptions = {}): string[] {
   return [
@@ -48,7 +48,24 @@ export function sceneProblems(scene: Scene, options: CheckOptions = {}): string[
     ...parallelProblems(scene),
     ...danglingProblems(scene),
     ...textSizeProblems(scene, options.displayWidth ?? DISPLAY_WIDTH),
+    ...boxTextProblems(scene),
   ];
+}
+
+/** Text closer to a box's outline than this (pt) touches it; labels have PAD_X, tags less. */
+const TEXT_INSET = 2;
+
+/** A box label line that crosses or touches the box's outline. */
+function boxTextProblems(scene: Scene): string[] {
+  const out: string[] = [];
+  for (const item of scene.items) {
+    if (item.kind !== 'box') continue;
+    for (const line of item.lines) {
+      const w = lineWidth(line, item.size);
+      if (w > item.w - 2 * TEXT_INSET + EPS) out.push(`text overflows: "${line.map((r) => r.text).join('')}" (${w.toFixed(1)} pt) in ${item.id} (${item.w.toFixed(1)} pt wide)`);
+    }
+  }
+  return out;
 }
 
 /**

@@ -56,6 +56,8 @@ const BLOCK_W = 158;
 const XC = 336; // centre line of the stack
 const LANE_X = BLOCK_X + BLOCK_W - 7; // the residual lane, inside the block's right edge
 const BOX_MIN_W = 124;
+/** The least space between a label and its box outline when boxes share a row. */
+const NARROW_PAD = 2;
 const BOX_MAX_W = 2 * (LANE_X - 6 - XC);
 const RIGHT_X = 446; // left edge of the inset column
 const DOWN_X = MOD_X1 + 6; // left of the brace: the lanes of the modifiers' arrows start here
@@ -118,7 +120,10 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
     const maxW = n === 1 ? BOX_MAX_W : (BOX_MAX_W - 8 * (n - 1)) / n;
     return r.center.boxes.map((b) => {
       const count = countLine(arch, b, maxW - 2 * PAD_X);
-      const lines = count ? [...b.lines, count] : b.lines;
+      // Side by side (Falcon, GPT-NeoX), a box is narrow: its label may use part of the padding
+      // (2 pt kept, as the scene check asks), and wraps rather than overflows beyond that.
+      const label = n === 1 ? b.lines : b.lines.flatMap((line) => fitLine(line, SIZE.label, maxW - 2 * NARROW_PAD));
+      const lines = count ? [...label, count] : label;
       const s = boxSize(lines, { minW: n === 1 ? BOX_MIN_W : 0 });
       const w = Math.min(Math.max(s.w, n === 1 ? BOX_MIN_W : (BOX_MIN_W - 8) / n), maxW);
       return { kind: 'box', id: b.id, x: 0, y: 0, w, h: s.h, fill: b.fill, stroke: 'ink', textColor: b.textColor, lines, size: SIZE.label, radius: BOX_RADIUS, ...(b.dashed ? { dashed: true } : {}) };
@@ -663,4 +668,31 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
       draw: (bottom: number, x: number, ctx: DrawContext) => ctx.items.push(textAt(`note.${i}`, x === RIGHT_X ? RIGHT_X + INSET_PAD : x, bottom, lines, { size })),
     };
   });
+}
+
+/**
+ * A label line in at most `max` pt: wrapped at spaces, then a word still too wide broken after
+ * its last hyphen ("Grouped-" / "query"). A word without a hyphen stays whole.
+ */
+function fitLine(line: Run[], size: number, max: number): Run[][] {
+  if (lineWidth(line, size) <= max) return [line];
+  return wrapRuns(line, size, max).flatMap((part) => {
+    if (lineWidth(part, size) <= max) return [part];
+    const text = part.map((r) => r.text).join('');
+    const cut = text.lastIndexOf('-', text.length - 2) + 1;
+    return cut > 0 ? [sliceRuns(part, 0, cut), sliceRuns(part, cut, text.length)] : [part];
+  });
+}
+
+/** The characters `[from, to)` of a line of runs, each keeping its style. */
+function sliceRuns(line: Run[], from: number, to: number): Run[] {
+  const out: Run[] = [];
+  let at = 0;
+  for (const run of line) {
+    const start = Math.max(from, at);
+    const end = Math.min(to, at + run.text.length);
+    if (end > start) out.push({ ...run, text: run.text.slice(start - at, end - at) });
+    at += run.text.length;
+  }
+  return out;
 }

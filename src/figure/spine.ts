@@ -127,8 +127,9 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     const norms: SpineBox[] = placement === 'shared'
       ? [{ id: 'norm1', lines: label(normName(arch, '')), fill: 'norm', textColor: 'ink', units: ['layers.attn_norm', 'layers.ffn_norm'] }]
       : [
-          { id: 'norm1', lines: label(normName(arch, ' (attn)')), fill: 'norm', textColor: 'ink', units: ['layers.attn_norm'] },
-          { id: 'norm2', lines: label(normName(arch, ' (MLP)')), fill: 'norm', textColor: 'ink', units: ['layers.ffn_norm'] },
+          // Numbered as in the table; each sits under the sub-layer it feeds.
+          { id: 'norm1', lines: label(normName(arch, ' 1')), fill: 'norm', textColor: 'ink', units: ['layers.attn_norm'] },
+          { id: 'norm2', lines: label(normName(arch, ' 2')), fill: 'norm', textColor: 'ink', units: ['layers.ffn_norm'] },
         ];
     blockRow({ id: 'norm1', center: { kind: 'boxes', boxes: norms } });
     blockRow({ id: 'sublayers', center: { kind: 'boxes', boxes: [attnBox, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits }] } });

@@ -93,6 +93,13 @@ export function modelDisplayName(repoName: string): string {
       continue;
     }
     if (lower === 'oss' && prev === 'gpt-oss') continue;
+    // EleutherAI writes its family GPT-NeoX (and GPT-J).
+    if (lower === 'gpt' && /^(neox|j)$/i.test(tokens[i + 1] ?? '')) {
+      words.push(`GPT-${tokens[i + 1]!.toLowerCase() === 'neox' ? 'NeoX' : 'J'}`);
+      family = null;
+      continue;
+    }
+    if (/^(neox|j)$/.test(lower) && /^GPT-(NeoX|J)$/.test(prev ?? '')) continue;
     const fam = familyToken(lower);
     if (fam) {
       words.push(fam.text);
@@ -174,6 +181,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   moonshot: '#1D4ED8', // Moonshot's Kimi blue, darkened
   ibm: '#0F62FE', // IBM Blue 60 (Granite)
   zai: '#3451B2', // Z.ai indigo (GLM)
+  eleutherai: '#6D28D9', // EleutherAI violet (GPT-NeoX, Pythia)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -196,6 +204,7 @@ const ORGS = new Map<string, string>(Object.entries({
   ibm: 'ibm',
   'zai-org': 'zai',
   thudm: 'zai',
+  eleutherai: 'eleutherai',
 }));
 
 /** Whose architecture a model_type is, when the organisation is not known. */
@@ -210,6 +219,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   kimi_k2: 'moonshot',
   granite: 'ibm',
   glm4_moe_lite: 'zai',
+  gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',
   smollm3: 'huggingface',
