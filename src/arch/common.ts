@@ -63,6 +63,12 @@ export function readHeads(r: ConfigReader, d: Dim, options: HeadOptions = {}): H
   return { H, Hkv, dh };
 }
 
+/** d_h = hidden_size / heads, for config classes without a head_dim (Falcon, GPT-NeoX): the heads must divide the width. */
+export function widthPerHead(r: ConfigReader, d: Dim, H: Dim, headsField: string): Dim {
+  if (d.value % H.value !== 0) throw r.error('config-inconsistent', headsField, `(${H.value}) does not divide hidden_size (${d.value})`);
+  return derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path(headsField)}`);
+}
+
 /** Top-k routing picks k of the E experts: k > E would make the active count exceed the total. */
 export function checkTopK(r: ConfigReader, dims: Record<string, Dim>): void {
   const { k, E } = dims;

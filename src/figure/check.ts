@@ -9,7 +9,7 @@ import type { ArrowItem, BoxItem, BraceItem, CircleItem, Item, Rect, Role, Scene
 import { solidRect } from './scene.js';
 import { contrastRatio } from './contrast.js';
 import { blockSize, lineWidth, runSize } from './text.js';
-import { DISPLAY_WIDTH } from './style.js';
+import { DISPLAY_WIDTH, MIN_TEXT_INSET } from './style.js';
 import { ROLES, themeColors } from '../theme/palette.js';
 
 type Point = [number, number];
@@ -52,9 +52,6 @@ export function sceneProblems(scene: Scene, options: CheckOptions = {}): string[
   ];
 }
 
-/** Text closer to a box's outline than this (pt) touches it; labels have PAD_X, tags less. */
-const TEXT_INSET = 2;
-
 /** A box label line that crosses or touches the box's outline. */
 function boxTextProblems(scene: Scene): string[] {
   const out: string[] = [];
@@ -62,7 +59,7 @@ function boxTextProblems(scene: Scene): string[] {
     if (item.kind !== 'box') continue;
     for (const line of item.lines) {
       const w = lineWidth(line, item.size);
-      if (w > item.w - 2 * TEXT_INSET + EPS) out.push(`text overflows: "${line.map((r) => r.text).join('')}" (${w.toFixed(1)} pt) in ${item.id} (${item.w.toFixed(1)} pt wide)`);
+      if (w > item.w - 2 * MIN_TEXT_INSET + EPS) out.push(`text overflows: "${line.map((r) => r.text).join('')}" (${w.toFixed(1)} pt) in ${item.id} (${item.w.toFixed(1)} pt wide)`);
     }
   }
   return out;

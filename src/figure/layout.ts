@@ -14,7 +14,7 @@ import type { BoxItem, Item, Scene, TextItem } from './scene.js';
 import { bytes, compact, contextTokens, groupDigits } from './format.js';
 import { blockSize, lineWidth, LINE_SPACING, plain, wrap, type Run } from './text.js';
 import { arrow, boxSize, circle, leader, textAt, accent as accentRun, strong } from './draw.js';
-import { BOX_RADIUS, CIRCLE_R, FIGURE_WIDTH, FRAME_RADIUS, MARGIN, PAD_X, SIZE } from './style.js';
+import { BOX_RADIUS, CIRCLE_R, FIGURE_WIDTH, FRAME_RADIUS, MARGIN, MIN_TEXT_INSET, PAD_X, SIZE } from './style.js';
 import { attentionModifiers, spineRows, type SpineBox, type SpineRow } from './spine.js';
 import { dim } from './dims.js';
 import { callouts, CALLOUT_W } from './callouts.js';
@@ -56,8 +56,6 @@ const BLOCK_W = 158;
 const XC = 336; // centre line of the stack
 const LANE_X = BLOCK_X + BLOCK_W - 7; // the residual lane, inside the block's right edge
 const BOX_MIN_W = 124;
-/** The least space between a label and its box outline when boxes share a row. */
-const NARROW_PAD = 2;
 const BOX_MAX_W = 2 * (LANE_X - 6 - XC);
 const RIGHT_X = 446; // left edge of the inset column
 const DOWN_X = MOD_X1 + 6; // left of the brace: the lanes of the modifiers' arrows start here
@@ -121,8 +119,8 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
     return r.center.boxes.map((b) => {
       const count = countLine(arch, b, maxW - 2 * PAD_X);
       // Side by side (Falcon, GPT-NeoX), a box is narrow: its label may use part of the padding
-      // (2 pt kept, as the scene check asks), and wraps rather than overflows beyond that.
-      const label = n === 1 ? b.lines : b.lines.flatMap((line) => fitLine(line, SIZE.label, maxW - 2 * NARROW_PAD));
+      // (down to the scene check's inset), and wraps rather than overflows beyond that.
+      const label = n === 1 ? b.lines : b.lines.flatMap((line) => fitLine(line, SIZE.label, maxW - 2 * MIN_TEXT_INSET));
       const lines = count ? [...label, count] : label;
       const s = boxSize(lines, { minW: n === 1 ? BOX_MIN_W : 0 });
       const w = Math.min(Math.max(s.w, n === 1 ? BOX_MIN_W : (BOX_MIN_W - 8) / n), maxW);

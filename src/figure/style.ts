@@ -25,6 +25,9 @@ export const SIZE = {
 export const MARGIN = 16;
 /** Horizontal text padding inside a box. */
 export const PAD_X = 7;
+/** The least space (pt) between a box's label and its outline: the scene check's limit, and the
+ * padding a narrow box (boxes side by side) may shrink to. Tags use less than PAD_X too. */
+export const MIN_TEXT_INSET = 2;
 /** Vertical text padding inside a box. */
 export const PAD_Y = 4.5;
 /** Corner radius of boxes; frames use FRAME_RADIUS. */

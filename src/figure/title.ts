@@ -60,6 +60,9 @@ const FAMILIES = new Map<string, { name: string; join: string }>(Object.entries(
   opt: { name: 'OPT', join: ' ' },
 }));
 
+/** "gpt-" and the next word: OpenAI's lower-case gpt-oss, EleutherAI's GPT-NeoX and GPT-J. */
+const GPT_NAMES = new Map(Object.entries({ oss: 'gpt-oss', neox: 'GPT-NeoX', j: 'GPT-J' }));
+
 /** Words written in a fixed way when they stand alone. */
 const WORDS = new Map<string, string>(Object.entries({ moe: 'MoE', rw: 'RW', oss: 'oss' }));
 
@@ -83,23 +86,19 @@ export function modelDisplayName(repoName: string): string {
   tokens = tokens.filter((t, i) => i === 0 || !(VARIANT.test(t) || /^\d{4}$/.test(t)));
   const words: string[] = [];
   let family: { name: string; join: string } | null = null;
+  let skip = -1;
   for (const [i, raw] of tokens.entries()) {
     const lower = raw.toLowerCase();
     const prev = words.length > 0 ? words[words.length - 1]! : null;
-    // gpt-oss keeps OpenAI's lower-case hyphenated spelling.
-    if (lower === 'gpt' && tokens[i + 1]?.toLowerCase() === 'oss') {
-      words.push('gpt-oss');
+    // Families named "gpt-<word>", written as their makers write them; the word is taken with it.
+    const gpt = lower === 'gpt' ? GPT_NAMES.get(tokens[i + 1]?.toLowerCase() ?? '') : undefined;
+    if (gpt) {
+      words.push(gpt);
       family = null;
+      skip = i + 1;
       continue;
     }
-    if (lower === 'oss' && prev === 'gpt-oss') continue;
-    // EleutherAI writes its family GPT-NeoX (and GPT-J).
-    if (lower === 'gpt' && /^(neox|j)$/i.test(tokens[i + 1] ?? '')) {
-      words.push(`GPT-${tokens[i + 1]!.toLowerCase() === 'neox' ? 'NeoX' : 'J'}`);
-      family = null;
-      continue;
-    }
-    if (/^(neox|j)$/.test(lower) && /^GPT-(NeoX|J)$/.test(prev ?? '')) continue;
+    if (i === skip) continue;
     const fam = familyToken(lower);
     if (fam) {
       words.push(fam.text);

@@ -3,7 +3,7 @@
  * (figures compile in a queue shared by the whole process), so `processSync` cannot be used.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Code, Parent, Root } from 'mdast';
 import type { Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -16,7 +16,7 @@ import { THEMES } from '../tex/template.js';
 import { FenceError, parseFence } from './fence.js';
 import { dataUrl, figureNode, imageNode, inlineSvg, publishFile, servable, type DarkSwitch, type FigureFile } from './output.js';
 import { describeIssue, pluginOptionsSchema, type FenceOptions, type Options, type ResolvedOptions } from './options.js';
-import { resolveFenceSource } from './source-path.js';
+import { inside, resolveFenceSource } from './source-path.js';
 
 export type { Options } from './options.js';
 
@@ -41,15 +41,12 @@ function projectRoot(dir: string): string {
   const known = roots.get(key);
   if (known) return known;
   let found = cwd;
-  const inside = (at: string) => at === cwd || at.startsWith(cwd.endsWith(sep) ? cwd : `${cwd}${sep}`);
-  if (inside(dir)) {
-    for (let at = dir; inside(at); at = dirname(at)) {
-      if (existsSync(join(at, 'package.json'))) {
-        found = at;
-        break;
-      }
-      if (at === cwd || dirname(at) === at) break;
+  for (let at = dir; inside(cwd, at); at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) {
+      found = at;
+      break;
     }
+    if (at === cwd) break;
   }
   roots.set(key, found);
   return found;

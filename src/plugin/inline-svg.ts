@@ -137,10 +137,13 @@ function sanitizeSvgUncached(svg: string, prefix: string): Element {
   return root;
 }
 
+/** Never wider than its column, the height following the width (images and inline SVGs alike). */
+export const FIT_COLUMN_STYLE = 'max-width:100%;height:auto';
+
 /** The SVG as a hast element to inline in a page, labelled with `alt` for assistive technology. */
 export function inlineSvgTree(svg: string, prefix: string, alt: string): Element {
   const root = sanitizeSvg(svg, prefix);
-  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: 'max-width:100%;height:auto' };
+  root.properties = { ...root.properties, role: 'img', ariaLabel: alt, className: ['hf-arch-svg'], style: FIT_COLUMN_STYLE };
   return root;
 }
 

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { join, posix, relative, sep } from 'node:path';
 import type { Element, ElementContent } from 'hast';
 import type { Image, Paragraph, PhrasingContent } from 'mdast';
-import { inlineSvgTree, sanitizedSvgFile } from './inline-svg.js';
+import { FIT_COLUMN_STYLE, inlineSvgTree, sanitizedSvgFile } from './inline-svg.js';
 
 /**
  * What a page may serve of a figure: an SVG re-emitted from the allow-listed tree (an SVG opened
@@ -101,7 +101,7 @@ const newline = (): PhrasingContent => ({ type: 'text', value: '\n' });
 
 /** An image that never overflows its column (`max-width: 100%`), at the fence's `width` if it has one. */
 export function imageNode(url: string, alt: string, options: { width?: number | undefined; lazy?: boolean } = {}): Image {
-  const hProperties: Record<string, unknown> = { style: 'max-width:100%;height:auto' };
+  const hProperties: Record<string, unknown> = { style: FIT_COLUMN_STYLE };
   if (options.width) hProperties['width'] = options.width;
   // With two images only one shows; lazy loading keeps the hidden one from being fetched.
   if (options.lazy) hProperties['loading'] = 'lazy';

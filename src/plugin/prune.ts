@@ -58,8 +58,11 @@ export async function pruneFigures(outputDir: string, builtSite: string, options
   const pending = new Map(figures.map((f) => [f, FIGURE_NAME.exec(f)![1]!]));
   const kept = new Set<string>();
   const mark = (text: string) => {
-    for (const [file, base] of pending) if (text.includes(base)) kept.add(file);
-    for (const f of kept) pending.delete(f);
+    for (const [file, base] of pending) {
+      if (!text.includes(base)) continue;
+      kept.add(file);
+      pending.delete(file);
+    }
   };
   for (const path of built) {
     if (pending.size === 0) break;

@@ -9,7 +9,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { looksLikeRepoId } from '../source/hub.js';
 import { FenceError } from './fence.js';
 
-function inside(root: string, path: string): boolean {
+/** Whether `path` is `root` or lies under it. */
+export function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }

@@ -6,7 +6,7 @@
  * rotary or ALiBi positions (neither has parameters), head tied to the embedding.
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied, widthPerHead } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
 
 export function describeFalcon(r: ConfigReader): ArchDescription {
@@ -16,10 +16,7 @@ export function describeFalcon(r: ConfigReader): ArchDescription {
   const field = { L: legacy ? 'n_layer' : 'num_hidden_layers', H: legacy ? 'n_head' : 'num_attention_heads', kv: legacy ? 'n_head_kv' : 'num_kv_heads' };
   const { d, V, L } = readCore(r, { d: 'hidden_size', V: 'vocab_size', L: field.L });
   const H = r.dim('H', field.H, { max: LIMITS.heads });
-  if (d.value % H.value !== 0) {
-    throw r.error('config-inconsistent', field.H, `(${H.value}) does not divide hidden_size (${d.value})`);
-  }
-  const dh = derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path(field.H)}`);
+  const dh = widthPerHead(r, d, H, field.H);
   // RefinedWeb (40B) configs have n_head_kv and the new decoder; conversion sets the flag then.
   const newDecoder = legacy ? r.has(field.kv) : r.bool('new_decoder_architecture', false);
   const multiQuery = r.bool('multi_query', true);

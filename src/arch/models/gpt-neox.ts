@@ -5,15 +5,14 @@
  * (`use_parallel_residual`). Rotary over `rotary_pct` of each head (no parameters).
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied, widthPerHead } from '../common.js';
 import type { ArchDescription } from '../types.js';
 
 export function describeGptNeox(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
-  if (d.value % H.value !== 0) throw r.error('config-inconsistent', 'num_attention_heads', `(${H.value}) does not divide hidden_size (${d.value})`);
-  const dh = derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path('num_attention_heads')}`);
+  const dh = widthPerHead(r, d, H, 'num_attention_heads');
   const Hkv = derivedDim('H_{kv}', H.value, `${r.path('num_attention_heads')} (MHA)`);
   const dff = r.dim('d_{ff}', 'intermediate_size');
   // GPTNeoXConfig: attention_bias defaults to true (query_key_value and dense); the MLP's two
