@@ -84,13 +84,23 @@ describe('hf-arch prune', () => {
     await writeFile(join(site, 'index.html'), '<img src="/hf-arch/qwen3-0.6b-0123456789ab.svg">');
     await writeFile(join(site, 'assets/main.js'), 'x="/assets/images/deepseek-v3-abcdefabcdef-9f8e7d.png"');
     await writeFile(join(site, 'llama-3-222222222222.svg'), 'a copy that no page names');
+    // Hostile: a link in the figure folder named like a figure (to a file outside), and a link
+    // in the built site to a folder outside that names every figure. Neither is followed.
+    const { symlink } = await import('node:fs/promises');
+    const outside = join(dir, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'secret.txt'), 'keep me');
+    await writeFile(join(outside, 'all.html'), names.join(' '));
+    await symlink(join(outside, 'secret.txt'), join(out, 'evil-333333333333.svg'));
+    await symlink(outside, join(site, 'linked'));
     const dry = await run(['prune', out, '--used-by', site, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /would remove deepseek-v3-111111111111\.svg\nwould remove llama-3-222222222222\.svg\n2 figures in use, 2 to remove \(4 KiB\)/);
-    assert.equal((await readdir(out)).length, 5, 'a dry run removes nothing');
+    assert.equal((await readdir(out)).length, 6, 'a dry run removes nothing');
     const real = await run(['prune', out, '--used-by', site]);
     assert.equal(real.code, 0, real.stderr);
-    assert.deepEqual((await readdir(out)).sort(), ['deepseek-v3-abcdefabcdef.png', 'notes.txt', 'qwen3-0.6b-0123456789ab.svg']);
+    assert.deepEqual((await readdir(out)).sort(), ['deepseek-v3-abcdefabcdef.png', 'evil-333333333333.svg', 'notes.txt', 'qwen3-0.6b-0123456789ab.svg']);
+    assert.equal(await readFile(join(outside, 'secret.txt'), 'utf8'), 'keep me');
     // A site that names none of them, or has no page: an error, nothing removed.
     const empty = join(dir, 'empty');
     await mkdir(empty);
@@ -101,7 +111,7 @@ describe('hf-arch prune', () => {
     const unused = await run(['prune', out, '--used-by', empty]);
     assert.equal(unused.code, 1);
     assert.match(unused.stderr, /names any of the 2 figures in .*nothing was removed/);
-    assert.equal((await readdir(out)).length, 3);
+    assert.equal((await readdir(out)).length, 4);
     assert.equal((await run(['prune', out])).code, 2);
     const missing = await run(['prune', join(dir, 'public/hf-arhc'), '--used-by', site]);
     assert.equal(missing.code, 1);
