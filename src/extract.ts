@@ -78,6 +78,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     mtp_layers: arch.mtp_layers,
     units: report.units,
     non_learned: report.non_learned,
+    stored_copies: report.stored_copies,
     totals: report.totals,
     notes: arch.notes,
   };

@@ -170,6 +170,7 @@ export function description(r: ConfigReader, essentials: Essentials, overrides: 
     max_position_embeddings: overrides.max_position_embeddings === undefined ? r.intOr('max_position_embeddings', null) : overrides.max_position_embeddings,
     position_offset: 0,
     final_norm: true,
+    checkpoint: { mtp_copies: { embed: false, head: false }, unknown: null },
     ...essentials,
     ...overrides,
   };

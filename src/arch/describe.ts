@@ -6,93 +6,8 @@
 import { HfArchError } from '../errors.js';
 import { locateJsonPath } from '../json-text.js';
 import { ConfigReader, quote, type ConfigOrigin } from './config-reader.js';
-import { describeDecoder, type DecoderProfile } from './models/decoder.js';
-import { describeDeepseek } from './models/deepseek.js';
-import { describeDeepseekV4 } from './models/deepseek-v4.js';
-import { describeFalcon } from './models/falcon.js';
-import { describeGpt2 } from './models/gpt2.js';
-import { describeGptNeox } from './models/gpt-neox.js';
-import { describeOpt } from './models/opt.js';
+import { RECIPES, WRAPPERS } from './recipes.js';
 import type { ArchDescription } from './types.js';
-
-type Describe = (r: ConfigReader) => ArchDescription;
-
-// `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
-// does so; elsewhere (fixed defaults such as Qwen3's head_dim 128) the fields are required.
-const DERIVED_HEADS = { kvDefaultsToHeads: true, headDimDerived: true };
-const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: 'none', heads: DERIVED_HEADS };
-const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: 'none', heads: { headDimDerived: true } };
-const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none', heads: { headDimDerived: true } };
-const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: 'none', heads: {} };
-const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: 'none', heads: {} };
-
-const decoder = (profile: DecoderProfile): Describe => (r) => describeDecoder(r, profile);
-
-// The tables below are Maps: a model_type such as "constructor" must not find Object.prototype.
-
-/** Every supported `model_type` and how it is described. */
-const MODELS = new Map<string, Describe>(Object.entries({
-  llama: decoder(llama),
-  mistral: decoder(mistral),
-  mixtral: decoder({ ...mistral, moe: 'mixtral' }),
-  qwen2: decoder(qwen2),
-  qwen2_moe: decoder({ ...qwen2, moe: 'qwen', sharedExpert: true }),
-  qwen3: decoder(qwen3),
-  qwen3_moe: decoder({ ...qwen3, moe: 'qwen' }),
-  qwen3_next: decoder({ ...qwen3, sliding: 'none', moe: 'qwen', sharedExpert: true, linearHybrid: true }),
-  gemma: decoder(gemma),
-  gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate', softcap: true }),
-  gemma3_text: decoder({ ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern', softcap: true }),
-  olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
-  phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
-  smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }),
-  minimax_m2: decoder({ ...mistral, moe: 'minimax', heads: {} }),
-  gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: 'gpt_oss', sinks: true, heads: {} }),
-  llama4_text: decoder({ ...llama, mlpBiasField: false, moe: 'llama4', nope: true, heads: {} }),
-  // Llama's layout; its four multipliers scale activations and logits, no tensor.
-  granite: decoder(llama),
-  // OLMo 2's layout (post-norms, QK-norm over the whole projection) with sliding layers in layer_types.
-  olmo3: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
-  // OLMo 2's whole-width QK-norm with pre-norms, and MoE on every layer: `intermediate_size` is the expert width.
-  olmoe: decoder({ ...llama, mlpBiasField: false, qkNorm: 'full', moe: 'olmoe' }),
-  falcon: describeFalcon,
-  RefinedWebModel: describeFalcon,
-  RefinedWeb: describeFalcon,
-  gpt2: describeGpt2,
-  gpt_neox: describeGptNeox,
-  opt: describeOpt,
-  deepseek_v2: describeDeepseek,
-  deepseek_v3: describeDeepseek,
-  // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
-  kimi_k2: describeDeepseek,
-  // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
-  glm4_moe_lite: describeDeepseek,
-  deepseek_v4: describeDeepseekV4,
-}));
-
-/**
- * Defaults of transformers config classes that published configs rely on (the nested
- * `text_config` of Gemma 3, for one, omits its vocabulary size).
- */
-const DEFAULTS = new Map<string, Record<string, unknown>>(Object.entries({
-  // Gemma2Config caps attention logits at 50 and output logits at 30 unless told otherwise.
-  gemma2: { attn_logit_softcapping: 50, final_logit_softcapping: 30 },
-  gemma3_text: { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
-  smollm3: { no_rope_layer_interval: 4 },
-  llama4_text: { attention_chunk_size: 8192, no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
-}));
-
-/** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
-const WRAPPERS = new Map<string, string | null>(Object.entries({
-  gemma3: 'gemma3_text',
-  llama4: 'llama4_text',
-  mistral3: null,
-  llava: null,
-  llava_next: null,
-  idefics3: null,
-  paligemma: null,
-  kimi_k25: 'kimi_k2',
-}));
 
 /** Architectures that are not decoder-only LLMs, for a precise refusal. */
 const NOT_DECODER = new Set([
@@ -102,7 +17,7 @@ const NOT_DECODER = new Set([
 ]);
 
 /** Model types this tool can describe, for messages and docs. */
-export const SUPPORTED_MODEL_TYPES: readonly string[] = [...MODELS.keys()].sort();
+export const SUPPORTED_MODEL_TYPES: readonly string[] = [...RECIPES.keys()].sort();
 
 /** How strictly a config is read. */
 export interface DescribeOptions {
@@ -127,7 +42,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   let textPath: string | null = null;
   let textNote = '';
   let wrapperDefaults: Record<string, unknown> = {};
-  if (top.has('text_config') && (topType === null || !MODELS.has(topType))) {
+  if (top.has('text_config') && (topType === null || !RECIPES.has(topType))) {
     reader = top.child('text_config')!;
     textPath = 'text_config';
     if (reader.strOr('model_type', null) === null) {
@@ -154,14 +69,14 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
       hint: 'This tool draws decoder-only language models (Llama, Qwen, DeepSeek, ...).',
     });
   }
-  const describe = MODELS.get(modelType);
-  if (!describe) {
+  const recipe = RECIPES.get(modelType);
+  if (!recipe) {
     throw reader.error('unsupported-model-type', 'model_type', `is ${quote(modelType)}, which this tool cannot describe yet`, {
       hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
     });
   }
-  reader.withDefaults({ model_type: modelType, ...DEFAULTS.get(modelType) }, `the default of ${modelType}`);
-  const arch = describe(reader.withDefaults(wrapperDefaults, "the wrapper's value"));
+  reader.withDefaults({ model_type: modelType, ...recipe.defaults }, `the default of ${modelType}`);
+  const arch = recipe.describe(reader.withDefaults(wrapperDefaults, "the wrapper's value"));
   arch.notes.push(...reader.defaultsApplied);
   const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields()] : reader.unknownFields();
   if (unknown.length > 0) {
@@ -174,7 +89,12 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     arch.notes.push(`Fields not understood (ignored on request): ${listFields(unknown)}.`);
   }
   arch.architectures = architectures;
+  if (recipe.checkpointUnknown) {
+    arch.checkpoint.unknown ??= recipe.checkpointUnknown;
+    arch.notes.push(`No whole-checkpoint count (totals.checkpoint_params is null): ${recipe.checkpointUnknown}.`);
+  }
   if (textPath) {
+    arch.checkpoint.unknown ??= 'the vision tower and projector are not counted';
     arch.text_config_path = textPath;
     arch.flags.multimodal_wrapper = true;
     arch.notes.unshift(`This config wraps a multimodal model (${topType === null ? 'unknown' : cutName(topType)}); described is its text decoder (${textPath}${textNote}); the vision tower and projector are not counted.`);

@@ -154,8 +154,23 @@ export interface ArchDescription {
   biases: Biases;
   /** Context window in tokens, when the config states it. */
   max_position_embeddings: number | null;
+  /** What the released checkpoint stores besides these parameters (see `totals.checkpoint_params`). */
+  checkpoint: CheckpointSpec;
   /** Things a reader should know: defaults applied, checkpoint tensors the config leaves out. */
   notes: string[];
+}
+
+/**
+ * How a family saves its checkpoint, as far as it differs from "every parameter once": the copies
+ * of shared matrices some families store again, and what this tool cannot tell from the config.
+ */
+export interface CheckpointSpec {
+  /** Each MTP module stores its own copy of the token embedding (`layers.<n>.embed_tokens`) and of
+   * the output head (`shared_head.head`): DeepSeek-V3, GLM-4.5, GLM-4.7-Flash. */
+  mtp_copies: { embed: boolean; head: boolean };
+  /** Why the checkpoint's total cannot be told from the config (a tower that is not counted, MTP
+   * weights stored but not declared), or null when it can. */
+  unknown: string | null;
 }
 
 /** Which weights carry a bias (counted as parameters). */

@@ -218,6 +218,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   kimi_k2: 'moonshot',
   granite: 'ibm',
   glm4_moe_lite: 'zai',
+  glm4_moe: 'zai',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

@@ -189,6 +189,18 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
   ];
 }
 
+/** The embedding and head copies each MTP module stores again (`layers.<n>.embed_tokens`,
+ * `layers.<n>.shared_head.head`). */
+function storedCopies(arch: ArchDescription): NonLearned[] {
+  const { embed, head } = arch.checkpoint.mtp_copies;
+  const mtp = arch.mtp_layers.map((l) => l.index);
+  if (mtp.length === 0) return [];
+  const dim = dimsOf(arch);
+  const [V, d] = [dim('V'), arch.dims['d_emb'] ?? dim('d')];
+  const copy = (id: string, name: string): NonLearned => ({ id, name, shape: [V.value, d.value], count: V.value * d.value, repeat: mtp.length, layers: mtp, total: V.value * d.value * mtp.length });
+  return [...(embed ? [copy('mtp.embed_tokens', 'Token embedding (copy stored with each MTP module)')] : []), ...(head ? [copy('mtp.shared_head.head', 'Output head (copy stored with each MTP module)')] : [])];
+}
+
 /**
  * Whether a unit is a table the input is looked up in, not multiplied by: the token embedding and
  * learned positions. A tied embedding is also the output head, multiplied on every token: it is
@@ -272,9 +284,12 @@ function countChecked(arch: ArchDescription): ParamReport {
   for (const t of nonLearnedTensors) {
     if (!(t.total <= MAX_PARAMS)) throw new ImplausibleCountError(`${groupDigits(t.total)} entries of ${t.name}, more than the limit of 10^14`, largestField([arch.dims['V']!, arch.dims['k']!]));
   }
+  const copies = storedCopies(arch);
+  const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) : null;
   return {
     units,
     non_learned: nonLearnedTensors,
+    stored_copies: copies,
     totals: {
       params,
       params_main: paramsMain,
@@ -282,6 +297,7 @@ function countChecked(arch: ArchDescription): ParamReport {
       active_params_non_embedding: activeNonEmbedding,
       kv_cache_bytes_per_token: kvCacheBytesPerToken(arch),
       kv_cache_bytes_at_context: arch.max_position_embeddings === null ? null : kvCacheBytesAtContext(arch, arch.max_position_embeddings),
+      checkpoint_params: checkpointParams,
     },
   };
 }

@@ -56,7 +56,8 @@ export interface Unit {
   parts: { name: string; formula_symbolic: string; formula_concrete: string; param_count: number }[];
 }
 
-/** Tensors a checkpoint holds that are not learned parameters (DeepSeek-V4 `tid2eid`). */
+/** Tensors a checkpoint holds that are not parameters of the model (DeepSeek-V4 `tid2eid`), or
+ * that repeat a parameter counted elsewhere (an MTP module's copy of the embedding). */
 export interface NonLearned {
   id: string;
   name: string;
@@ -88,11 +89,18 @@ export interface Totals {
   /** The whole KV cache at bf16 when the context is full (`max_position_embeddings` tokens),
    * window layers holding only their window; null when the config states no context length. */
   kv_cache_bytes_at_context?: number | null;
+  /** Every learned tensor the released checkpoint stores, as the config and the family's saving
+   * convention determine it: `params` plus the `stored_copies` (MTP modules that store the
+   * embedding and head again). Null when the checkpoint holds what this tool does not count (a
+   * vision tower, undeclared MTP weights); `notes` says what. */
+  checkpoint_params?: number | null;
 }
 
 /** The `params` stage's output. */
 export interface ParamReport {
   units: Unit[];
   non_learned: NonLearned[];
+  /** Copies of counted parameters that the checkpoint stores again (in `checkpoint_params` only). */
+  stored_copies: NonLearned[];
   totals: Totals;
 }

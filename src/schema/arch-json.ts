@@ -46,12 +46,16 @@ export interface ArchJson {
   mtp_layers: ArchDescription['mtp_layers'];
   units: Unit[];
   non_learned: NonLearned[];
+  /** Copies of counted parameters the checkpoint stores again; absent in files before 0.5.0. */
+  stored_copies?: NonLearned[];
   totals: Totals;
   notes: string[];
 }
 
 const int = z.number().int().nonnegative();
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array(int), count, repeat: int, layers: z.array(int), total: count });
 
 const layerSchema = z.object({
   index: int,
@@ -149,8 +153,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   layers: z.array(layerSchema),
   mtp_layers: z.array(layerSchema),
   units: z.array(unitSchema),
-  non_learned: z.array(
-    z.object({ id: z.string(), name: z.string(), shape: z.array(int), count, repeat: int, layers: z.array(int), total: count }),
+  non_learned: z.array(storedSchema),
+  stored_copies: z.array(storedSchema).optional().describe(
+    "Copies of counted parameters that the checkpoint stores again (an MTP module's own embedding and head): in checkpoint_params, not in params. Absent in files written before 0.5.0.",
   ),
   totals: z.object({
     params: count,
@@ -162,6 +167,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     kv_cache_bytes_per_token: count,
     kv_cache_bytes_at_context: count.nullable().optional().describe(
       'The whole KV cache at bf16 with a full context of max_position_embeddings tokens, sliding-window and chunked layers holding only their window, linear-attention state left out; null without a context length. Absent in files written before 0.3.0.',
+    ),
+    checkpoint_params: count.nullable().optional().describe(
+      "Every learned tensor the released checkpoint stores, as the config and the family's saving convention determine it: params plus stored_copies. Null when the checkpoint holds what is not counted (a vision tower, undeclared MTP weights; notes say what). Absent in files written before 0.5.0.",
     ),
   }),
   notes: z.array(z.string()),

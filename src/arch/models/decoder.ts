@@ -5,8 +5,8 @@
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import type { HeadOptions } from '../common.js';
+import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import {
-  checkTopK,
   defaultFlags,
   description,
   layerTypes,
@@ -26,17 +26,24 @@ export interface DecoderProfile {
   /** `mlp_bias` field is honoured (Llama). */
   mlpBiasField?: boolean;
   qkNorm: QkNorm;
+  /** A boolean field that switches the per-head QK-norm on (GLM-4.5 `use_qk_norm`, Hy3 `qk_norm`);
+   * when set, `qkNorm` applies only if the field is true. */
+  qkNormField?: string;
   norm: NormPlacement;
   /** Default when `tie_word_embeddings` is absent (transformers' PretrainedConfig default: true). */
   tieDefault: boolean;
   /** How layers are sliding when the config has no `layer_types`. */
   sliding: 'none' | 'all' | 'qwen' | 'alternate' | 'pattern';
-  /** Which MoE layout: none; Mixtral (`num_local_experts` on every layer); Qwen (`num_experts`
-   * every `decoder_sparse_step` layers but `mlp_only_layers`); gpt-oss (Mixtral's, with router
-   * and expert biases); Llama 4 (`moe_layers`, else every `interleave_moe_layer_step`-th layer,
-   * with a shared expert; dense layers of `intermediate_size_mlp`; parameter-free L2 QK-norm);
-   * MiniMax (every layer, routing bias); OLMoE (Mixtral's, with `num_experts`). */
-  moe: 'none' | 'mixtral' | 'qwen' | 'gpt_oss' | 'llama4' | 'minimax' | 'olmoe';
+  /** The MoE layout and its fields, or null for a dense FFN on every layer. */
+  moe: MoeRecipe | null;
+  /** Llama 4: chunked attention on the RoPE layers, global attention on the NoPE ones, and a
+   * parameter-free L2 QK-norm when `use_qk_norm`. */
+  chunked?: boolean;
+  /** MTP modules: how many (`field`), and which shared matrices each stored module copies. Each is
+   * a decoder layer like the last one plus DeepSeek-V3's input projection and norms. */
+  mtp?: { field: string; copies: { embed: boolean; head: boolean } };
+  /** Checks and notes only one model type needs (MiniMax-M2's attention-type list). */
+  extra?: (r: ConfigReader, notes: string[], flags: Flags) => void;
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
@@ -44,8 +51,6 @@ export interface DecoderProfile {
   fused?: boolean;
   /** How absent head fields default in the model's config class (see {@link HeadOptions}). */
   heads: HeadOptions;
-  /** Qwen2-MoE / Qwen3-Next: one shared expert of `shared_expert_intermediate_size` with a gate. */
-  sharedExpert?: boolean;
   /** Gemma 2/3: attention and output logits may be soft-capped (`attn_logit_softcapping`,
    * `final_logit_softcapping`); other models' classes ignore these fields. */
   softcap?: boolean;
@@ -117,7 +122,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const types = layerTypes(r, L.value, (i) => {
     if (profile.linearHybrid) return (i + 1) % fullInterval === 0 ? 'full_attention' : 'linear_attention';
     // Llama4TextConfig: chunked attention on the RoPE layers, global attention on the NoPE ones.
-    if (profile.moe === 'llama4') return ropeLayers[i] ? 'chunked_attention' : 'full_attention';
+    if (profile.chunked) return ropeLayers[i] ? 'chunked_attention' : 'full_attention';
     if (slidingWindow === null) return 'full_attention';
     switch (profile.sliding) {
       case 'all':
@@ -135,7 +140,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   if (profile.sliding !== 'qwen') r.mark('use_sliding_window', 'max_window_layers');
   const allowedTypes = profile.linearHybrid
     ? ['full_attention', 'linear_attention']
-    : profile.moe === 'llama4'
+    : profile.chunked
       ? ['full_attention', 'chunked_attention']
       : ['full_attention', 'sliding_attention'];
   const wrongType = types.findIndex((t) => !allowedTypes.includes(t));
@@ -146,11 +151,10 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     throw r.error('config-inconsistent', 'sliding_window', 'is missing although layer_types has sliding layers');
   }
 
-  // Mixture of experts.
-  const moeLayers: boolean[] = Array.from({ length: L.value }, () => false);
+  const qkNormOn = profile.qkNormField === undefined || r.bool(profile.qkNormField, false);
   const flags = defaultFlags({
     tied_embeddings: tied,
-    qk_norm: profile.qkNorm,
+    qk_norm: qkNormOn ? profile.qkNorm : 'none',
     norm_placement: profile.norm,
     ffn_kind: ffnKind,
     ffn_bias: biases.ffn,
@@ -161,66 +165,16 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   });
   if (profile.fused) notes.push('q/k/v and gate/up are stored as fused tensors (qkv_proj, gate_up_proj); the counts are those of the separate projections.');
 
-  if (profile.moe === 'llama4') {
+  const ffn = readFfnPlan(r, L.value, profile.moe);
+  Object.assign(dims, ffn.dims);
+  Object.assign(flags, ffn.flags);
+  Object.assign(biases, ffn.biases);
+  if (profile.chunked) {
     if (r.bool('use_qk_norm', false)) flags.qk_norm = 'l2';
-    const step = r.intOr('interleave_moe_layer_step', 1);
-    const listed = r.intArray('moe_layers', { min: 0, maxLength: L.value });
-    for (const i of listed ?? []) {
-      if (i >= L.value) throw r.error('config-inconsistent', 'moe_layers', `names layer ${i}, but the model has ${L.value} layers`);
-    }
-    for (let i = 0; i < L.value; i++) moeLayers[i] = listed ? listed.includes(i) : i % step === step - 1;
-    dims['E'] = r.dim('E', 'num_local_experts');
-    dims['k'] = r.dim('k', 'num_experts_per_tok');
-    dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
-    if (moeLayers.some((m) => !m)) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size_mlp');
-    else r.mark('intermediate_size_mlp');
-    flags.moe = true;
-    flags.moe_every = listed ? null : step;
-    flags.shared_experts = true;
     if (flags.qk_norm === 'l2' && ropeLayers.includes(false)) notes.push('The L2 QK-norm (no weights) is applied only in the RoPE layers; the NoPE layers skip it.');
-  } else if (profile.moe === 'none') {
-    dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
-  } else if (profile.moe === 'minimax') {
-    readMiniMax(r, dims, flags, notes);
-    moeLayers.fill(true);
-  } else if (profile.moe === 'mixtral' || profile.moe === 'gpt_oss' || profile.moe === 'olmoe') {
-    dims['E'] = r.dim('E', profile.moe === 'olmoe' ? 'num_experts' : 'num_local_experts');
-    dims['k'] = profile.moe === 'gpt_oss' && !r.has('num_experts_per_tok') ? r.dim('k', 'experts_per_token') : r.dim('k', 'num_experts_per_tok');
-    if (profile.moe === 'gpt_oss') r.mark('experts_per_token');
-    dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
-    moeLayers.fill(true);
-    flags.moe = true;
-    flags.moe_every = 1;
-    if (profile.moe === 'gpt_oss') {
-      biases.router = true;
-      biases.experts = true;
-      notes.push('Experts are stored fused (gate_up_proj with biases) and MXFP4-quantized; counts are of the unpacked values, scales excluded.');
-    }
-  } else {
-    // Qwen MoE: `mlp_only_layers` dense, otherwise MoE every `decoder_sparse_step` layers.
-    const E = r.intOr('num_experts', 0, { min: 0 });
-    const step = r.intOr('decoder_sparse_step', 1);
-    const mlpOnly = new Set(r.intArray('mlp_only_layers', { min: 0, maxLength: L.value }) ?? []);
-    for (const i of mlpOnly) {
-      if (i >= L.value) throw r.error('config-inconsistent', 'mlp_only_layers', `names layer ${i}, but the model has ${L.value} layers`);
-    }
-    for (let i = 0; i < L.value; i++) moeLayers[i] = E > 0 && !mlpOnly.has(i) && (i + 1) % step === 0;
-    if (E > 0) {
-      dims['E'] = r.dim('E', 'num_experts');
-      dims['k'] = r.dim('k', 'num_experts_per_tok');
-      dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
-      flags.moe = true;
-      flags.moe_every = step;
-      if (profile.sharedExpert) {
-        dims['d_s'] = r.dim('d_{s}', 'shared_expert_intermediate_size');
-        flags.shared_experts = true;
-        flags.shared_expert_gate = true;
-      }
-    }
-    if (moeLayers.some((m) => !m)) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
-    else r.mark('intermediate_size');
   }
-  checkTopK(r, dims);
+  if (biases.experts) notes.push('Experts are stored fused (gate_up_proj with biases) and MXFP4-quantized; counts are of the unpacked values, scales excluded.');
+  profile.extra?.(r, notes, flags);
 
   const chunk = types.includes('chunked_attention') ? readChunk(r, types, notes) : null;
   if (profile.softcap) {
@@ -237,7 +191,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       layer.attention.kind = 'gated_deltanet';
       layer.attention.rope = false; // Gated DeltaNet has no positional encoding
     }
-    if (moeLayers[i]) layer.ffn = { kind: 'moe', routing: 'score' };
+    if (ffn.isMoe(i)) layer.ffn = { kind: 'moe', routing: 'score' };
     return layer;
   });
   if (profile.linearHybrid) {
@@ -265,7 +219,30 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       biases,
       notes,
     },
+    profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {},
   );
+}
+
+/**
+ * MTP modules (`num_nextn_predict_layers`): each a full-attention decoder layer (MoE where the
+ * family's layout puts MoE after the dense prefix) behind DeepSeek-V3's `eh_proj` and norms.
+ */
+function readMtp(
+  r: ConfigReader,
+  mtp: NonNullable<DecoderProfile['mtp']>,
+  layers: LayerSpec[],
+  isMoe: (i: number) => boolean,
+  flags: Flags,
+): Partial<ArchDescription> {
+  const n = r.intOr(mtp.field, 0, { min: 0, max: LIMITS.mtp });
+  flags.mtp = n > 0;
+  const L = layers.length;
+  const mtpLayers = Array.from({ length: n }, (_, k) => {
+    const layer = plainLayer(L + k);
+    if (isMoe(L + k)) layer.ffn = { kind: 'moe', routing: 'score' };
+    return layer;
+  });
+  return { mtp_layers: mtpLayers, checkpoint: { mtp_copies: mtp.copies, unknown: null } };
 }
 
 /**
@@ -307,22 +284,15 @@ function readGatedDeltaNet(r: ConfigReader): Record<string, Dim> {
 }
 
 /**
- * MiniMax-M2: MoE on every layer (no dense FFN, no shared expert), a routing bias
- * (`use_routing_bias` → `e_score_correction_bias`), QK-norm over the whole q/k width
+ * MiniMax-M2 beyond its MoE recipe (every layer, routing bias from `use_routing_bias`): QK-norm over the whole q/k width
  * (`qk_norm_type: per_layer`), only full softmax attention (`attn_type_list` all 1).
  */
-function readMiniMax(r: ConfigReader, dims: Record<string, Dim>, flags: Flags, notes: string[]): void {
+export function miniMaxExtra(r: ConfigReader, notes: string[], flags: Flags): void {
   const types = r.intArray('attn_type_list', { min: 0, maxLength: r.int('num_hidden_layers') });
   const linear = types?.findIndex((t) => t !== 1) ?? -1;
   if (linear >= 0) {
     throw r.error('unsupported-model-type', `attn_type_list[${linear}]`, 'marks a lightning (linear) attention layer, which this tool does not count yet');
   }
-  dims['E'] = r.dim('E', 'num_local_experts');
-  dims['k'] = r.dim('k', 'num_experts_per_tok');
-  dims['d_e'] = r.dim('d_{e}', 'intermediate_size');
-  flags.moe = true;
-  flags.moe_every = 1;
-  flags.router_bias = r.bool('use_routing_bias', false);
   if (r.intOr('shared_intermediate_size', 0, { min: 0 }) > 0) {
     throw r.error('unsupported-model-type', 'shared_intermediate_size', 'is positive: MiniMax shared experts are not counted yet');
   }

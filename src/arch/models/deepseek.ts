@@ -4,8 +4,24 @@
  * shared experts; V3 adds MTP modules (`num_nextn_predict_layers`).
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
-import { checkTopK, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
+import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+
+/**
+ * DeepSeek's MoE: `first_k_dense_replace` dense layers, then MoE on every `moe_layer_freq`-th
+ * layer (or as `mlp_layer_types` lists, GLM-4.7-Flash), `n_shared_experts` of the routed width, a
+ * selection bias with `topk_method: "noaux_tc"`; `n_routed_experts: null` is a dense model.
+ */
+const DEEPSEEK_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', freq: true, list: 'mlp_layer_types' },
+  experts: 'n_routed_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'n_shared_experts' },
+  selectionBias: { field: 'topk_method', equals: 'noaux_tc' },
+  none: 'null',
+};
 
 export function describeDeepseek(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
@@ -40,19 +56,11 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   const act = r.strOr('hidden_act', 'silu');
   if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; DeepSeek FFNs are SwiGLU (silu)`);
 
-  const E = r.intOr('n_routed_experts', null);
-  if (E !== null) {
+  if (r.has('n_routed_experts')) {
     r.requirePresent('first_k_dense_replace', 'write how many leading layers use a dense FFN (0 for none)');
     r.requirePresent('n_shared_experts', 'write the number of shared experts (0 or null for none)');
     r.requirePresent('topk_method', 'it decides whether the router has a selection bias ("noaux_tc") or not');
   }
-  const firstDense = r.intOr('first_k_dense_replace', 0, { min: 0 });
-  const freq = r.intOr('moe_layer_freq', 1);
-  // GLM-4.7-Flash (glm4_moe_lite) lists each layer's FFN; its config class ignores first_k_dense_replace.
-  const listed = readMlpLayerTypes(r, L.value);
-  // An MTP layer (index L and up) is a MoE layer, as in DeepSeek-V3.
-  const isMoe = (i: number) => E !== null && (listed && i < listed.length ? listed[i] === 'sparse' : i >= firstDense && i % freq === 0);
-  if (listed) r.mark('first_k_dense_replace', 'moe_layer_freq');
   // GLM-4.7-Flash writes the q/k head size out; it must be the sum of its two parts.
   const qkHead = r.intOr('qk_head_dim', null);
   if (qkHead !== null && qkHead !== dims['d_nope']!.value + dims['d_rope']!.value) {
@@ -65,27 +73,11 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   for (const [field, value] of [['partial_rotary_factor', r.numberOr('partial_rotary_factor', 1)], ['rope_parameters.partial_rotary_factor', nested ?? 1]] as const) {
     if (value !== 1) throw r.error('unsupported-feature', field, `is ${String(value)}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
   }
-  const anyDense = Array.from({ length: L.value }, (_, i) => !isMoe(i)).some(Boolean);
-  if (anyDense) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
-  else r.mark('intermediate_size');
-  const flags = defaultFlags({ partial_rotary: dims['d_rope']!.value / (dims['d_rope']!.value + dims['d_nope']!.value) });
-  const topk = r.strOr('topk_method', null);
-  if (E !== null) {
-    dims['E'] = r.dim('E', 'n_routed_experts');
-    dims['k'] = r.dim('k', 'num_experts_per_tok');
-    dims['d_e'] = r.dim('d_{e}', 'moe_intermediate_size');
-    checkTopK(r, dims);
-    const shared = r.intOr('n_shared_experts', 0, { min: 0 });
-    if (shared > 0) {
-      dims['n_s'] = r.dim('n_{s}', 'n_shared_experts');
-      flags.shared_experts = true;
-    }
-    flags.moe = true;
-    flags.moe_every = freq;
-    flags.dense_prefix = firstDense > 0;
-    // `noaux_tc` adds a learned per-expert selection bias (e_score_correction_bias).
-    flags.router_bias = topk === 'noaux_tc';
-  }
+  const ffn = readFfnPlan(r, L.value, DEEPSEEK_MOE);
+  // d_ff before the expert sizes, as arch.json has always listed them.
+  const { d_ff, ...expertDims } = ffn.dims;
+  Object.assign(dims, d_ff ? { d_ff } : {}, expertDims);
+  const flags = defaultFlags({ partial_rotary: dims['d_rope']!.value / (dims['d_rope']!.value + dims['d_nope']!.value), ...ffn.flags });
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   flags.mtp = nMtp > 0;
   flags.tied_embeddings = readTied(r, false, notes);
@@ -94,7 +86,7 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   const layer = (i: number): LayerSpec => {
     const l = plainLayer(i);
     l.attention.kind = 'mla';
-    if (isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
+    if (ffn.isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
     return l;
   };
   return description(
@@ -112,17 +104,9 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
     {
       mtp_layers: Array.from({ length: nMtp }, (_, k) => layer(L.value + k)),
       final_norm: true,
+      // DeepSeek-V3 and GLM-4.7-Flash store each MTP layer's own embed_tokens and shared_head.head.
+      checkpoint: { mtp_copies: { embed: true, head: true }, unknown: null },
       // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
     },
   );
-}
-
-/** `mlp_layer_types`: "dense" or "sparse" for each of the `L` layers, or null when absent. */
-function readMlpLayerTypes(r: ConfigReader, L: number): ('dense' | 'sparse')[] | null {
-  const v = r.get('mlp_layer_types');
-  if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.length !== L || v.some((t) => t !== 'dense' && t !== 'sparse')) {
-    throw r.error('config-invalid-field', 'mlp_layer_types', `must list "dense" or "sparse" for each of the ${L} layers`);
-  }
-  return v as ('dense' | 'sparse')[];
 }

@@ -1,0 +1,150 @@
+/**
+ * Every supported `model_type` as a recipe: which reader describes it and, for the Llama-shaped
+ * decoders, a declarative {@link DecoderProfile} (biases, norms, QK-norm, sliding pattern, MoE
+ * fields, MTP). "What does GLM-4.5 have" is answered here, in one entry; the readers of each
+ * block kind are in `blocks/` and `models/`, the formulas in `../params/blocks.ts`.
+ *
+ * Lookups are `Map`s: a `model_type` such as "constructor" must not find Object.prototype.
+ */
+import type { ConfigReader } from './config-reader.js';
+import type { MoeRecipe } from './blocks/moe.js';
+import { describeDecoder, miniMaxExtra, type DecoderProfile } from './models/decoder.js';
+import { describeDeepseek } from './models/deepseek.js';
+import { describeDeepseekV4 } from './models/deepseek-v4.js';
+import { describeFalcon } from './models/falcon.js';
+import { describeGpt2 } from './models/gpt2.js';
+import { describeGptNeox } from './models/gpt-neox.js';
+import { describeOpt } from './models/opt.js';
+import type { ArchDescription } from './types.js';
+
+/** Reads a config (already unwrapped to its text decoder) into a description. */
+export type Describe = (r: ConfigReader) => ArchDescription;
+
+/** How one model type is read. */
+export interface Recipe {
+  describe: Describe;
+  /** Values of the transformers config class that published configs leave out (the nested
+   * `text_config` of Gemma 3, for one, omits its vocabulary size). */
+  defaults?: Record<string, unknown>;
+  /** What the released checkpoints of this type store that the config does not declare. */
+  checkpointUnknown?: string;
+}
+
+// ---- MoE layouts (see blocks/moe.ts) ----
+
+/** Mixtral: every layer, `num_local_experts` of width `intermediate_size`. */
+const MIXTRAL_MOE: MoeRecipe = { layers: { rule: 'all' }, experts: 'num_local_experts', topK: 'num_experts_per_tok', expertWidth: 'intermediate_size' };
+/** Qwen MoE: every `decoder_sparse_step`-th layer but `mlp_only_layers`; `num_experts: 0` is dense. */
+const QWEN_MOE: MoeRecipe = { layers: { rule: 'sparse_step' }, experts: 'num_experts', topK: 'num_experts_per_tok', expertWidth: 'moe_intermediate_size', none: 'zero' };
+/** Qwen2-MoE / Qwen3-Next: plus one gated shared expert of its own width. */
+const QWEN_SHARED_MOE: MoeRecipe = { ...QWEN_MOE, shared: { width: 'shared_expert_intermediate_size', gate: true } };
+/** GLM-4.5: DeepSeek-V3's router (always with its selection bias) and shared experts, behind a dense prefix. */
+const GLM_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1 },
+  experts: 'n_routed_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'n_shared_experts' },
+  selectionBias: 'always',
+};
+
+// ---- Llama-shaped decoders (models/decoder.ts) ----
+
+// `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
+// does so; elsewhere (fixed defaults such as Qwen3's head_dim 128) the fields are required.
+const DERIVED_HEADS = { kvDefaultsToHeads: true, headDimDerived: true };
+const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: null, heads: DERIVED_HEADS };
+const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: null, heads: { headDimDerived: true } };
+const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: null, heads: { headDimDerived: true } };
+const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: null, heads: {} };
+const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: null, heads: {} };
+
+const decoder = (profile: DecoderProfile, defaults?: Record<string, unknown>): Recipe => ({ describe: (r) => describeDecoder(r, profile), ...(defaults ? { defaults } : {}) });
+const reader = (describe: Describe): Recipe => ({ describe });
+
+/** Every supported `model_type` and how it is read. */
+export const RECIPES = new Map<string, Recipe>(Object.entries({
+  llama: decoder(llama),
+  mistral: decoder(mistral),
+  mixtral: decoder({ ...mistral, moe: MIXTRAL_MOE }),
+  qwen2: decoder(qwen2),
+  qwen2_moe: decoder({ ...qwen2, moe: QWEN_SHARED_MOE }),
+  qwen3: decoder(qwen3),
+  qwen3_moe: decoder({ ...qwen3, moe: QWEN_MOE }),
+  qwen3_next: {
+    ...decoder({ ...qwen3, sliding: 'none', moe: QWEN_SHARED_MOE, linearHybrid: true }),
+    checkpointUnknown: 'the released checkpoints store an MTP module (mtp.*) that the config does not declare',
+  },
+  gemma: decoder(gemma),
+  // Gemma2Config caps attention logits at 50 and output logits at 30 unless told otherwise.
+  gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate', softcap: true }, { attn_logit_softcapping: 50, final_logit_softcapping: 30 }),
+  gemma3_text: decoder(
+    { ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern', softcap: true },
+    { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
+  ),
+  olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
+  phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
+  smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }, { no_rope_layer_interval: 4 }),
+  // MoE on every layer with a routing bias (`use_routing_bias`), no shared expert.
+  minimax_m2: decoder({ ...mistral, moe: { ...MIXTRAL_MOE, selectionBias: { field: 'use_routing_bias', equals: true } }, heads: {}, extra: miniMaxExtra }),
+  // Mixtral's MoE with router and expert biases; some configs name top-k `experts_per_token`.
+  gpt_oss: decoder({ ...llama, mlpBiasField: false, sliding: 'alternate', moe: { ...MIXTRAL_MOE, topK: ['num_experts_per_tok', 'experts_per_token'], biases: true }, sinks: true, heads: {} }),
+  // MoE on `moe_layers` (else every interleave_moe_layer_step-th layer) with one shared expert;
+  // dense layers of intermediate_size_mlp.
+  llama4_text: decoder(
+    {
+      ...llama,
+      mlpBiasField: false,
+      moe: { layers: { rule: 'interleave' }, experts: 'num_local_experts', topK: 'num_experts_per_tok', expertWidth: 'intermediate_size', denseWidth: 'intermediate_size_mlp', shared: { one: true } },
+      chunked: true,
+      nope: true,
+      heads: {},
+    },
+    { attention_chunk_size: 8192, no_rope_layer_interval: 4, interleave_moe_layer_step: 1, use_qk_norm: true, vocab_size: 202_048 },
+  ),
+  // Llama's layout; its four multipliers scale activations and logits, no tensor.
+  granite: decoder(llama),
+  // OLMo 2's layout (post-norms, QK-norm over the whole projection) with sliding layers in layer_types.
+  olmo3: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
+  // OLMo 2's whole-width QK-norm with pre-norms, and MoE on every layer: `intermediate_size` is the expert width.
+  olmoe: decoder({ ...llama, mlpBiasField: false, qkNorm: 'full', moe: { ...MIXTRAL_MOE, experts: 'num_experts' } }),
+  // GLM-4.5/4.6/4.7, GLM-4.5-Air, INTELLECT-3: GQA with q/k/v biases (no o_proj bias), partial
+  // rotary, QK-norm when use_qk_norm; GLM's MoE; MTP modules that store embedding and head again.
+  glm4_moe: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'never',
+    qkNorm: 'per_head',
+    qkNormField: 'use_qk_norm',
+    norm: 'pre',
+    tieDefault: false,
+    sliding: 'none',
+    moe: GLM_MOE,
+    heads: { headDimDerived: true },
+    mtp: { field: 'num_nextn_predict_layers', copies: { embed: true, head: true } },
+  }),
+  falcon: reader(describeFalcon),
+  RefinedWebModel: reader(describeFalcon),
+  RefinedWeb: reader(describeFalcon),
+  gpt2: reader(describeGpt2),
+  gpt_neox: reader(describeGptNeox),
+  opt: reader(describeOpt),
+  deepseek_v2: reader(describeDeepseek),
+  deepseek_v3: reader(describeDeepseek),
+  // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
+  kimi_k2: reader(describeDeepseek),
+  // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
+  glm4_moe_lite: reader(describeDeepseek),
+  deepseek_v4: reader(describeDeepseekV4),
+}));
+
+/** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
+export const WRAPPERS = new Map<string, string | null>(Object.entries({
+  gemma3: 'gemma3_text',
+  llama4: 'llama4_text',
+  mistral3: null,
+  llava: null,
+  llava_next: null,
+  idefics3: null,
+  paligemma: null,
+  kimi_k25: 'kimi_k2',
+}));
