@@ -79,6 +79,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     units: report.units,
     non_learned: report.non_learned,
     stored_copies: report.stored_copies,
+    towers: report.towers,
     totals: report.totals,
     notes: arch.notes,
   };

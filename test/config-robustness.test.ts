@@ -56,9 +56,9 @@ describe('prototype names are ordinary unsupported model types', () => {
     test(name, () => {
       expectError(json({ ...llama, model_type: name }), 'unsupported-model-type', { field: 'model_type', line: true });
       expectError(json({ model_type: 'gemma3', text_config: { ...llama, model_type: name } }), 'unsupported-model-type', { field: 'text_config.model_type' });
-      // An unknown wrapper whose text_config names no model_type.
+      // An unknown wrapper whose text_config names no model_type is refused by its own type.
       const { model_type: _, ...untyped } = llama;
-      expectError(json({ model_type: name, text_config: untyped }), 'config-invalid-field', { field: 'text_config.model_type' });
+      expectError(json({ model_type: name, text_config: untyped }), 'unsupported-model-type', { field: 'model_type' });
     });
   }
 

@@ -171,6 +171,7 @@ export function description(r: ConfigReader, essentials: Essentials, overrides: 
     position_offset: 0,
     final_norm: true,
     checkpoint: { mtp_copies: { embed: false, head: false }, unknown: null },
+    towers: [],
     ...essentials,
     ...overrides,
   };

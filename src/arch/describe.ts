@@ -6,7 +6,8 @@
 import { HfArchError } from '../errors.js';
 import { locateJsonPath } from '../json-text.js';
 import { ConfigReader, quote, type ConfigOrigin } from './config-reader.js';
-import { RECIPES, WRAPPERS } from './recipes.js';
+import { ARCHITECTURES, RECIPES, WRAPPERS } from './recipes.js';
+import { TOWERS } from './towers.js';
 import type { ArchDescription } from './types.js';
 
 /** Architectures that are not decoder-only LLMs, for a precise refusal. */
@@ -35,8 +36,8 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     });
   }
   const top = new ConfigReader(config as Record<string, unknown>, origin);
-  const topType = top.strOr('model_type', null);
   const architectures = readArchitectures(top);
+  const { type: topType, note: typeNote } = resolveType(top, top.strOr('model_type', null), architectures);
 
   let reader = top;
   let textPath: string | null = null;
@@ -47,6 +48,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     textPath = 'text_config';
     if (reader.strOr('model_type', null) === null) {
       const implied = topType ? WRAPPERS.get(topType) : undefined;
+      if (!implied && topType !== null && !WRAPPERS.has(topType)) throw unsupported(top, topType);
       if (!implied) {
         throw reader.error('config-invalid-field', 'model_type', 'is missing, so the text decoder cannot be identified', {
           hint: 'Add "model_type" to text_config (e.g. "mistral").',
@@ -57,7 +59,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     }
     wrapperDefaults = readWrapperFields(top, reader);
   }
-  const modelType = reader.strOr('model_type', null);
+  const modelType = textPath ? resolveType(reader, reader.strOr('model_type', null), []).type : topType;
   if (modelType === null) {
     throw top.error('config-invalid-field', 'model_type', 'is missing', {
       hint: 'Every transformers config.json names its model_type; is this a model config?',
@@ -70,15 +72,14 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     });
   }
   const recipe = RECIPES.get(modelType);
-  if (!recipe) {
-    throw reader.error('unsupported-model-type', 'model_type', `is ${quote(modelType)}, which this tool cannot describe yet`, {
-      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
-    });
-  }
+  if (!recipe) throw unsupported(reader, modelType);
   reader.withDefaults({ model_type: modelType, ...recipe.defaults }, `the default of ${modelType}`);
   const arch = recipe.describe(reader.withDefaults(wrapperDefaults, "the wrapper's value"));
   arch.notes.push(...reader.defaultsApplied);
-  const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields()] : reader.unknownFields();
+  const towerUnknown: string[] = [];
+  const towers = textPath && topType !== null ? TOWERS.get(topType) : undefined;
+  if (towers) arch.towers = towers(top, arch.dims['d']!, towerUnknown);
+  const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields(), ...towerUnknown] : reader.unknownFields();
   if (unknown.length > 0) {
     if (!options.allowUnknownFields) {
       throw new HfArchError('config-unknown-fields', `the config has fields this tool does not understand for ${modelType}: ${listFields(unknown)}`, {
@@ -89,17 +90,56 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     arch.notes.push(`Fields not understood (ignored on request): ${listFields(unknown)}.`);
   }
   arch.architectures = architectures;
+  arch.model_type = modelType;
+  if (typeNote) arch.notes.unshift(typeNote);
   if (recipe.checkpointUnknown) {
     arch.checkpoint.unknown ??= recipe.checkpointUnknown;
     arch.notes.push(`No whole-checkpoint count (totals.checkpoint_params is null): ${recipe.checkpointUnknown}.`);
   }
   if (textPath) {
-    arch.checkpoint.unknown ??= 'the vision tower and projector are not counted';
+    if (!towers) arch.checkpoint.unknown ??= 'the vision tower and projector are not counted';
     arch.text_config_path = textPath;
     arch.flags.multimodal_wrapper = true;
-    arch.notes.unshift(`This config wraps a multimodal model (${topType === null ? 'unknown' : cutName(topType)}); described is its text decoder (${textPath}${textNote}); the vision tower and projector are not counted.`);
+    const towerText = towers
+      ? `the ${arch.towers.map((t) => t.name.charAt(0).toLowerCase() + t.name.slice(1)).join(' and ')} are counted apart, in checkpoint_params only`
+      : 'the vision tower and projector are not counted';
+    arch.notes.unshift(`This config wraps a multimodal model (${topType === null ? 'unknown' : cutName(topType)}); described is its text decoder (${textPath}${textNote}); ${towerText}.`);
   }
   return arch;
+}
+
+/** transformers model types that are not text decoders but that some LLM configs wrongly claim
+ * (Grok-2's config says "git", the GIT image captioner): `architectures` decides for them. */
+const UNRELATED_TYPES = new Set(['git']);
+
+/**
+ * The model_type to read the config as: the one it names (in any letter case: Motif writes
+ * "Motif"); where it names none, or an unrelated transformers model (Grok-2's "git"), the one its
+ * `architectures` class stands for, when that is known. Any other unknown type is refused as it is.
+ */
+function resolveType(r: ConfigReader, stated: string | null, architectures: string[]): { type: string | null; note: string | null } {
+  if (stated !== null && (RECIPES.has(stated) || WRAPPERS.has(stated) || NOT_DECODER.has(stated))) return { type: stated, note: null };
+  const lower = stated?.toLowerCase() ?? null;
+  if (lower !== null && stated !== lower && (RECIPES.has(lower) || WRAPPERS.has(lower))) {
+    return { type: lower, note: `model_type ${quote(stated!)} is read as ${quote(lower)}.` };
+  }
+  if (stated !== null && !UNRELATED_TYPES.has(stated)) return { type: stated, note: null };
+  const byClass = architectures.length > 0 ? ARCHITECTURES.get(architectures[0]!) : undefined;
+  if (byClass === undefined) return { type: stated, note: null };
+  if (!RECIPES.has(byClass) && !WRAPPERS.has(byClass)) {
+    const why = stated === null ? 'model_type is absent, and' : `model_type ${quote(stated)} is an unrelated transformers model, and`;
+    throw r.error('unsupported-model-type', 'architectures', `names ${quote(architectures[0]!)}, which is ${byClass}: ${why} this tool cannot describe it yet`, {
+      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
+    });
+  }
+  const why = stated === null ? 'model_type is absent' : `model_type ${quote(stated)} is an unrelated transformers model`;
+  return { type: byClass, note: `${why}: read as ${quote(byClass)}, the type of architectures ${quote(architectures[0]!)}.` };
+}
+
+function unsupported(r: ConfigReader, type: string): HfArchError {
+  return r.error('unsupported-model-type', 'model_type', `is ${quote(type)}, which this tool cannot describe yet`, {
+    hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
+  });
 }
 
 /** The first ten names, then how many more: a config can have any number of keys. */

@@ -148,3 +148,48 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   paligemma: null,
   kimi_k25: 'kimi_k2',
 }));
+
+/**
+ * `architectures` class names and the model_type they stand for, to identify a config whose
+ * `model_type` is missing (LongCat-Flash-Lite) or names an unrelated transformers model (Grok-2
+ * says `git`). transformers dispatches by model_type, so a type this tool reads always wins.
+ */
+export const ARCHITECTURES = new Map<string, string>(Object.entries({
+  LlamaForCausalLM: 'llama',
+  MistralForCausalLM: 'mistral',
+  MixtralForCausalLM: 'mixtral',
+  Qwen2ForCausalLM: 'qwen2',
+  Qwen2MoeForCausalLM: 'qwen2_moe',
+  Qwen3ForCausalLM: 'qwen3',
+  Qwen3MoeForCausalLM: 'qwen3_moe',
+  Qwen3NextForCausalLM: 'qwen3_next',
+  GemmaForCausalLM: 'gemma',
+  Gemma2ForCausalLM: 'gemma2',
+  Gemma3ForCausalLM: 'gemma3_text',
+  Gemma3ForConditionalGeneration: 'gemma3',
+  Olmo2ForCausalLM: 'olmo2',
+  Olmo3ForCausalLM: 'olmo3',
+  OlmoeForCausalLM: 'olmoe',
+  Phi3ForCausalLM: 'phi3',
+  SmolLM3ForCausalLM: 'smollm3',
+  MiniMaxM2ForCausalLM: 'minimax_m2',
+  GptOssForCausalLM: 'gpt_oss',
+  Llama4ForCausalLM: 'llama4_text',
+  Llama4ForConditionalGeneration: 'llama4',
+  GraniteForCausalLM: 'granite',
+  Glm4MoeForCausalLM: 'glm4_moe',
+  Glm4MoeLiteForCausalLM: 'glm4_moe_lite',
+  FalconForCausalLM: 'falcon',
+  GPT2LMHeadModel: 'gpt2',
+  GPTNeoXForCausalLM: 'gpt_neox',
+  OPTForCausalLM: 'opt',
+  DeepseekV2ForCausalLM: 'deepseek_v2',
+  DeepseekV3ForCausalLM: 'deepseek_v3',
+  DeepseekV4ForCausalLM: 'deepseek_v4',
+  KimiK25ForConditionalGeneration: 'kimi_k25',
+  Mistral3ForConditionalGeneration: 'mistral3',
+  // Known, not described yet: named precisely in the refusal.
+  Grok1ForCausalLM: 'grok (Grok-1, Grok-2)',
+  LongcatFlashForCausalLM: 'longcat_flash',
+  LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
+}));

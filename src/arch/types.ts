@@ -2,7 +2,8 @@
  * The `arch` stage's output: a normalized description of a decoder-only LLM, independent of the
  * naming of any one `config.json`. Every size the parameter formulas need is a {@link Dim} that
  * remembers the config field it came from.
- */
+*/
+import type { TowerSpec } from './towers.js';
 
 /** A config dimension used in formulas: `d` = `hidden_size` = 4096. */
 export interface Dim {
@@ -156,6 +157,8 @@ export interface ArchDescription {
   max_position_embeddings: number | null;
   /** What the released checkpoint stores besides these parameters (see `totals.checkpoint_params`). */
   checkpoint: CheckpointSpec;
+  /** The vision (or audio) encoders and projectors of a multimodal wrapper, when counted. */
+  towers: TowerSpec[];
   /** Things a reader should know: defaults applied, checkpoint tensors the config leaves out. */
   notes: string[];
 }

@@ -141,8 +141,10 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const mainBottom = y;
 
   // The stack at heights relative to its bottom first: with the inset column's height it decides
-  // where the stack goes (at the top when the insets are taller, the notes then under it).
-  y = 0;
+  // where the stack goes (at the top when the insets are taller, the notes then under it). A tower
+  // box hangs below the tokens row: the stack starts high enough for it to end at the bottom.
+  const tower = towerLines(arch);
+  y = tower ? Math.max(0, TOWER_GAP + boxSize(tower, { size: SIZE.small }).h - (rowHeight(rows[0]!, []) + ROW_GAP)) : 0;
   const placed: PlacedRow[] = [];
   const firstBlock = rows.findIndex((r) => r.inBlock);
   for (const [k, r] of rows.entries()) {
@@ -272,10 +274,10 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   });
 
   if (showMtp) mtpBranch(items, arch, placed, centers, byId);
+  towerBranch(items, arch, centers, placed);
 
   const leftBusy: { lo: number; hi: number }[] = [...modBoxes.map((b) => ({ lo: b.y, hi: b.y + b.h })), { lo: repeat.y, hi: repeat.y + repeat.h }];
-  const mtpBox = items.find((i): i is BoxItem => i.kind === 'box' && i.id === 'mtp');
-  if (mtpBox) leftBusy.push({ lo: mtpBox.y, hi: mtpBox.y + mtpBox.h });
+  for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
   placeCallouts(items, callouts(arch, { rope: modBoxes.some((b) => b.id === 'mod.rope') }), anchors, leftBusy, notesLeft ? base - 4 : mainBottom, outTop);
 
   // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
@@ -440,6 +442,43 @@ function mtpBranch(items: Item[], arch: ArchJson, placed: PlacedRow[], centers: 
   items.push(arrow('mtp.in', tapY === ty ? [[XC, tapY], [box.x + box.w, tapY]] : [[XC, tapY], [box.x + box.w + 6, tapY], [box.x + box.w + 6, ty], [box.x + box.w, ty]], { style: 'dashed' }));
   const hx = box.x + box.w / 2;
   items.push(arrow('mtp.out', [[hx, box.y + box.h], [hx, head.y + head.h / 2], [head.x, head.y + head.h / 2]], { style: 'dashed' }));
+}
+
+/**
+ * The towers of a multimodal wrapper, dashed, left of the input: an image goes through the vision
+ * encoder and projector, and the tokens it becomes take the place of the image placeholders in the
+ * embedded sequence, so the branch joins the stream above the embedding layer.
+ */
+function towerBranch(items: Item[], arch: ArchJson, centers: Map<string, Center>, placed: PlacedRow[]): void {
+  const lines = towerLines(arch);
+  if (!lines) return;
+  const s = boxSize(lines, { size: SIZE.small });
+  const w = Math.min(MOD_W, s.w);
+  const embedRow = placed.findIndex((p) => p.row.id === 'embed');
+  const tokens = centers.get('tokens')!;
+  const embed = centers.get('embed')!;
+  const above = centers.get(placed[embedRow + 1]!.row.id)!;
+  // Below the tokens row, clear of the callout leaders that meet the tokens and embedding boxes
+  // (the stack leaves room for it under its input row, see TOWER_GAP).
+  const box: BoxItem = { kind: 'box', id: 'tower', x: MOD_X1 - w, y: tokens.bottom - TOWER_GAP - s.h, w, h: s.h, fill: 'box', stroke: 'ink', textColor: 'ink', lines, size: SIZE.small, radius: BOX_RADIUS, dashed: true };
+  items.push(box);
+  const joinY = (embed.top + above.bottom) / 2;
+  const hx = box.x + box.w / 2;
+  items.push(arrow('tower.out', [[hx, box.y + box.h], [hx, joinY], [XC, joinY]], { style: 'dashed' }));
+}
+
+const TOWER_GAP = 6;
+
+/** The tower box's text, or null without towers. */
+function towerLines(arch: ArchJson): Run[][] | null {
+  const towers = arch.towers ?? [];
+  if (towers.length === 0) return null;
+  const total = towers.reduce((a, u) => a + u.total, 0);
+  const kind = /\(([^)]+)\)/.exec(towers[0]!.name)?.[1];
+  return [
+    [plain('Vision encoder', 'bold')],
+    ...wrap(`${kind ? `${kind} + ` : ''}projector, +${compact(total)} parameters: image patches → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
+  ];
 }
 
 /** Callouts in the left column, near their anchors, each with a dotted leader to it. */

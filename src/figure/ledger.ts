@@ -92,18 +92,28 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
     }
     for (const u of mtp.filter((x) => !same(x))) out.push(unitRow(u, null));
     out.push({ id: 'mtp.total', rule: true, cells: [{ col: 'name', lines: [[plain('With MTP', 'bold')]], size: SIZE.small, align: 'left' }, right('total', groupDigits(t.params), 'bold')] });
-    const stored = arch.stored_copies ?? [];
-    if (stored.length && t.checkpoint_params != null) {
-      const what = stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ');
-      out.push({
-        id: 'checkpoint',
-        cells: [
-          { col: 'name', lines: [[plain('As stored', 'bold')]], size: SIZE.small, align: 'left' },
-          { col: 'formula', lines: wrap(`with the MTP module's own copies of the ${what}`, 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },
-          right('total', groupDigits(t.checkpoint_params), 'bold'),
-        ],
-      });
+  }
+  // The MTP module's copies only where the MTP module is shown.
+  const stored = showMtp ? (arch.stored_copies ?? []) : [];
+  const towers = arch.towers ?? [];
+  if ((stored.length || towers.length) && t.checkpoint_params != null) {
+    if (towers.length) {
+      out.push({ id: 'tower.header', rule: true, cells: [{ col: 'name', lines: [[plain('Beside the text decoder, in the checkpoint', 'bold')]], size: SIZE.small, align: 'left' }] });
+      for (const u of towers) out.push(unitRow(u, null));
     }
+    const what = [
+      ...(stored.length ? [`the MTP module's own copies of the ${stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
+      ...(towers.length ? [towers.length > 1 ? 'the towers above' : 'the tower above'] : []),
+    ];
+    out.push({
+      id: 'checkpoint',
+      rule: towers.length > 0,
+      cells: [
+        { col: 'name', lines: [[plain('As stored', 'bold')]], size: SIZE.small, align: 'left' },
+        { col: 'formula', lines: wrap(`with ${what.join(' and ')}`, 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },
+        right('total', groupDigits(t.checkpoint_params), 'bold'),
+      ],
+    });
   }
   return out;
 }

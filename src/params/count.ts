@@ -25,6 +25,7 @@ import {
   dsv4Indexer,
 } from './deepseek-v4-blocks.js';
 import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
+import { towerDraft } from './towers.js';
 import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
@@ -285,11 +286,13 @@ function countChecked(arch: ArchDescription): ParamReport {
     if (!(t.total <= MAX_PARAMS)) throw new ImplausibleCountError(`${groupDigits(t.total)} entries of ${t.name}, more than the limit of 10^14`, largestField([arch.dims['V']!, arch.dims['k']!]));
   }
   const copies = storedCopies(arch);
-  const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) : null;
+  const towers = aggregate(arch.towers.map((t) => ({ scope: 'tower' as const, layer: null, draft: towerDraft(t) })));
+  const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) + sum(towers, (u) => u.total) : null;
   return {
     units,
     non_learned: nonLearnedTensors,
     stored_copies: copies,
+    towers,
     totals: {
       params,
       params_main: paramsMain,

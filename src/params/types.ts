@@ -16,11 +16,14 @@ export type UnitFamily =
   | 'shared_experts'
   | 'mtp'
   | 'head'
+  /** A vision or audio encoder or projector of a multimodal wrapper (scope `tower`). */
+  | 'tower'
   /** A module read from a checkpoint whose role its name does not say (`--from-checkpoint`). */
   | 'other';
 
-/** `model`: once per model; `layers`: inside decoder layers; `mtp`: inside MTP modules. */
-export type Scope = 'model' | 'layers' | 'mtp';
+/** `model`: once per model; `layers`: inside decoder layers; `mtp`: inside MTP modules; `tower`:
+ * a multimodal wrapper's encoder or projector (in `towers`, not in `units`). */
+export type Scope = 'model' | 'layers' | 'mtp' | 'tower';
 
 /** One distinct block (a box of the figure) with its formula, count and where it repeats. */
 export interface Unit {
@@ -91,7 +94,7 @@ export interface Totals {
   kv_cache_bytes_at_context?: number | null;
   /** Every learned tensor the released checkpoint stores, as the config and the family's saving
    * convention determine it: `params` plus the `stored_copies` (MTP modules that store the
-   * embedding and head again). Null when the checkpoint holds what this tool does not count (a
+   * embedding and head again) plus the `towers` of a multimodal wrapper. Null when the checkpoint holds what this tool does not count (a
    * vision tower, undeclared MTP weights); `notes` says what. */
   checkpoint_params?: number | null;
 }
@@ -102,5 +105,7 @@ export interface ParamReport {
   non_learned: NonLearned[];
   /** Copies of counted parameters that the checkpoint stores again (in `checkpoint_params` only). */
   stored_copies: NonLearned[];
+  /** The towers of a multimodal wrapper, as units of scope `tower` (in `checkpoint_params` only). */
+  towers: Unit[];
   totals: Totals;
 }

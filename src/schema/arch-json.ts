@@ -48,6 +48,8 @@ export interface ArchJson {
   non_learned: NonLearned[];
   /** Copies of counted parameters the checkpoint stores again; absent in files before 0.5.0. */
   stored_copies?: NonLearned[];
+  /** The towers of a multimodal wrapper (scope `tower`); absent in files before 0.5.0. */
+  towers?: Unit[];
   totals: Totals;
   notes: string[];
 }
@@ -75,9 +77,9 @@ const unitSchema = z.object({
   name: z.string(),
   family: z.enum([
     'embedding', 'positions', 'norm', 'attention', 'linear_attention', 'qk_norm', 'compressor', 'indexer',
-    'hyper_connection', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head', 'other',
+    'hyper_connection', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head', 'tower', 'other',
   ]),
-  scope: z.enum(['model', 'layers', 'mtp']),
+  scope: z.enum(['model', 'layers', 'mtp', 'tower']),
   shape_in: z.array(int),
   shape_out: z.array(int),
   formula_symbolic: z.string(),
@@ -156,6 +158,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   non_learned: z.array(storedSchema),
   stored_copies: z.array(storedSchema).optional().describe(
     "Copies of counted parameters that the checkpoint stores again (an MTP module's own embedding and head): in checkpoint_params, not in params. Absent in files written before 0.5.0.",
+  ),
+  towers: z.array(unitSchema).optional().describe(
+    "The vision (or audio) encoders and projectors of a multimodal wrapper, as units of scope 'tower': in checkpoint_params, not in params. Absent in files written before 0.5.0.",
   ),
   totals: z.object({
     params: count,

@@ -1,0 +1,76 @@
+/**
+ * Towers of multimodal wrappers: the vision (or audio) encoder and projector a checkpoint stores
+ * beside its text decoder. They are not part of the decoder's `params`; they are counted, as units
+ * of their own, into `totals.checkpoint_params`. One reader per wrapper type; a wrapper without one
+ * leaves `checkpoint_params` null.
+ */
+import type { ConfigReader } from './config-reader.js';
+import type { Dim } from './types.js';
+
+/** Known tower architectures; each has its formula in `../params/towers.ts`. */
+export type TowerKind = 'moonvit' | 'patch_merger_mlp';
+
+/** One tower of a wrapper, with the sizes its formula uses. */
+export interface TowerSpec {
+  /** `vision`, `projector`, ... unique in the model. */
+  id: string;
+  /** As the figure prints it. */
+  name: string;
+  kind: TowerKind;
+  dims: Record<string, Dim>;
+}
+
+/**
+ * Kimi K2.5/K2.6 (`kimi_k25`): MoonViT, a ViT of `vt_num_hidden_layers` blocks with a learned 2-D
+ * position table (`init_pos_emb_height` × `init_pos_emb_width`; the time axis is a fixed sin-cos
+ * buffer), and a patch-merger MLP that folds `merge_kernel_size` patches into one text token.
+ * Tensors: `vision_tower.patch_embed.proj` (Conv2d, bias), `patch_embed.pos_emb.weight`, per block
+ * `wqkv`, `wo`, `mlp.fc0`, `mlp.fc1` (all biased) and two LayerNorms, `encoder.final_layernorm`;
+ * `mm_projector.pre_norm` (LayerNorm), `proj.0`, `proj.2` (biased).
+ */
+function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Kimi K2.5 wraps a MoonViT vision tower');
+  const h = v.dim('h_{v}', 'vt_hidden_size');
+  const heads = v.int('vt_num_attention_heads');
+  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'vt_num_attention_heads', `(${heads}) does not divide vt_hidden_size (${h.value})`);
+  const type = v.strOr('mm_projector_type', 'patchmerger');
+  if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${JSON.stringify(type)}; only "patchmerger" is counted`);
+  const kernel = v.intArray('merge_kernel_size', { length: 2 }) ?? [2, 2];
+  const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
+  const text = v.intOr('text_hidden_size', textWidth.value);
+  if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
+  // Fields of the attention kernel, the video pooling and numerics: no tensors of their own.
+  v.mark('_attn_implementation', 'init_pos_emb_time', 'merge_type', 'pos_emb_type', 'projector_hidden_act', 'projector_ln_eps', 'video_attn_type');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (MoonViT)',
+      kind: 'moonvit',
+      dims: {
+        h_v: h,
+        f_v: v.dim('f_{v}', 'vt_intermediate_size'),
+        L_v: v.dim('L_{v}', 'vt_num_hidden_layers'),
+        p: v.dim('p', 'patch_size'),
+        P_h: v.dim('P_{h}', 'init_pos_emb_height'),
+        P_w: v.dim('P_{w}', 'init_pos_emb_width'),
+      },
+    },
+    {
+      id: 'projector',
+      name: 'Vision projector (patch merger)',
+      kind: 'patch_merger_mlp',
+      dims: {
+        h_mm: mm,
+        m: { tex: 'm', value: mm.value * kernel[0]! * kernel[1]!, field: `${v.path('mm_hidden_size')} × ${v.path('merge_kernel_size')}`, derived: true },
+        d: textWidth,
+      },
+    },
+  ];
+  unknown.push(...v.unknownFields());
+  return towers;
+}
+
+/** Tower readers by wrapper model_type. */
+/** Each reader appends the tower config's fields it does not understand to `unknown`. */
+export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([['kimi_k25', readMoonVit]]);

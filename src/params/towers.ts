@@ -1,0 +1,47 @@
+/**
+ * Parameter formulas of the towers of multimodal wrappers (see `../arch/towers.ts`), one per
+ * tower kind, named by the checkpoint's tensors.
+ */
+import type { TowerKind, TowerSpec } from '../arch/towers.js';
+import type { Dim } from '../arch/types.js';
+import { add, mul, type Expr } from './expr.js';
+import type { Draft } from './blocks.js';
+
+type Parts = { name: string; expr: Expr }[];
+
+const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
+  // MoonViT: Conv2d patch embedding with bias, a learned P_h × P_w position table, L_v blocks of
+  // biased wqkv / wo / fc0 / fc1 with two LayerNorms (weight and bias), a final LayerNorm.
+  moonvit: (dim) => {
+    const [h, f, Lv, p, Ph, Pw] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p'), dim('P_h'), dim('P_w')];
+    return [
+      { name: 'patch_embed.proj (weight, bias)', expr: add(mul(3, p, p, h), h) },
+      { name: 'patch_embed.pos_emb', expr: mul(Ph, Pw, h) },
+      { name: 'blocks: wqkv, wo (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: mlp.fc0, mlp.fc1 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
+      { name: 'blocks: norm0, norm1 (LayerNorm)', expr: mul(Lv, 4, h) },
+      { name: 'final_layernorm', expr: mul(2, h) },
+    ];
+  },
+  // Patch merger: LayerNorm over the vision width, then proj.0 (m → m) and proj.2 (m → d), biased,
+  // where m is the vision width times the merged patches.
+  patch_merger_mlp: (dim) => {
+    const [hmm, m, d] = [dim('h_mm'), dim('m'), dim('d')];
+    return [
+      { name: 'pre_norm (LayerNorm)', expr: mul(2, hmm) },
+      { name: 'proj.0 (weight, bias)', expr: add(mul(m, m), m) },
+      { name: 'proj.2 (weight, bias)', expr: add(mul(m, d), d) },
+    ];
+  },
+};
+
+/** The tower as a draft, aggregated like any block. */
+export function towerDraft(tower: TowerSpec): Draft {
+  const dim = (name: string): Dim => {
+    const found = tower.dims[name];
+    if (!found) throw new Error(`internal: tower ${tower.id} has no dim "${name}"`);
+    return found;
+  };
+  const first = Object.values(tower.dims)[0]!;
+  return { id: tower.id, name: tower.name, family: 'tower', shape_in: [first.value], shape_out: [first.value], parts: FORMULAS[tower.kind](dim) };
+}

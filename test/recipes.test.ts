@@ -1,0 +1,153 @@
+/**
+ * Model-type recipes and dispatch: which recipe a config is read by (model_type in any case,
+ * architectures where model_type is missing or names an unrelated model), MoE layouts read through
+ * one reader, and whole-checkpoint totals against the Hub's (checkpoints.json).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { archFromConfig, extract } from '../src/extract.js';
+import { HfArchError } from '../src/errors.js';
+import type { ArchJson } from '../src/schema/arch-json.js';
+import { loadedConfig } from '../src/source/loaded.js';
+import { fixture, fixturePath } from './helpers/fixtures.js';
+
+type Config = Record<string, unknown>;
+const load = (name: string) => JSON.parse(fixture(name)) as Config;
+
+function fromConfig(config: Config): ArchJson {
+  const bytes = new TextEncoder().encode(JSON.stringify(config));
+  return archFromConfig(loadedConfig({ bytes, source: 'c.json', display: 'c.json', kind: 'local', repo: null, revision: null, commit: null, path: null, from_cache: false, warnings: [] }));
+}
+
+function refusal(config: Config): HfArchError {
+  try {
+    fromConfig(config);
+  } catch (error) {
+    assert.ok(error instanceof HfArchError, String(error));
+    return error;
+  }
+  assert.fail('the config was accepted');
+}
+
+const llama = () => load('configs/meta-llama__Meta-Llama-3-8B-Instruct.json');
+
+describe('dispatch', () => {
+  test('a model_type in another letter case is read as the known type, with a note', () => {
+    const plain = fromConfig(llama());
+    const cased = fromConfig({ ...llama(), model_type: 'Llama' });
+    assert.equal(cased.model.model_type, 'llama');
+    assert.equal(cased.totals.params_main, plain.totals.params_main);
+    assert.ok(cased.notes.some((n) => n.includes('model_type "Llama" is read as "llama"')));
+  });
+
+  test('a config without model_type is read by its architectures class', () => {
+    const { model_type: _t, ...bare } = llama();
+    const a = fromConfig(bare);
+    assert.equal(a.model.model_type, 'llama');
+    assert.equal(a.totals.params_main, fromConfig(llama()).totals.params_main);
+    assert.ok(a.notes.some((n) => n.includes('model_type is absent: read as "llama", the type of architectures "LlamaForCausalLM"')));
+  });
+
+  test('a model_type this tool does not know is decided by architectures: Grok-2 says "git"', () => {
+    const grok = JSON.parse(readFileSync(fixturePath('refused/xai-org__grok-2.json'), 'utf8')) as Config;
+    const e = refusal(grok);
+    assert.equal(e.code, 'unsupported-model-type');
+    assert.equal(e.location.field, 'architectures');
+    assert.match(e.message, /"Grok1ForCausalLM", which is grok \(Grok-1, Grok-2\): model_type "git" is an unrelated transformers model/);
+    // A known model_type wins over its architectures, as in transformers.
+    assert.equal(fromConfig({ ...llama(), architectures: ['Grok1ForCausalLM'] }).model.model_type, 'llama');
+  });
+
+  test('LongCat-Flash-Lite has no model_type: refused by its class, not as a config without one', () => {
+    const e = refusal({ architectures: ['LongcatFlashNgramForCausalLM'], hidden_size: 3072 });
+    assert.equal(e.code, 'unsupported-model-type');
+    assert.match(e.message, /LongcatFlashNgramForCausalLM.*model_type is absent/);
+  });
+
+  test('an unknown wrapper whose text_config has no model_type is refused by the wrapper type', () => {
+    const e = refusal({ model_type: 'minimax_m3_vl', text_config: { hidden_size: 4096 }, vision_config: {} });
+    assert.equal(e.code, 'unsupported-model-type');
+    assert.equal(e.location.field, 'model_type');
+    assert.match(e.message, /"minimax_m3_vl"/);
+  });
+
+  test('model types are looked up as own keys: "toString" and "__proto__" are ordinary unknown types, whatever architectures says', () => {
+    for (const t of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'ToString']) {
+      const e = refusal({ ...llama(), model_type: t, architectures: [t] });
+      assert.equal(e.code, 'unsupported-model-type', t);
+    }
+  });
+});
+
+describe('MoE layouts through one reader', () => {
+  test('GLM-4.5: a dense prefix of first_k_dense_replace layers, the rest MoE with a shared expert and selection bias', async () => {
+    const { arch } = await extract(fixturePath('configs/zai-org__GLM-4.5.json'));
+    const moe = arch.layers.map((l) => l.ffn.kind === 'moe');
+    assert.deepEqual(moe.slice(0, 4), [false, false, false, true]);
+    assert.equal(moe.filter(Boolean).length, 89);
+    assert.equal(arch.mtp_layers[0]!.ffn.kind, 'moe');
+    assert.ok(arch.flags.shared_experts && arch.flags.router_bias && arch.flags.dense_prefix);
+    assert.equal(arch.flags.qk_norm, 'per_head');
+    assert.equal(arch.flags.partial_rotary, 0.5);
+    // q/k/v carry biases, o_proj does not.
+    assert.deepEqual([arch.biases.qkv, arch.biases.o], [true, false]);
+  });
+
+  test('GLM-4.5 without use_qk_norm has no QK-norm, and first_k_dense_replace defaults to 1', () => {
+    const { use_qk_norm: _q, first_k_dense_replace: _f, ...bare } = load('configs/zai-org__GLM-4.5.json');
+    const a = fromConfig(bare);
+    assert.equal(a.flags.qk_norm, 'none');
+    assert.equal(a.layers.filter((l) => l.ffn.kind === 'dense').length, 1);
+    assert.equal(a.units.find((u) => u.id === 'layers.qk_norm'), undefined);
+  });
+});
+
+interface CheckpointEntry {
+  model_type: string;
+  exact: boolean;
+  checkpoint_params?: number;
+  why_not_exact?: string;
+}
+
+describe('towers of multimodal wrappers', () => {
+  test('Kimi K2.6: MoonViT and its patch merger are units of scope tower, outside params', async () => {
+    const { arch } = await extract(fixturePath('configs/moonshotai__Kimi-K2.6.json'));
+    assert.deepEqual(arch.towers!.map((u) => [u.id, u.scope, u.param_count]), [['tower.vision', 'tower', 416_866_032], ['tower.projector', 'tower', 54_277_888]]);
+    assert.equal(arch.units.filter((u) => u.scope === 'tower').length, 0);
+    assert.equal(arch.totals.params_main, 1_026_408_232_448);
+  });
+
+  test('a vision_config field the tower reader does not know stops the count', () => {
+    const kimi = load('configs/moonshotai__Kimi-K2.6.json') as Config & { vision_config: Config };
+    const e = refusal({ ...kimi, vision_config: { ...kimi.vision_config, vt_extra_adapter_size: 64 } });
+    assert.equal(e.code, 'config-unknown-fields');
+    assert.match(e.message, /vision_config\.vt_extra_adapter_size/);
+    const wide = refusal({ ...kimi, vision_config: { ...kimi.vision_config, text_hidden_size: 4096 } });
+    assert.equal(wide.code, 'config-inconsistent');
+  });
+});
+
+describe('whole checkpoints against the Hub (checkpoints.json)', () => {
+  const entries = JSON.parse(readFileSync(fixturePath('checkpoints/checkpoints.json'), 'utf8')) as Record<string, CheckpointEntry>;
+  const fixtures = Object.keys(entries).filter((file) => {
+    try {
+      readFileSync(fixturePath(`configs/${file}`));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 7, fixtures.join(', ')));
+  for (const file of fixtures) {
+    const entry = entries[file]!;
+    test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {
+      const { arch } = await extract(fixturePath(`configs/${file}`));
+      if (entry.exact) assert.equal(arch.totals.checkpoint_params, entry.checkpoint_params);
+      const copies = (arch.stored_copies ?? []).reduce((a, c) => a + c.total, 0);
+      const towers = (arch.towers ?? []).reduce((a, u) => a + u.total, 0);
+      if (arch.totals.checkpoint_params != null) assert.equal(arch.totals.checkpoint_params, arch.totals.params + copies + towers);
+      else assert.ok(arch.notes.some((n) => /not counted|No whole-checkpoint count/.test(n)), 'a null checkpoint_params is explained');
+    });
+  }
+});
