@@ -48,6 +48,17 @@ const GLM_MOE: MoeRecipe = {
   selectionBias: 'always',
 };
 
+/** Hy3: MoE after one dense layer unless `mlp_layer_types` lists each (HYV3Config reads no prefix
+ * field), `num_shared_experts` of the routed width, a selection bias (`e_score_correction_bias`). */
+const HY3_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' },
+  experts: 'num_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'num_shared_experts' },
+  selectionBias: 'always',
+};
+
 // ---- Llama-shaped decoders (models/decoder.ts) ----
 
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
@@ -122,6 +133,21 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     heads: { headDimDerived: true },
     mtp: { field: 'num_nextn_predict_layers', copies: { embed: true, head: true } },
   }),
+  // Hy3 (tencent/Hy3-preview): GQA with per-head QK-norm when `qk_norm`, Hy3's MoE, MTP modules
+  // (MoE blocks) that store no copy of the embedding or head.
+  hy_v3: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'attention_bias',
+    qkNorm: 'per_head',
+    qkNormField: 'qk_norm',
+    norm: 'pre',
+    tieDefault: false,
+    sliding: 'none',
+    moe: HY3_MOE,
+    heads: {},
+    mtp: { field: 'num_nextn_predict_layers', copies: { embed: false, head: false } },
+    extra: hy3Extra,
+  }),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -136,6 +162,23 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   glm4_moe_lite: reader(describeDeepseek),
   deepseek_v4: reader(describeDeepseekV4),
 }));
+
+/**
+ * Hy3 fields HYV3Config keeps but no tensor depends on: fp32 switches, router behaviour, and
+ * `expert_hidden_dim` (the experts are built from moe_intermediate_size). The prefix field is not
+ * read by the class: one that disagrees with its one dense layer is refused rather than guessed.
+ */
+function hy3Extra(r: ConfigReader): void {
+  r.mark('enable_attention_fp32_softmax', 'enable_lm_head_fp32', 'enable_moe_fp32_combine', 'moe_router_use_sigmoid', 'route_norm', 'router_scaling_factor', 'use_grouped_mm', 'eod_token_id', 'expert_hidden_dim');
+  if (!r.has('mlp_layer_types') && r.intOr('first_k_dense_replace', 1, { min: 0 }) !== 1) {
+    throw r.error('config-inconsistent', 'first_k_dense_replace', 'is not 1, but HYV3Config does not read it: without mlp_layer_types its first layer alone is dense', {
+      hint: 'Write the layers out in mlp_layer_types ("dense" / "sparse"), or set first_k_dense_replace to 1.',
+    });
+  }
+  if (r.present('moe_router_enable_expert_bias') && !r.bool('moe_router_enable_expert_bias', true)) {
+    throw r.error('unsupported-feature', 'moe_router_enable_expert_bias', 'is false; Hy3 checkpoints store the selection bias, and a router without it is not known');
+  }
+}
 
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
 export const WRAPPERS = new Map<string, string | null>(Object.entries({
@@ -179,6 +222,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   GraniteForCausalLM: 'granite',
   Glm4MoeForCausalLM: 'glm4_moe',
   Glm4MoeLiteForCausalLM: 'glm4_moe_lite',
+  HYV3ForCausalLM: 'hy_v3',
   FalconForCausalLM: 'falcon',
   GPT2LMHeadModel: 'gpt2',
   GPTNeoXForCausalLM: 'gpt_neox',

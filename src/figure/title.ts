@@ -181,11 +181,13 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   ibm: '#0F62FE', // IBM Blue 60 (Granite)
   zai: '#3451B2', // Z.ai indigo (GLM)
   eleutherai: '#6D28D9', // EleutherAI violet (GPT-NeoX, Pythia)
+  tencent: '#0052D9', // Tencent blue (Hunyuan, Hy)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
 const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
+  tencent: 'tencent',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -219,6 +221,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   granite: 'ibm',
   glm4_moe_lite: 'zai',
   glm4_moe: 'zai',
+  hy_v3: 'tencent',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',
