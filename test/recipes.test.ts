@@ -103,6 +103,22 @@ describe('MoE layouts through one reader', () => {
   });
 });
 
+describe('Hy3: a recipe of known blocks', () => {
+  test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
+    const hy = load('configs/tencent__Hy3-preview.json');
+    const a = fromConfig(hy);
+    assert.deepEqual(a.layers.slice(0, 2).map((l) => l.ffn.kind), ['dense', 'moe']);
+    assert.equal(a.mtp_layers[0]!.ffn.kind, 'moe');
+    assert.deepEqual(a.stored_copies, []);
+    const e = refusal({ ...hy, first_k_dense_replace: 3 });
+    assert.equal(e.code, 'config-inconsistent');
+    assert.equal(e.location.field, 'first_k_dense_replace');
+    const listed = fromConfig({ ...hy, first_k_dense_replace: 3, mlp_layer_types: Array.from({ length: 80 }, (_, i) => (i < 3 ? 'dense' : 'sparse')) });
+    assert.equal(listed.layers.filter((l) => l.ffn.kind === 'dense').length, 3);
+    assert.equal(refusal({ ...hy, moe_router_enable_expert_bias: false }).code, 'unsupported-feature');
+  });
+});
+
 interface CheckpointEntry {
   model_type: string;
   exact: boolean;
