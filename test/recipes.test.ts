@@ -103,6 +103,29 @@ describe('MoE layouts through one reader', () => {
   });
 });
 
+describe('GLM-5.2: MLA with the DSA lightning indexer', () => {
+  test('an indexer on the indexer_types "full" layers and on the MTP layer; its default from index_topk_freq is the same list', async () => {
+    const { arch } = await extract(fixturePath('configs/zai-org__GLM-5.2.json'));
+    const own = arch.layers.filter((l) => l.attention.indexer).map((l) => l.index);
+    assert.equal(own.length, 21);
+    assert.deepEqual(own.slice(0, 5), [0, 1, 2, 6, 10]);
+    assert.ok(arch.mtp_layers[0]!.attention.indexer);
+    const unit = arch.units.find((u) => u.id === 'layers.indexer')!;
+    // wq_b [H_i·d_i, r_q], wk [d_i, d], k_norm weight and bias, weights_proj [H_i, d]
+    assert.equal(unit.param_count, 32 * 128 * 2048 + 128 * 6144 + 2 * 128 + 32 * 6144);
+    assert.deepEqual(unit.layers, own);
+    assert.deepEqual(arch.stored_copies, []);
+    const { indexer_types: _t, ...bare } = load('configs/zai-org__GLM-5.2.json');
+    assert.deepEqual(fromConfig(bare).layers.map((l) => l.attention.indexer), arch.layers.map((l) => l.attention.indexer));
+  });
+
+  test('an indexer needs the q latent; an unknown index_topk_pattern is refused', () => {
+    const glm = load('configs/zai-org__GLM-5.2.json');
+    assert.equal(refusal({ ...glm, q_lora_rank: null }).code, 'config-inconsistent');
+    assert.equal(refusal({ ...glm, index_topk_pattern: 'ffss' }).code, 'unsupported-feature');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -154,7 +177,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 8, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 9, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -156,6 +156,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   opt: reader(describeOpt),
   deepseek_v2: reader(describeDeepseek),
   deepseek_v3: reader(describeDeepseek),
+  // GLM-5 / 5.2: DeepSeek-V3's MLA and MoE (mlp_layer_types) with the DSA lightning indexer on the
+  // indexer_types "full" layers; its MTP layer stores no copy of the embedding or head.
+  glm_moe_dsa: reader((r) => describeDeepseek(r, { mtpCopies: false, indexer: 'indexer_types' })),
   // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
   kimi_k2: reader(describeDeepseek),
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
@@ -222,6 +225,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   GraniteForCausalLM: 'granite',
   Glm4MoeForCausalLM: 'glm4_moe',
   Glm4MoeLiteForCausalLM: 'glm4_moe_lite',
+  GlmMoeDsaForCausalLM: 'glm_moe_dsa',
   HYV3ForCausalLM: 'hy_v3',
   FalconForCausalLM: 'falcon',
   GPT2LMHeadModel: 'gpt2',

@@ -221,6 +221,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   granite: 'ibm',
   glm4_moe_lite: 'zai',
   glm4_moe: 'zai',
+  glm_moe_dsa: 'zai',
   hy_v3: 'tencent',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',

@@ -110,6 +110,28 @@ export function mlaAttention(arch: ArchDescription): Draft {
   return { id: 'attn', name: 'Multi-head Latent Attention', family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
 }
 
+/**
+ * DSA lightning indexer of MLA (GLM-5.2, DeepSeek-V3.2): queries from the q latent (`wq_b`), one
+ * shared key (`wk`, then `k_norm`, a LayerNorm with bias), per-head weights (`weights_proj`).
+ */
+export function dsaIndexer(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, rq, Hi, di] = [dim('d'), dim('r_q'), dim('H_i'), dim('d_i')];
+  return {
+    id: 'indexer',
+    name: 'Lightning indexer (DSA)',
+    family: 'indexer',
+    shape_in: [d.value],
+    shape_out: [Hi.value],
+    parts: [
+      { name: 'wq_b', expr: mul(rq, Hi, di) },
+      { name: 'wk', expr: mul(d, di) },
+      { name: 'k_norm (weight, bias)', expr: mul(2, di) },
+      { name: 'weights_proj', expr: mul(d, Hi) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

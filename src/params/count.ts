@@ -7,6 +7,7 @@ import {
   blockExpr,
   denseFfn,
   dimsOf,
+  dsaIndexer,
   gatedDeltaNet,
   mlaAttention,
   norm,
@@ -46,7 +47,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
       out.push(softmaxAttention(arch), qkNorm(arch));
       break;
     case 'mla':
-      out.push(mlaAttention(arch));
+      out.push(mlaAttention(arch), layer.attention.indexer ? dsaIndexer(arch) : null);
       break;
     case 'dsv4':
       out.push(dsv4Attention(arch), dsv4Compressor(arch, layer), dsv4Indexer(arch, layer));

@@ -3,7 +3,8 @@
  * Raschka's LLM Architecture Gallery:
  * - softmax attention: K and V of every layer, `2 · H_kv · d_h` values, sliding-window layers
  *   included (their cache is bounded, but the convention counts them);
- * - MLA: the compressed latent plus the shared rope key, `r_kv + d_rope` values;
+ * - MLA: the compressed latent plus the shared rope key, `r_kv + d_rope` values, plus the DSA
+ *   indexer's key `d_i` on layers with their own indexer (GLM-5.2);
  * - DeepSeek-V4: one `d_h` latent per token on ratio-0 (sliding-window) layers, one per
  *   `compress_ratio` tokens on compressed layers, plus the indexer's `d_i` key per 4 tokens on
  *   ratio-4 layers;
@@ -26,7 +27,8 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'softmax':
       return [2 * v('H_kv') * v('d_h'), 1];
     case 'mla':
-      return [v('r_kv') + v('d_rope'), 1];
+      // plus the DSA indexer's key where the layer has its own indexer
+      return [v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'gated_deltanet':
       return [0, 1];
     case 'dsv4': {
@@ -56,7 +58,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt(2 * v('H_kv') * v('d_h')) * bounded(a.window ?? a.chunk);
         break;
       case 'mla':
-        values += BigInt(v('r_kv') + v('d_rope')) * BigInt(tokens);
+        values += BigInt(v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * BigInt(tokens);
         break;
       case 'gated_deltanet':
         break;

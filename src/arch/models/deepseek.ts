@@ -23,7 +23,16 @@ const DEEPSEEK_MOE: MoeRecipe = {
   none: 'null',
 };
 
-export function describeDeepseek(r: ConfigReader): ArchDescription {
+/** How a DeepSeek-V3 descendant differs from it. */
+export interface DeepseekOptions {
+  /** Each stored MTP module holds its own embedding and head (DeepSeek-V3, GLM-4.7-Flash); GLM-5.2 none. */
+  mtpCopies: boolean;
+  /** DSA lightning indexer (`index_n_heads`, `index_head_dim`): on the layers `indexer_types` marks
+   * "full" (GLM-5.2; "shared" layers reuse the previous top-k) and on every MTP module. */
+  indexer?: 'indexer_types';
+}
+
+export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { mtpCopies: true }): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
   const H = r.dim('H', 'num_attention_heads');
@@ -83,9 +92,12 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
   flags.tied_embeddings = readTied(r, false, notes);
   flags.attention_bias = attentionBias;
 
+  const ownIndexer = options.indexer ? readIndexer(r, L.value, dims, notes) : () => false;
+  if (options.indexer) flags.indexer = true;
   const layer = (i: number): LayerSpec => {
     const l = plainLayer(i);
     l.attention.kind = 'mla';
+    l.attention.indexer = ownIndexer(i);
     if (ffn.isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
     return l;
   };
@@ -105,8 +117,31 @@ export function describeDeepseek(r: ConfigReader): ArchDescription {
       mtp_layers: Array.from({ length: nMtp }, (_, k) => layer(L.value + k)),
       final_norm: true,
       // DeepSeek-V3 and GLM-4.7-Flash store each MTP layer's own embed_tokens and shared_head.head.
-      checkpoint: { mtp_copies: { embed: true, head: true }, unknown: null },
+      checkpoint: { mtp_copies: { embed: options.mtpCopies, head: options.mtpCopies }, unknown: null },
       // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj (not on a full q_proj).
     },
   );
+}
+
+/**
+ * GLM-5.2's DSA indexer: its sizes, and which layers own one. `indexer_types[i]` is "full" (the
+ * layer computes its own top-k with wq_b, wk, k_norm, weights_proj) or "shared" (it reuses the
+ * last full layer's, no tensors); absent, GlmMoeDsaConfig derives it from `index_topk_freq` and
+ * `index_skip_topk_offset`. MTP modules (index L and up) have their own indexer.
+ */
+function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[]): (i: number) => boolean {
+  if (!dims['r_q']) throw r.error('config-inconsistent', 'q_lora_rank', 'is null, but the DSA indexer projects its queries from the q_lora_rank latent');
+  dims['H_i'] = r.dim('H_{i}', 'index_n_heads');
+  dims['d_i'] = r.dim('d_{i}', 'index_head_dim');
+  if (r.has('index_topk_pattern')) throw r.error('unsupported-feature', 'index_topk_pattern', 'is set; only indexer_types (or its default from index_topk_freq) is known');
+  r.get('index_topk_pattern');
+  const freq = r.intOr('index_topk_freq', 1);
+  const offset = r.intOr('index_skip_topk_offset', 0, { min: 0 });
+  const listed = r.strArray('indexer_types', { length: L, allowed: ['full', 'shared'] });
+  const full = listed ?? Array.from({ length: L }, (_, i) => (Math.max(i - offset + 1, 0) % freq === 0 ? 'full' : 'shared'));
+  // Which layer's top-k a shared layer reuses, and the MTP's own iteration, change no tensor.
+  r.mark('index_share_for_mtp_iteration', 'indexer_rope_interleave');
+  const n = full.filter((t) => t === 'full').length;
+  notes.push(`DSA lightning indexer on ${n} of ${L} layers (indexer_types "full") and on the MTP modules; the other layers reuse the last top-k (${r.intOr('index_topk', 2048)} tokens).`);
+  return (i) => i >= L || full[i] === 'full';
 }
