@@ -167,6 +167,30 @@ describe('towers of multimodal wrappers', () => {
   });
 });
 
+describe('Qwen3.5: a Gated DeltaNet hybrid in a wrapper, with its MTP and vision tower', () => {
+  test('the MTP module is one gated full-attention layer (MoE in the MoE model); the ViT and merger are towers', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3.5-397B-A17B.json'));
+    assert.equal(arch.mtp_layers.length, 1);
+    assert.deepEqual([arch.mtp_layers[0]!.attention.kind, arch.mtp_layers[0]!.ffn.kind], ['softmax', 'moe']);
+    // partial_rotary_factor only in rope_parameters
+    assert.equal(arch.flags.partial_rotary, 0.25);
+    assert.deepEqual(arch.towers!.map((u) => u.param_count), [415_891_440, 40_119_040]);
+    const dense = (await extract(fixturePath('configs/Qwen__Qwen3.8-27B.json'))).arch;
+    assert.equal(dense.mtp_layers[0]!.ffn.kind, 'dense');
+  });
+
+  test('an ungated attention, an MTP with its own embedding, DeepStack mergers and a text-only release', () => {
+    const q = load('configs/Qwen__Qwen3.8-27B.json') as Config & { text_config: Config; vision_config: Config };
+    assert.equal(refusal({ ...q, text_config: { ...q.text_config, attn_output_gate: false } }).code, 'unsupported-feature');
+    assert.equal(refusal({ ...q, text_config: { ...q.text_config, mtp_use_dedicated_embeddings: true } }).code, 'unsupported-feature');
+    assert.equal(refusal({ ...q, vision_config: { ...q.vision_config, deepstack_visual_indexes: [8, 16] } }).code, 'unsupported-feature');
+    const textOnly = fromConfig({ ...q, language_model_only: true });
+    assert.deepEqual(textOnly.towers, []);
+    assert.equal(textOnly.totals.checkpoint_params, textOnly.totals.params);
+    assert.ok(textOnly.notes[0]!.includes('its checkpoint holds the language model only'));
+  });
+});
+
 describe('whole checkpoints against the Hub (checkpoints.json)', () => {
   const entries = JSON.parse(readFileSync(fixturePath('checkpoints/checkpoints.json'), 'utf8')) as Record<string, CheckpointEntry>;
   const fixtures = Object.keys(entries).filter((file) => {
@@ -177,7 +201,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 9, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 11, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

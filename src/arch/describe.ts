@@ -100,9 +100,11 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
     if (!towers) arch.checkpoint.unknown ??= 'the vision tower and projector are not counted';
     arch.text_config_path = textPath;
     arch.flags.multimodal_wrapper = true;
-    const towerText = towers
-      ? `the ${arch.towers.map((t) => t.name.charAt(0).toLowerCase() + t.name.slice(1)).join(' and ')} are counted apart, in checkpoint_params only`
-      : 'the vision tower and projector are not counted';
+    const towerText = !towers
+      ? 'the vision tower and projector are not counted'
+      : arch.towers.length === 0
+        ? 'its checkpoint holds the language model only'
+        : `the ${arch.towers.map((t) => t.name.charAt(0).toLowerCase() + t.name.slice(1)).join(' and ')} are counted apart, in checkpoint_params only`;
     arch.notes.unshift(`This config wraps a multimodal model (${topType === null ? 'unknown' : cutName(topType)}); described is its text decoder (${textPath}${textNote}); ${towerText}.`);
   }
   return arch;

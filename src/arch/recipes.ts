@@ -59,6 +59,24 @@ const HY3_MOE: MoeRecipe = {
   selectionBias: 'always',
 };
 
+/** Qwen3.5's MTP: `mtp_num_hidden_layers` full-attention layers behind mtp.fc and its norms. */
+const QWEN35_MTP = { field: 'mtp_num_hidden_layers', copies: { embed: false, head: false } };
+
+/**
+ * Qwen3.5 fields without tensors of their own: the gated norm's activation, the SSM dtype. Its
+ * attention always has the output gate (q_proj twice as wide); an MTP with its own embedding is
+ * not known.
+ */
+function qwen35Extra(r: ConfigReader): void {
+  r.mark('output_gate_type', 'mamba_ssm_dtype');
+  if (r.present('attn_output_gate') && !r.bool('attn_output_gate', true)) {
+    throw r.error('unsupported-feature', 'attn_output_gate', 'is false; Qwen3_5Attention always gates its output, and an ungated variant is not known');
+  }
+  if (r.bool('mtp_use_dedicated_embeddings', false)) {
+    throw r.error('unsupported-feature', 'mtp_use_dedicated_embeddings', 'is true; an MTP module with its own embedding is not counted yet');
+  }
+}
+
 // ---- Llama-shaped decoders (models/decoder.ts) ----
 
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
@@ -86,6 +104,11 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     ...decoder({ ...qwen3, sliding: 'none', moe: QWEN_SHARED_MOE, linearHybrid: true }),
     checkpointUnknown: 'the released checkpoints store an MTP module (mtp.*) that the config does not declare',
   },
+  // Qwen3.5 / 3.6 (the text decoders of the qwen3_5 and qwen3_5_moe wrappers): Qwen3-Next's
+  // Gated DeltaNet hybrid, dense or MoE, with the MTP module it declares (mtp_num_hidden_layers),
+  // which stores no copy of the embedding or head.
+  qwen3_5_text: decoder({ ...qwen3, sliding: 'none', linearHybrid: true, mtp: QWEN35_MTP, extra: qwen35Extra }),
+  qwen3_5_moe_text: decoder({ ...qwen3, sliding: 'none', moe: QWEN_SHARED_MOE, linearHybrid: true, mtp: QWEN35_MTP, extra: qwen35Extra }),
   gemma: decoder(gemma),
   // Gemma2Config caps attention logits at 50 and output logits at 30 unless told otherwise.
   gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate', softcap: true }, { attn_logit_softcapping: 50, final_logit_softcapping: 30 }),
@@ -193,6 +216,8 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   idefics3: null,
   paligemma: null,
   kimi_k25: 'kimi_k2',
+  qwen3_5: 'qwen3_5_text',
+  qwen3_5_moe: 'qwen3_5_moe_text',
 }));
 
 /**
@@ -209,6 +234,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Qwen3ForCausalLM: 'qwen3',
   Qwen3MoeForCausalLM: 'qwen3_moe',
   Qwen3NextForCausalLM: 'qwen3_next',
+  Qwen3_5ForConditionalGeneration: 'qwen3_5',
+  Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
   GemmaForCausalLM: 'gemma',
   Gemma2ForCausalLM: 'gemma2',
   Gemma3ForCausalLM: 'gemma3_text',

@@ -8,7 +8,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -72,5 +72,62 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
 }
 
 /** Tower readers by wrapper model_type. */
+/**
+ * Qwen3.5 / Qwen3.6 (`qwen3_5`, `qwen3_5_moe`): a ViT of `depth` blocks over Conv3d patches
+ * (`temporal_patch_size` frames × `patch_size`²) with a learned table of `num_position_embeddings`
+ * positions, and a merger that folds `spatial_merge_size`² patches into one text token.
+ * Tensors: `patch_embed.proj` (bias), `pos_embed`, per block `norm1`, `norm2` (LayerNorm), `attn.qkv`,
+ * `attn.proj`, `mlp.linear_fc1`, `mlp.linear_fc2` (biased); `merger.norm` (LayerNorm over the
+ * vision width), `merger.linear_fc1`, `merger.linear_fc2` (biased).
+ */
+function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  // A text-only release of the wrapper stores no tower.
+  if (top.bool('language_model_only', false)) return [];
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Qwen3.5 wraps a vision tower');
+  const h = v.dim('h_{v}', 'hidden_size');
+  const heads = v.int('num_heads');
+  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  // DeepStack mergers (Qwen3-VL) would add one merger per listed layer: not counted yet.
+  const deepstack = v.intArray('deepstack_visual_indexes', { min: 0 }) ?? [];
+  if (deepstack.length > 0) throw v.error('unsupported-feature', 'deepstack_visual_indexes', 'lists layers; their DeepStack mergers are not counted yet');
+  const merge = v.int('spatial_merge_size');
+  const out = v.intOr('out_hidden_size', textWidth.value);
+  if (out !== textWidth.value) throw v.error('config-inconsistent', 'out_hidden_size', `is ${out}, but the text decoder's hidden_size is ${textWidth.value}`);
+  v.mark('hidden_act', 'initializer_range', 'model_type');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (ViT)',
+      kind: 'qwen_vit',
+      dims: {
+        h_v: h,
+        f_v: v.dim('f_{v}', 'intermediate_size'),
+        L_v: v.dim('L_{v}', 'depth'),
+        p: v.dim('p', 'patch_size'),
+        t: v.dim('t', 'temporal_patch_size'),
+        c: v.dim('c', 'in_channels'),
+        P: v.dim('P', 'num_position_embeddings'),
+      },
+    },
+    {
+      id: 'projector',
+      name: 'Vision merger',
+      kind: 'qwen_merger',
+      dims: {
+        h_v: h,
+        m: { tex: 'm', value: h.value * merge * merge, field: `${v.path('hidden_size')} × ${v.path('spatial_merge_size')}²`, derived: true },
+        d: textWidth,
+      },
+    },
+  ];
+  unknown.push(...v.unknownFields());
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`. */
-export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([['kimi_k25', readMoonVit]]);
+export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
+  ['kimi_k25', readMoonVit],
+  ['qwen3_5', readQwenVit],
+  ['qwen3_5_moe', readQwenVit],
+]);

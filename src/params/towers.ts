@@ -33,6 +33,27 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'proj.2 (weight, bias)', expr: add(mul(m, d), d) },
     ];
   },
+  // Qwen3.5 ViT: Conv3d patches with bias, a learned position table, L_v blocks of biased qkv /
+  // proj / linear_fc1 / linear_fc2 with two LayerNorms.
+  qwen_vit: (dim) => {
+    const [h, f, Lv, p, t, c, P] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p'), dim('t'), dim('c'), dim('P')];
+    return [
+      { name: 'patch_embed.proj (weight, bias)', expr: add(mul(c, t, p, p, h), h) },
+      { name: 'pos_embed', expr: mul(P, h) },
+      { name: 'blocks: attn.qkv, attn.proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: mlp.linear_fc1, linear_fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
+      { name: 'blocks: norm1, norm2 (LayerNorm)', expr: mul(Lv, 4, h) },
+    ];
+  },
+  // Qwen3.5 merger: LayerNorm over the vision width, linear_fc1 (m → m), linear_fc2 (m → d), biased.
+  qwen_merger: (dim) => {
+    const [h, m, d] = [dim('h_v'), dim('m'), dim('d')];
+    return [
+      { name: 'norm (LayerNorm)', expr: mul(2, h) },
+      { name: 'linear_fc1 (weight, bias)', expr: add(mul(m, m), m) },
+      { name: 'linear_fc2 (weight, bias)', expr: add(mul(m, d), d) },
+    ];
+  },
 };
 
 /** The tower as a draft, aggregated like any block. */

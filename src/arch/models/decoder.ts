@@ -59,6 +59,21 @@ export interface DecoderProfile {
   linearHybrid?: boolean;
 }
 
+/**
+ * `rope_parameters.partial_rotary_factor`, where transformers 5 writes the factor (Qwen3.5-397B has
+ * it only there); it must agree with a top-level `partial_rotary_factor`.
+ */
+function nestedRotaryFactor(r: ConfigReader): number | null {
+  const rope = r.get('rope_parameters');
+  const v = typeof rope === 'object' && rope !== null && !Array.isArray(rope) ? (rope as Record<string, unknown>)['partial_rotary_factor'] : undefined;
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw r.error('config-invalid-field', 'rope_parameters', `has a partial_rotary_factor of ${JSON.stringify(v)}, outside (0, 1]`);
+  if (r.has('partial_rotary_factor') && r.numberOr('partial_rotary_factor', v) !== v) {
+    throw r.error('config-inconsistent', 'partial_rotary_factor', `disagrees with rope_parameters.partial_rotary_factor (${v})`);
+  }
+  return v;
+}
+
 /** The FFN kind from the activation function: GELU gates make GeGLU, SiLU gates SwiGLU. */
 export function gatedKind(r: ConfigReader): { kind: FfnKind; activation: string } {
   // Gemma configs carry both; `hidden_activation` is the one transformers uses when present.
@@ -95,7 +110,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const tied = readTied(r, profile.tieDefault, notes);
   // Partial rotary as a fraction (`partial_rotary_factor`) or a width (`rotary_dim`, MiniMax-M2).
   const rotaryDim = r.intOr('rotary_dim', null);
-  const partial = rotaryDim === null ? r.numberOr('partial_rotary_factor', 1) : rotaryDim / dh.value;
+  const partial = rotaryDim === null ? r.numberOr('partial_rotary_factor', nestedRotaryFactor(r) ?? 1) : rotaryDim / dh.value;
   if (partial <= 0 || partial > 1) {
     throw r.error('config-inconsistent', rotaryDim === null ? 'partial_rotary_factor' : 'rotary_dim', `gives a rotary fraction of ${partial}, outside (0, 1]`);
   }
