@@ -70,6 +70,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     family: arch.family,
     flags: arch.flags,
     dims: arch.dims,
+    ...(arch.geometries ? { geometries: arch.geometries } : {}),
     max_position_embeddings: arch.max_position_embeddings,
     final_norm: arch.final_norm,
     activation: arch.activation,

@@ -126,6 +126,31 @@ describe('GLM-5.2: MLA with the DSA lightning indexer', () => {
   });
 });
 
+describe('per-layer geometry: Laguna\'s query heads per layer', () => {
+  test('layers with 64 query heads are a unit of their own, next to the 48-head one; KV heads stay shared', async () => {
+    const { arch } = await extract(fixturePath('configs/poolside__Laguna-XS.2.json'));
+    assert.deepEqual(Object.keys(arch.geometries ?? {}), ['heads_64']);
+    const attn = arch.units.filter((u) => u.id === 'layers.attn' || u.id.startsWith('layers.attn.'));
+    assert.deepEqual(attn.map((u) => [u.id, u.repeat]), [['layers.attn', 10], ['layers.attn.heads_64', 30]]);
+    // q, k, v, o and g_proj [H, d]: 2·d·H·d_h + 2·d·H_kv·d_h + d·H
+    const per = (H: number) => 2 * 2048 * H * 128 + 2 * 2048 * 8 * 128 + 2048 * H;
+    assert.deepEqual(attn.map((u) => u.param_count), [per(48), per(64)]);
+    assert.equal(arch.units.filter((u) => u.id.startsWith('layers.qk_norm')).length, 1, 'QK-norm over the same head size stays one unit');
+    assert.equal(arch.flags.head_gate, 'softplus');
+    // K and V of every layer: 40 × 8 heads × 2 × 128 values × 2 bytes
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 40 * 8 * 2 * 128 * 2);
+  });
+
+  test('a per-layer head count that is not a multiple of the KV heads is refused at its index', () => {
+    const laguna = load('configs/poolside__Laguna-XS.2.json') as Config & { num_attention_heads_per_layer: number[] };
+    const heads = [...laguna.num_attention_heads_per_layer];
+    heads[5] = 60;
+    const e = refusal({ ...laguna, num_attention_heads_per_layer: heads });
+    assert.equal(e.code, 'config-inconsistent');
+    assert.equal(e.location.field, 'num_attention_heads_per_layer[5]');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -201,7 +226,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 11, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 12, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

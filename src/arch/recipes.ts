@@ -77,6 +77,17 @@ function qwen35Extra(r: ConfigReader): void {
   }
 }
 
+/** Laguna: `mlp_layer_types` (default one dense layer), a shared expert of its own width without a
+ * gate, a selection bias (`e_score_correction_bias`). */
+const LAGUNA_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' },
+  experts: 'num_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { width: 'shared_expert_intermediate_size', gate: false },
+  selectionBias: 'always',
+};
+
 // ---- Llama-shaped decoders (models/decoder.ts) ----
 
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
@@ -171,6 +182,22 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     mtp: { field: 'num_nextn_predict_layers', copies: { embed: false, head: false } },
     extra: hy3Extra,
   }),
+  // Laguna (poolside): GQA with per-head QK-norm and a head-wise gate (g_proj), query heads per
+  // layer (num_attention_heads_per_layer), sliding layers in layer_types, Laguna's MoE.
+  laguna: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'attention_bias',
+    qkNorm: 'per_head',
+    norm: 'pre',
+    tieDefault: false,
+    sliding: 'none',
+    moe: LAGUNA_MOE,
+    heads: {},
+    headsPerLayer: 'num_attention_heads_per_layer',
+    headGate: 'softplus',
+    // `gating` is not read by LagunaAttention (g_proj is always built); the others steer routing.
+    extra: (r) => r.mark('gating', 'moe_apply_router_weight_on_input', 'moe_routed_scaling_factor'),
+  }),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -250,6 +277,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  LagunaForCausalLM: 'laguna',
   Glm4MoeForCausalLM: 'glm4_moe',
   Glm4MoeLiteForCausalLM: 'glm4_moe_lite',
   GlmMoeDsaForCausalLM: 'glm_moe_dsa',

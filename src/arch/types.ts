@@ -49,6 +49,9 @@ export interface LayerSpec {
     compress_ratio: number | null;
     /** DeepSeek-V4: a lightning indexer picks the top-k compressed entries. */
     indexer: boolean;
+    /** The key of `ArchDescription.geometries` whose sizes this layer's attention has, where they
+     * differ from the model's (MiMo-V2's sliding layers, Laguna's per-layer query heads). */
+    geometry?: string;
   };
   ffn: {
     kind: 'dense' | 'moe';
@@ -91,6 +94,9 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
+   * softplus (Laguna) or sigmoid (Step 3.5). Absent: none. */
+  head_gate?: 'sigmoid' | 'softplus';
   /** Attention logits soft-capped as `cap · tanh(logits / cap)` (Gemma 2
    * `attn_logit_softcapping`, 50); null when uncapped. No parameters. */
   attn_softcap: number | null;
@@ -139,6 +145,8 @@ export interface ArchDescription {
   flags: Flags;
   /** Every size a formula uses, by symbol name. */
   dims: Record<string, Dim>;
+  /** Attention sizes of some layers that differ from `dims` (see `LayerSpec.attention.geometry`). */
+  geometries?: Record<string, Geometry>;
   /** One entry per decoder layer, in order. */
   layers: LayerSpec[];
   /** MTP modules (DeepSeek-V3/V4 `num_nextn_predict_layers`), each described like a layer. */
@@ -174,6 +182,13 @@ export interface CheckpointSpec {
   /** Why the checkpoint's total cannot be told from the config (a tower that is not counted, MTP
    * weights stored but not declared), or null when it can. */
   unknown: string | null;
+}
+
+/** Attention sizes that override `dims` in the layers that name them. */
+export interface Geometry {
+  /** The layers, as a unit name says it: `sliding-window layers`, `64 query heads`. */
+  label: string;
+  dims: Record<string, Dim>;
 }
 
 /** Which weights carry a bias (counted as parameters). */

@@ -27,7 +27,8 @@ const right = (col: keyof typeof COLUMNS, text: string, face: Run['face'] = 'san
 function unitRow(unit: Unit, share: number | null): TableRow {
   const formula = breakAtPlus(formulaRuns(unit.formula_symbolic), FORMULA_W, (l) => lineWidth(l, SIZE.label));
   const cells: TableRow['cells'] = [
-    { col: 'name', lines: [[plain(unit.name)]], size: SIZE.small, align: 'left' },
+    // A long name (a per-layer geometry's "(64 query heads)") wraps inside its column.
+    { col: 'name', lines: wrap(unit.name, 'sans', SIZE.small, COLUMNS.formula - 10), size: SIZE.small, align: 'left' },
     { col: 'formula', lines: formula, size: SIZE.label, align: 'left' },
     right('perLayer', groupDigits(unit.param_count)),
     right('times', unit.repeat > 1 ? `× ${unit.repeat}` : ''),

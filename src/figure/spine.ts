@@ -129,7 +129,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
   const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
-  const attnUnits = ['layers.attn', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm'] : []), 'layers.compressor*', ...(arch.family === 'mla' ? [] : ['layers.indexer'])];
+  // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'mla' ? [] : ['layers.indexer'])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.

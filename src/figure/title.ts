@@ -182,12 +182,14 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   zai: '#3451B2', // Z.ai indigo (GLM)
   eleutherai: '#6D28D9', // EleutherAI violet (GPT-NeoX, Pythia)
   tencent: '#0052D9', // Tencent blue (Hunyuan, Hy)
+  poolside: '#0E7490', // poolside cyan (Laguna)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
 const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
   tencent: 'tencent',
+  poolside: 'poolside',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -223,6 +225,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   glm4_moe: 'zai',
   glm_moe_dsa: 'zai',
   hy_v3: 'tencent',
+  laguna: 'poolside',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

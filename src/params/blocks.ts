@@ -52,21 +52,27 @@ function linear(name: string, inDim: Expr | Dim, outDim: Expr | Dim, bias: boole
   return bias ? [w, { name: `${name} bias`, expr: mul(outDim) }] : [w];
 }
 
-/** MHA/GQA/MQA: q_proj, k_proj, v_proj, o_proj (+ biases, sinks, output gate). */
+/** MHA/GQA/MQA: q_proj, k_proj, v_proj, o_proj (+ biases, sinks, output gate, head-wise gate).
+ * A value head size of its own (`d_hv`, MiMo-V2's `v_head_dim`) sizes v_proj and o_proj. */
 export function softmaxAttention(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, H, Hkv, dh] = [dim('d'), dim('H'), dim('H_kv'), dim('d_h')];
   // When d_h is hidden_size / heads, H·d_h is the model width itself: write it as d.
   const qWidth = dh.derived && H.value * dh.value === d.value ? mul(d) : mul(H, dh);
   const kvWidth = Hkv.value === H.value ? qWidth : mul(Hkv, dh);
+  const dv = arch.dims['d_hv'];
+  const vWidth = dv ? mul(Hkv, dv) : kvWidth;
+  const oWidth = dv ? mul(H, dv) : qWidth;
   const { qkv, o } = arch.biases;
   const gated = arch.flags.output_gate;
   const parts = [
     ...linear(gated ? 'q_proj (query and output gate)' : 'q_proj', d, gated ? mul(2, qWidth) : qWidth, qkv),
     ...linear('k_proj', d, kvWidth, qkv),
-    ...linear('v_proj', d, kvWidth, qkv),
-    ...linear('o_proj', qWidth, d, o),
+    ...linear('v_proj', d, vWidth, qkv),
+    ...linear('o_proj', oWidth, d, o),
   ];
+  // Laguna, Step 3.5: one gate per head, g_proj [H, d].
+  if (arch.flags.head_gate) parts.push({ name: 'g_proj (head-wise gate)', expr: mul(d, H) });
   if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
   const kind = Hkv.value === H.value ? 'Multi-head' : Hkv.value === 1 ? 'Multi-query' : 'Grouped-query';
   // Qwen3-Next names its output-gated layer "gated attention"; the KV layout is in the formula.

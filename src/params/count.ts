@@ -42,20 +42,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
   if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
-  switch (layer.attention.kind) {
-    case 'softmax':
-      out.push(softmaxAttention(arch), qkNorm(arch));
-      break;
-    case 'mla':
-      out.push(mlaAttention(arch), layer.attention.indexer ? dsaIndexer(arch) : null);
-      break;
-    case 'dsv4':
-      out.push(dsv4Attention(arch), dsv4Compressor(arch, layer), dsv4Indexer(arch, layer));
-      break;
-    case 'gated_deltanet':
-      out.push(gatedDeltaNet(arch));
-      break;
-  }
+  out.push(...attentionDrafts(arch, layer));
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
   if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
@@ -63,6 +50,60 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   else out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
   return out.filter((x): x is Draft => x !== null);
+}
+
+/**
+ * The attention blocks of a layer. A layer with a geometry of its own (`attention.geometry`) counts
+ * with those sizes, as units of their own: `attn.swa`, "… (sliding-window layers)".
+ */
+function attentionDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
+  const key = layer.attention.geometry;
+  const geometry = key === undefined ? undefined : arch.geometries?.[key];
+  if (key !== undefined && !geometry) throw new Error(`internal: ${arch.model_type} has no geometry "${key}"`);
+  const own = attentionBlocks(geometry ? { ...arch, dims: { ...arch.dims, ...geometry.dims } } : arch, layer);
+  if (!geometry) return own;
+  // A block the geometry leaves as it is (QK-norm over the same head size) stays the model's unit.
+  const sig = (d: Draft) => `${toText(blockExpr(d))} = ${evaluate(blockExpr(d))}`;
+  const base = new Map(attentionBlocks(arch, layer).map((d) => [d.id, sig(d)]));
+  return own.map((d) => (base.get(d.id) === sig(d) ? d : { ...d, id: `${d.id}.${key}`, name: `${d.name} (${geometry.label})` }));
+}
+
+function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
+  let drafts: (Draft | null)[];
+  switch (layer.attention.kind) {
+    case 'softmax':
+      drafts = [softmaxAttention(arch), qkNorm(arch)];
+      break;
+    case 'mla':
+      drafts = [mlaAttention(arch), layer.attention.indexer ? dsaIndexer(arch) : null];
+      break;
+    case 'dsv4':
+      drafts = [dsv4Attention(arch), dsv4Compressor(arch, layer), dsv4Indexer(arch, layer)];
+      break;
+    case 'gated_deltanet':
+      drafts = [gatedDeltaNet(arch)];
+      break;
+  }
+  return drafts.filter((x): x is Draft => x !== null);
+}
+
+/** Units of a per-layer geometry (`layers.attn.heads_64`) right after the model's own (`layers.attn`). */
+function besideTheirBase(units: Unit[], geometries: string[]): Unit[] {
+  if (geometries.length === 0) return units;
+  const baseOf = (u: Unit) => {
+    const g = geometries.find((k) => u.id.endsWith(`.${k}`));
+    return g === undefined ? null : u.id.slice(0, -g.length - 1);
+  };
+  const out = units.filter((u) => baseOf(u) === null || !units.some((b) => b.id === baseOf(u)));
+  for (const u of units) {
+    const base = baseOf(u);
+    if (base === null || !out.some((b) => b.id === base)) continue;
+    // after the base and any variant already placed beside it
+    let at = out.findIndex((b) => b.id === base) + 1;
+    while (at < out.length && baseOf(out[at]!) === base) at++;
+    out.splice(at, 0, u);
+  }
+  return out;
 }
 
 /** Blocks outside the layers: embeddings, final norm, head. */
@@ -123,26 +164,28 @@ interface Placed {
 function aggregate(placed: Placed[]): Unit[] {
   const units = new Map<string, Unit>();
   // Layers alike share their drafts (see countParams): render each draft's formula once.
-  const formulas = new Map<Draft, { expr: Expr; text: string }>();
+  const formulas = new Map<Draft, { expr: Expr; text: string; count: number }>();
   for (const { scope, layer, draft } of placed) {
     const key = scope === 'model' ? draft.id : `${scope}.${draft.id}`;
     let formula = formulas.get(draft);
     if (!formula) {
       const expr = blockExpr(draft);
-      formula = { expr, text: toText(expr) };
+      formula = { expr, text: toText(expr), count: evaluate(expr) };
       formulas.set(draft, formula);
     }
-    const { expr, text } = formula;
+    const { expr, text, count: value } = formula;
     const seen = units.get(key);
     if (seen) {
       if (seen.formula_text !== text) throw new Error(`internal: unit ${key} has two formulas (${seen.formula_text} / ${text})`);
+      // The same formula over other sizes (a per-layer geometry that kept its id) is a bug too.
+      if (seen.param_count !== value) throw new Error(`internal: unit ${key} has two counts (${seen.param_count} / ${value})`);
       seen.repeat += 1;
       if (layer !== null) seen.layers.push(layer);
       seen.total = seen.param_count * seen.repeat;
       if (seen.active_param_count !== null) seen.active_total = seen.active_param_count * seen.repeat;
       continue;
     }
-    const count = evaluate(expr);
+    const count = value;
     const active = draft.active ? evaluate(draft.active) : null;
     units.set(key, {
       id: key,
@@ -262,7 +305,7 @@ function countChecked(arch: ArchDescription): ParamReport {
     ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
     ...arch.mtp_layers.flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))),
   ];
-  const units = aggregate(placed);
+  const units = besideTheirBase(aggregate(placed), Object.keys(arch.geometries ?? {}));
   const main = units.filter((u) => u.scope !== 'mtp');
   const sum = (us: Unit[], f: (u: Unit) => number) => us.reduce((acc, u) => acc + f(u), 0);
   const paramsMain = sum(main, (u) => u.total);

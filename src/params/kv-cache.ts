@@ -1,7 +1,8 @@
 /**
  * KV-cache size per token of context, in bytes at bf16 (2 bytes a value), in the convention of
  * Raschka's LLM Architecture Gallery:
- * - softmax attention: K and V of every layer, `2 · H_kv · d_h` values, sliding-window layers
+ * - softmax attention: K and V of every layer, `H_kv · (d_h + d_hv)` values (`d_hv` = `d_h` unless the
+ *   model has a value head size of its own; each layer with its own geometry's sizes), sliding-window layers
  *   included (their cache is bounded, but the convention counts them);
  * - MLA: the compressed latent plus the shared rope key, `r_kv + d_rope` values, plus the DSA
  *   indexer's key `d_i` on layers with their own indexer (GLM-5.2);
@@ -21,11 +22,20 @@ import type { ArchDescription, LayerSpec } from '../arch/types.js';
 const BYTES = 2;
 
 /** Values cached per token by one layer, as a fraction numerator / denominator. */
+/** A size of the layer's attention: its geometry's where it has one, else the model's. */
+function sizeOf(arch: Pick<ArchDescription, 'dims' | 'geometries'>, layer: LayerSpec): (name: string) => number {
+  const own = layer.attention.geometry === undefined ? undefined : arch.geometries?.[layer.attention.geometry]?.dims;
+  return (name) => own?.[name]?.value ?? arch.dims[name]?.value ?? 0;
+}
+
+/** K and V of a softmax layer: `H_kv · (d_h + d_hv)` values (d_hv = d_h unless the model has its own value head size). */
+const softmaxValues = (v: (name: string) => number): number => v('H_kv') * (v('d_h') + (v('d_hv') || v('d_h')));
+
 function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
-  const v = (name: string) => arch.dims[name]?.value ?? 0;
+  const v = sizeOf(arch, layer);
   switch (layer.attention.kind) {
     case 'softmax':
-      return [2 * v('H_kv') * v('d_h'), 1];
+      return [softmaxValues(v), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer
       return [v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0), 1];
@@ -47,15 +57,15 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
  * `compress_ratio` tokens (and the indexer's key on ratio-4 layers); linear-attention layers
  * keep a fixed state, which is not a KV cache and is left out, as are MTP modules.
  */
-export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers'>, tokens: number): number {
-  const v = (name: string) => arch.dims[name]?.value ?? 0;
+export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers' | 'geometries'>, tokens: number): number {
   let values = 0n;
   for (const layer of arch.layers) {
+    const v = sizeOf(arch, layer);
     const a = layer.attention;
     const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
     switch (a.kind) {
       case 'softmax':
-        values += BigInt(2 * v('H_kv') * v('d_h')) * bounded(a.window ?? a.chunk);
+        values += BigInt(softmaxValues(v)) * bounded(a.window ?? a.chunk);
         break;
       case 'mla':
         values += BigInt(v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * BigInt(tokens);

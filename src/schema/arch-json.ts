@@ -38,6 +38,8 @@ export interface ArchJson {
   family: ArchDescription['family'];
   flags: ArchDescription['flags'];
   dims: ArchDescription['dims'];
+  /** Absent in files before 0.5.0. */
+  geometries?: ArchDescription['geometries'];
   max_position_embeddings: number | null;
   final_norm: boolean;
   activation: string;
@@ -57,6 +59,8 @@ export interface ArchJson {
 const int = z.number().int().nonnegative();
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+const dimSchema = z.object({ tex: z.string(), value: int, field: z.string(), derived: z.boolean().optional() });
+
 const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array(int), count, repeat: int, layers: z.array(int), total: count });
 
 const layerSchema = z.object({
@@ -68,6 +72,7 @@ const layerSchema = z.object({
     rope: z.boolean(),
     compress_ratio: int.nullable(),
     indexer: z.boolean(),
+    geometry: z.string().optional().describe('The key of geometries whose attention sizes this layer has; absent where they are the model\'s (and in files written before 0.5.0).'),
   }),
   ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable() }),
 });
@@ -130,6 +135,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attention_bias: z.boolean(),
     attention_sinks: z.boolean(),
     output_gate: z.boolean(),
+    head_gate: z.enum(['sigmoid', 'softplus']).optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
@@ -147,7 +153,10 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     fused_projections: z.boolean(),
     multimodal_wrapper: z.boolean(),
   }),
-  dims: z.record(z.string(), z.object({ tex: z.string(), value: int, field: z.string(), derived: z.boolean().optional() })),
+  dims: z.record(z.string(), dimSchema),
+  geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema) })).optional().describe(
+    'Attention sizes of some layers that differ from dims (MiMo-V2\'s sliding layers, Laguna\'s per-layer query heads), by the key their layers name. Absent in files written before 0.5.0.',
+  ),
   max_position_embeddings: int.nullable(),
   final_norm: z.boolean(),
   activation: z.string(),

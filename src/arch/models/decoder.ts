@@ -16,7 +16,7 @@ import {
   readHeads,
   readTied,
 } from '../common.js';
-import type { ArchDescription, Dim, FfnKind, Flags, LayerSpec, NormPlacement, QkNorm } from '../types.js';
+import type { ArchDescription, Dim, FfnKind, Flags, Geometry, LayerSpec, NormPlacement, QkNorm } from '../types.js';
 
 export interface DecoderProfile {
   /** q/k/v bias: from `attention_bias`, always (Qwen2), or never. */
@@ -39,6 +39,11 @@ export interface DecoderProfile {
   /** Llama 4: chunked attention on the RoPE layers, global attention on the NoPE ones, and a
    * parameter-free L2 QK-norm when `use_qk_norm`. */
   chunked?: boolean;
+  /** A per-layer list of query-head counts (Laguna `num_attention_heads_per_layer`): layers whose
+   * count differs from `num_attention_heads` get a geometry of their own. */
+  headsPerLayer?: string;
+  /** One gate per head, `g_proj` [H, d], with its activation (Laguna: softplus). */
+  headGate?: 'sigmoid' | 'softplus';
   /** MTP modules: how many (`field`), and which shared matrices each stored module copies. Each is
    * a decoder layer like the last one plus DeepSeek-V3's input projection and norms. */
   mtp?: { field: string; copies: { embed: boolean; head: boolean } };
@@ -209,6 +214,8 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     if (ffn.isMoe(i)) layer.ffn = { kind: 'moe', routing: 'score' };
     return layer;
   });
+  const geometries = profile.headsPerLayer ? readHeadsPerLayer(r, profile.headsPerLayer, layers, H, Hkv) : undefined;
+  if (profile.headGate) flags.head_gate = profile.headGate;
   if (profile.linearHybrid) {
     Object.assign(dims, readGatedDeltaNet(r));
     flags.linear_attention_hybrid = true;
@@ -234,8 +241,26 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       biases,
       notes,
     },
-    profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {},
+    { ...(profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {}), ...(geometries ? { geometries } : {}) },
   );
+}
+
+/**
+ * Query heads per layer (`field[i]`, Laguna): a layer whose count differs from
+ * `num_attention_heads` takes a geometry `heads_<n>` with its own H; the KV heads stay shared.
+ */
+function readHeadsPerLayer(r: ConfigReader, field: string, layers: LayerSpec[], H: Dim, Hkv: Dim): Record<string, Geometry> | undefined {
+  const heads = r.intArray(field, { length: layers.length, max: LIMITS.heads });
+  if (!heads) return undefined;
+  const geometries: Record<string, Geometry> = {};
+  heads.forEach((h, i) => {
+    if (h % Hkv.value !== 0) throw r.error('config-inconsistent', `${field}[${i}]`, `(${h}) is not a multiple of num_key_value_heads (${Hkv.value})`);
+    if (h === H.value) return;
+    const key = `heads_${h}`;
+    geometries[key] ??= { label: `${h} query heads`, dims: { H: { tex: H.tex, value: h, field: `${r.path(field)}[${i}]` } } };
+    layers[i]!.attention.geometry = key;
+  });
+  return Object.keys(geometries).length ? geometries : undefined;
 }
 
 /**

@@ -22,7 +22,7 @@ import { groupDigits } from '../format.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { CIRCLE_R, SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
-import { dim } from '../dims.js';
+import { dim, layerValues, layerValueText } from '../dims.js';
 
 /** Widest drawing area: the right column of the figure. */
 export const ATTENTION_INSET_MAX_W = 250;
@@ -244,7 +244,12 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const Hkv = dim(arch, 'H_kv') ?? H;
   const dh = need(arch, 'd_h');
   const d = need(arch, 'd');
-  const gate = f.output_gate;
+  // Per-layer sizes (Laguna's query heads): written as 48/64.
+  const Ht = layerValueText(arch, 'H');
+  const dht = layerValueText(arch, 'd_h');
+  // Qwen3-Next's gate comes out of q_proj; Laguna's head-wise gate is a projection of its own.
+  const headGate = f.head_gate !== undefined && !f.output_gate;
+  const gate = f.output_gate || headGate;
   // Columns: [gate], q, k, v.
   const q = gate ? 1 : 0;
   const k = q + 1;
@@ -253,9 +258,10 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
     ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', `(${H} + ${Hkv} + ${Hkv}) × ${dh}`), 'proj')]
     : [
         // Qwen3-Next `q_proj` emits each head's query and its gate side by side (2·d_h per head).
-        gate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${H} × (${dh} + ${dh})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${H} × ${dh}`), 'proj'),
-        cell('attn.k', k, k, lbl('Linear K', `${Hkv} × ${dh}`), 'proj'),
-        cell('attn.v', v, v, lbl('Linear V', `${Hkv} × ${dh}`), 'proj'),
+        ...(headGate ? [cell('attn.g', 0, 0, lbl('Gate', `→ ${Ht}`), 'proj')] : []),
+        f.output_gate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
+        cell('attn.k', k, k, lbl('Linear K', `${Hkv} × ${dht}`), 'proj'),
+        cell('attn.v', v, v, lbl('Linear V', `${Hkv} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h')}`), 'proj'),
       ];
   const norms: Cell[] =
     f.qk_norm === 'per_head' || f.qk_norm === 'full'
@@ -266,18 +272,22 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   // Llama 4 `qk_norm`: a weightless L2 norm after RoPE, only in the RoPE layers.
   const l2: Cell[] = f.qk_norm === 'l2' ? [cell('attn.l2', q, k, lbl(f.nope_layers ? 'L2 norm (RoPE layers)' : 'L2 norm'), 'norm')] : [];
   const core: Cell[] = [cell('attn.core', q, v, coreLabel('Scaled dot-product attention (causal)', coreNotes(arch)), 'attention', 'attentionInk')];
-  if (gate) core.push(cell('attn.sigmoid', 0, 0, lbl('sigmoid'), 'box'));
+  if (gate) core.push(cell('attn.sigmoid', 0, 0, lbl(headGate ? f.head_gate! : 'sigmoid'), 'box'));
   const rows = [proj, norms, rope, l2, core];
-  const outLines = lbl('Linear output', `${H} × ${dh} → ${g(d)}`);
+  const outLines = lbl('Linear output', `${Ht} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h')} → ${g(d)}`);
   const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell('attn.o', 0, v, outLines, 'proj')]], 44);
-  widths[q] = Math.max(widths[q]!, widths[k]!);
-  widths[k] = widths[q]!;
-  widths[v] = Math.max(widths[v]!, widths[k]!);
+  // q and k (and v) equally wide, unless the head count differs between layers: then Q's label
+  // ("48/64 × 128") alone is wide, and the inset stays within its width limit.
+  if (layerValues(arch, 'H').length <= 1) {
+    widths[q] = Math.max(widths[q]!, widths[k]!);
+    widths[k] = widths[q]!;
+    widths[v] = Math.max(widths[v]!, widths[k]!);
+  }
 
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn', 'layers.qk_norm'], widths, rows);
   const ids = (...xs: (Cell | undefined)[]) => xs.filter((c): c is Cell => c !== undefined).map((c) => c.id);
-  const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj;
-  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [{ box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
+  const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj.filter((c) => c.id !== 'attn.g');
+  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [...(headGate ? [{ box: 'attn.g' }] : []), { box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
   grid.lane('attn.lane.q', q, ids(pq, norms[0], rope[0], l2[0], core[0]));
   grid.lane('attn.lane.k', k, ids(pk, norms[1], rope[0], l2[0], core[0]));
   grid.lane('attn.lane.v', v, ids(pv, core[0]));
@@ -285,8 +295,9 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const coreBox = grid.box('attn.core');
   let below: [number, number] = top(coreBox);
   if (gate) {
-    // output = o_proj(attn ⊙ sigmoid(gate)): the gate leaves the fused q/gate projection at the left.
-    grid.lane('attn.lane.gate', 0, ['attn.q', 'attn.sigmoid']);
+    // output = o_proj(attn ⊙ sigmoid(gate)): the gate leaves the fused q/gate projection (or its
+    // own head-wise projection) at the left.
+    grid.lane('attn.lane.gate', 0, [headGate ? 'attn.g' : 'attn.q', 'attn.sigmoid']);
     const cy = coreBox.y + coreBox.h + ROW_GAP + CIRCLE_R;
     const times = circle('attn.times', top(coreBox)[0], cy, 'times');
     grid.items.push(times, arrow('attn.to_times', [top(coreBox), [times.cx, cy - CIRCLE_R]]));
@@ -299,11 +310,13 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.items.push(arrow('attn.to_o', [below, [below[0], o.y]]));
   outArrow(grid, 'attn.out', o);
 
+  const heads = layerValues(arch, 'H');
+  const headsRuns = heads.length > 1 ? heads.flatMap((h, i) => [...(i ? [strong(' or ')] : []), accent(String(h))]) : [accent(String(H))];
   const caption: Run[][] =
-    Hkv === H
+    Hkv === H && heads.length === 1
       ? [[accent(String(H)), strong(' heads')]]
-      : [[accent(String(H)), strong(' query heads, '), accent(String(Hkv)), strong(Hkv === 1 ? ' key & value head' : ' key & value heads')]];
-  caption.push([strong('head dimension '), accent(String(dh))]);
+      : [[...headsRuns, strong(' query heads, '), accent(String(Hkv)), strong(Hkv === 1 ? ' key & value head' : ' key & value heads')]];
+  caption.push([strong('head dimension '), accent(dht)]);
   const share = layerShare(arch, 'softmax');
   if (share) caption.push(share);
   return finish('attn', softmaxTitle(arch), caption, formula, grid);
