@@ -81,6 +81,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     non_learned: report.non_learned,
     stored_copies: report.stored_copies,
     towers: report.towers,
+    stored_mtp: report.stored_mtp,
     totals: report.totals,
     notes: arch.notes,
   };

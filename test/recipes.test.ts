@@ -151,6 +151,31 @@ describe('per-layer geometry: Laguna\'s query heads per layer', () => {
   });
 });
 
+describe('MiMo-V2: sliding layers with their own geometry and sinks, MTP stored but not declared', () => {
+  test('MiMo-V2-Flash: 4 or 8 KV heads, values of 128, sinks on the sliding layers only; three stored MTP modules in checkpoint_params only', async () => {
+    const { arch } = await extract(fixturePath('configs/XiaomiMiMo__MiMo-V2-Flash.snapshot-trimmed.json'));
+    const full = arch.units.find((u) => u.id === 'layers.attn')!;
+    const swa = arch.units.find((u) => u.id === 'layers.attn.swa')!;
+    // q, k of head_dim 192; v, o of v_head_dim 128
+    assert.equal(full.param_count, 4096 * 64 * 192 + 4096 * 4 * 192 + 4096 * 4 * 128 + 64 * 128 * 4096);
+    assert.equal(swa.param_count, 4096 * 64 * 192 + 4096 * 8 * 192 + 4096 * 8 * 128 + 64 * 128 * 4096 + 64);
+    assert.deepEqual([full.repeat, swa.repeat], [9, 39]);
+    assert.equal(arch.flags.attention_sinks, false);
+    assert.equal(arch.mtp_layers.length, 0);
+    const mtp = arch.stored_mtp!.reduce((a, u) => a + u.total, 0);
+    assert.equal(mtp, 987_820_224);
+    assert.equal(arch.totals.checkpoint_params, arch.totals.params + mtp);
+    assert.equal(arch.totals.kv_cache_bytes_per_token, (9 * 4 + 39 * 8) * (192 + 128) * 2);
+  });
+
+  test('a hybrid_layer_pattern or moe_layer_freq of the wrong length is refused', () => {
+    const mimo = load('configs/XiaomiMiMo__MiMo-V2-Flash.snapshot-trimmed.json') as Config & { hybrid_layer_pattern: number[]; moe_layer_freq: number[] };
+    assert.equal(refusal({ ...mimo, hybrid_layer_pattern: mimo.hybrid_layer_pattern.slice(1) }).location.field, 'hybrid_layer_pattern');
+    assert.equal(refusal({ ...mimo, moe_layer_freq: [...mimo.moe_layer_freq.slice(1), 2] }).location.field, 'moe_layer_freq[47]');
+    assert.equal(refusal({ ...mimo, sliding_window_size: 256 }).code, 'config-inconsistent');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -226,15 +251,17 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 12, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 14, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {
       const { arch } = await extract(fixturePath(`configs/${file}`));
       if (entry.exact) assert.equal(arch.totals.checkpoint_params, entry.checkpoint_params);
+      else assert.ok(arch.notes.some((n) => /quantized .*not a parameter count/.test(n)), `a note says why the Hub's total is no parameter count (${entry.why_not_exact})`);
       const copies = (arch.stored_copies ?? []).reduce((a, c) => a + c.total, 0);
       const towers = (arch.towers ?? []).reduce((a, u) => a + u.total, 0);
-      if (arch.totals.checkpoint_params != null) assert.equal(arch.totals.checkpoint_params, arch.totals.params + copies + towers);
+      const storedMtp = (arch.stored_mtp ?? []).reduce((a, u) => a + u.total, 0);
+      if (arch.totals.checkpoint_params != null) assert.equal(arch.totals.checkpoint_params, arch.totals.params + copies + towers + storedMtp);
       else assert.ok(arch.notes.some((n) => /not counted|No whole-checkpoint count/.test(n)), 'a null checkpoint_params is explained');
     });
   }

@@ -5,7 +5,7 @@
  */
 import { HfArchError } from '../errors.js';
 import { locateJsonPath } from '../json-text.js';
-import { ConfigReader, quote, type ConfigOrigin } from './config-reader.js';
+import { ConfigReader, own, quote, type ConfigOrigin } from './config-reader.js';
 import { ARCHITECTURES, RECIPES, WRAPPERS } from './recipes.js';
 import { TOWERS } from './towers.js';
 import type { ArchDescription } from './types.js';
@@ -92,6 +92,12 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   arch.architectures = architectures;
   arch.model_type = modelType;
   if (typeNote) arch.notes.unshift(typeNote);
+  const quantized = quantization(top) ?? (textPath ? quantization(reader) : null);
+  if (quantized) {
+    arch.notes.push(
+      `The released weights are quantized (${quantized}): the counts are of parameters, packed values unpacked, quantization scales left out; a total of the stored tensors (the Hub's safetensors total) may count packed elements or scales instead, and then is not a parameter count.`,
+    );
+  }
   if (recipe.checkpointUnknown) {
     arch.checkpoint.unknown ??= recipe.checkpointUnknown;
     arch.notes.push(`No whole-checkpoint count (totals.checkpoint_params is null): ${recipe.checkpointUnknown}.`);
@@ -136,6 +142,15 @@ function resolveType(r: ConfigReader, stated: string | null, architectures: stri
   }
   const why = stated === null ? 'model_type is absent' : `model_type ${quote(stated)} is an unrelated transformers model`;
   return { type: byClass, note: `${why}: read as ${quote(byClass)}, the type of architectures ${quote(architectures[0]!)}.` };
+}
+
+/** The quantization a config declares (`quantization_config.quant_method`), or null: it changes
+ * how a checkpoint stores weights, not how many parameters there are. */
+function quantization(r: ConfigReader): string | null {
+  const q = own(r.raw, 'quantization_config');
+  if (q === undefined || q === null) return null;
+  const method = typeof q === 'object' && !Array.isArray(q) ? own(q as Record<string, unknown>, 'quant_method') : undefined;
+  return typeof method === 'string' && /^[\w.-]{1,40}$/.test(method) ? `quant_method ${quote(method)}` : 'quantization_config';
 }
 
 function unsupported(r: ConfigReader, type: string): HfArchError {

@@ -14,6 +14,7 @@ import { describeDeepseekV4 } from './models/deepseek-v4.js';
 import { describeFalcon } from './models/falcon.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
+import { describeMimo } from './models/mimo.js';
 import { describeOpt } from './models/opt.js';
 import type { ArchDescription } from './types.js';
 
@@ -198,6 +199,10 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     // `gating` is not read by LagunaAttention (g_proj is always built); the others steer routing.
     extra: (r) => r.mark('gating', 'moe_apply_router_weight_on_input', 'moe_routed_scaling_factor'),
   }),
+  // MiMo-V2.5-Pro and MiMo-V2-Flash: full and sliding layers with geometries of their own, sinks on
+  // the sliding ones, MoE per moe_layer_freq, three stored MTP modules the config does not declare.
+  mimo_v2: reader(describeMimo),
+  mimo_v2_flash: reader(describeMimo),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -277,6 +282,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  MiMoV2ForCausalLM: 'mimo_v2',
+  MiMoV2FlashForCausalLM: 'mimo_v2_flash',
   LagunaForCausalLM: 'laguna',
   Glm4MoeForCausalLM: 'glm4_moe',
   Glm4MoeLiteForCausalLM: 'glm4_moe_lite',

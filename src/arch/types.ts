@@ -182,6 +182,9 @@ export interface CheckpointSpec {
   /** Why the checkpoint's total cannot be told from the config (a tower that is not counted, MTP
    * weights stored but not declared), or null when it can. */
   unknown: string | null;
+  /** MTP modules the released checkpoint stores although the config declares none (MiMo-V2: 3),
+   * described like layers: counted into `checkpoint_params`, not into `params`. */
+  undeclared_mtp?: LayerSpec[];
 }
 
 /** Attention sizes that override `dims` in the layers that name them. */
@@ -189,6 +192,9 @@ export interface Geometry {
   /** The layers, as a unit name says it: `sliding-window layers`, `64 query heads`. */
   label: string;
   dims: Record<string, Dim>;
+  /** Learned sink logits in these layers only (MiMo-V2's sliding layers), where the model's
+   * `flags.attention_sinks` says otherwise. */
+  attention_sinks?: boolean;
 }
 
 /** Which weights carry a bias (counted as parameters). */

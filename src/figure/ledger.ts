@@ -97,18 +97,33 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
   // The MTP module's copies only where the MTP module is shown.
   const stored = showMtp ? (arch.stored_copies ?? []) : [];
   const towers = arch.towers ?? [];
-  if ((stored.length || towers.length) && t.checkpoint_params != null) {
-    if (towers.length) {
+  const storedMtp = arch.stored_mtp ?? [];
+  if ((stored.length || towers.length || storedMtp.length) && t.checkpoint_params != null) {
+    if (towers.length || storedMtp.length) {
       out.push({ id: 'tower.header', rule: true, cells: [{ col: 'name', lines: [[plain('Beside the text decoder, in the checkpoint', 'bold')]], size: SIZE.small, align: 'left' }] });
       for (const u of towers) out.push(unitRow(u, null));
+      if (storedMtp.length) {
+        const n = new Set(storedMtp.flatMap((u) => u.layers)).size;
+        const sum = storedMtp.reduce((a, u) => a + u.total, 0);
+        out.push({
+          id: 'stored_mtp',
+          cells: [
+            { col: 'name', lines: wrap(`MTP layers × ${n}`, 'sans', SIZE.small, COLUMNS.formula - 10), size: SIZE.small, align: 'left' },
+            { col: 'formula', lines: wrap('stored, not declared by the config: each a decoder layer with eh_proj and norms', 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },
+            right('perLayer', groupDigits(sum / n)),
+            right('times', n > 1 ? `× ${n}` : ''),
+            right('total', groupDigits(sum)),
+          ],
+        });
+      }
     }
     const what = [
       ...(stored.length ? [`the MTP module's own copies of the ${stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
-      ...(towers.length ? [towers.length > 1 ? 'the towers above' : 'the tower above'] : []),
+      ...(towers.length || storedMtp.length ? ['the rows above'] : []),
     ];
     out.push({
       id: 'checkpoint',
-      rule: towers.length > 0,
+      rule: towers.length > 0 || storedMtp.length > 0,
       cells: [
         { col: 'name', lines: [[plain('As stored', 'bold')]], size: SIZE.small, align: 'left' },
         { col: 'formula', lines: wrap(`with ${what.join(' and ')}`, 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },

@@ -183,6 +183,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   eleutherai: '#6D28D9', // EleutherAI violet (GPT-NeoX, Pythia)
   tencent: '#0052D9', // Tencent blue (Hunyuan, Hy)
   poolside: '#0E7490', // poolside cyan (Laguna)
+  xiaomi: '#B34700', // Xiaomi orange, darkened (MiMo)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -190,6 +191,7 @@ const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
   tencent: 'tencent',
   poolside: 'poolside',
+  xiaomimimo: 'xiaomi',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -226,6 +228,8 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   glm_moe_dsa: 'zai',
   hy_v3: 'tencent',
   laguna: 'poolside',
+  mimo_v2: 'xiaomi',
+  mimo_v2_flash: 'xiaomi',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

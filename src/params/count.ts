@@ -60,7 +60,12 @@ function attentionDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   const key = layer.attention.geometry;
   const geometry = key === undefined ? undefined : arch.geometries?.[key];
   if (key !== undefined && !geometry) throw new Error(`internal: ${arch.model_type} has no geometry "${key}"`);
-  const own = attentionBlocks(geometry ? { ...arch, dims: { ...arch.dims, ...geometry.dims } } : arch, layer);
+  const own = attentionBlocks(
+    geometry
+      ? { ...arch, dims: { ...arch.dims, ...geometry.dims }, flags: { ...arch.flags, attention_sinks: geometry.attention_sinks ?? arch.flags.attention_sinks } }
+      : arch,
+    layer,
+  );
   if (!geometry) return own;
   // A block the geometry leaves as it is (QK-norm over the same head size) stays the model's unit.
   const sig = (d: Draft) => `${toText(blockExpr(d))} = ${evaluate(blockExpr(d))}`;
@@ -331,12 +336,14 @@ function countChecked(arch: ArchDescription): ParamReport {
   }
   const copies = storedCopies(arch);
   const towers = aggregate(arch.towers.map((t) => ({ scope: 'tower' as const, layer: null, draft: towerDraft(t) })));
-  const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) + sum(towers, (u) => u.total) : null;
+  const storedMtp = aggregate((arch.checkpoint.undeclared_mtp ?? []).flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))));
+  const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) + sum(towers, (u) => u.total) + sum(storedMtp, (u) => u.total) : null;
   return {
     units,
     non_learned: nonLearnedTensors,
     stored_copies: copies,
     towers,
+    stored_mtp: storedMtp,
     totals: {
       params,
       params_main: paramsMain,

@@ -94,7 +94,8 @@ export interface Totals {
   kv_cache_bytes_at_context?: number | null;
   /** Every learned tensor the released checkpoint stores, as the config and the family's saving
    * convention determine it: `params` plus the `stored_copies` (MTP modules that store the
-   * embedding and head again) plus the `towers` of a multimodal wrapper. Null when the checkpoint holds what this tool does not count (a
+   * embedding and head again) plus the `towers` of a multimodal wrapper plus the `stored_mtp`
+   * modules a config does not declare. Null when the checkpoint holds what this tool does not count (a
    * vision tower, undeclared MTP weights); `notes` says what. */
   checkpoint_params?: number | null;
 }
@@ -107,5 +108,8 @@ export interface ParamReport {
   stored_copies: NonLearned[];
   /** The towers of a multimodal wrapper, as units of scope `tower` (in `checkpoint_params` only). */
   towers: Unit[];
+  /** MTP modules the checkpoint stores but the config does not declare (MiMo-V2), as units of
+   * scope `mtp` (in `checkpoint_params` only). */
+  stored_mtp: Unit[];
   totals: Totals;
 }

@@ -52,6 +52,8 @@ export interface ArchJson {
   stored_copies?: NonLearned[];
   /** The towers of a multimodal wrapper (scope `tower`); absent in files before 0.5.0. */
   towers?: Unit[];
+  /** MTP modules stored but not declared by the config; absent in files before 0.5.0. */
+  stored_mtp?: Unit[];
   totals: Totals;
   notes: string[];
 }
@@ -154,7 +156,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     multimodal_wrapper: z.boolean(),
   }),
   dims: z.record(z.string(), dimSchema),
-  geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema) })).optional().describe(
+  geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema), attention_sinks: z.boolean().optional() })).optional().describe(
     'Attention sizes of some layers that differ from dims (MiMo-V2\'s sliding layers, Laguna\'s per-layer query heads), by the key their layers name. Absent in files written before 0.5.0.',
   ),
   max_position_embeddings: int.nullable(),
@@ -167,6 +169,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   non_learned: z.array(storedSchema),
   stored_copies: z.array(storedSchema).optional().describe(
     "Copies of counted parameters that the checkpoint stores again (an MTP module's own embedding and head): in checkpoint_params, not in params. Absent in files written before 0.5.0.",
+  ),
+  stored_mtp: z.array(unitSchema).optional().describe(
+    "MTP modules the released checkpoint stores although the config declares none (MiMo-V2's 3), as units of scope 'mtp': in checkpoint_params, not in params. Absent in files written before 0.5.0.",
   ),
   towers: z.array(unitSchema).optional().describe(
     "The vision (or audio) encoders and projectors of a multimodal wrapper, as units of scope 'tower': in checkpoint_params, not in params. Absent in files written before 0.5.0.",

@@ -21,7 +21,9 @@ export type MoeLayers =
    * `"dense"`/`"sparse"` list that, when the config has it, decides instead (its config class
    * then ignores the prefix field).
    */
-  | { rule: 'dense_prefix'; field: string; fallback?: number; freq?: boolean; list?: string };
+  | { rule: 'dense_prefix'; field: string; fallback?: number; freq?: boolean; list?: string }
+  /** MiMo-V2: `field[i]` is 1 where layer i is MoE, 0 where it is dense (MTP modules: `mtp`). */
+  | { rule: 'flag_list'; field: string; mtp: boolean };
 
 /** Always-active experts beside the routed ones. */
 export type SharedRecipe =
@@ -127,6 +129,11 @@ function moeLayers(r: ConfigReader, L: number, rule: MoeLayers): (i: number) => 
       const freq = rule.freq ? r.intOr('moe_layer_freq', 1) : 1;
       return (i) => i >= first && i % freq === 0;
     }
+    case 'flag_list': {
+      const flags = r.intArray(rule.field, { length: L, min: 0, max: 1 });
+      if (!flags) throw r.error('config-invalid-field', rule.field, `is required: 1 (MoE) or 0 (dense) for each of the ${L} layers`);
+      return (i) => (i < L ? flags[i] === 1 : rule.mtp);
+    }
   }
 }
 
@@ -141,6 +148,8 @@ function moeEvery(r: ConfigReader, rule: MoeLayers): number | null {
       return r.has('moe_layers') ? null : r.intOr('interleave_moe_layer_step', 1);
     case 'dense_prefix':
       return rule.freq ? r.intOr('moe_layer_freq', 1) : 1;
+    case 'flag_list':
+      return null;
   }
 }
 

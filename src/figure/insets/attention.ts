@@ -242,11 +242,13 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const f = arch.flags;
   const H = need(arch, 'H');
   const Hkv = dim(arch, 'H_kv') ?? H;
-  const dh = need(arch, 'd_h');
   const d = need(arch, 'd');
   // Per-layer sizes (Laguna's query heads): written as 48/64.
   const Ht = layerValueText(arch, 'H');
+  const Hkvt = layerValueText(arch, 'H_kv');
   const dht = layerValueText(arch, 'd_h');
+  // MiMo-V2: value heads of their own size.
+  const dvt = layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h');
   // Qwen3-Next's gate comes out of q_proj; Laguna's head-wise gate is a projection of its own.
   const headGate = f.head_gate !== undefined && !f.output_gate;
   const gate = f.output_gate || headGate;
@@ -255,13 +257,13 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const k = q + 1;
   const v = q + 2;
   const proj: Cell[] = f.fused_projections
-    ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', `(${H} + ${Hkv} + ${Hkv}) × ${dh}`), 'proj')]
+    ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', dvt === dht ? `(${Ht} + ${Hkvt} + ${Hkvt}) × ${dht}` : `(${Ht} + ${Hkvt}) × ${dht} + ${Hkvt} × ${dvt}`), 'proj')]
     : [
         // Qwen3-Next `q_proj` emits each head's query and its gate side by side (2·d_h per head).
         ...(headGate ? [cell('attn.g', 0, 0, lbl('Gate', `→ ${Ht}`), 'proj')] : []),
         f.output_gate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
-        cell('attn.k', k, k, lbl('Linear K', `${Hkv} × ${dht}`), 'proj'),
-        cell('attn.v', v, v, lbl('Linear V', `${Hkv} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h')}`), 'proj'),
+        cell('attn.k', k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'),
+        cell('attn.v', v, v, lbl('Linear V', `${Hkvt} × ${dvt}`), 'proj'),
       ];
   const norms: Cell[] =
     f.qk_norm === 'per_head' || f.qk_norm === 'full'
@@ -274,7 +276,7 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const core: Cell[] = [cell('attn.core', q, v, coreLabel('Scaled dot-product attention (causal)', coreNotes(arch)), 'attention', 'attentionInk')];
   if (gate) core.push(cell('attn.sigmoid', 0, 0, lbl(headGate ? f.head_gate! : 'sigmoid'), 'box'));
   const rows = [proj, norms, rope, l2, core];
-  const outLines = lbl('Linear output', `${Ht} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h')} → ${g(d)}`);
+  const outLines = lbl('Linear output', `${Ht} × ${dvt} → ${g(d)}`);
   const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell('attn.o', 0, v, outLines, 'proj')]], 44);
   // q and k (and v) equally wide, unless the head count differs between layers: then Q's label
   // ("48/64 × 128") alone is wide, and the inset stays within its width limit.
@@ -310,13 +312,14 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.items.push(arrow('attn.to_o', [below, [below[0], o.y]]));
   outArrow(grid, 'attn.out', o);
 
-  const heads = layerValues(arch, 'H');
-  const headsRuns = heads.length > 1 ? heads.flatMap((h, i) => [...(i ? [strong(' or ')] : []), accent(String(h))]) : [accent(String(H))];
+  // Sizes that differ between layers read "48 or 64".
+  const either = (name: string): Run[] => layerValues(arch, name).flatMap((x, i) => [...(i ? [strong(' or ')] : []), accent(String(x))]);
+  const varies = (name: string) => layerValues(arch, name).length > 1;
   const caption: Run[][] =
-    Hkv === H && heads.length === 1
+    Hkv === H && !varies('H') && !varies('H_kv')
       ? [[accent(String(H)), strong(' heads')]]
-      : [[...headsRuns, strong(' query heads, '), accent(String(Hkv)), strong(Hkv === 1 ? ' key & value head' : ' key & value heads')]];
-  caption.push([strong('head dimension '), accent(dht)]);
+      : [[...either('H'), strong(' query heads, '), ...either('H_kv'), strong(Hkv === 1 && !varies('H_kv') ? ' key & value head' : ' key & value heads')]];
+  caption.push(dvt === dht ? [strong('head dimension '), ...either('d_h')] : [strong('head dimension '), ...either('d_h'), strong(' (values '), ...either(arch.dims['d_hv'] ? 'd_hv' : 'd_h'), strong(')')]);
   const share = layerShare(arch, 'softmax');
   if (share) caption.push(share);
   return finish('attn', softmaxTitle(arch), caption, formula, grid);
