@@ -176,6 +176,27 @@ describe('MiMo-V2: sliding layers with their own geometry and sinks, MTP stored 
   });
 });
 
+describe('Step 3.5: sliding layers with the sizes of attention_other_setting, MTP modules that store a head', () => {
+  test('96-head sliding layers, MoE on moe_layers_enum, three dense MTP modules each with its own head', async () => {
+    const { arch } = await extract(fixturePath('configs/stepfun-ai__Step-3.5-Flash.json'));
+    assert.equal(arch.geometries?.['swa']?.dims['H']?.value, 96);
+    assert.deepEqual(arch.layers.slice(0, 4).map((l) => [l.attention.geometry ?? 'full', l.ffn.kind]), [['full', 'dense'], ['swa', 'dense'], ['swa', 'dense'], ['swa', 'moe']]);
+    assert.equal(arch.flags.head_gate, 'sigmoid');
+    assert.deepEqual(arch.mtp_layers.map((l) => [l.attention.geometry, l.ffn.kind]), [['swa', 'dense'], ['swa', 'dense'], ['swa', 'dense']]);
+    assert.deepEqual(arch.stored_copies!.map((c) => [c.id, c.repeat, c.count]), [['mtp.shared_head.head', 3, 128_896 * 4096]]);
+    assert.equal(arch.flags.partial_rotary, 0.5);
+  });
+
+  test('moe_layers_enum as a list works too; a malformed one or one past the last layer is refused', () => {
+    const step = load('configs/stepfun-ai__Step-3.5-Flash.json');
+    const listed = fromConfig({ ...step, moe_layers_enum: Array.from({ length: 42 }, (_, i) => i + 3) });
+    assert.equal(listed.totals.params_main, 196_956_130_368);
+    assert.equal(refusal({ ...step, moe_layers_enum: '3,4,x' }).location.field, 'moe_layers_enum');
+    assert.equal(refusal({ ...step, moe_layers_enum: '3,45' }).code, 'config-inconsistent');
+    assert.equal(refusal({ ...step, layer_types: (step['layer_types'] as string[]).slice(0, 45) }).location.field, 'layer_types');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -251,7 +272,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 14, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 15, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

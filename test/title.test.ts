@@ -30,6 +30,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/moonshotai__Kimi-K2.6.json': ['Kimi K2.6 (1.03T, 31.7B active)', 'moonshot'],
   'configs/zai-org__GLM-4.7-Flash.transformers-rendered.json': ['GLM 4.7 Flash (29.9B, 3.58B active)', 'zai'],
   'configs/zai-org__GLM-4.5.json': ['GLM 4.5 (353B, 32.9B active)', 'zai'],
+  'configs/stepfun-ai__Step-3.5-Flash.json': ['Step 3.5 Flash (197B, 11.5B active)', 'stepfun'],
   'configs/XiaomiMiMo__MiMo-V2.5-Pro.json': ['MiMo V2.5 Pro (1.02T, 41.0B active)', 'xiaomi'],
   'configs/XiaomiMiMo__MiMo-V2-Flash.snapshot-trimmed.json': ['MiMo V2 Flash (309B, 14.8B active)', 'xiaomi'],
   'configs/poolside__Laguna-XS.2.json': ['Laguna XS.2 (33.4B, 2.81B active)', 'poolside'],

@@ -16,6 +16,7 @@ import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
 import { describeOpt } from './models/opt.js';
+import { describeStep3p5 } from './models/step3p5.js';
 import type { ArchDescription } from './types.js';
 
 /** Reads a config (already unwrapped to its text decoder) into a description. */
@@ -203,6 +204,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // the sliding ones, MoE per moe_layer_freq, three stored MTP modules the config does not declare.
   mimo_v2: reader(describeMimo),
   mimo_v2_flash: reader(describeMimo),
+  // Step 3.5 (StepFun): full and sliding layers with sizes of their own, head-wise gate, MoE,
+  // MTP modules that each store an output head.
+  step3p5: reader(describeStep3p5),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -282,6 +286,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  Step3p5ForCausalLM: 'step3p5',
   MiMoV2ForCausalLM: 'mimo_v2',
   MiMoV2FlashForCausalLM: 'mimo_v2_flash',
   LagunaForCausalLM: 'laguna',

@@ -80,14 +80,17 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
     const same = (u: Unit) => main.some((m) => m.name === u.name && m.formula_symbolic === u.formula_symbolic && m.param_count === u.param_count);
     const copies = mtp.filter(same);
     if (copies.length) {
-      const sum = copies.reduce((a, u) => a + u.param_count, 0);
+      // Per module and over all modules (Step 3.5 has three).
+      const n = arch.mtp_layers.length;
+      const total = copies.reduce((a, u) => a + u.total, 0);
       out.push({
         id: 'mtp.layer',
         cells: [
-          { col: 'name', lines: [[plain('One decoder layer')]], size: SIZE.small, align: 'left' },
+          { col: 'name', lines: [[plain(n > 1 ? 'A decoder layer each' : 'One decoder layer')]], size: SIZE.small, align: 'left' },
           { col: 'formula', lines: wrap(`as above: ${copies.map((u) => u.name).join(', ')}`, 'sans', SIZE.small, COLUMNS.perLayer - COLUMNS.formula - 12), size: SIZE.small, align: 'left', color: 'muted' },
-          right('perLayer', groupDigits(sum)),
-          right('total', groupDigits(sum)),
+          right('perLayer', groupDigits(total / n)),
+          right('times', n > 1 ? `× ${n}` : ''),
+          right('total', groupDigits(total)),
         ],
       });
     }
@@ -118,7 +121,7 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
       }
     }
     const what = [
-      ...(stored.length ? [`the MTP module's own copies of the ${stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
+      ...(stored.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : "the MTP module's own copies"} of the ${stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
       ...(towers.length || storedMtp.length ? ['the rows above'] : []),
     ];
     out.push({

@@ -184,6 +184,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   tencent: '#0052D9', // Tencent blue (Hunyuan, Hy)
   poolside: '#0E7490', // poolside cyan (Laguna)
   xiaomi: '#B34700', // Xiaomi orange, darkened (MiMo)
+  stepfun: '#2563EB', // StepFun blue (Step)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -192,6 +193,7 @@ const ORGS = new Map<string, string>(Object.entries({
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
+  'stepfun-ai': 'stepfun',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -230,6 +232,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',
+  step3p5: 'stepfun',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

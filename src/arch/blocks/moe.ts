@@ -23,7 +23,10 @@ export type MoeLayers =
    */
   | { rule: 'dense_prefix'; field: string; fallback?: number; freq?: boolean; list?: string }
   /** MiMo-V2: `field[i]` is 1 where layer i is MoE, 0 where it is dense (MTP modules: `mtp`). */
-  | { rule: 'flag_list'; field: string; mtp: boolean };
+  | { rule: 'flag_list'; field: string; mtp: boolean }
+  /** Step 3.5: the MoE layers by index, a list or a comma-separated string (`moe_layers_enum`);
+   * absent, every layer but the first. Layers not listed (MTP modules too) are dense. */
+  | { rule: 'index_list'; field: string };
 
 /** Always-active experts beside the routed ones. */
 export type SharedRecipe =
@@ -129,6 +132,10 @@ function moeLayers(r: ConfigReader, L: number, rule: MoeLayers): (i: number) => 
       const freq = rule.freq ? r.intOr('moe_layer_freq', 1) : 1;
       return (i) => i >= first && i % freq === 0;
     }
+    case 'index_list': {
+      const listed = indexList(r, rule.field, L);
+      return (i) => (listed ? listed.has(i) : i >= 1 && i < L);
+    }
     case 'flag_list': {
       const flags = r.intArray(rule.field, { length: L, min: 0, max: 1 });
       if (!flags) throw r.error('config-invalid-field', rule.field, `is required: 1 (MoE) or 0 (dense) for each of the ${L} layers`);
@@ -149,6 +156,7 @@ function moeEvery(r: ConfigReader, rule: MoeLayers): number | null {
     case 'dense_prefix':
       return rule.freq ? r.intOr('moe_layer_freq', 1) : 1;
     case 'flag_list':
+    case 'index_list':
       return null;
   }
 }
@@ -160,6 +168,20 @@ function layerList(r: ConfigReader, field: string, L: number): number[] {
     if (i >= L) throw r.error('config-inconsistent', field, `names layer ${i}, but the model has ${L} layers`);
   }
   return list;
+}
+
+/** Layer indices as a JSON list or as "3,4,5" (Step 3.5 writes a string), each below `L`. */
+function indexList(r: ConfigReader, field: string, L: number): Set<number> | null {
+  const v = r.get(field);
+  if (v === undefined || v === null) return null;
+  if (Array.isArray(v)) return new Set(layerList(r, field, L));
+  if (typeof v !== 'string' || !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(v) || v.length > 10 * L + 10) {
+    throw r.error('config-invalid-field', field, 'must list layer indices, as [3, 4] or "3,4"');
+  }
+  const list = v.split(',').map((x) => Number(x.trim()));
+  const beyond = list.find((i) => i >= L);
+  if (beyond !== undefined) throw r.error('config-inconsistent', field, `names layer ${beyond}, but the model has ${L} layers`);
+  return new Set(list);
 }
 
 /** `mlp_layer_types`: "dense" or "sparse" for each of the `L` layers, or null when absent. */
