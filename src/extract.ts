@@ -71,6 +71,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     flags: arch.flags,
     dims: arch.dims,
     ...(arch.geometries ? { geometries: arch.geometries } : {}),
+    ...(arch.loops ? { loops: arch.loops } : {}),
     max_position_embeddings: arch.max_position_embeddings,
     final_norm: arch.final_norm,
     activation: arch.activation,

@@ -48,10 +48,11 @@ async function mellumTensors(): Promise<TensorSpec[]> {
   return out;
 }
 
-async function folderWith(config: string, tensors: TensorSpec[], name = 'Mellum2-12B-A2.5B-Thinking'): Promise<string> {
+async function folderWith(config: string, tensors: TensorSpec[], name = 'Mellum2-12B-A2.5B-Thinking', modelType?: string): Promise<string> {
   const dir = join(await tmp(), name);
   await mkdir(dir);
-  await copyFile(fixturePath(config), join(dir, 'config.json'));
+  if (modelType === undefined) await copyFile(fixturePath(config), join(dir, 'config.json'));
+  else await writeFile(join(dir, 'config.json'), JSON.stringify({ ...(JSON.parse(await readFile(fixturePath(config), 'utf8')) as object), model_type: modelType }, null, 2));
   await writeSafetensors(join(dir, 'model.safetensors'), tensors);
   return dir;
 }
@@ -61,9 +62,12 @@ const elements = (ts: TensorSpec[]) => ts.reduce((a, t) => a + t.shape.reduce((x
 describe('--from-checkpoint', () => {
   let hub: FakeHub;
   let mellumDir: string;
+  /** The same checkpoint under a model_type this tool does not describe. */
+  let unknownDir: string;
   const sha = 'e'.repeat(40);
   before(async () => {
     mellumDir = await folderWith(MELLUM, await mellumTensors());
+    unknownDir = await folderWith(MELLUM, await mellumTensors(), 'Mellum-next', 'mellum_next');
     hub = await startFakeHub({
       'JetBrains/Mellum2-12B-A2.5B-Thinking': {
         refs: { main: sha },
@@ -80,7 +84,15 @@ describe('--from-checkpoint', () => {
   });
 
   test('a model type we do not describe: refused from its config, with the way out in the hint', async () => {
-    await assert.rejects(extract(mellumDir), (e: unknown) => e instanceof HfArchError && e.code === 'unsupported-model-type' && /--from-checkpoint/.test(e.hint ?? ''));
+    await assert.rejects(extract(unknownDir), (e: unknown) => e instanceof HfArchError && e.code === 'unsupported-model-type' && /--from-checkpoint/.test(e.hint ?? ''));
+  });
+
+  test('Mellum, described from its config, gives what its tensors give', async () => {
+    const fromConfig = (await extract(mellumDir)).arch;
+    const fromTensors = (await extract(mellumDir, { fromCheckpoint: true })).arch;
+    assert.equal(fromConfig.totals.params, MELLUM_TOTAL);
+    assert.equal(fromConfig.totals.params, fromTensors.totals.params);
+    assert.equal(fromConfig.totals.active_params, fromTensors.totals.active_params);
   });
 
   test('counted from its tensors, locally and on the Hub: the exact total, the units, the active count', async () => {
@@ -170,7 +182,7 @@ describe('--from-checkpoint', () => {
     const cacheDir = await tmp();
     await run(process.execPath, [BIN, 'build', '--from-checkpoint', mellumDir, '-o', out, '--cache-dir', cacheDir]);
     assert.match(await readFile(out, 'utf8'), /^<svg[^>]*role="img"/);
-    const refused = await run(process.execPath, [BIN, 'extract', mellumDir]).then(() => null, (e: { code: number; stderr: string }) => e);
+    const refused = await run(process.execPath, [BIN, 'extract', unknownDir]).then(() => null, (e: { code: number; stderr: string }) => e);
     assert.equal(refused?.code, 1);
     assert.match(refused!.stderr, /--from-checkpoint/);
 

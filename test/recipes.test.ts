@@ -197,6 +197,22 @@ describe('Step 3.5: sliding layers with the sizes of attention_other_setting, MT
   });
 });
 
+describe('looped depth: Nanbeige and Ouro run their layers again, with the same weights', () => {
+  test('the weights count once, the KV cache once per pass; Ouro adds sandwich norms and its early-exit gate', async () => {
+    const nanbeige = (await extract(fixturePath('configs/Nanbeige__Nanbeige4.2-3B.json'))).arch;
+    assert.deepEqual(nanbeige.loops, { count: 2, field: 'num_loops' });
+    assert.equal(nanbeige.totals.kv_cache_bytes_per_token, 2 * 22 * 2 * 8 * 128 * 2);
+    const once = fromConfig({ ...load('configs/Nanbeige__Nanbeige4.2-3B.json'), num_loops: 1 });
+    assert.equal(once.loops, undefined);
+    assert.equal(once.totals.params_main, nanbeige.totals.params_main);
+    const ouro = (await extract(fixturePath('configs/ByteDance__Ouro-2.6B-Thinking.json'))).arch;
+    assert.equal(ouro.loops?.count, 4);
+    assert.equal(ouro.flags.norm_placement, 'sandwich');
+    assert.equal(ouro.units.find((u) => u.id === 'exit_gate')?.param_count, 2048 + 1);
+    assert.equal(refusal({ ...load('configs/Nanbeige__Nanbeige4.2-3B.json'), kv_channels: 64 }).code, 'config-inconsistent');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -272,7 +288,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 15, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 18, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

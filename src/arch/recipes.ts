@@ -207,6 +207,13 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Step 3.5 (StepFun): full and sliding layers with sizes of their own, head-wise gate, MoE,
   // MTP modules that each store an output head.
   step3p5: reader(describeStep3p5),
+  // Nanbeige 4.x: Llama's layout, the whole stack run num_loops times (kv_channels = head_dim).
+  nanbeige: decoder({ ...llama, mlpBiasField: false, heads: { kvDefaultsToHeads: true }, loopsField: 'num_loops', extra: nanbeigeExtra }),
+  // Ouro (ByteDance): sandwich norms, the stack run total_ut_steps times, an early-exit gate.
+  ouro: decoder({ ...llama, mlpBiasField: false, norm: 'sandwich', sliding: 'qwen', heads: { kvDefaultsToHeads: true }, loopsField: 'total_ut_steps', exitGate: true, extra: (r) => r.mark('early_exit_threshold') }),
+  // JetBrains Mellum 2: Qwen3-MoE's layout (per-head QK-norm, no shared expert), each layer's FFN in
+  // mlp_layer_types, sliding layers in layer_types.
+  mellum: decoder({ ...qwen3, moe: { ...QWEN_MOE, layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 0, list: 'mlp_layer_types' }, none: undefined } }),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -240,6 +247,15 @@ function hy3Extra(r: ConfigReader): void {
   if (r.present('moe_router_enable_expert_bias') && !r.bool('moe_router_enable_expert_bias', true)) {
     throw r.error('unsupported-feature', 'moe_router_enable_expert_bias', 'is false; Hy3 checkpoints store the selection bias, and a router without it is not known');
   }
+}
+
+/** Nanbeige: `kv_channels` is the head size again; the loop's loss weights and final-norm switch
+ * shape no tensor. */
+function nanbeigeExtra(r: ConfigReader): void {
+  const kv = r.intOr('kv_channels', null);
+  const dh = r.intOr('head_dim', null);
+  if (kv !== null && dh !== null && kv !== dh) throw r.error('config-inconsistent', 'kv_channels', `(${kv}) differs from head_dim (${dh})`);
+  r.mark('loop_loss_weights', 'skip_loop_final_norm');
 }
 
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
@@ -286,6 +302,9 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  NanbeigeForCausalLM: 'nanbeige',
+  OuroForCausalLM: 'ouro',
+  MellumForCausalLM: 'mellum',
   Step3p5ForCausalLM: 'step3p5',
   MiMoV2ForCausalLM: 'mimo_v2',
   MiMoV2FlashForCausalLM: 'mimo_v2_flash',

@@ -94,6 +94,8 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** Ouro: a learned early-exit gate after the loops (`early_exit_gate`, Linear(d, 1) with bias). */
+  early_exit_gate?: boolean;
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
    * softplus (Laguna) or sigmoid (Step 3.5). Absent: none. */
   head_gate?: 'sigmoid' | 'softplus';
@@ -145,6 +147,9 @@ export interface ArchDescription {
   flags: Flags;
   /** Every size a formula uses, by symbol name. */
   dims: Record<string, Dim>;
+  /** Looped depth: the whole stack of layers runs `count` times in a row with the same weights
+   * (Nanbeige `num_loops`, Ouro `total_ut_steps`); absent: once. */
+  loops?: { count: number; field: string };
   /** Attention sizes of some layers that differ from `dims` (see `LayerSpec.attention.geometry`). */
   geometries?: Record<string, Geometry>;
   /** One entry per decoder layer, in order. */

@@ -41,6 +41,8 @@ export function callouts(arch: ArchJson, anchors: { rope: boolean }): Callout[] 
   if (arch.flags.moe && dense.length > 0) {
     make('dense', [...someBlocks(dense), strong(' a dense FFN'), ...(dff ? [strong(' with hidden size '), accent(groupDigits(dff))] : []), strong(' instead of MoE')], 'repeat');
   }
+  // Looped depth (Nanbeige, Ouro): the same blocks again, not more of them.
+  if (arch.loops) make('loops', [strong('The '), accent(String(arch.layers.length)), strong(' blocks run '), accent(`${arch.loops.count} times`), strong(' in a row, with the same weights')], 'repeat');
   const hash = arch.layers.filter((l) => l.ffn.routing === 'hash').map((l) => l.index);
   if (hash.length > 0) make('hash', [...someBlocks(hash), strong(' hash-based MoE instead of learned top-k routing')], 'repeat');
   return out;

@@ -185,6 +185,9 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   poolside: '#0E7490', // poolside cyan (Laguna)
   xiaomi: '#B34700', // Xiaomi orange, darkened (MiMo)
   stepfun: '#2563EB', // StepFun blue (Step)
+  bytedance: '#1E40AF', // ByteDance blue, darkened (Ouro, Seed)
+  nanbeige: '#047857', // Nanbeige green
+  jetbrains: '#7E22CE', // JetBrains purple (Mellum)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -194,6 +197,9 @@ const ORGS = new Map<string, string>(Object.entries({
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
   'stepfun-ai': 'stepfun',
+  bytedance: 'bytedance',
+  nanbeige: 'nanbeige',
+  jetbrains: 'jetbrains',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -233,6 +239,9 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',
   step3p5: 'stepfun',
+  ouro: 'bytedance',
+  nanbeige: 'nanbeige',
+  mellum: 'jetbrains',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

@@ -134,6 +134,10 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
     top.push({ id: 'hc_head', name: 'mHC head mixer', family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: dsv4HeadHyperConnection(arch) });
   }
   if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
+  // Ouro: early_exit_gate, Linear(d, 1) with its bias, read after the final norm.
+  if (arch.flags.early_exit_gate) {
+    top.push({ id: 'exit_gate', name: 'Early-exit gate', family: 'head', shape_in: [d.value], shape_out: [1], parts: [{ name: 'early_exit_gate (weight, bias)', expr: add(d, 1) }] });
+  }
   if (!arch.flags.tied_embeddings) {
     top.push({ id: 'head', name: 'Linear output layer', family: 'head', shape_in: [width.value], shape_out: [V.value], parts: [{ name: 'lm_head', expr: mul(V, width) }] });
   }

@@ -10,7 +10,8 @@
  *   `compress_ratio` tokens on compressed layers, plus the indexer's `d_i` key per 4 tokens on
  *   ratio-4 layers;
  * - linear-attention layers (Gated DeltaNet), whose state does not grow: none;
- * - MTP modules: not counted (they are not part of the main model's context).
+ * - MTP modules: not counted (they are not part of the main model's context);
+ * - a looped stack (Nanbeige `num_loops`, Ouro `total_ut_steps`): once per pass.
  * The sum is rounded up to whole bytes.
  *
  * That per-token figure is the gallery's, but it overstates models whose window layers stop
@@ -57,7 +58,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
  * `compress_ratio` tokens (and the indexer's key on ratio-4 layers); linear-attention layers
  * keep a fixed state, which is not a KV cache and is left out, as are MTP modules.
  */
-export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers' | 'geometries'>, tokens: number): number {
+export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers' | 'geometries' | 'loops'>, tokens: number): number {
   let values = 0n;
   for (const layer of arch.layers) {
     const v = sizeOf(arch, layer);
@@ -80,7 +81,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       }
     }
   }
-  const bytes = Number(values * BigInt(BYTES));
+  const bytes = Number(values * BigInt(BYTES) * BigInt(loopsOf(arch)));
   if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes is not an exact integer`);
   return bytes;
 }
@@ -91,7 +92,7 @@ export function kvCacheBytesPerToken(arch: ArchDescription): number {
   const byDenominator = new Map<number, bigint>();
   for (const layer of arch.layers) {
     const [n, d] = perLayer(arch, layer);
-    byDenominator.set(d, (byDenominator.get(d) ?? 0n) + BigInt(n * BYTES));
+    byDenominator.set(d, (byDenominator.get(d) ?? 0n) + BigInt(n * BYTES) * BigInt(loopsOf(arch)));
   }
   let den = 1n;
   for (const d of byDenominator.keys()) den = (den * BigInt(d)) / gcd(den % BigInt(d), BigInt(d));
@@ -101,6 +102,9 @@ export function kvCacheBytesPerToken(arch: ArchDescription): number {
   if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes per token is not an exact integer`);
   return bytes;
 }
+
+/** A looped stack (Nanbeige, Ouro) keeps a cache for each pass: the same layers, new keys and values. */
+const loopsOf = (arch: Pick<ArchDescription, 'loops'>): number => arch.loops?.count ?? 1;
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];

@@ -40,6 +40,8 @@ export interface ArchJson {
   dims: ArchDescription['dims'];
   /** Absent in files before 0.5.0. */
   geometries?: ArchDescription['geometries'];
+  /** Absent in files before 0.5.0 and for models that run their layers once. */
+  loops?: ArchDescription['loops'];
   max_position_embeddings: number | null;
   final_norm: boolean;
   activation: string;
@@ -138,6 +140,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attention_sinks: z.boolean(),
     output_gate: z.boolean(),
     head_gate: z.enum(['sigmoid', 'softplus']).optional(),
+    early_exit_gate: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
@@ -156,6 +159,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     multimodal_wrapper: z.boolean(),
   }),
   dims: z.record(z.string(), dimSchema),
+  loops: z.object({ count: z.number().int().min(2), field: z.string() }).optional().describe(
+    'Looped depth: the stack of layers runs count times with the same weights (Nanbeige num_loops, Ouro total_ut_steps). Absent when it runs once, and in files written before 0.5.0.',
+  ),
   geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema), attention_sinks: z.boolean().optional() })).optional().describe(
     'Attention sizes of some layers that differ from dims (MiMo-V2\'s sliding layers, Laguna\'s per-layer query heads), by the key their layers name. Absent in files written before 0.5.0.',
   ),

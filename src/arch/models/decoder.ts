@@ -44,6 +44,10 @@ export interface DecoderProfile {
   headsPerLayer?: string;
   /** One gate per head, `g_proj` [H, d], with its activation (Laguna: softplus). */
   headGate?: 'sigmoid' | 'softplus';
+  /** Looped depth: the field giving how many times the stack runs (Nanbeige `num_loops`). */
+  loopsField?: string;
+  /** Ouro's early-exit gate after the stack. */
+  exitGate?: boolean;
   /** MTP modules: how many (`field`), and which shared matrices each stored module copies. Each is
    * a decoder layer like the last one plus DeepSeek-V3's input projection and norms. */
   mtp?: { field: string; copies: { embed: boolean; head: boolean } };
@@ -216,6 +220,9 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   });
   const geometries = profile.headsPerLayer ? readHeadsPerLayer(r, profile.headsPerLayer, layers, H, Hkv) : undefined;
   if (profile.headGate) flags.head_gate = profile.headGate;
+  if (profile.exitGate) flags.early_exit_gate = true;
+  const loopCount = profile.loopsField ? r.intOr(profile.loopsField, 1, { max: LIMITS.layers }) : 1;
+  if (loopCount > 1) notes.push(`Looped depth: the ${L.value} layers run ${loopCount} times in a row (${r.path(profile.loopsField!)}), sharing their weights; counted once.`);
   if (profile.linearHybrid) {
     Object.assign(dims, readGatedDeltaNet(r));
     flags.linear_attention_hybrid = true;
@@ -241,7 +248,11 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       biases,
       notes,
     },
-    { ...(profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {}), ...(geometries ? { geometries } : {}) },
+    {
+      ...(profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {}),
+      ...(geometries ? { geometries } : {}),
+      ...(loopCount > 1 ? { loops: { count: loopCount, field: r.path(profile.loopsField!) } } : {}),
+    },
   );
 }
 
