@@ -213,6 +213,20 @@ describe('looped depth: Nanbeige and Ouro run their layers again, with the same 
   });
 });
 
+describe('Sarvam: renamed fields over known blocks', () => {
+  test('sarvam-30b reads its q/k/v bias from use_qkv_bias; sarvam-105b is MLA with one q projection', async () => {
+    const moe = load('configs/sarvamai__sarvam-30b.json');
+    const biased = fromConfig({ ...moe, use_qkv_bias: true });
+    assert.equal(biased.totals.params_main - fromConfig(moe).totals.params_main, 19 * (64 + 2 * 4) * 64);
+    assert.equal(refusal({ ...moe, use_bias: true }).code, 'unsupported-feature');
+    assert.equal(refusal({ ...moe, moe_shared_expert_intermediate_size: 2048 }).code, 'config-inconsistent');
+    const { arch } = await extract(fixturePath('configs/sarvamai__sarvam-105b.json'));
+    assert.equal(arch.dims['r_q'], undefined);
+    assert.ok(arch.units.find((u) => u.id === 'layers.attn')!.parts.some((p) => p.name === 'q_proj'));
+    assert.ok(arch.flags.router_bias && arch.flags.shared_experts);
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -288,7 +302,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 18, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 20, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -90,6 +90,37 @@ const LAGUNA_MOE: MoeRecipe = {
   selectionBias: 'always',
 };
 
+/** Sarvam (MoE and MLA): a dense prefix of first_k_dense_replace layers, num_shared_experts of the
+ * routed width (null: none), a router bias (`expert_bias`, `e_score_correction_bias`). */
+const SARVAM_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1 },
+  experts: 'num_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'num_shared_experts' },
+  selectionBias: 'always',
+};
+
+/**
+ * Sarvam fields no tensor depends on (router numerics, dropout, the remote code's `default_theta`
+ * and `q_head_dim`), and switches whose other value is not known: a LayerNorm instead of RMSNorm,
+ * biases on o_proj and the MLPs, a router without its bias.
+ */
+function sarvamExtra(r: ConfigReader): void {
+  r.mark('router_dtype', 'score_function', 'output_dropout', 'max_window_layers', 'default_theta');
+  if (!r.bool('use_rmsnorm', true)) throw r.error('unsupported-feature', 'use_rmsnorm', 'is false; only Sarvam with RMSNorm is known');
+  if (r.bool('use_bias', false)) throw r.error('unsupported-feature', 'use_bias', 'is true; which Sarvam projections then carry biases is not known');
+  if (r.present('moe_router_enable_expert_bias') && !r.bool('moe_router_enable_expert_bias', true)) {
+    throw r.error('unsupported-feature', 'moe_router_enable_expert_bias', 'is false; Sarvam checkpoints store the router bias, and a router without it is not known');
+  }
+  const ns = r.intOr('num_shared_experts', 0, { min: 0 });
+  const width = r.intOr('moe_shared_expert_intermediate_size', null);
+  const de = r.intOr('moe_intermediate_size', null);
+  if (width !== null && de !== null && ns > 0 && width !== de) {
+    throw r.error('config-inconsistent', 'moe_shared_expert_intermediate_size', `(${width}) differs from moe_intermediate_size (${de}); Sarvam's shared experts have the routed width`);
+  }
+}
+
 // ---- Llama-shaped decoders (models/decoder.ts) ----
 
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
@@ -214,6 +245,30 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // JetBrains Mellum 2: Qwen3-MoE's layout (per-head QK-norm, no shared expert), each layer's FFN in
   // mlp_layer_types, sliding layers in layer_types.
   mellum: decoder({ ...qwen3, moe: { ...QWEN_MOE, layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 0, list: 'mlp_layer_types' }, none: undefined } }),
+  // Sarvam 30B: GQA with q/k/v biases by use_qkv_bias, per-head QK-norm by use_qk_norm, Sarvam's MoE.
+  sarvam_moe: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'never',
+    biasField: 'use_qkv_bias',
+    qkNorm: 'per_head',
+    qkNormField: 'use_qk_norm',
+    norm: 'pre',
+    tieDefault: false,
+    sliding: 'none',
+    moe: SARVAM_MOE,
+    heads: { headDimDerived: true },
+    extra: sarvamExtra,
+  }),
+  // Sarvam 105B: DeepSeek-V3's MLA with one full q projection (q_lora_rank absent: None) and
+  // Sarvam's MoE; head_dim and q_head_dim are not head sizes, use_qk_norm adds no tensor.
+  sarvam_mla: {
+    describe: (r) => {
+      sarvamExtra(r);
+      r.mark('q_head_dim', 'use_qk_norm');
+      return describeDeepseek(r, { mtpCopies: false, moe: SARVAM_MOE });
+    },
+    defaults: { q_lora_rank: null },
+  },
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -302,6 +357,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  SarvamMoEForCausalLM: 'sarvam_moe',
+  SarvamMLAForCausalLM: 'sarvam_mla',
   NanbeigeForCausalLM: 'nanbeige',
   OuroForCausalLM: 'ouro',
   MellumForCausalLM: 'mellum',

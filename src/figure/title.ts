@@ -188,6 +188,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   bytedance: '#1E40AF', // ByteDance blue, darkened (Ouro, Seed)
   nanbeige: '#047857', // Nanbeige green
   jetbrains: '#7E22CE', // JetBrains purple (Mellum)
+  sarvam: '#B45309', // Sarvam saffron, darkened
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -200,6 +201,7 @@ const ORGS = new Map<string, string>(Object.entries({
   bytedance: 'bytedance',
   nanbeige: 'nanbeige',
   jetbrains: 'jetbrains',
+  sarvamai: 'sarvam',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -242,6 +244,8 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   ouro: 'bytedance',
   nanbeige: 'nanbeige',
   mellum: 'jetbrains',
+  sarvam_moe: 'sarvam',
+  sarvam_mla: 'sarvam',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

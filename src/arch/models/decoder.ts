@@ -23,6 +23,9 @@ export interface DecoderProfile {
   qkvBias: 'attention_bias' | 'always' | 'never';
   /** o_proj bias: from `attention_bias` (Llama, gpt-oss) or never (Qwen2). */
   oBias: 'attention_bias' | 'never';
+  /** The field that `'attention_bias'` above reads, where the family names it otherwise (Sarvam
+   * `use_qkv_bias`). */
+  biasField?: string;
   /** `mlp_bias` field is honoured (Llama). */
   mlpBiasField?: boolean;
   qkNorm: QkNorm;
@@ -102,9 +105,10 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const { H, Hkv, dh } = readHeads(r, d, profile.heads);
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh };
 
-  const attentionBias = r.bool('attention_bias', false);
+  const biasField = profile.biasField ?? 'attention_bias';
+  const attentionBias = r.bool(biasField, false);
   if (attentionBias && profile.qkvBias === 'never' && profile.oBias === 'never') {
-    throw r.error('config-inconsistent', 'attention_bias', `is true, but ${r.modelType} attention has no biases in transformers`, {
+    throw r.error('config-inconsistent', biasField, `is true, but ${r.modelType} attention has no biases in transformers`, {
       hint: 'Remove the field or set it to false; if the checkpoint really has attention biases, the model_type is wrong.',
     });
   }

@@ -27,6 +27,9 @@ const DEEPSEEK_MOE: MoeRecipe = {
 export interface DeepseekOptions {
   /** Each stored MTP module holds its own embedding and head (DeepSeek-V3, GLM-4.7-Flash); GLM-5.2 none. */
   mtpCopies: boolean;
+  /** The MoE fields where the family renames DeepSeek's (Sarvam: `num_experts`, a bias by
+   * `moe_router_enable_expert_bias`); DeepSeek's own config must then also write its defaults out. */
+  moe?: MoeRecipe;
   /** DSA lightning indexer (`index_n_heads`, `index_head_dim`): on the layers `indexer_types` marks
    * "full" (GLM-5.2; "shared" layers reuse the previous top-k) and on every MTP module. */
   indexer?: 'indexer_types';
@@ -54,7 +57,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   // The remote-code and the transformers config classes default these differently (V3's q_lora_rank
   // 1536 in one, V2's 1536 or null...): a config must say.
   r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
-  r.requirePresent('n_routed_experts', 'write null for a dense model, or the number of routed experts');
+  if (!options.moe) r.requirePresent('n_routed_experts', 'write null for a dense model, or the number of routed experts');
   if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
   else {
     r.get('q_lora_rank');
@@ -65,7 +68,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   const act = r.strOr('hidden_act', 'silu');
   if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; DeepSeek FFNs are SwiGLU (silu)`);
 
-  if (r.has('n_routed_experts')) {
+  if (!options.moe && r.has('n_routed_experts')) {
     r.requirePresent('first_k_dense_replace', 'write how many leading layers use a dense FFN (0 for none)');
     r.requirePresent('n_shared_experts', 'write the number of shared experts (0 or null for none)');
     r.requirePresent('topk_method', 'it decides whether the router has a selection bias ("noaux_tc") or not');
@@ -82,7 +85,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   for (const [field, value] of [['partial_rotary_factor', r.numberOr('partial_rotary_factor', 1)], ['rope_parameters.partial_rotary_factor', nested ?? 1]] as const) {
     if (value !== 1) throw r.error('unsupported-feature', field, `is ${String(value)}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
   }
-  const ffn = readFfnPlan(r, L.value, DEEPSEEK_MOE);
+  const ffn = readFfnPlan(r, L.value, options.moe ?? DEEPSEEK_MOE);
   // d_ff before the expert sizes, as arch.json has always listed them.
   const { d_ff, ...expertDims } = ffn.dims;
   Object.assign(dims, d_ff ? { d_ff } : {}, expertDims);
