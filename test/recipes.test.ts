@@ -227,6 +227,27 @@ describe('Sarvam: renamed fields over known blocks', () => {
   });
 });
 
+describe('Trinity and North: a gate of its own, attention and MoE side by side', () => {
+  test('Trinity counts its gate_proj as a projection of its own, beside q_proj', async () => {
+    const { arch } = await extract(fixturePath('configs/arcee-ai__Trinity-Large-Base.json'));
+    const attn = arch.units.find((u) => u.id === 'layers.attn')!;
+    assert.deepEqual(attn.parts.map((p) => p.name), ['q_proj', 'gate_proj (output gate)', 'k_proj', 'v_proj', 'o_proj']);
+    assert.equal(arch.flags.norm_placement, 'sandwich');
+    assert.equal(arch.layers.filter((l) => l.ffn.kind === 'dense').length, 6);
+  });
+
+  test('North reads one norm for attention and MoE, a dense prefix of its own width, and refuses what it cannot name', () => {
+    const north = load('configs/CohereLabs__North-Mini-Code-1.0.json');
+    const a = fromConfig(north);
+    assert.ok(a.flags.parallel_attention && a.flags.tied_embeddings);
+    assert.equal(a.units.filter((u) => u.family === 'norm' && u.scope === 'layers').length, 1);
+    assert.equal(a.dims['d_ff']!.field, 'prefix_dense_intermediate_size');
+    const { rms_norm_eps: _e, ...layerNorm } = north;
+    assert.equal(refusal(layerNorm).code, 'unsupported-feature');
+    assert.equal(refusal({ ...north, use_qk_norm: true }).code, 'unsupported-feature');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -302,7 +323,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 20, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 22, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

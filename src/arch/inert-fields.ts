@@ -43,7 +43,7 @@ const INERT = new Set<string>([
   'routed_scaling_factor', 'scoring_func', 'n_group', 'topk_group', 'router_z_loss_coef',
   'hc_sinkhorn_iters', 'index_topk',
   // attention runtime
-  'attn_temperature_tuning', 'floor_scale', 'attn_scale', 'for_llm_compressor',
+  'attn_temperature_tuning', 'floor_scale', 'attn_scale', 'for_llm_compressor', 'use_grouped_mm',
   'use_sliding_window_for_all', 'attention_chunk_size', 'use_mrope', 'mrope_section',
   // GPT-2 sequence-classification head settings (not part of the LM)
   'summary_type', 'summary_use_proj', 'summary_activation', 'summary_proj_to_labels',

@@ -121,6 +121,37 @@ function sarvamExtra(r: ConfigReader): void {
   }
 }
 
+/** Trinity: num_dense_layers dense, then MoE with num_shared_experts (default 2) of the routed
+ * width and a router bias (`expert_bias`). */
+const TRINITY_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'num_dense_layers', fallback: 1 },
+  experts: 'num_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'num_shared_experts' },
+  selectionBias: 'always',
+};
+
+/** Cohere 2 MoE: `intermediate_size` is the routed width, the dense prefix has its own. */
+const COHERE_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 0, list: 'mlp_layer_types' },
+  experts: 'num_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'intermediate_size',
+  denseWidth: 'prefix_dense_intermediate_size',
+  shared: { count: 'num_shared_experts' },
+};
+
+/** Cohere 2 MoE: the switches whose other value is not known, and router fields without tensors. */
+function cohereExtra(r: ConfigReader): void {
+  for (const [field, known] of [['use_parallel_block', true], ['use_gated_activation', true], ['use_parallel_embedding', false], ['use_qk_norm', false]] as const) {
+    if (r.present(field) && r.bool(field, known) !== known) throw r.error('unsupported-feature', field, `is ${String(!known)}; only ${String(known)} is known for Cohere 2 MoE`);
+  }
+  // Without rms_norm_eps the class builds Cohere's LayerNorm (weight only), which this tool cannot name yet.
+  if (!r.has('rms_norm_eps')) throw r.error('unsupported-feature', 'rms_norm_eps', 'is absent: Cohere 2 MoE then uses its weight-only LayerNorm, which is not counted yet');
+  r.mark('logit_scale', 'expert_selection_fn', 'shared_expert_combination_strategy', 'prefix_dense_sliding_window_pattern', 'layer_norm_eps');
+}
+
 // ---- Llama-shaped decoders (models/decoder.ts) ----
 
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
@@ -269,6 +300,35 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     },
     defaults: { q_lora_rank: null },
   },
+  // Arcee Trinity (afmoe): GQA with per-head QK-norm and its own elementwise output gate, sandwich
+  // norms, sliding layers in layer_types, Trinity's MoE.
+  afmoe: decoder({
+    qkvBias: 'never',
+    oBias: 'never',
+    qkNorm: 'per_head',
+    norm: 'sandwich',
+    tieDefault: false,
+    sliding: 'none',
+    moe: TRINITY_MOE,
+    heads: { kvDefaultsToHeads: true },
+    outputGate: true,
+    // Expert groups, routing scale and μP switch steer routing and init: no tensors.
+    extra: (r) => r.mark('global_attn_every_n_layers', 'mup_enabled', 'load_balance_coeff', 'num_expert_groups', 'num_limited_groups', 'route_norm', 'route_scale', 'score_func'),
+  }),
+  // Cohere 2 MoE (North): attention and MoE side by side behind one norm, tied head by default,
+  // sliding layers in layer_types.
+  cohere2_moe: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'attention_bias',
+    qkNorm: 'none',
+    norm: 'shared',
+    parallel: true,
+    tieDefault: true,
+    sliding: 'none',
+    moe: COHERE_MOE,
+    heads: { kvDefaultsToHeads: true },
+    extra: cohereExtra,
+  }),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -293,7 +353,7 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
  * read by the class: one that disagrees with its one dense layer is refused rather than guessed.
  */
 function hy3Extra(r: ConfigReader): void {
-  r.mark('enable_attention_fp32_softmax', 'enable_lm_head_fp32', 'enable_moe_fp32_combine', 'moe_router_use_sigmoid', 'route_norm', 'router_scaling_factor', 'use_grouped_mm', 'eod_token_id', 'expert_hidden_dim');
+  r.mark('enable_attention_fp32_softmax', 'enable_lm_head_fp32', 'enable_moe_fp32_combine', 'moe_router_use_sigmoid', 'route_norm', 'router_scaling_factor', 'eod_token_id', 'expert_hidden_dim');
   if (!r.has('mlp_layer_types') && r.intOr('first_k_dense_replace', 1, { min: 0 }) !== 1) {
     throw r.error('config-inconsistent', 'first_k_dense_replace', 'is not 1, but HYV3Config does not read it: without mlp_layer_types its first layer alone is dense', {
       hint: 'Write the layers out in mlp_layer_types ("dense" / "sparse"), or set first_k_dense_replace to 1.',
@@ -357,6 +417,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  AfmoeForCausalLM: 'afmoe',
+  Cohere2MoeForCausalLM: 'cohere2_moe',
   SarvamMoEForCausalLM: 'sarvam_moe',
   SarvamMLAForCausalLM: 'sarvam_mla',
   NanbeigeForCausalLM: 'nanbeige',

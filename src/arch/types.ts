@@ -94,6 +94,9 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
+   * half of q_proj (Qwen3-Next); the same count. */
+  output_gate_separate?: boolean;
   /** Ouro: a learned early-exit gate after the loops (`early_exit_gate`, Linear(d, 1) with bias). */
   early_exit_gate?: boolean;
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:

@@ -708,17 +708,24 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
 }
 
 /**
- * A label line in at most `max` pt: wrapped at spaces, then a word still too wide broken after
- * its last hyphen ("Grouped-" / "query"). A word without a hyphen stays whole.
+ * A label line in at most `max` pt: wrapped at spaces, then a part still too wide (a parenthesis,
+ * which wrapping keeps whole: "(plus sliding window)") at the last space that fits, then a word
+ * still too wide broken after its last hyphen ("Grouped-" / "query"). A word without either stays whole.
  */
 function fitLine(line: Run[], size: number, max: number): Run[][] {
   if (lineWidth(line, size) <= max) return [line];
-  return wrapRuns(line, size, max).flatMap((part) => {
-    if (lineWidth(part, size) <= max) return [part];
-    const text = part.map((r) => r.text).join('');
-    const cut = text.lastIndexOf('-', text.length - 2) + 1;
-    return cut > 0 ? [sliceRuns(part, 0, cut), sliceRuns(part, cut, text.length)] : [part];
-  });
+  return wrapRuns(line, size, max).flatMap((part) => splitToFit(part, size, max));
+}
+
+function splitToFit(part: Run[], size: number, max: number): Run[][] {
+  if (lineWidth(part, size) <= max) return [part];
+  const text = part.map((r) => r.text).join('');
+  for (let at = text.lastIndexOf(' '); at > 0; at = text.lastIndexOf(' ', at - 1)) {
+    const head = sliceRuns(part, 0, at);
+    if (lineWidth(head, size) <= max) return [head, ...splitToFit(sliceRuns(part, at + 1, text.length), size, max)];
+  }
+  const cut = text.lastIndexOf('-', text.length - 2) + 1;
+  return cut > 0 ? [sliceRuns(part, 0, cut), sliceRuns(part, cut, text.length)] : [part];
 }
 
 /** The characters `[from, to)` of a line of runs, each keeping its style. */

@@ -189,6 +189,8 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   nanbeige: '#047857', // Nanbeige green
   jetbrains: '#7E22CE', // JetBrains purple (Mellum)
   sarvam: '#B45309', // Sarvam saffron, darkened
+  arcee: '#0369A1', // Arcee blue (Trinity)
+  cohere: '#39594D', // Cohere green (Command, North)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -202,6 +204,8 @@ const ORGS = new Map<string, string>(Object.entries({
   nanbeige: 'nanbeige',
   jetbrains: 'jetbrains',
   sarvamai: 'sarvam',
+  'arcee-ai': 'arcee',
+  coherelabs: 'cohere',
   qwen: 'qwen',
   'meta-llama': 'meta',
   facebook: 'meta',
@@ -246,6 +250,8 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   mellum: 'jetbrains',
   sarvam_moe: 'sarvam',
   sarvam_mla: 'sarvam',
+  afmoe: 'arcee',
+  cohere2_moe: 'cohere',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

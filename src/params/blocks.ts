@@ -65,8 +65,12 @@ export function softmaxAttention(arch: ArchDescription): Draft {
   const oWidth = dv ? mul(H, dv) : qWidth;
   const { qkv, o } = arch.biases;
   const gated = arch.flags.output_gate;
+  // Trinity's gate is its own gate_proj; Qwen3-Next's is the second half of q_proj.
+  const separate = gated && arch.flags.output_gate_separate === true;
   const parts = [
-    ...linear(gated ? 'q_proj (query and output gate)' : 'q_proj', d, gated ? mul(2, qWidth) : qWidth, qkv),
+    ...(separate
+      ? [...linear('q_proj', d, qWidth, qkv), ...linear('gate_proj (output gate)', d, qWidth, false)]
+      : linear(gated ? 'q_proj (query and output gate)' : 'q_proj', d, gated ? mul(2, qWidth) : qWidth, qkv)),
     ...linear('k_proj', d, kvWidth, qkv),
     ...linear('v_proj', d, vWidth, qkv),
     ...linear('o_proj', oWidth, d, o),

@@ -141,6 +141,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     output_gate: z.boolean(),
     head_gate: z.enum(['sigmoid', 'softplus']).optional(),
     early_exit_gate: z.boolean().optional(),
+    output_gate_separate: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),

@@ -51,6 +51,10 @@ export interface DecoderProfile {
   loopsField?: string;
   /** Ouro's early-exit gate after the stack. */
   exitGate?: boolean;
+  /** Trinity: an elementwise sigmoid output gate of its own (`gate_proj` [H·d_h, d]). */
+  outputGate?: boolean;
+  /** Cohere: attention and FFN side by side behind the one input norm. */
+  parallel?: boolean;
   /** MTP modules: how many (`field`), and which shared matrices each stored module copies. Each is
    * a decoder layer like the last one plus DeepSeek-V3's input projection and norms. */
   mtp?: { field: string; copies: { embed: boolean; head: boolean } };
@@ -225,6 +229,11 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const geometries = profile.headsPerLayer ? readHeadsPerLayer(r, profile.headsPerLayer, layers, H, Hkv) : undefined;
   if (profile.headGate) flags.head_gate = profile.headGate;
   if (profile.exitGate) flags.early_exit_gate = true;
+  if (profile.outputGate) {
+    flags.output_gate = true;
+    flags.output_gate_separate = true;
+  }
+  if (profile.parallel) flags.parallel_attention = true;
   const loopCount = profile.loopsField ? r.intOr(profile.loopsField, 1, { max: LIMITS.layers }) : 1;
   if (loopCount > 1) notes.push(`Looped depth: the ${L.value} layers run ${loopCount} times in a row (${r.path(profile.loopsField!)}), sharing their weights; counted once.`);
   if (profile.linearHybrid) {

@@ -251,6 +251,9 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const dvt = layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h');
   // Qwen3-Next's gate comes out of q_proj; Laguna's head-wise gate is a projection of its own.
   const headGate = f.head_gate !== undefined && !f.output_gate;
+  // Trinity's elementwise gate is a projection of its own too, not a half of q_proj.
+  const ownGate = headGate || (f.output_gate && f.output_gate_separate === true);
+  const fusedGate = f.output_gate && !ownGate;
   const gate = f.output_gate || headGate;
   // Columns: [gate], q, k, v.
   const q = gate ? 1 : 0;
@@ -260,8 +263,8 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
     ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', dvt === dht ? `(${Ht} + ${Hkvt} + ${Hkvt}) × ${dht}` : `(${Ht} + ${Hkvt}) × ${dht} + ${Hkvt} × ${dvt}`), 'proj')]
     : [
         // Qwen3-Next `q_proj` emits each head's query and its gate side by side (2·d_h per head).
-        ...(headGate ? [cell('attn.g', 0, 0, lbl('Gate', `→ ${Ht}`), 'proj')] : []),
-        f.output_gate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
+        ...(ownGate ? [cell('attn.g', 0, 0, lbl('Gate', headGate ? `→ ${Ht}` : `${Ht} × ${dht}`), 'proj')] : []),
+        fusedGate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
         cell('attn.k', k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'),
         cell('attn.v', v, v, lbl('Linear V', `${Hkvt} × ${dvt}`), 'proj'),
       ];
@@ -278,9 +281,9 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const rows = [proj, norms, rope, l2, core];
   const outLines = lbl('Linear output', `${Ht} × ${dvt} → ${g(d)}`);
   const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell('attn.o', 0, v, outLines, 'proj')]], 44);
-  // q and k (and v) equally wide, unless the head count differs between layers: then Q's label
-  // ("48/64 × 128") alone is wide, and the inset stays within its width limit.
-  if (layerValues(arch, 'H').length <= 1) {
+  // q and k (and v) equally wide, unless the head count differs between layers (Q's "48/64 × 128"
+  // alone is wide) or a gate takes a fourth column: then the inset stays within its width limit.
+  if (layerValues(arch, 'H').length <= 1 && !ownGate) {
     widths[q] = Math.max(widths[q]!, widths[k]!);
     widths[k] = widths[q]!;
     widths[v] = Math.max(widths[v]!, widths[k]!);
@@ -289,7 +292,7 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn', 'layers.qk_norm'], widths, rows);
   const ids = (...xs: (Cell | undefined)[]) => xs.filter((c): c is Cell => c !== undefined).map((c) => c.id);
   const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj.filter((c) => c.id !== 'attn.g');
-  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [...(headGate ? [{ box: 'attn.g' }] : []), { box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
+  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [...(ownGate ? [{ box: 'attn.g' }] : []), { box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
   grid.lane('attn.lane.q', q, ids(pq, norms[0], rope[0], l2[0], core[0]));
   grid.lane('attn.lane.k', k, ids(pk, norms[1], rope[0], l2[0], core[0]));
   grid.lane('attn.lane.v', v, ids(pv, core[0]));
@@ -299,7 +302,7 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   if (gate) {
     // output = o_proj(attn ⊙ sigmoid(gate)): the gate leaves the fused q/gate projection (or its
     // own head-wise projection) at the left.
-    grid.lane('attn.lane.gate', 0, [headGate ? 'attn.g' : 'attn.q', 'attn.sigmoid']);
+    grid.lane('attn.lane.gate', 0, [ownGate ? 'attn.g' : 'attn.q', 'attn.sigmoid']);
     const cy = coreBox.y + coreBox.h + ROW_GAP + CIRCLE_R;
     const times = circle('attn.times', top(coreBox)[0], cy, 'times');
     grid.items.push(times, arrow('attn.to_times', [top(coreBox), [times.cx, cy - CIRCLE_R]]));
