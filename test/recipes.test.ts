@@ -248,6 +248,27 @@ describe('Trinity and North: a gate of its own, attention and MoE side by side',
   });
 });
 
+describe('Gemma 4 12B: global layers with their own head size and keys as values', () => {
+  test('no v_proj on the 8 global layers, K only in their cache, layer_scalar buffers and the embedders in checkpoint_params', async () => {
+    const { arch } = await extract(fixturePath('configs/google__gemma-4-12B-it.json'));
+    const global = arch.units.find((u) => u.id === 'layers.attn.global')!;
+    assert.deepEqual(global.parts.map((p) => p.name), ['q_proj', 'k_proj', 'o_proj']);
+    assert.equal(global.param_count, 2 * 3840 * 16 * 512 + 3840 * 1 * 512);
+    assert.equal(arch.units.find((u) => u.id === 'layers.qk_norm.global')!.param_count, 2 * 512);
+    // 40 sliding layers × K and V of 8 × 256, 8 global layers × K of 1 × 512, 2 bytes
+    assert.equal(arch.totals.kv_cache_bytes_per_token, (40 * 2 * 8 * 256 + 8 * 512) * 2);
+    assert.deepEqual(arch.stored_copies!.map((c) => [c.id, c.total]), [['layers.layer_scalar', 48]]);
+    assert.deepEqual(arch.towers!.map((u) => [u.id, u.param_count]), [['tower.vision', 49_922_304], ['tower.audio', 2_457_600]]);
+  });
+
+  test('the MoE block, KV sharing and double-wide MLPs are refused until counted', () => {
+    const g = load('configs/google__gemma-4-12B-it.json') as Config & { text_config: Config };
+    for (const [field, value] of [['enable_moe_block', true], ['num_kv_shared_layers', 10], ['use_double_wide_mlp', true]] as const) {
+      assert.equal(refusal({ ...g, text_config: { ...g.text_config, [field]: value } }).code, 'unsupported-feature', field);
+    }
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -323,7 +344,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 22, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 23, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

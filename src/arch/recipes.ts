@@ -12,6 +12,7 @@ import { describeDecoder, miniMaxExtra, type DecoderProfile } from './models/dec
 import { describeDeepseek } from './models/deepseek.js';
 import { describeDeepseekV4 } from './models/deepseek-v4.js';
 import { describeFalcon } from './models/falcon.js';
+import { describeGemma4 } from './models/gemma4.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
@@ -191,6 +192,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     { ...gemma, norm: 'sandwich', qkNorm: 'per_head', sliding: 'pattern', softcap: true },
     { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
   ),
+  // Gemma 4 12B's decoder: global layers with their own head size and K = V, layer_scalar buffers.
+  gemma4_unified_text: reader(describeGemma4),
   olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
   phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
   smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }, { no_rope_layer_interval: 4 }),
@@ -385,6 +388,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   kimi_k25: 'kimi_k2',
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
+  gemma4_unified: 'gemma4_unified_text',
 }));
 
 /**
@@ -407,6 +411,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Gemma2ForCausalLM: 'gemma2',
   Gemma3ForCausalLM: 'gemma3_text',
   Gemma3ForConditionalGeneration: 'gemma3',
+  Gemma4UnifiedForConditionalGeneration: 'gemma4_unified',
   Olmo2ForCausalLM: 'olmo2',
   Olmo3ForCausalLM: 'olmo3',
   OlmoeForCausalLM: 'olmoe',

@@ -8,7 +8,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -125,9 +125,47 @@ function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   return towers;
 }
 
+/**
+ * Gemma 4 12B (`gemma4_unified`): no encoders, only embedders. Vision: each
+ * `model_patch_size`² RGB patch is normalised and projected (`patch_ln1`, `patch_dense` with bias,
+ * `patch_ln2`), given a learned 2-D position (`pos_embedding` [`mm_posemb_size`, 2, E], `pos_norm`),
+ * and projected to the text width (`embedding_projection` [d, `output_proj_dims`]). Audio: one
+ * projection of `audio_embed_dim` features (`embedding_projection` [d, `output_proj_dims`]).
+ */
+function readGemma4Unified(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const towers: TowerSpec[] = [];
+  const v = top.child('vision_config');
+  if (v) {
+    const patch = v.dim('p', 'model_patch_size');
+    const p = v.intOr('patch_size', null);
+    const pool = v.intOr('pooling_kernel_size', null);
+    if (p !== null && pool !== null && p * pool !== patch.value) throw v.error('config-inconsistent', 'model_patch_size', `(${patch.value}) is not patch_size × pooling_kernel_size (${p * pool})`);
+    const E = v.dim('E', 'mm_embed_dim');
+    v.mark('num_soft_tokens');
+    towers.push({
+      id: 'vision',
+      name: 'Vision embedder (patches, no encoder)',
+      kind: 'gemma4_patch_embedder',
+      dims: { p: patch, E, P: v.dim('P', 'mm_posemb_size'), o: v.dim('o', 'output_proj_dims'), d: textWidth },
+    });
+    unknown.push(...v.unknownFields());
+  }
+  const a = top.child('audio_config');
+  if (a) {
+    const dim = a.dim('o', 'output_proj_dims');
+    const embed = a.intOr('audio_embed_dim', dim.value);
+    if (embed !== dim.value) throw a.error('config-inconsistent', 'audio_embed_dim', `(${embed}) differs from output_proj_dims (${dim.value})`);
+    a.mark('hidden_size', 'audio_samples_per_token');
+    towers.push({ id: 'audio', name: 'Audio embedder (projection)', kind: 'projection', dims: { o: dim, d: textWidth } });
+    unknown.push(...a.unknownFields());
+  }
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
   ['qwen3_5', readQwenVit],
   ['qwen3_5_moe', readQwenVit],
+  ['gemma4_unified', readGemma4Unified],
 ]);

@@ -94,6 +94,9 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** Keys are values on some layers (Gemma 4's global layers, `attention_k_eq_v`): no v_proj,
+   * one cache entry per KV head. Set on a geometry. */
+  k_eq_v?: boolean;
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
@@ -193,6 +196,9 @@ export interface CheckpointSpec {
   /** MTP modules the released checkpoint stores although the config declares none (MiMo-V2: 3),
    * described like layers: counted into `checkpoint_params`, not into `params`. */
   undeclared_mtp?: LayerSpec[];
+  /** Buffers every layer stores with a trained value (Gemma 4's `layer_scalar`, one number): not
+   * parameters of the model, but in the checkpoint and its total. */
+  layer_buffers?: { id: string; name: string; count: number }[];
 }
 
 /** Attention sizes that override `dims` in the layers that name them. */
@@ -203,6 +209,8 @@ export interface Geometry {
   /** Learned sink logits in these layers only (MiMo-V2's sliding layers), where the model's
    * `flags.attention_sinks` says otherwise. */
   attention_sinks?: boolean;
+  /** Keys are values in these layers (Gemma 4's global layers): no v_proj. */
+  k_eq_v?: boolean;
 }
 
 /** Which weights carry a bias (counted as parameters). */

@@ -7,11 +7,11 @@ export const dim = (arch: ArchJson, name: string): number | null => arch.dims[na
  * A dimension's values across the softmax-attention layers, smallest first: one value for most
  * models, several where layers have geometries of their own (Laguna's 48 and 64 query heads).
  */
-export function layerValues(arch: ArchJson, name: string): number[] {
+export function layerValues(arch: ArchJson, name: string, which: (l: ArchJson['layers'][number]) => boolean = () => true): number[] {
   const base = dim(arch, name);
   const values = new Set<number>();
   for (const l of arch.layers) {
-    if (l.attention.kind !== 'softmax') continue;
+    if (l.attention.kind !== 'softmax' || !which(l)) continue;
     const own = l.attention.geometry === undefined ? undefined : arch.geometries?.[l.attention.geometry]?.dims[name]?.value;
     const v = own ?? base;
     if (v !== null) values.add(v);
@@ -20,4 +20,5 @@ export function layerValues(arch: ArchJson, name: string): number[] {
 }
 
 /** `48/64` for a dimension that differs between layers, else its one value. */
-export const layerValueText = (arch: ArchJson, name: string): string => layerValues(arch, name).join('/') || String(dim(arch, name) ?? '');
+export const layerValueText = (arch: ArchJson, name: string, which?: (l: ArchJson['layers'][number]) => boolean): string =>
+  layerValues(arch, name, which).join('/') || String(dim(arch, name) ?? '');

@@ -469,15 +469,18 @@ function towerBranch(items: Item[], arch: ArchJson, centers: Map<string, Center>
 
 const TOWER_GAP = 6;
 
-/** The tower box's text, or null without towers. */
+/** The tower box's text, or null without towers: the first tower's name, then the others. */
 function towerLines(arch: ArchJson): Run[][] | null {
   const towers = arch.towers ?? [];
   if (towers.length === 0) return null;
   const total = towers.reduce((a, u) => a + u.total, 0);
-  const kind = /\(([^)]+)\)/.exec(towers[0]!.name)?.[1];
+  // "Vision encoder (MoonViT)" → title "Vision encoder", kind "MoonViT"
+  const [, title = towers[0]!.name, kind] = /^([^(]+?)(?: \(([^)]+)\))?$/.exec(towers[0]!.name) ?? [];
+  const others = towers.slice(1).map((t) => t.name.replace(/ \(.*\)$/, '').replace(/^Vision /, '').toLowerCase());
+  const what = [kind, ...others].filter(Boolean).join(' + ');
   return [
-    [plain('Vision encoder', 'bold')],
-    ...wrap(`${kind ? `${kind} + ` : ''}projector, +${compact(total)} parameters: image patches → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
+    [plain(title, 'bold')],
+    ...wrap(`${what ? `${what}, ` : ''}+${compact(total)} parameters: image patches → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
   ];
 }
 

@@ -97,8 +97,10 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
     for (const u of mtp.filter((x) => !same(x))) out.push(unitRow(u, null));
     out.push({ id: 'mtp.total', rule: true, cells: [{ col: 'name', lines: [[plain('With MTP', 'bold')]], size: SIZE.small, align: 'left' }, right('total', groupDigits(t.params), 'bold')] });
   }
-  // The MTP module's copies only where the MTP module is shown.
-  const stored = showMtp ? (arch.stored_copies ?? []) : [];
+  // The MTP module's copies (only where the MTP module is shown) and per-layer buffers (layer_scalar).
+  const stored = (arch.stored_copies ?? []).filter((c) => showMtp || !c.id.startsWith('mtp.'));
+  const copies = stored.filter((c) => c.id.startsWith('mtp.'));
+  const buffers = stored.filter((c) => !c.id.startsWith('mtp.'));
   const towers = arch.towers ?? [];
   const storedMtp = arch.stored_mtp ?? [];
   if ((stored.length || towers.length || storedMtp.length) && t.checkpoint_params != null) {
@@ -121,7 +123,8 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
       }
     }
     const what = [
-      ...(stored.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : "the MTP module's own copies"} of the ${stored.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
+      ...(copies.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : "the MTP module's own copies"} of the ${copies.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
+      ...buffers.map((b) => `the ${b.name.replace(/ \(.*\)$/, '')} buffers (${groupDigits(b.total)})`),
       ...(towers.length || storedMtp.length ? ['the rows above'] : []),
     ];
     out.push({

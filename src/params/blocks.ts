@@ -72,7 +72,8 @@ export function softmaxAttention(arch: ArchDescription): Draft {
       ? [...linear('q_proj', d, qWidth, qkv), ...linear('gate_proj (output gate)', d, qWidth, false)]
       : linear(gated ? 'q_proj (query and output gate)' : 'q_proj', d, gated ? mul(2, qWidth) : qWidth, qkv)),
     ...linear('k_proj', d, kvWidth, qkv),
-    ...linear('v_proj', d, vWidth, qkv),
+    // Gemma 4's global layers (attention_k_eq_v): the keys are the values, no v_proj.
+    ...(arch.flags.k_eq_v ? [] : linear('v_proj', d, vWidth, qkv)),
     ...linear('o_proj', oWidth, d, o),
   ];
   // Laguna, Step 3.5: one gate per head, g_proj [H, d].

@@ -62,7 +62,11 @@ function attentionDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   if (key !== undefined && !geometry) throw new Error(`internal: ${arch.model_type} has no geometry "${key}"`);
   const own = attentionBlocks(
     geometry
-      ? { ...arch, dims: { ...arch.dims, ...geometry.dims }, flags: { ...arch.flags, attention_sinks: geometry.attention_sinks ?? arch.flags.attention_sinks } }
+      ? {
+          ...arch,
+          dims: { ...arch.dims, ...geometry.dims },
+          flags: { ...arch.flags, attention_sinks: geometry.attention_sinks ?? arch.flags.attention_sinks, ...(geometry.k_eq_v !== undefined ? { k_eq_v: geometry.k_eq_v } : {}) },
+        }
       : arch,
     layer,
   );
@@ -248,11 +252,14 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
 function storedCopies(arch: ArchDescription): NonLearned[] {
   const { embed, head } = arch.checkpoint.mtp_copies;
   const mtp = arch.mtp_layers.map((l) => l.index);
-  if (mtp.length === 0) return [];
+  const layers = arch.layers.map((l) => l.index);
+  // Gemma 4's layer_scalar: one stored number a layer.
+  const buffers = (arch.checkpoint.layer_buffers ?? []).map((b): NonLearned => ({ id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: layers.length, layers, total: b.count * layers.length }));
+  if (mtp.length === 0) return buffers;
   const dim = dimsOf(arch);
   const [V, d] = [dim('V'), arch.dims['d_emb'] ?? dim('d')];
   const copy = (id: string, name: string): NonLearned => ({ id, name, shape: [V.value, d.value], count: V.value * d.value, repeat: mtp.length, layers: mtp, total: V.value * d.value * mtp.length });
-  return [...(embed ? [copy('mtp.embed_tokens', 'Token embedding (copy stored with each MTP module)')] : []), ...(head ? [copy('mtp.shared_head.head', 'Output head (copy stored with each MTP module)')] : [])];
+  return [...buffers, ...(embed ? [copy('mtp.embed_tokens', 'Token embedding (copy stored with each MTP module)')] : []), ...(head ? [copy('mtp.shared_head.head', 'Output head (copy stored with each MTP module)')] : [])];
 }
 
 /**

@@ -30,13 +30,17 @@ function sizeOf(arch: Pick<ArchDescription, 'dims' | 'geometries'>, layer: Layer
 }
 
 /** K and V of a softmax layer: `H_kv · (d_h + d_hv)` values (d_hv = d_h unless the model has its own value head size). */
-const softmaxValues = (v: (name: string) => number): number => v('H_kv') * (v('d_h') + (v('d_hv') || v('d_h')));
+const softmaxValues = (v: (name: string) => number, kIsV = false): number => v('H_kv') * (v('d_h') + (kIsV ? 0 : v('d_hv') || v('d_h')));
+
+/** Keys are values on the layer (Gemma 4's global layers): one entry per KV head, not two. */
+const kIsV = (arch: Pick<ArchDescription, 'geometries'>, layer: LayerSpec): boolean =>
+  layer.attention.geometry !== undefined && arch.geometries?.[layer.attention.geometry]?.k_eq_v === true;
 
 function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
   const v = sizeOf(arch, layer);
   switch (layer.attention.kind) {
     case 'softmax':
-      return [softmaxValues(v), 1];
+      return [softmaxValues(v, kIsV(arch, layer)), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer
       return [v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0), 1];
@@ -66,7 +70,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
     const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
     switch (a.kind) {
       case 'softmax':
-        values += BigInt(softmaxValues(v)) * bounded(a.window ?? a.chunk);
+        values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk);
         break;
       case 'mla':
         values += BigInt(v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * BigInt(tokens);

@@ -54,6 +54,22 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'linear_fc2 (weight, bias)', expr: add(mul(m, d), d) },
     ];
   },
+  // Gemma 4 12B vision: patch_ln1 over p²·3, patch_dense, patch_ln2, a [P, 2, E] position table
+  // with its norm (LayerNorms with biases), then embedding_projection to the text width.
+  gemma4_patch_embedder: (dim) => {
+    const [p, E, P, o, d] = [dim('p'), dim('E'), dim('P'), dim('o'), dim('d')];
+    const patch = mul(3, p, p);
+    return [
+      { name: 'patch_ln1 (LayerNorm)', expr: mul(2, patch) },
+      { name: 'patch_dense (weight, bias)', expr: add(mul(patch, E), E) },
+      { name: 'patch_ln2 (LayerNorm)', expr: mul(2, E) },
+      { name: 'pos_embedding', expr: mul(P, 2, E) },
+      { name: 'pos_norm (LayerNorm)', expr: mul(2, E) },
+      { name: 'embedding_projection', expr: mul(o, d) },
+    ];
+  },
+  // One linear map into the text width (Gemma 4 12B's audio embedder).
+  projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };
 
 /** The tower as a draft, aggregated like any block. */

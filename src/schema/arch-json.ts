@@ -142,6 +142,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     head_gate: z.enum(['sigmoid', 'softplus']).optional(),
     early_exit_gate: z.boolean().optional(),
     output_gate_separate: z.boolean().optional(),
+    k_eq_v: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
@@ -163,7 +164,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   loops: z.object({ count: z.number().int().min(2), field: z.string() }).optional().describe(
     'Looped depth: the stack of layers runs count times with the same weights (Nanbeige num_loops, Ouro total_ut_steps). Absent when it runs once, and in files written before 0.5.0.',
   ),
-  geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema), attention_sinks: z.boolean().optional() })).optional().describe(
+  geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema), attention_sinks: z.boolean().optional(), k_eq_v: z.boolean().optional() })).optional().describe(
     'Attention sizes of some layers that differ from dims (MiMo-V2\'s sliding layers, Laguna\'s per-layer query heads), by the key their layers name. Absent in files written before 0.5.0.',
   ),
   max_position_embeddings: int.nullable(),

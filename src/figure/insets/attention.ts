@@ -223,6 +223,10 @@ function coreNotes(arch: ArchJson): string[] {
   }
   // gpt-oss `sinks`: one learned logit per head joins the softmax and is dropped after it.
   if (arch.flags.attention_sinks) notes.push('+ a learned sink logit per head');
+  else if (Object.values(arch.geometries ?? {}).some((g) => g.attention_sinks)) notes.push('+ sink logits in the sliding layers');
+  // Gemma 4's global layers: the keys are the values.
+  const kv = soft.filter((l) => l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
+  if (kv.length > 0) notes.push(`values = keys in ${kv.length} of ${soft.length} layers`);
   if (arch.flags.alibi) notes.push('+ ALiBi position biases');
   return notes;
 }
@@ -247,8 +251,10 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const Ht = layerValueText(arch, 'H');
   const Hkvt = layerValueText(arch, 'H_kv');
   const dht = layerValueText(arch, 'd_h');
-  // MiMo-V2: value heads of their own size.
+  // MiMo-V2: value heads of their own size. Gemma 4: only the layers that have a v_proj.
   const dvt = layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h');
+  const withV = (l: ArchJson['layers'][number]) => !(l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
+  const vt = `${layerValueText(arch, 'H_kv', withV)} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h', withV)}`;
   // Qwen3-Next's gate comes out of q_proj; Laguna's head-wise gate is a projection of its own.
   const headGate = f.head_gate !== undefined && !f.output_gate;
   // Trinity's elementwise gate is a projection of its own too, not a half of q_proj.
@@ -266,7 +272,7 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
         ...(ownGate ? [cell('attn.g', 0, 0, lbl('Gate', headGate ? `→ ${Ht}` : `${Ht} × ${dht}`), 'proj')] : []),
         fusedGate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
         cell('attn.k', k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'),
-        cell('attn.v', v, v, lbl('Linear V', `${Hkvt} × ${dvt}`), 'proj'),
+        cell('attn.v', v, v, lbl('Linear V', vt), 'proj'),
       ];
   const norms: Cell[] =
     f.qk_norm === 'per_head' || f.qk_norm === 'full'
