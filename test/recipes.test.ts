@@ -269,6 +269,19 @@ describe('Gemma 4 12B: global layers with their own head size and keys as values
   });
 });
 
+describe('Muse Glimmer: a gate of its own, q/k normalised without weights, NoPE by rotary base', () => {
+  test('layers whose layer_rope_theta is 0 have no rotary; no QK-norm weights; the ViT, adapter and projection as towers', async () => {
+    const { arch } = await extract(fixturePath('configs/meta-models__Muse-Glimmer-30B.json'));
+    const thetas = (load('configs/meta-models__Muse-Glimmer-30B.json') as { text_config: { layer_rope_theta: number[] } }).text_config.layer_rope_theta;
+    assert.deepEqual(arch.layers.map((l) => l.attention.rope), thetas.map((t) => t > 0));
+    assert.equal(arch.flags.qk_norm, 'unscaled');
+    assert.equal(arch.units.find((u) => u.id.startsWith('layers.qk_norm')), undefined);
+    assert.deepEqual(arch.towers!.map((u) => u.param_count), [1_852_639_744, 69_206_016]);
+    const m = load('configs/meta-models__Muse-Glimmer-30B.json');
+    assert.equal(refusal({ ...m, out_hidden_size: 4096 }).code, 'config-inconsistent');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -344,7 +357,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 23, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 24, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -194,6 +194,23 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   ),
   // Gemma 4 12B's decoder: global layers with their own head size and K = V, layer_scalar buffers.
   gemma4_unified_text: reader(describeGemma4),
+  // Muse Glimmer's decoder: its own elementwise output gate, q/k normalised without weights, sandwich
+  // norms, NoPE layers where layer_rope_theta is 0, sliding layers in layer_types.
+  muse_glimmer_text: decoder({
+    qkvBias: 'attention_bias',
+    oBias: 'attention_bias',
+    qkNorm: 'unscaled',
+    norm: 'sandwich',
+    tieDefault: false,
+    sliding: 'none',
+    moe: null,
+    heads: {},
+    outputGate: true,
+    softcap: true,
+    ropeThetaList: 'layer_rope_theta',
+    // Output and q/k scales, the post-norm epsilon: numbers, no tensors.
+    extra: (r) => r.mark('output_multiplier', 'qk_scale_factor', 'post_norm_eps'),
+  }),
   olmo2: decoder({ ...llama, mlpBiasField: false, norm: 'post', qkNorm: 'full' }),
   phi3: decoder({ ...mistral, fused: true, heads: DERIVED_HEADS }),
   smollm3: decoder({ ...llama, tieDefault: true, sliding: 'qwen', nope: true, heads: { headDimDerived: true } }, { no_rope_layer_interval: 4 }),
@@ -389,6 +406,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
   gemma4_unified: 'gemma4_unified_text',
+  muse_glimmer: 'muse_glimmer_text',
 }));
 
 /**
@@ -411,6 +429,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Gemma2ForCausalLM: 'gemma2',
   Gemma3ForCausalLM: 'gemma3_text',
   Gemma3ForConditionalGeneration: 'gemma3',
+  MuseGlimmerForConditionalGeneration: 'muse_glimmer',
   Gemma4UnifiedForConditionalGeneration: 'gemma4_unified',
   Olmo2ForCausalLM: 'olmo2',
   Olmo3ForCausalLM: 'olmo3',

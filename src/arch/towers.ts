@@ -8,7 +8,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -162,10 +162,52 @@ function readGemma4Unified(top: ConfigReader, textWidth: Dim, unknown: string[])
   return towers;
 }
 
+/**
+ * Muse Glimmer (`muse_glimmer`): a ViT of `num_hidden_layers` blocks over patches of
+ * `patch_temporal` frames × `patch_size`² (no bias), a learned `pos_emb_height` × `pos_emb_width`
+ * position table, `ln_pre` and `ln_post` (LayerNorms with bias), biased q/k/v/proj and fc1/fc2;
+ * then `vision_adapter` (fc1 [projector_hidden_size, out_hidden_size], fc2, no biases) and
+ * `vision_projection` [d, projector_hidden_size]. `out_hidden_size` is the vision width × `merge_size`².
+ */
+function readMuseVit(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Muse Glimmer wraps a vision tower');
+  const h = v.dim('h_{v}', 'hidden_size');
+  const heads = v.int('num_attention_heads');
+  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_attention_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  const merge = v.int('merge_size');
+  const out = top.dim('m', 'out_hidden_size');
+  if (out.value !== h.value * merge * merge) throw top.error('config-inconsistent', 'out_hidden_size', `is ${out.value}, but the vision width × merge_size² is ${h.value * merge * merge}`);
+  const act = top.strOr('projector_hidden_act', 'gelu');
+  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${JSON.stringify(act)}; Muse Glimmer's adapter is GELU`);
+  // Window or full attention per block, rotary bases, the position limit: no tensors of their own.
+  v.mark('hidden_act', 'layer_norm_eps', 'layer_types', 'max_position_embeddings', 'rope_parameters', 'model_type');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (ViT)',
+      kind: 'muse_vit',
+      dims: {
+        h_v: h,
+        f_v: v.dim('f_{v}', 'intermediate_size'),
+        L_v: v.dim('L_{v}', 'num_hidden_layers'),
+        p: v.dim('p', 'patch_size'),
+        t: v.dim('t', 'patch_temporal'),
+        P_h: v.dim('P_{h}', 'pos_emb_height'),
+        P_w: v.dim('P_{w}', 'pos_emb_width'),
+      },
+    },
+    { id: 'projector', name: 'Vision adapter and projection', kind: 'muse_adapter', dims: { m: out, a: top.dim('a', 'projector_hidden_size'), d: textWidth } },
+  ];
+  unknown.push(...v.unknownFields());
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
   ['qwen3_5', readQwenVit],
   ['qwen3_5_moe', readQwenVit],
   ['gemma4_unified', readGemma4Unified],
+  ['muse_glimmer', readMuseVit],
 ]);

@@ -27,8 +27,8 @@ export type NormPlacement = 'pre' | 'post' | 'sandwich' | 'shared';
 /** `swiglu`/`geglu`: gated (gate, up, down); `mlp`: two matrices with an activation between. */
 export type FfnKind = 'swiglu' | 'geglu' | 'mlp';
 /** `per_head`: RMSNorm of d_h (Qwen3); `full`: over the whole projection (OLMo 2); `l2`:
- * parameter-free L2 norm (Llama 4). */
-export type QkNorm = 'none' | 'per_head' | 'full' | 'l2';
+ * parameter-free L2 norm (Llama 4); `unscaled`: a per-head RMSNorm without weight (Muse Glimmer). */
+export type QkNorm = 'none' | 'per_head' | 'full' | 'l2' | 'unscaled';
 
 /** What one decoder layer does; one entry per layer, so figures can draw a pattern strip. */
 export interface LayerSpec {

@@ -84,7 +84,7 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     mod('rope', text);
   }
   if (f.qk_norm !== 'none' && !hybrid) {
-    mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)' }[f.qk_norm]);
+    mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)', unscaled: 'QK-Norm (no weights)' }[f.qk_norm]);
     // Its weights are counted here, not in the attention box (the table has the same two rows).
     const u = arch.units.find((x) => x.id === 'layers.qk_norm');
     if (u) items[items.length - 1]!.lines.push([{ text: u.repeat > 1 ? `${groupDigits(u.param_count)} × ${u.repeat}` : groupDigits(u.param_count), face: 'sans' }]);

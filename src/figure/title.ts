@@ -208,6 +208,7 @@ const ORGS = new Map<string, string>(Object.entries({
   coherelabs: 'cohere',
   qwen: 'qwen',
   'meta-llama': 'meta',
+  'meta-models': 'meta',
   facebook: 'meta',
   google: 'google',
   mistralai: 'mistral',
@@ -230,7 +231,7 @@ const ORGS = new Map<string, string>(Object.entries({
 const MODEL_TYPES = new Map<string, string>(Object.entries({
   deepseek_v2: 'deepseek', deepseek_v3: 'deepseek', deepseek_v4: 'deepseek',
   qwen2: 'qwen', qwen2_moe: 'qwen', qwen3: 'qwen', qwen3_moe: 'qwen', qwen3_next: 'qwen', qwen3_5_text: 'qwen', qwen3_5_moe_text: 'qwen',
-  llama: 'meta', llama4_text: 'meta', opt: 'meta',
+  llama: 'meta', llama4_text: 'meta', opt: 'meta', muse_glimmer_text: 'meta',
   gemma: 'google', gemma2: 'google', gemma3_text: 'google', gemma4_unified_text: 'google',
   mistral: 'mistral', mixtral: 'mistral',
   gpt_oss: 'openai', gpt2: 'openai',

@@ -87,7 +87,7 @@ export function softmaxAttention(arch: ArchDescription): Draft {
 /** QK-norm: per head (Qwen3, Gemma 3: weights of d_h) or over the whole projection (OLMo 2). */
 export function qkNorm(arch: ArchDescription): Draft | null {
   // Llama 4's L2 QK-norm has no weights.
-  if (arch.flags.qk_norm === 'none' || arch.flags.qk_norm === 'l2') return null;
+  if (arch.flags.qk_norm === 'none' || arch.flags.qk_norm === 'l2' || arch.flags.qk_norm === 'unscaled') return null;
   const dim = dimsOf(arch);
   const [H, Hkv, dh] = [dim('H'), dim('H_kv'), dim('d_h')];
   const parts =

@@ -68,6 +68,28 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'embedding_projection', expr: mul(o, d) },
     ];
   },
+  // Muse Glimmer ViT: patches without bias, a position table, ln_pre and ln_post, L_v blocks of
+  // biased q/k/v/proj and fc1/fc2 with two LayerNorms.
+  muse_vit: (dim) => {
+    const [h, f, Lv, p, t, Ph, Pw] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p'), dim('t'), dim('P_h'), dim('P_w')];
+    return [
+      { name: 'patch_embedding', expr: mul(3, t, p, p, h) },
+      { name: 'position_embedding_table', expr: mul(Ph, Pw, h) },
+      { name: 'ln_pre, ln_post (LayerNorm)', expr: mul(4, h) },
+      { name: 'blocks: q, k, v, proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: fc1, fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
+      { name: 'blocks: norm1, norm2 (LayerNorm)', expr: mul(Lv, 4, h) },
+    ];
+  },
+  // Muse Glimmer: vision_adapter fc1 (m → a), fc2 (a → a), vision_projection (a → d), no biases.
+  muse_adapter: (dim) => {
+    const [m, a, d] = [dim('m'), dim('a'), dim('d')];
+    return [
+      { name: 'vision_adapter.fc1', expr: mul(m, a) },
+      { name: 'vision_adapter.fc2', expr: mul(a, a) },
+      { name: 'vision_projection', expr: mul(a, d) },
+    ];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

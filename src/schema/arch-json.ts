@@ -133,7 +133,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     moe_every: int.nullable(),
     router_bias: z.boolean(),
     sliding_window: z.boolean(),
-    qk_norm: z.enum(['none', 'per_head', 'full', 'l2']),
+    qk_norm: z.enum(['none', 'per_head', 'full', 'l2', 'unscaled']),
     partial_rotary: z.number().positive().max(1),
     nope_layers: z.boolean(),
     attention_bias: z.boolean(),

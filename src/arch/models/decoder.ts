@@ -60,6 +60,8 @@ export interface DecoderProfile {
   mtp?: { field: string; copies: { embed: boolean; head: boolean } };
   /** Checks and notes only one model type needs (MiniMax-M2's attention-type list). */
   extra?: (r: ConfigReader, notes: string[], flags: Flags) => void;
+  /** Rotary bases per layer, 0 where a layer has none (Muse Glimmer `layer_rope_theta`). */
+  ropeThetaList?: string;
   /** SmolLM3's NoPE layers. */
   nope?: boolean;
   sinks?: boolean;
@@ -134,6 +136,15 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
 
   // NoPE (SmolLM3, Llama 4): `no_rope_layers[i]` is 1 where rope is used, despite its name.
   let ropeLayers: boolean[] = Array.from({ length: L.value }, () => true);
+  if (profile.ropeThetaList) {
+    const thetas = r.get(profile.ropeThetaList);
+    if (thetas !== undefined && thetas !== null) {
+      if (!Array.isArray(thetas) || thetas.length !== L.value || thetas.some((t) => typeof t !== 'number' || !(t >= 0))) {
+        throw r.error('config-invalid-field', profile.ropeThetaList, `must give a rotary base (0: none) for each of the ${L.value} layers`);
+      }
+      ropeLayers = (thetas as number[]).map((t) => t > 0);
+    }
+  }
   if (profile.nope) {
     const explicit = r.intArray('no_rope_layers', { length: L.value, min: 0 });
     if (explicit) {

@@ -274,9 +274,11 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
         cell('attn.k', k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'),
         cell('attn.v', v, v, lbl('Linear V', vt), 'proj'),
       ];
+  // Muse Glimmer normalises q and k without a weight.
+  const normLabel = f.qk_norm === 'unscaled' ? lbl('RMSNorm', 'no weight') : lbl('RMSNorm');
   const norms: Cell[] =
-    f.qk_norm === 'per_head' || f.qk_norm === 'full'
-      ? [cell('attn.q_norm', q, q, lbl('RMSNorm'), 'norm'), cell('attn.k_norm', k, k, lbl('RMSNorm'), 'norm')]
+    f.qk_norm === 'per_head' || f.qk_norm === 'full' || f.qk_norm === 'unscaled'
+      ? [cell('attn.q_norm', q, q, normLabel, 'norm'), cell('attn.k_norm', k, k, normLabel, 'norm')]
       : [];
   const ropeText = ropeLabel(arch);
   const rope: Cell[] = ropeText ? [cell('attn.rope', q, k, ropeText, 'box')] : [];
