@@ -66,10 +66,10 @@ describe('dispatch', () => {
   });
 
   test('an unknown wrapper whose text_config has no model_type is refused by the wrapper type', () => {
-    const e = refusal({ model_type: 'minimax_m3_vl', text_config: { hidden_size: 4096 }, vision_config: {} });
+    const e = refusal({ model_type: 'inkling_mm_model', text_config: { hidden_size: 4096 }, vision_config: {} });
     assert.equal(e.code, 'unsupported-model-type');
     assert.equal(e.location.field, 'model_type');
-    assert.match(e.message, /"minimax_m3_vl"/);
+    assert.match(e.message, /"inkling_mm_model"/);
   });
 
   test('model types are looked up as own keys: "toString" and "__proto__" are ordinary unknown types, whatever architectures says', () => {
@@ -282,6 +282,23 @@ describe('Muse Glimmer: a gate of its own, q/k normalised without weights, NoPE 
   });
 });
 
+describe('MiniMax-M3: a wrapper whose text_config names no type, a block-sparse indexer', () => {
+  test('the text decoder is minimax_m3 by its wrapper; an indexer on the 57 sparse layers; MTP declared, not stored', async () => {
+    const { arch } = await extract(fixturePath('configs/MiniMaxAI__MiniMax-M3.json'));
+    assert.equal(arch.model.model_type, 'minimax_m3');
+    const indexer = arch.units.find((u) => u.id === 'layers.indexer')!;
+    assert.equal(indexer.repeat, 57);
+    assert.equal(indexer.param_count, 6144 * 4 * 128 + 6144 * 128 + 2 * 128);
+    assert.equal(arch.mtp_layers.length, 0);
+    assert.ok(arch.notes.some((n) => /declares MTP modules .* stores none/.test(n)));
+    // The indexer sits after attention in the table, where a layer has it.
+    const ids = arch.units.map((u) => u.id);
+    assert.ok(ids.indexOf('layers.indexer') < ids.indexOf('layers.ffn_norm'));
+    const m3 = load('configs/MiniMaxAI__MiniMax-M3.json');
+    assert.equal(refusal({ ...m3, projector_hidden_size: 4096 }).code, 'config-inconsistent');
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -357,7 +374,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 24, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 25, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -16,6 +16,7 @@ import { describeGemma4 } from './models/gemma4.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
+import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeOpt } from './models/opt.js';
 import { describeStep3p5 } from './models/step3p5.js';
 import type { ArchDescription } from './types.js';
@@ -349,6 +350,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     heads: { kvDefaultsToHeads: true },
     extra: cohereExtra,
   }),
+  // MiniMax-M3's decoder (the minimax_m3_vl wrapper's text_config, which names no type).
+  minimax_m3: reader(describeMiniMaxM3),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -407,6 +410,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   qwen3_5_moe: 'qwen3_5_moe_text',
   gemma4_unified: 'gemma4_unified_text',
   muse_glimmer: 'muse_glimmer_text',
+  minimax_m3_vl: 'minimax_m3',
 }));
 
 /**
@@ -441,6 +445,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Llama4ForCausalLM: 'llama4_text',
   Llama4ForConditionalGeneration: 'llama4',
   GraniteForCausalLM: 'granite',
+  MiniMaxM3SparseForCausalLM: 'minimax_m3',
+  MiniMaxM3SparseForConditionalGeneration: 'minimax_m3_vl',
   AfmoeForCausalLM: 'afmoe',
   Cohere2MoeForCausalLM: 'cohere2_moe',
   SarvamMoEForCausalLM: 'sarvam_moe',

@@ -8,7 +8,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -203,6 +203,54 @@ function readMuseVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   return towers;
 }
 
+/**
+ * MiniMax-M3 (`minimax_m3_vl`): a CLIP vision tower with rotary positions (no position table):
+ * `patch_embedding` [h, 3, t, p, p] without bias, `pre_layrnorm`, per block biased q/k/v/out_proj
+ * and fc1/fc2 with two LayerNorms, no post-norm; then `multi_modal_projector` (linear_1 [P, h],
+ * linear_2 [P, P]) and `patch_merge_mlp` (linear_1 [P, m²·P], linear_2 [P, P]), all biased.
+ */
+function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; MiniMax-M3 wraps a vision tower');
+  const pos = v.strOr('position_embedding_type', 'rope');
+  if (pos !== 'rope') throw v.error('unsupported-feature', 'position_embedding_type', `is ${JSON.stringify(pos)}; only rotary positions (no table) are known`);
+  if (!top.bool('multimodal_projector_bias', true)) throw top.error('unsupported-feature', 'multimodal_projector_bias', 'is false; MiniMax-M3 projectors with biases are the only ones known');
+  if (top.intOr('num_reward_heads', 0, { min: 0 }) > 0) throw top.error('unsupported-feature', 'num_reward_heads', 'is positive; reward heads are not counted');
+  const h = v.dim('h_{v}', 'hidden_size');
+  const heads = v.int('num_attention_heads');
+  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_attention_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  const compression = top.child('img_token_compression_config');
+  if (!compression) throw top.error('config-invalid-field', 'img_token_compression_config', 'is required: its temporal_patch_size and spatial_merge_size shape the patch embedding and the merger');
+  const method = compression.strOr('image_token_compression_method', 'patch_merge');
+  if (method !== 'patch_merge') throw compression.error('unsupported-feature', 'image_token_compression_method', `is ${JSON.stringify(method)}; only "patch_merge" is known`);
+  const t = compression.dim('t', 'temporal_patch_size');
+  const merge = compression.int('spatial_merge_size');
+  const P = top.dim('P', 'projector_hidden_size');
+  if (P.value !== textWidth.value) throw top.error('config-inconsistent', 'projector_hidden_size', `is ${P.value}, but the text decoder's hidden_size is ${textWidth.value}`);
+  const act = top.strOr('projector_hidden_act', 'gelu');
+  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${JSON.stringify(act)}; known: gelu`);
+  // Runtime and CLIP-text fields: image size and frames, rotary settings, the unused text vocabulary
+  // and projection size; the vision config repeats the compression settings.
+  v.mark('image_size', 'projection_dim', 'rope_mode', 'rope_theta', 'hidden_act', 'initializer_factor', 'layer_norm_eps', 'model_type', 'vocab_size', 'img_token_compression_config', 'vision_segment_max_frames');
+  top.mark('process_image_mode');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (CLIP)',
+      kind: 'clip_vit_rope',
+      dims: { h_v: h, f_v: v.dim('f_{v}', 'intermediate_size'), L_v: v.dim('L_{v}', 'num_hidden_layers'), p: v.dim('p', 'patch_size'), t, c: v.dim('c', 'num_channels') },
+    },
+    {
+      id: 'projector',
+      name: 'Vision projector and patch merger',
+      kind: 'minimax_projector',
+      dims: { h_v: h, P, m: { tex: 'm', value: merge * merge, field: `${compression.path('spatial_merge_size')}²`, derived: true } },
+    },
+  ];
+  unknown.push(...v.unknownFields(), ...compression.unknownFields());
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
@@ -210,4 +258,5 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['qwen3_5_moe', readQwenVit],
   ['gemma4_unified', readGemma4Unified],
   ['muse_glimmer', readMuseVit],
+  ['minimax_m3_vl', readMiniMaxClip],
 ]);

@@ -90,12 +90,13 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     if (u) items[items.length - 1]!.lines.push([{ text: u.repeat > 1 ? `${groupDigits(u.param_count)} × ${u.repeat}` : groupDigits(u.param_count), face: 'sans' }]);
   }
   if (f.attn_softcap !== null) mod('softcap', `Logit soft-capping at ${f.attn_softcap}`);
-  // MLA + DSA (GLM-5.2): the lightning indexer picks the tokens attention reads; its own box, with
-  // its count, because only some layers have one.
-  const indexer = arch.family === 'mla' ? arch.units.find((u) => u.id === 'layers.indexer') : undefined;
+  // MLA + DSA (GLM-5.2), MiniMax-M3's block-sparse attention: an indexer picks what attention
+  // reads; its own box, with its count, because only some layers have one.
+  const indexer = arch.family !== 'dsv4' ? arch.units.find((u) => u.id === 'layers.indexer') : undefined;
   if (indexer) {
     const own = arch.layers.filter((l) => l.attention.indexer).length;
-    mod('indexer', own < L ? `Lightning indexer (DSA) in ${own} of ${L} layers` : 'Lightning indexer (DSA)');
+    const what = arch.family === 'mla' ? 'Lightning indexer (DSA)' : 'Block-sparse indexer';
+    mod('indexer', own < L ? `${what} in ${own} of ${L} layers` : what);
     items[items.length - 1]!.lines.push([{ text: `${groupDigits(indexer.param_count)} × ${indexer.repeat}`, face: 'sans' }]);
   }
   return items;
@@ -130,7 +131,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'mla' ? [] : ['layers.indexer'])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.

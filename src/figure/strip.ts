@@ -40,8 +40,10 @@ export function stripRows(arch: ArchJson): StripRow[] {
     }),
   );
   if (L.some((l) => l.attention.compress_ratio !== null)) add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(comboOf(l)))]!), comboLegend);
-  // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k.
-  else add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });
+  // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k; MiniMax-M3:
+  // sparse layers with an indexer, and dense ones.
+  else if (arch.family === 'mla') add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });
+  else add('sparsity', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'block-sparse (indexer)', B: 'dense attention' });
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
   // Routing differs only where some layers route by hash (dense layers show in the FFN row).
   if (L.some((l) => l.ffn.routing === 'hash')) {

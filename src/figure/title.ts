@@ -258,6 +258,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',
   smollm3: 'huggingface',
   minimax_m2: 'minimax',
+  minimax_m3: 'minimax',
 }));
 
 /**

@@ -143,6 +143,27 @@ export function dsaIndexer(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * MiniMax-M3's block-sparse attention indexer: `index_q_proj` [H_i·d_i, d], `index_k_proj` [d_i, d],
+ * `index_q_norm` and `index_k_norm` [d_i].
+ */
+export function sparseIndexer(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, Hi, di] = [dim('d'), dim('H_i'), dim('d_i')];
+  return {
+    id: 'indexer',
+    name: 'Block-sparse indexer',
+    family: 'indexer',
+    shape_in: [d.value],
+    shape_out: [Hi.value],
+    parts: [
+      { name: 'index_q_proj', expr: mul(d, Hi, di) },
+      { name: 'index_k_proj', expr: mul(d, di) },
+      { name: 'index_q_norm, index_k_norm', expr: mul(2, di) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

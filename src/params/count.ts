@@ -16,6 +16,7 @@ import {
   router,
   sharedExperts,
   softmaxAttention,
+  sparseIndexer,
   type Draft,
 } from './blocks.js';
 import {
@@ -81,7 +82,7 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
   let drafts: (Draft | null)[];
   switch (layer.attention.kind) {
     case 'softmax':
-      drafts = [softmaxAttention(arch), qkNorm(arch)];
+      drafts = [softmaxAttention(arch), qkNorm(arch), layer.attention.indexer ? sparseIndexer(arch) : null];
       break;
     case 'mla':
       drafts = [mlaAttention(arch), layer.attention.indexer ? dsaIndexer(arch) : null];
@@ -94,6 +95,51 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
   }
   return drafts.filter((x): x is Draft => x !== null);
+}
+
+/**
+ * Layer units in the order a layer has them, not in the order layers first show them: a block
+ * only some layers have (MiniMax-M3's indexer, first in layer 3) sits beside its neighbours
+ * (after attention), not after the FFN of layer 0. Each layer kind's list is an order constraint;
+ * ties go to first appearance. Model units keep their places.
+ */
+function inLayerOrder(units: Unit[], sequences: string[][]): Unit[] {
+  const index = new Map(units.map((u, i) => [u.id, i]));
+  const after = new Map<string, Set<string>>();
+  const indegree = new Map<string, number>();
+  for (const seq of sequences) {
+    for (let i = 1; i < seq.length; i++) {
+      const [a, b] = [seq[i - 1]!, seq[i]!];
+      if (!index.has(a) || !index.has(b) || a === b) continue;
+      const set = after.get(a) ?? new Set<string>();
+      if (!set.has(b)) {
+        set.add(b);
+        after.set(a, set);
+        indegree.set(b, (indegree.get(b) ?? 0) + 1);
+      }
+    }
+  }
+  const ordered: Unit[] = [];
+  for (const scope of ['layers', 'mtp'] as const) {
+    const members = units.filter((u) => u.scope === scope);
+    const ready = members.filter((u) => !indegree.get(u.id));
+    const done = new Set<string>();
+    while (ready.length) {
+      ready.sort((a, b) => index.get(a.id)! - index.get(b.id)!);
+      const u = ready.shift()!;
+      done.add(u.id);
+      ordered.push(u);
+      for (const next of after.get(u.id) ?? []) {
+        indegree.set(next, indegree.get(next)! - 1);
+        if (indegree.get(next) === 0) ready.push(units[index.get(next)!]!);
+      }
+    }
+    // A cycle (two layer kinds that disagree) keeps the rest in first-appearance order.
+    ordered.push(...members.filter((u) => !done.has(u.id)));
+  }
+  // Put them back into the slots their scope had.
+  const queue = { layers: ordered.filter((u) => u.scope === 'layers'), mtp: ordered.filter((u) => u.scope === 'mtp') };
+  return units.map((u) => (u.scope === 'layers' || u.scope === 'mtp' ? queue[u.scope].shift()! : u));
 }
 
 /** Units of a per-layer geometry (`layers.attn.heads_64`) right after the model's own (`layers.attn`). */
@@ -321,7 +367,8 @@ function countChecked(arch: ArchDescription): ParamReport {
     ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
     ...arch.mtp_layers.flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))),
   ];
-  const units = besideTheirBase(aggregate(placed), Object.keys(arch.geometries ?? {}));
+  const sequences = [...kinds.entries()].map(([kind, list]) => list.map((d) => `${kind.startsWith('[true') ? 'mtp' : 'layers'}.${d.id}`));
+  const units = besideTheirBase(inLayerOrder(aggregate(placed), sequences), Object.keys(arch.geometries ?? {}));
   const main = units.filter((u) => u.scope !== 'mtp');
   const sum = (us: Unit[], f: (u: Unit) => number) => us.reduce((acc, u) => acc + f(u), 0);
   const paramsMain = sum(main, (u) => u.total);

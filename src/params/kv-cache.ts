@@ -40,7 +40,8 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
   const v = sizeOf(arch, layer);
   switch (layer.attention.kind) {
     case 'softmax':
-      return [softmaxValues(v, kIsV(arch, layer)), 1];
+      // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
+      return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer
       return [v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0), 1];
@@ -70,7 +71,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
     const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
     switch (a.kind) {
       case 'softmax':
-        values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk);
+        values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
         values += BigInt(v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * BigInt(tokens);

@@ -90,6 +90,26 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'vision_projection', expr: mul(a, d) },
     ];
   },
+  // MiniMax-M3's CLIP tower: patches without bias, pre_layrnorm, L_v blocks of biased q/k/v/out
+  // and fc1/fc2 with two LayerNorms; rotary positions have no table.
+  clip_vit_rope: (dim) => {
+    const [h, f, Lv, p, t, c] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p'), dim('t'), dim('c')];
+    return [
+      { name: 'patch_embedding', expr: mul(c, t, p, p, h) },
+      { name: 'pre_layrnorm (LayerNorm)', expr: mul(2, h) },
+      { name: 'blocks: q, k, v, out_proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: fc1, fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
+      { name: 'blocks: layer_norm1, layer_norm2', expr: mul(Lv, 4, h) },
+    ];
+  },
+  // multi_modal_projector (h → P → P) and patch_merge_mlp (m·P → P → P), all biased.
+  minimax_projector: (dim) => {
+    const [h, P, m] = [dim('h_v'), dim('P'), dim('m')];
+    return [
+      { name: 'multi_modal_projector.linear_1, linear_2', expr: add(mul(h, P), P, mul(P, P), P) },
+      { name: 'patch_merge_mlp.linear_1, linear_2', expr: add(mul(m, P, P), P, mul(P, P), P) },
+    ];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

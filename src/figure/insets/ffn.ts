@@ -113,7 +113,7 @@ function specOf(arch: ArchJson): FfnSpec | null {
   if (d === undefined || hidden === undefined) return null;
   const gated = isGated(arch);
   // gpt-oss experts: glu = clamp(gate)·σ(1.702·clamp(gate)), times (clamp(up) + 1)
-  const act: Run[][] = arch.model.model_type === 'gpt_oss'
+  const act: Run[][] = arch.model.model_type === 'gpt_oss' || arch.activation === 'swigluoai'
     ? [[plain('Clamped activation')], [{ text: 'x·σ(1.702·x)', face: 'sans', scale: 0.9 }]]
     : [[plain(`${activationName(arch.activation)} activation`)]];
   return {
