@@ -49,14 +49,26 @@ describe('dispatch', () => {
     assert.ok(a.notes.some((n) => n.includes('model_type is absent: read as "llama", the type of architectures "LlamaForCausalLM"')));
   });
 
-  test('a model_type this tool does not know is decided by architectures: Grok-2 says "git"', () => {
-    const grok = JSON.parse(readFileSync(fixturePath('refused/xai-org__grok-2.json'), 'utf8')) as Config;
-    const e = refusal(grok);
-    assert.equal(e.code, 'unsupported-model-type');
+  test('a model_type naming an unrelated transformers model is decided by architectures: Grok-2 says "git"', () => {
+    const grok = load('configs/xai-org__grok-2.json');
+    const a = fromConfig(grok);
+    assert.equal(a.model.model_type, 'grok');
+    assert.ok(a.notes.some((n) => n.includes('model_type "git" is an unrelated transformers model: read as "grok"')));
+    // A class this tool knows but cannot describe is refused by name.
+    const e = refusal({ ...grok, architectures: ['LongcatFlashForCausalLM'] });
     assert.equal(e.location.field, 'architectures');
-    assert.match(e.message, /"Grok1ForCausalLM", which is grok \(Grok-1, Grok-2\): model_type "git" is an unrelated transformers model/);
+    assert.match(e.message, /"LongcatFlashForCausalLM", which is longcat_flash: model_type "git" is an unrelated transformers model/);
     // A known model_type wins over its architectures, as in transformers.
     assert.equal(fromConfig({ ...llama(), architectures: ['Grok1ForCausalLM'] }).model.model_type, 'llama');
+  });
+
+  test('Grok-2: every layer a MoE with a dense MLP beside it (residual_moe), soft-capped logits, GELU', async () => {
+    const { arch } = await extract(fixturePath('configs/xai-org__grok-2.json'));
+    assert.ok(arch.layers.every((l) => l.ffn.kind === 'moe' && l.ffn.residual));
+    assert.equal(arch.units.find((u) => u.id === 'layers.residual_ffn')!.param_count, 3 * 8192 * 32768);
+    assert.deepEqual([arch.flags.attn_softcap, arch.flags.final_softcap, arch.flags.ffn_kind], [30, 50, 'geglu']);
+    const off = fromConfig({ ...load('configs/xai-org__grok-2.json'), residual_moe: false });
+    assert.equal(arch.totals.params_main - off.totals.params_main, 64 * 3 * 8192 * 32768);
   });
 
   test('LongCat-Flash-Lite has no model_type: refused by its class, not as a config without one', () => {
@@ -374,13 +386,13 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 25, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 26, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {
       const { arch } = await extract(fixturePath(`configs/${file}`));
       if (entry.exact) assert.equal(arch.totals.checkpoint_params, entry.checkpoint_params);
-      else assert.ok(arch.notes.some((n) => /quantized .*not a parameter count/.test(n)), `a note says why the Hub's total is no parameter count (${entry.why_not_exact})`);
+      else assert.ok(arch.notes.some((n) => /quantized .*not a parameter count|reports no safetensors total/.test(n)), `a note says why no exact figure exists (${entry.why_not_exact})`);
       const copies = (arch.stored_copies ?? []).reduce((a, c) => a + c.total, 0);
       const towers = (arch.towers ?? []).reduce((a, u) => a + u.total, 0);
       const storedMtp = (arch.stored_mtp ?? []).reduce((a, u) => a + u.total, 0);

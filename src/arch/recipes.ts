@@ -352,6 +352,24 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   }),
   // MiniMax-M3's decoder (the minimax_m3_vl wrapper's text_config, which names no type).
   minimax_m3: reader(describeMiniMaxM3),
+  // Grok-2 (xai-org/grok-2, whose config says model_type "git": read by its architectures): GQA,
+  // sandwich norms, attention and output logits soft-capped, MoE on every layer with a dense MLP
+  // beside it (residual_moe). Its gated MLPs are GELU (SGLang's grok.py: GeluAndMul).
+  grok: decoder(
+    {
+      qkvBias: 'never',
+      oBias: 'never',
+      qkNorm: 'none',
+      norm: 'sandwich',
+      tieDefault: false,
+      sliding: 'none',
+      moe: { layers: { rule: 'all' }, experts: 'num_local_experts', topK: 'num_experts_per_tok', expertWidth: 'moe_intermediate_size', residual: 'residual_moe' },
+      heads: {},
+      softcap: true,
+      extra: grokExtra,
+    },
+    { hidden_act: 'gelu' },
+  ),
   falcon: reader(describeFalcon),
   RefinedWebModel: reader(describeFalcon),
   RefinedWeb: reader(describeFalcon),
@@ -394,6 +412,19 @@ function nanbeigeExtra(r: ConfigReader): void {
   const dh = r.intOr('head_dim', null);
   if (kv !== null && dh !== null && kv !== dh) throw r.error('config-inconsistent', 'kv_channels', `(${kv}) differs from head_dim (${dh})`);
   r.mark('loop_loss_weights', 'skip_loop_final_norm');
+}
+
+/**
+ * Grok-2's scaling and rotary settings (no tensors); a sliding window or local attention layers
+ * would change the masks only, but their meaning here is not known, so only "none" is accepted.
+ */
+function grokExtra(r: ConfigReader, notes: string[]): void {
+  r.mark('attn_factor', 'attn_temperature_len', 'beta_fast', 'beta_slow', 'embedding_multiplier_scale', 'output_multiplier_scale', 'extrapolation_factor', 'scaling_factor', 'rope_type', 'router_logit_softcapping');
+  const window = r.intOr('sliding_window_size', -1, { min: -1 });
+  if (window !== -1) throw r.error('unsupported-feature', 'sliding_window_size', `is ${window}; only -1 (no window) is known for Grok`);
+  const every = r.intOr('global_attn_every_n', 1);
+  if (every !== 1) throw r.error('unsupported-feature', 'global_attn_every_n', `is ${every}; only 1 (every layer global) is known for Grok`);
+  notes.push('The Hub reports no safetensors total for Grok-2, so checkpoint_params has no published figure to match; the gallery quotes about 270B.');
 }
 
 /** Wrappers whose language model sits in `text_config`, and its model_type when unstated. */
@@ -471,8 +502,9 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   DeepseekV4ForCausalLM: 'deepseek_v4',
   KimiK25ForConditionalGeneration: 'kimi_k25',
   Mistral3ForConditionalGeneration: 'mistral3',
+  // xAI's class; its config says model_type "git".
+  Grok1ForCausalLM: 'grok',
   // Known, not described yet: named precisely in the refusal.
-  Grok1ForCausalLM: 'grok (Grok-1, Grok-2)',
   LongcatFlashForCausalLM: 'longcat_flash',
   LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
 }));

@@ -55,6 +55,8 @@ export interface LayerSpec {
   };
   ffn: {
     kind: 'dense' | 'moe';
+    /** A MoE layer that also runs a dense MLP beside the experts (Grok-2 `residual_moe`). */
+    residual?: boolean;
     /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
     routing: 'score' | 'hash' | null;
   };

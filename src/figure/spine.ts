@@ -125,7 +125,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   }
 
   const placement = f.norm_placement;
-  const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate'] : ['layers.ffn'];
+  const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate', 'layers.residual_ffn'] : ['layers.ffn'];
   const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
   // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
   const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');

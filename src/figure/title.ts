@@ -191,6 +191,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   sarvam: '#B45309', // Sarvam saffron, darkened
   arcee: '#0369A1', // Arcee blue (Trinity)
   cohere: '#39594D', // Cohere green (Command, North)
+  xai: '#18181B', // xAI black (Grok)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -206,6 +207,7 @@ const ORGS = new Map<string, string>(Object.entries({
   sarvamai: 'sarvam',
   'arcee-ai': 'arcee',
   coherelabs: 'cohere',
+  'xai-org': 'xai',
   qwen: 'qwen',
   'meta-llama': 'meta',
   'meta-models': 'meta',
@@ -253,6 +255,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   sarvam_mla: 'sarvam',
   afmoe: 'arcee',
   cohere2_moe: 'cohere',
+  grok: 'xai',
   gpt_neox: 'eleutherai',
   phi3: 'microsoft',
   falcon: 'tii', RefinedWeb: 'tii', RefinedWebModel: 'tii',

@@ -48,7 +48,11 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
   if (layer.ffn.kind === 'dense') out.push(denseFfn(arch));
-  else out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
+  else {
+    out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
+    // Grok-2: a dense MLP beside the experts, its output added to theirs.
+    if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
+  }
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
   return out.filter((x): x is Draft => x !== null);
 }

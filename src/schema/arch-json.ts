@@ -78,7 +78,7 @@ const layerSchema = z.object({
     indexer: z.boolean(),
     geometry: z.string().optional().describe('The key of geometries whose attention sizes this layer has; absent where they are the model\'s (and in files written before 0.5.0).'),
   }),
-  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable() }),
+  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional() }),
 });
 
 const unitSchema = z.object({

@@ -54,6 +54,9 @@ export interface MoeRecipe {
   selectionBias?: 'always' | { field: string; equals: string | boolean };
   /** Router logits and every expert matrix carry a bias (gpt-oss). */
   biases?: boolean;
+  /** A boolean field that, when true, adds a dense MLP of `denseWidth` beside the MoE of every MoE
+   * layer, its output added to the experts' (Grok `residual_moe`). */
+  residual?: string;
   /** How a dense model of the family says it has no experts: `num_experts: 0` (Qwen) or `null`
    * (DeepSeek). Without this, the experts field is required. */
   none?: 'zero' | 'null';
@@ -63,6 +66,8 @@ export interface MoeRecipe {
 export interface FfnPlan {
   /** `moe[i]`: layer i (MTP modules after the main layers) has a MoE FFN. */
   isMoe: (i: number) => boolean;
+  /** MoE layers also run a dense MLP beside the experts (Grok-2). */
+  residual: boolean;
   dims: Record<string, Dim>;
   flags: Partial<Flags>;
   biases: Partial<Biases>;
@@ -70,7 +75,7 @@ export interface FfnPlan {
 
 /** A dense-only model: `intermediate_size` (or `denseWidth`) on every layer. */
 export function denseFfnPlan(r: ConfigReader, field = 'intermediate_size'): FfnPlan {
-  return { isMoe: () => false, dims: { d_ff: r.dim('d_{ff}', field) }, flags: {}, biases: {} };
+  return { isMoe: () => false, residual: false, dims: { d_ff: r.dim('d_{ff}', field) }, flags: {}, biases: {} };
 }
 
 /** Reads the FFN of `L` layers by the family's recipe (null: dense only). */
@@ -100,10 +105,12 @@ export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null
       biases.experts = true;
     }
   }
-  const anyDense = Array.from({ length: L }, (_, i) => !isMoe(i)).some(Boolean);
+  const residual = hasExperts && recipe.residual !== undefined && r.bool(recipe.residual, false);
+  if (recipe.residual) r.mark(recipe.residual);
+  const anyDense = residual || Array.from({ length: L }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', denseWidth);
   else r.mark(denseWidth);
-  return { isMoe, dims, flags, biases };
+  return { isMoe, residual, dims, flags, biases };
 }
 
 function moeLayers(r: ConfigReader, L: number, rule: MoeLayers): (i: number) => boolean {

@@ -234,7 +234,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       layer.attention.kind = 'gated_deltanet';
       layer.attention.rope = false; // Gated DeltaNet has no positional encoding
     }
-    if (ffn.isMoe(i)) layer.ffn = { kind: 'moe', routing: 'score' };
+    if (ffn.isMoe(i)) layer.ffn = { kind: 'moe', routing: 'score', ...(ffn.residual ? { residual: true } : {}) };
     return layer;
   });
   const geometries = profile.headsPerLayer ? readHeadsPerLayer(r, profile.headsPerLayer, layers, H, Hkv) : undefined;

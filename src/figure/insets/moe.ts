@@ -98,6 +98,10 @@ function routerBox(arch: ArchJson): BoxItem {
 }
 
 function sharedBoxes(arch: ArchJson): { shared: BoxItem; gate: BoxItem | null } | null {
+  // Grok-2's dense MLP beside the experts takes the shared expert's place: always on, added in.
+  if (!arch.flags.shared_experts && arch.layers.some((l) => l.ffn.residual)) {
+    return { shared: boxAt('moe.shared', 0, 0, [[plain('Dense')], [plain('FFN')]], { fill: 'expert', size: SIZE.small }), gate: null };
+  }
   if (!arch.flags.shared_experts) return null;
   const ns = arch.dims['n_s']?.value ?? 1;
   const lines = ns > 1 ? [[plain(`${ns} shared`)], [plain('experts')]] : [[plain('Shared')], [plain('expert')]];
