@@ -279,6 +279,21 @@ describe('Gemma 4 12B: global layers with their own head size and keys as values
       assert.equal(refusal({ ...g, text_config: { ...g.text_config, [field]: value } }).code, 'unsupported-feature', field);
     }
   });
+
+  test('Gemma 4 26B-A4B: a MoE block beside the dense MLP of every layer, with its router scales and norms', async () => {
+    const { arch } = await extract(fixturePath('configs/google__gemma-4-26B-A4B-it.json'));
+    assert.ok(arch.layers.every((l) => l.ffn.kind === 'moe' && l.ffn.residual));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    assert.equal(unit('layers.router').param_count, 128 * 2816 + 2816 + 128);
+    assert.equal(unit('layers.residual_ffn').param_count, 3 * 2816 * 2112);
+    assert.equal(unit('layers.moe_norms').param_count, 3 * 2816);
+    assert.equal(arch.totals.checkpoint_params, 25_805_936_206);
+    // Per-layer embeddings (absent: 256) and the audio tower of E2B are refused, not guessed.
+    const g = load('configs/google__gemma-4-26B-A4B-it.json') as Config & { text_config: Config };
+    const { hidden_size_per_layer_input: _p, ...ple } = g.text_config;
+    assert.match(refusal({ ...g, text_config: ple }).message, /absent: Gemma4TextConfig means 256/);
+    assert.equal(refusal({ ...g, audio_config: { hidden_size: 1024 } }).location.field, 'audio_config');
+  });
 });
 
 describe('Muse Glimmer: a gate of its own, q/k normalised without weights, NoPE by rotary base', () => {
@@ -386,7 +401,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 26, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 27, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

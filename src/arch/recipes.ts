@@ -195,6 +195,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   ),
   // Gemma 4 12B's decoder: global layers with their own head size and K = V, layer_scalar buffers.
   gemma4_unified_text: reader(describeGemma4),
+  // Gemma 4 26B-A4B's decoder: the same, with a MoE block beside the dense MLP of every layer.
+  gemma4_text: reader((r) => describeGemma4(r, { moeBlock: true })),
   // Muse Glimmer's decoder: its own elementwise output gate, q/k normalised without weights, sandwich
   // norms, NoPE layers where layer_rope_theta is 0, sliding layers in layer_types.
   muse_glimmer_text: decoder({
@@ -440,6 +442,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
   gemma4_unified: 'gemma4_unified_text',
+  gemma4: 'gemma4_text',
   muse_glimmer: 'muse_glimmer_text',
   minimax_m3_vl: 'minimax_m3',
 }));
@@ -466,6 +469,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Gemma3ForConditionalGeneration: 'gemma3',
   MuseGlimmerForConditionalGeneration: 'muse_glimmer',
   Gemma4UnifiedForConditionalGeneration: 'gemma4_unified',
+  Gemma4ForConditionalGeneration: 'gemma4',
   Olmo2ForCausalLM: 'olmo2',
   Olmo3ForCausalLM: 'olmo3',
   OlmoeForCausalLM: 'olmoe',

@@ -4,11 +4,11 @@
  * of their own, into `totals.checkpoint_params`. One reader per wrapper type; a wrapper without one
  * leaves `checkpoint_params` null.
  */
-import type { ConfigReader } from './config-reader.js';
+import { quote, type ConfigReader } from './config-reader.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -35,7 +35,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   const heads = v.int('vt_num_attention_heads');
   if (h.value % heads !== 0) throw v.error('config-inconsistent', 'vt_num_attention_heads', `(${heads}) does not divide vt_hidden_size (${h.value})`);
   const type = v.strOr('mm_projector_type', 'patchmerger');
-  if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${JSON.stringify(type)}; only "patchmerger" is counted`);
+  if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${quote(type)}; only "patchmerger" is counted`);
   const kernel = v.intArray('merge_kernel_size', { length: 2 }) ?? [2, 2];
   const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
   const text = v.intOr('text_hidden_size', textWidth.value);
@@ -179,7 +179,7 @@ function readMuseVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   const out = top.dim('m', 'out_hidden_size');
   if (out.value !== h.value * merge * merge) throw top.error('config-inconsistent', 'out_hidden_size', `is ${out.value}, but the vision width × merge_size² is ${h.value * merge * merge}`);
   const act = top.strOr('projector_hidden_act', 'gelu');
-  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${JSON.stringify(act)}; Muse Glimmer's adapter is GELU`);
+  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${quote(act)}; Muse Glimmer's adapter is GELU`);
   // Window or full attention per block, rotary bases, the position limit: no tensors of their own.
   v.mark('hidden_act', 'layer_norm_eps', 'layer_types', 'max_position_embeddings', 'rope_parameters', 'model_type');
   const towers: TowerSpec[] = [
@@ -213,7 +213,7 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
   const v = top.child('vision_config');
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; MiniMax-M3 wraps a vision tower');
   const pos = v.strOr('position_embedding_type', 'rope');
-  if (pos !== 'rope') throw v.error('unsupported-feature', 'position_embedding_type', `is ${JSON.stringify(pos)}; only rotary positions (no table) are known`);
+  if (pos !== 'rope') throw v.error('unsupported-feature', 'position_embedding_type', `is ${quote(pos)}; only rotary positions (no table) are known`);
   if (!top.bool('multimodal_projector_bias', true)) throw top.error('unsupported-feature', 'multimodal_projector_bias', 'is false; MiniMax-M3 projectors with biases are the only ones known');
   if (top.intOr('num_reward_heads', 0, { min: 0 }) > 0) throw top.error('unsupported-feature', 'num_reward_heads', 'is positive; reward heads are not counted');
   const h = v.dim('h_{v}', 'hidden_size');
@@ -222,13 +222,13 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
   const compression = top.child('img_token_compression_config');
   if (!compression) throw top.error('config-invalid-field', 'img_token_compression_config', 'is required: its temporal_patch_size and spatial_merge_size shape the patch embedding and the merger');
   const method = compression.strOr('image_token_compression_method', 'patch_merge');
-  if (method !== 'patch_merge') throw compression.error('unsupported-feature', 'image_token_compression_method', `is ${JSON.stringify(method)}; only "patch_merge" is known`);
+  if (method !== 'patch_merge') throw compression.error('unsupported-feature', 'image_token_compression_method', `is ${quote(method)}; only "patch_merge" is known`);
   const t = compression.dim('t', 'temporal_patch_size');
   const merge = compression.int('spatial_merge_size');
   const P = top.dim('P', 'projector_hidden_size');
   if (P.value !== textWidth.value) throw top.error('config-inconsistent', 'projector_hidden_size', `is ${P.value}, but the text decoder's hidden_size is ${textWidth.value}`);
   const act = top.strOr('projector_hidden_act', 'gelu');
-  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${JSON.stringify(act)}; known: gelu`);
+  if (!act.startsWith('gelu')) throw top.error('config-invalid-field', 'projector_hidden_act', `is ${quote(act)}; known: gelu`);
   // Runtime and CLIP-text fields: image size and frames, rotary settings, the unused text vocabulary
   // and projection size; the vision config repeats the compression settings.
   v.mark('image_size', 'projection_dim', 'rope_mode', 'rope_theta', 'hidden_act', 'initializer_factor', 'layer_norm_eps', 'model_type', 'vocab_size', 'img_token_compression_config', 'vision_segment_max_frames');
@@ -251,6 +251,55 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
   return towers;
 }
 
+/**
+ * Gemma 4 (`gemma4`) vision tower: `patch_embedder.input_proj` [h, 3·p²] and a
+ * `position_embedding_table` [2, `position_embedding_size`, h]; per block q/k/v/o without bias
+ * (`num_attention_heads` × `head_dim`), q_norm and k_norm [head_dim] (the v-norm has no weight), a
+ * GeGLU MLP and four norms; `std_bias`, `std_scale` [h] with `standardize`; `embed_vision`
+ * [d, h] into the text width (its norm has no weight). Clipped linears would store scalars that
+ * are not counted: refused until they are.
+ */
+function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  if (top.has('audio_config')) throw top.error('unsupported-feature', 'audio_config', "is set; Gemma 4's audio tower (E2B, E4B) is not counted yet");
+  const v = top.child('vision_config');
+  if (!v) return [];
+  if (v.bool('use_clipped_linears', false)) throw v.error('unsupported-feature', 'use_clipped_linears', 'is true; clipped linears are not counted yet');
+  if (v.bool('attention_bias', false)) throw v.error('unsupported-feature', 'attention_bias', 'is true; Gemma 4 vision projections without biases are the only ones known');
+  const h = v.dim('h_{v}', 'hidden_size');
+  const H = v.dim('H_{v}', 'num_attention_heads');
+  const kv = v.intOr('num_key_value_heads', H.value);
+  if (kv !== H.value) throw v.error('unsupported-feature', 'num_key_value_heads', `(${kv}) differs from num_attention_heads (${H.value}); a grouped vision attention is not counted yet`);
+  const dh = v.dim('d_{v}', 'head_dim');
+  const global = v.intOr('global_head_dim', dh.value);
+  if (global !== dh.value) throw v.error('unsupported-feature', 'global_head_dim', `(${global}) differs from head_dim (${dh.value}) in the vision tower`);
+  const act = v.strOr('hidden_activation', 'gelu_pytorch_tanh');
+  if (!act.startsWith('gelu')) throw v.error('config-invalid-field', 'hidden_activation', `is ${quote(act)}; Gemma 4 vision MLPs are GeGLU`);
+  // Pooling, output length, position limit, rotary: no tensors.
+  v.mark('default_output_length', 'max_position_embeddings', 'pooling_kernel_size', 'rope_parameters', 'model_type');
+  top.mark('vision_soft_tokens_per_image');
+  const standardize = v.bool('standardize', false);
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (ViT)',
+      kind: 'gemma4_vit',
+      dims: {
+        h_v: h,
+        H_v: H,
+        d_v: dh,
+        f_v: v.dim('f_{v}', 'intermediate_size'),
+        L_v: v.dim('L_{v}', 'num_hidden_layers'),
+        p: v.dim('p', 'patch_size'),
+        P: v.has('position_embedding_size') ? v.dim('P', 'position_embedding_size') : { tex: 'P', value: 10240, field: `${v.path('position_embedding_size')} (absent: 10240)`, derived: true },
+        s: { tex: 's', value: standardize ? 2 : 0, field: `${v.path('standardize')} (std_bias and std_scale)`, derived: true },
+      },
+    },
+    { id: 'projector', name: 'Vision embedder (projection)', kind: 'projection', dims: { o: h, d: textWidth } },
+  ];
+  unknown.push(...v.unknownFields());
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
@@ -259,4 +308,5 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['gemma4_unified', readGemma4Unified],
   ['muse_glimmer', readMuseVit],
   ['minimax_m3_vl', readMiniMaxClip],
+  ['gemma4', readGemma4Vision],
 ]);

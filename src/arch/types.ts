@@ -96,6 +96,10 @@ export interface Flags {
   attention_sinks: boolean;
   /** Attention output multiplied by a sigmoid gate projected from the input (Qwen3-Next). */
   output_gate: boolean;
+  /** Gemma 4's MoE block beside the dense MLP: a router with `scale` [d] and `per_expert_scale`
+   * [E], and three norms of its own (`pre_feedforward_layernorm_2`, `post_feedforward_layernorm_1`
+   * and `_2`). */
+  gemma4_moe?: boolean;
   /** Keys are values on some layers (Gemma 4's global layers, `attention_k_eq_v`): no v_proj,
    * one cache entry per KV head. Set on a geometry. */
   k_eq_v?: boolean;

@@ -213,6 +213,8 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   // DeepSeek-V4's hash layers have no selection bias: their experts come from tid2eid.
   if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: mul(E) });
   if (arch.biases.router) parts.push({ name: 'router bias', expr: mul(E) });
+  // Gemma 4: router.scale over the input, router.per_expert_scale over the gates (router.norm has no weight).
+  if (arch.flags.gemma4_moe) parts.push({ name: 'scale', expr: mul(d) }, { name: 'per_expert_scale', expr: mul(E) });
   const hash = layer.ffn.routing === 'hash';
   return {
     id: hash ? 'router.hash' : 'router',

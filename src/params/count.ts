@@ -50,8 +50,13 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   if (layer.ffn.kind === 'dense') out.push(denseFfn(arch));
   else {
     out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
-    // Grok-2: a dense MLP beside the experts, its output added to theirs.
+    // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
     if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
+    // Gemma 4's MoE block normalises the experts' input and both outputs apart.
+    if (arch.flags.gemma4_moe) {
+      const d = dimsOf(arch)('d');
+      out.push({ id: 'moe_norms', name: 'MoE-block norms', family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'pre_feedforward_layernorm_2, post_feedforward_layernorm_1, _2', expr: mul(3, d) }] });
+    }
   }
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
   return out.filter((x): x is Draft => x !== null);

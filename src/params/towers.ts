@@ -110,6 +110,21 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'patch_merge_mlp.linear_1, linear_2', expr: add(mul(m, P, P), P, mul(P, P), P) },
     ];
   },
+  // Gemma 4 ViT: input_proj over 3·p², a [2, P, h] position table, L_v blocks of q/k/v/o
+  // (H_v·d_v each), q_norm and k_norm, a GeGLU MLP and four norms; std_bias and std_scale (s·h).
+  gemma4_vit: (dim) => {
+    const [h, Hv, dv, f, Lv, p, P, st] = [dim('h_v'), dim('H_v'), dim('d_v'), dim('f_v'), dim('L_v'), dim('p'), dim('P'), dim('s')];
+    const parts = [
+      { name: 'patch_embedder.input_proj', expr: mul(3, p, p, h) },
+      { name: 'position_embedding_table', expr: mul(2, P, h) },
+      { name: 'blocks: q, k, v, o', expr: mul(Lv, 4, h, Hv, dv) },
+      { name: 'blocks: q_norm, k_norm', expr: mul(Lv, 2, dv) },
+      { name: 'blocks: gate, up, down', expr: mul(Lv, 3, h, f) },
+      { name: 'blocks: four norms', expr: mul(Lv, 4, h) },
+    ];
+    if (st.value > 0) parts.push({ name: 'std_bias, std_scale', expr: mul(st, h) });
+    return parts;
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

@@ -143,6 +143,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     early_exit_gate: z.boolean().optional(),
     output_gate_separate: z.boolean().optional(),
     k_eq_v: z.boolean().optional(),
+    gemma4_moe: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),

@@ -337,7 +337,7 @@ function readChunk(r: ConfigReader, types: string[], notes: string[]): number | 
 }
 
 /** A logit soft-cap (`cap · tanh(x / cap)`), or null when the config (or its default) has none. */
-function readSoftcap(r: ConfigReader, field: string): number | null {
+export function readSoftcap(r: ConfigReader, field: string): number | null {
   const cap = r.numberOr(field, null);
   if (cap !== null && cap <= 0) throw r.error('config-invalid-field', field, `must be a positive cap, got ${cap}`);
   return cap;

@@ -9,7 +9,7 @@
  * The checkpoints also store three MTP modules the config does not declare (`model.mtp.layers.*`:
  * a sliding layer with a dense MLP, `eh_proj`, `enorm`, `hnorm`, `final_layernorm`).
  */
-import { LIMITS, type ConfigReader } from '../config-reader.js';
+import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
@@ -47,9 +47,9 @@ export function describeMimo(r: ConfigReader): ArchDescription {
   if (size !== window) throw r.error('config-inconsistent', 'sliding_window_size', `(${size}) disagrees with sliding_window (${window})`);
   if (r.bool('attention_bias', false)) throw r.error('unsupported-feature', 'attention_bias', 'is true; MiMo-V2 projections without biases are the only ones known');
   const layout = r.strOr('attention_projection_layout', 'fused_qkv');
-  if (layout !== 'fused_qkv' && layout !== 'split') throw r.error('config-invalid-field', 'attention_projection_layout', `is ${JSON.stringify(layout)}; known: fused_qkv, split`);
+  if (layout !== 'fused_qkv' && layout !== 'split') throw r.error('config-invalid-field', 'attention_projection_layout', `is ${quote(layout)}; known: fused_qkv, split`);
   const act = r.strOr('hidden_act', 'silu');
-  if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is ${JSON.stringify(act)}; MiMo-V2 FFNs are SwiGLU (silu)`);
+  if (act !== 'silu') throw r.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; MiMo-V2 FFNs are SwiGLU (silu)`);
   const partial = r.numberOr('partial_rotary_factor', 1);
   if (!(partial > 0 && partial <= 1)) throw r.error('config-inconsistent', 'partial_rotary_factor', `is ${partial}, outside (0, 1]`);
 
