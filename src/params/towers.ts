@@ -9,6 +9,25 @@ import type { Draft } from './blocks.js';
 
 type Parts = { name: string; expr: Expr }[];
 
+/** `L_v` pre-norm ViT blocks: biased q/k/v/out projections, a biased two-layer MLP, two LayerNorms
+ * (weight and bias), named as the tower's checkpoint names them. */
+function vitBlocks(Lv: Dim, h: Dim, f: Dim, names: [attention: string, mlp: string, norms: string]): Parts {
+  return [
+    { name: `blocks: ${names[0]} (with biases)`, expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+    { name: `blocks: ${names[1]} (with biases)`, expr: mul(Lv, add(mul(2, h, f), f, h)) },
+    { name: `blocks: ${names[2]} (LayerNorm)`, expr: mul(Lv, 4, h) },
+  ];
+}
+
+/** A patch merger: a LayerNorm over `norm`, then biased `m → m` and `m → d` maps. */
+function mergerParts(norm: Dim, m: Dim, d: Dim, names: [norm: string, first: string, second: string]): Parts {
+  return [
+    { name: `${names[0]} (LayerNorm)`, expr: mul(2, norm) },
+    { name: `${names[1]} (weight, bias)`, expr: add(mul(m, m), m) },
+    { name: `${names[2]} (weight, bias)`, expr: add(mul(m, d), d) },
+  ];
+}
+
 const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
   // MoonViT: Conv2d patch embedding with bias, a learned P_h × P_w position table, L_v blocks of
   // biased wqkv / wo / fc0 / fc1 with two LayerNorms (weight and bias), a final LayerNorm.
@@ -17,21 +36,14 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
     return [
       { name: 'patch_embed.proj (weight, bias)', expr: add(mul(3, p, p, h), h) },
       { name: 'patch_embed.pos_emb', expr: mul(Ph, Pw, h) },
-      { name: 'blocks: wqkv, wo (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
-      { name: 'blocks: mlp.fc0, mlp.fc1 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
-      { name: 'blocks: norm0, norm1 (LayerNorm)', expr: mul(Lv, 4, h) },
+      ...vitBlocks(Lv, h, f, ['wqkv, wo', 'mlp.fc0, mlp.fc1', 'norm0, norm1']),
       { name: 'final_layernorm', expr: mul(2, h) },
     ];
   },
   // Patch merger: LayerNorm over the vision width, then proj.0 (m → m) and proj.2 (m → d), biased,
   // where m is the vision width times the merged patches.
   patch_merger_mlp: (dim) => {
-    const [hmm, m, d] = [dim('h_mm'), dim('m'), dim('d')];
-    return [
-      { name: 'pre_norm (LayerNorm)', expr: mul(2, hmm) },
-      { name: 'proj.0 (weight, bias)', expr: add(mul(m, m), m) },
-      { name: 'proj.2 (weight, bias)', expr: add(mul(m, d), d) },
-    ];
+    return mergerParts(dim('h_mm'), dim('m'), dim('d'), ['pre_norm', 'proj.0', 'proj.2']);
   },
   // Qwen3.5 ViT: Conv3d patches with bias, a learned position table, L_v blocks of biased qkv /
   // proj / linear_fc1 / linear_fc2 with two LayerNorms.
@@ -40,19 +52,12 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
     return [
       { name: 'patch_embed.proj (weight, bias)', expr: add(mul(c, t, p, p, h), h) },
       { name: 'pos_embed', expr: mul(P, h) },
-      { name: 'blocks: attn.qkv, attn.proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
-      { name: 'blocks: mlp.linear_fc1, linear_fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
-      { name: 'blocks: norm1, norm2 (LayerNorm)', expr: mul(Lv, 4, h) },
+      ...vitBlocks(Lv, h, f, ['attn.qkv, attn.proj', 'mlp.linear_fc1, linear_fc2', 'norm1, norm2']),
     ];
   },
   // Qwen3.5 merger: LayerNorm over the vision width, linear_fc1 (m → m), linear_fc2 (m → d), biased.
   qwen_merger: (dim) => {
-    const [h, m, d] = [dim('h_v'), dim('m'), dim('d')];
-    return [
-      { name: 'norm (LayerNorm)', expr: mul(2, h) },
-      { name: 'linear_fc1 (weight, bias)', expr: add(mul(m, m), m) },
-      { name: 'linear_fc2 (weight, bias)', expr: add(mul(m, d), d) },
-    ];
+    return mergerParts(dim('h_v'), dim('m'), dim('d'), ['norm', 'linear_fc1', 'linear_fc2']);
   },
   // Gemma 4 12B vision: patch_ln1 over p²·3, patch_dense, patch_ln2, a [P, 2, E] position table
   // with its norm (LayerNorms with biases), then embedding_projection to the text width.
@@ -76,9 +81,7 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'patch_embedding', expr: mul(3, t, p, p, h) },
       { name: 'position_embedding_table', expr: mul(Ph, Pw, h) },
       { name: 'ln_pre, ln_post (LayerNorm)', expr: mul(4, h) },
-      { name: 'blocks: q, k, v, proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
-      { name: 'blocks: fc1, fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
-      { name: 'blocks: norm1, norm2 (LayerNorm)', expr: mul(Lv, 4, h) },
+      ...vitBlocks(Lv, h, f, ['q, k, v, proj', 'fc1, fc2', 'norm1, norm2']),
     ];
   },
   // Muse Glimmer: vision_adapter fc1 (m → a), fc2 (a → a), vision_projection (a → d), no biases.
@@ -97,9 +100,7 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
     return [
       { name: 'patch_embedding', expr: mul(c, t, p, p, h) },
       { name: 'pre_layrnorm (LayerNorm)', expr: mul(2, h) },
-      { name: 'blocks: q, k, v, out_proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
-      { name: 'blocks: fc1, fc2 (with biases)', expr: mul(Lv, add(mul(2, h, f), f, h)) },
-      { name: 'blocks: layer_norm1, layer_norm2', expr: mul(Lv, 4, h) },
+      ...vitBlocks(Lv, h, f, ['q, k, v, out_proj', 'fc1, fc2', 'layer_norm1, layer_norm2']),
     ];
   },
   // multi_modal_projector (h → P → P) and patch_merge_mlp (m·P → P → P), all biased.
