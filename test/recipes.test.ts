@@ -326,6 +326,17 @@ describe('MiniMax-M3: a wrapper whose text_config names no type, a block-sparse 
   });
 });
 
+describe('Mistral Small 4: MLA and MoE without a selection bias, in a wrapper whose tower is not counted', () => {
+  test('every layer MoE, no e_score_correction_bias; checkpoint_params null with the reason', async () => {
+    const { arch } = await extract(fixturePath('configs/mistralai__Mistral-Small-4-119B-2603.snapshot-trimmed.json'));
+    assert.ok(arch.layers.every((l) => l.ffn.kind === 'moe'));
+    assert.equal(arch.flags.router_bias, false);
+    assert.equal(arch.units.find((u) => u.id === 'layers.router')!.param_count, 128 * 4096);
+    assert.equal(arch.totals.checkpoint_params, null);
+    assert.ok(arch.notes[0]!.includes('the vision tower and projector are not counted'));
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');
@@ -401,7 +412,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 27, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 28, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -30,6 +30,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/moonshotai__Kimi-K2.6.json': ['Kimi K2.6 (1.03T, 31.7B active)', 'moonshot'],
   'configs/zai-org__GLM-4.7-Flash.transformers-rendered.json': ['GLM 4.7 Flash (29.9B, 3.58B active)', 'zai'],
   'configs/zai-org__GLM-4.5.json': ['GLM 4.5 (353B, 32.9B active)', 'zai'],
+  'configs/mistralai__Mistral-Small-4-119B-2603.snapshot-trimmed.json': ['Mistral Small 4 119B (119B, 6.10B active)', 'mistral'],
   'configs/google__gemma-4-26B-A4B-it.json': ['Gemma 4 26B-A4B (25.2B, 3.82B active)', 'google'],
   'configs/xai-org__grok-2.json': ['Grok 2 (270B, 114B active)', 'xai'],
   'configs/MiniMaxAI__MiniMax-M3.json': ['MiniMax M3 (426B, 24.7B active)', 'minimax'],

@@ -123,6 +123,15 @@ function sarvamExtra(r: ConfigReader): void {
   }
 }
 
+/** Mistral 4: DeepSeek's layout without the selection bias (its router has no topk_method). */
+const MISTRAL4_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 0 },
+  experts: 'n_routed_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'n_shared_experts' },
+};
+
 /** Trinity: num_dense_layers dense, then MoE with num_shared_experts (default 2) of the routed
  * width and a router bias (`expert_bias`). */
 const TRINITY_MOE: MoeRecipe = {
@@ -313,6 +322,15 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     heads: { headDimDerived: true },
     extra: sarvamExtra,
   }),
+  // Mistral Small 4 (the text decoder of its mistral3 wrapper): DeepSeek-V3's MLA and MoE, every
+  // layer MoE with one shared expert, a router without selection bias (softmax scoring).
+  mistral4: {
+    describe: (r) => {
+      if (r.has('sliding_window')) throw r.error('unsupported-feature', 'sliding_window', 'is set; a sliding Mistral 4 is not known');
+      r.get('sliding_window');
+      return describeDeepseek(r, { mtpCopies: false, moe: MISTRAL4_MOE });
+    },
+  },
   // Sarvam 105B: DeepSeek-V3's MLA with one full q projection (q_lora_rank absent: None) and
   // Sarvam's MoE; head_dim and q_head_dim are not head sizes, use_qk_norm adds no tensor.
   sarvam_mla: {

@@ -235,7 +235,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   qwen2: 'qwen', qwen2_moe: 'qwen', qwen3: 'qwen', qwen3_moe: 'qwen', qwen3_next: 'qwen', qwen3_5_text: 'qwen', qwen3_5_moe_text: 'qwen',
   llama: 'meta', llama4_text: 'meta', opt: 'meta', muse_glimmer_text: 'meta',
   gemma: 'google', gemma2: 'google', gemma3_text: 'google', gemma4_unified_text: 'google', gemma4_text: 'google',
-  mistral: 'mistral', mixtral: 'mistral',
+  mistral: 'mistral', mixtral: 'mistral', mistral4: 'mistral',
   gpt_oss: 'openai', gpt2: 'openai',
   olmo2: 'ai2', olmo3: 'ai2', olmoe: 'ai2',
   kimi_k2: 'moonshot',
