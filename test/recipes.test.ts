@@ -337,6 +337,37 @@ describe('Mistral Small 4: MLA and MoE without a selection bias, in a wrapper wh
   });
 });
 
+describe('hostile and odd inputs found in review', () => {
+  test('a dense MTP module when every main layer is MoE reads the dense width (MiMo, Step 3.5)', () => {
+    const mimo = load('configs/XiaomiMiMo__MiMo-V2-Flash.snapshot-trimmed.json') as Config & { moe_layer_freq: number[] };
+    const a = fromConfig({ ...mimo, moe_layer_freq: mimo.moe_layer_freq.map(() => 1) });
+    assert.ok(a.stored_mtp!.some((u) => u.id === 'mtp.ffn'));
+    const step = load('configs/stepfun-ai__Step-3.5-Flash.json');
+    assert.ok(fromConfig({ ...step, moe_layers_enum: Array.from({ length: 45 }, (_, i) => i).join(',') }).units.some((u) => u.id === 'mtp.ffn'));
+  });
+
+  test('towers are bounded like the model, and their configs may hold any number of keys', () => {
+    const kimi = load('configs/moonshotai__Kimi-K2.6.json') as Config & { vision_config: Config };
+    const huge = refusal({ ...kimi, vision_config: { ...kimi.vision_config, vt_num_hidden_layers: 10_000_000 } });
+    assert.equal(huge.code, 'config-invalid-field');
+    const many = Object.fromEntries(Array.from({ length: 130_000 }, (_, i) => [`k${i}`, 1]));
+    assert.equal(refusal({ ...kimi, vision_config: { ...kimi.vision_config, ...many } }).code, 'config-unknown-fields');
+    assert.equal(refusal({ ...kimi, vision_config: { ...kimi.vision_config, merge_kernel_size: [0, 0] } }).code, 'config-invalid-field');
+  });
+
+  test('zero heads in a layer, a long string where a number belongs, a dense model of a MoE family', () => {
+    const laguna = load('configs/poolside__Laguna-XS.2.json') as Config & { num_attention_heads_per_layer: number[] };
+    const heads = [...laguna.num_attention_heads_per_layer];
+    heads[1] = 0;
+    assert.equal(refusal({ ...laguna, num_attention_heads_per_layer: heads }).code, 'config-invalid-field');
+    const qwen = load('configs/Qwen__Qwen3.8-27B.json') as Config & { text_config: Config & { rope_parameters: Config } };
+    const long = refusal({ ...qwen, text_config: { ...qwen.text_config, rope_parameters: { ...qwen.text_config.rope_parameters, partial_rotary_factor: 'x'.repeat(100_000) } } });
+    assert.ok(long.message.length < 300, `${long.message.length} characters`);
+    const dense = fromConfig({ ...load('configs/Qwen__Qwen3-30B-A3B.json'), num_experts: 0 });
+    assert.equal(dense.flags.moe, false);
+  });
+});
+
 describe('Hy3: a recipe of known blocks', () => {
   test('one dense layer by the config class; a prefix field that disagrees is refused, mlp_layer_types decides', () => {
     const hy = load('configs/tencent__Hy3-preview.json');

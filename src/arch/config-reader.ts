@@ -247,6 +247,13 @@ export class ConfigReader {
   }
 }
 
+/** The key of a nested field's full path (`prefix.key`, the key itself may hold dots), cut to a
+ * readable length for a message. */
+export function shortKey(path: string, prefix: string): string {
+  const key = prefix && path.startsWith(`${prefix}.`) ? path.slice(prefix.length + 1) : path;
+  return key.length > 80 ? `${key.slice(0, 77)}…` : key;
+}
+
 /** A string for a message, quoted, cut to a readable length. */
 export function quote(s: string): string {
   const q = JSON.stringify(s);

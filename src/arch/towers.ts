@@ -36,7 +36,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   if (h.value % heads !== 0) throw v.error('config-inconsistent', 'vt_num_attention_heads', `(${heads}) does not divide vt_hidden_size (${h.value})`);
   const type = v.strOr('mm_projector_type', 'patchmerger');
   if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${quote(type)}; only "patchmerger" is counted`);
-  const kernel = v.intArray('merge_kernel_size', { length: 2 }) ?? [2, 2];
+  const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
   const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
   const text = v.intOr('text_hidden_size', textWidth.value);
   if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
@@ -67,7 +67,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       },
     },
   ];
-  unknown.push(...v.unknownFields());
+  for (const f of v.unknownFields()) unknown.push(f);
   return towers;
 }
 
@@ -121,7 +121,7 @@ function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       },
     },
   ];
-  unknown.push(...v.unknownFields());
+  for (const f of v.unknownFields()) unknown.push(f);
   return towers;
 }
 
@@ -148,7 +148,7 @@ function readGemma4Unified(top: ConfigReader, textWidth: Dim, unknown: string[])
       kind: 'gemma4_patch_embedder',
       dims: { p: patch, E, P: v.dim('P', 'mm_posemb_size'), o: v.dim('o', 'output_proj_dims'), d: textWidth },
     });
-    unknown.push(...v.unknownFields());
+    for (const f of v.unknownFields()) unknown.push(f);
   }
   const a = top.child('audio_config');
   if (a) {
@@ -157,7 +157,7 @@ function readGemma4Unified(top: ConfigReader, textWidth: Dim, unknown: string[])
     if (embed !== dim.value) throw a.error('config-inconsistent', 'audio_embed_dim', `(${embed}) differs from output_proj_dims (${dim.value})`);
     a.mark('hidden_size', 'audio_samples_per_token');
     towers.push({ id: 'audio', name: 'Audio embedder (projection)', kind: 'projection', dims: { o: dim, d: textWidth } });
-    unknown.push(...a.unknownFields());
+    for (const f of a.unknownFields()) unknown.push(f);
   }
   return towers;
 }
@@ -199,7 +199,7 @@ function readMuseVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
     },
     { id: 'projector', name: 'Vision adapter and projection', kind: 'muse_adapter', dims: { m: out, a: top.dim('a', 'projector_hidden_size'), d: textWidth } },
   ];
-  unknown.push(...v.unknownFields());
+  for (const f of v.unknownFields()) unknown.push(f);
   return towers;
 }
 
@@ -247,7 +247,8 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
       dims: { h_v: h, P, m: { tex: 'm', value: merge * merge, field: `${compression.path('spatial_merge_size')}²`, derived: true } },
     },
   ];
-  unknown.push(...v.unknownFields(), ...compression.unknownFields());
+  for (const f of v.unknownFields()) unknown.push(f);
+  for (const f of compression.unknownFields()) unknown.push(f);
   return towers;
 }
 
@@ -296,7 +297,7 @@ function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[]):
     },
     { id: 'projector', name: 'Vision embedder (projection)', kind: 'projection', dims: { o: h, d: textWidth } },
   ];
-  unknown.push(...v.unknownFields());
+  for (const f of v.unknownFields()) unknown.push(f);
   return towers;
 }
 

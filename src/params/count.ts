@@ -405,6 +405,14 @@ function countChecked(arch: ArchDescription): ParamReport {
   const towers = aggregate(arch.towers.map((t) => ({ scope: 'tower' as const, layer: null, draft: towerDraft(t) })));
   const storedMtp = aggregate((arch.checkpoint.undeclared_mtp ?? []).flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))));
   const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) + sum(towers, (u) => u.total) + sum(storedMtp, (u) => u.total) : null;
+  // Towers and stored extras are sizes of the config too: the same bound as the model's.
+  if (checkpointParams !== null && !(checkpointParams <= MAX_PARAMS)) {
+    const biggest = [...towers, ...storedMtp].reduce((a, b) => (b.total > a.total ? b : a), towers[0] ?? storedMtp[0]!);
+    throw new ImplausibleCountError(
+      `${groupDigits(checkpointParams)} parameters in the checkpoint, more than the limit of 10^14`,
+      biggest ? largestField(biggest.symbols.map((s) => ({ tex: s.tex, value: s.value, field: s.field }))) : null,
+    );
+  }
   return {
     units,
     non_learned: nonLearnedTensors,

@@ -78,13 +78,15 @@ export function denseFfnPlan(r: ConfigReader, field = 'intermediate_size'): FfnP
   return { isMoe: () => false, residual: false, dims: { d_ff: r.dim('d_{ff}', field) }, flags: {}, biases: {} };
 }
 
-/** Reads the FFN of `L` layers by the family's recipe (null: dense only). */
-export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null): FfnPlan {
+/** Reads the FFN of `L` layers and `extra` MTP modules after them by the family's recipe (null:
+ * dense only). */
+export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null, extra = 0): FfnPlan {
   if (recipe === null) return denseFfnPlan(r);
   const denseWidth = recipe.denseWidth ?? 'intermediate_size';
   const E = recipe.none === 'zero' ? r.intOr(recipe.experts, 0, { min: 0 }) : recipe.none === 'null' ? r.intOr(recipe.experts, null) : r.int(recipe.experts);
   const hasExperts = E !== null && E > 0;
   const isMoe = hasExperts ? moeLayers(r, L, recipe.layers) : () => false;
+  if (!hasExperts) markMoeFields(r, recipe);
   const dims: Record<string, Dim> = {};
   const flags: Partial<Flags> = {};
   const biases: Partial<Biases> = {};
@@ -107,10 +109,25 @@ export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null
   }
   const residual = hasExperts && recipe.residual !== undefined && r.bool(recipe.residual, false);
   if (recipe.residual) r.mark(recipe.residual);
-  const anyDense = residual || Array.from({ length: L }, (_, i) => !isMoe(i)).some(Boolean);
+  // MTP modules count too: a dense MTP layer needs the dense width even when every layer is MoE.
+  const anyDense = residual || Array.from({ length: L + extra }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', denseWidth);
   else r.mark(denseWidth);
   return { isMoe, residual, dims, flags, biases };
+}
+
+/** A dense model of a MoE family (`num_experts: 0`, `n_routed_experts: null`) leaves the other MoE
+ * fields unused: they are understood, not unknown. */
+function markMoeFields(r: ConfigReader, recipe: MoeRecipe): void {
+  r.mark(...(typeof recipe.topK === 'string' ? [recipe.topK] : recipe.topK), recipe.expertWidth);
+  if (recipe.shared) r.mark('count' in recipe.shared ? recipe.shared.count : 'width' in recipe.shared ? recipe.shared.width : recipe.expertWidth);
+  if (recipe.selectionBias && recipe.selectionBias !== 'always') r.mark(recipe.selectionBias.field);
+  if (recipe.residual) r.mark(recipe.residual);
+  const rule = recipe.layers;
+  if (rule.rule === 'sparse_step') r.mark('decoder_sparse_step', 'mlp_only_layers');
+  if (rule.rule === 'interleave') r.mark('interleave_moe_layer_step', 'moe_layers');
+  if (rule.rule === 'dense_prefix') r.mark(rule.field, 'moe_layer_freq', ...(rule.list ? [rule.list] : []));
+  if (rule.rule === 'flag_list' || rule.rule === 'index_list') r.mark(rule.field);
 }
 
 function moeLayers(r: ConfigReader, L: number, rule: MoeLayers): (i: number) => boolean {

@@ -85,7 +85,7 @@ function nestedRotaryFactor(r: ConfigReader): number | null {
   const rope = r.get('rope_parameters');
   const v = typeof rope === 'object' && rope !== null && !Array.isArray(rope) ? (rope as Record<string, unknown>)['partial_rotary_factor'] : undefined;
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw r.error('config-invalid-field', 'rope_parameters', `has a partial_rotary_factor of ${JSON.stringify(v)}, outside (0, 1]`);
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw r.error('config-invalid-field', 'rope_parameters', `has a partial_rotary_factor of ${typeof v === 'number' ? v : quote(JSON.stringify(v))}, outside (0, 1]`);
   if (r.has('partial_rotary_factor') && r.numberOr('partial_rotary_factor', v) !== v) {
     throw r.error('config-inconsistent', 'partial_rotary_factor', `disagrees with rope_parameters.partial_rotary_factor (${v})`);
   }
@@ -208,7 +208,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   });
   if (profile.fused) notes.push('q/k/v and gate/up are stored as fused tensors (qkv_proj, gate_up_proj); the counts are those of the separate projections.');
 
-  const ffn = readFfnPlan(r, L.value, profile.moe);
+  const ffn = readFfnPlan(r, L.value, profile.moe, profile.mtp ? r.intOr(profile.mtp.field, 0, { min: 0, max: LIMITS.mtp }) : 0);
   Object.assign(dims, ffn.dims);
   Object.assign(flags, ffn.flags);
   Object.assign(biases, ffn.biases);
@@ -285,7 +285,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
  * `num_attention_heads` takes a geometry `heads_<n>` with its own H; the KV heads stay shared.
  */
 function readHeadsPerLayer(r: ConfigReader, field: string, layers: LayerSpec[], H: Dim, Hkv: Dim): Record<string, Geometry> | undefined {
-  const heads = r.intArray(field, { length: layers.length, max: LIMITS.heads });
+  const heads = r.intArray(field, { length: layers.length, min: 1, max: LIMITS.heads });
   if (!heads) return undefined;
   const geometries: Record<string, Geometry> = {};
   heads.forEach((h, i) => {

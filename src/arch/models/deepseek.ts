@@ -42,7 +42,8 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   // MLA has no separate KV heads: every head gets its own k/v from the shared latent.
   r.mark('num_key_value_heads');
   if (r.has('head_dim')) {
-    notes.push(`head_dim (${String(r.get('head_dim'))}) is ignored: MLA head sizes are qk_nope_head_dim + qk_rope_head_dim for q/k and v_head_dim for v.`);
+    const hd = r.get('head_dim');
+    notes.push(`head_dim (${typeof hd === 'number' ? hd : quote(JSON.stringify(hd))}) is ignored: MLA head sizes are qk_nope_head_dim + qk_rope_head_dim for q/k and v_head_dim for v.`);
   }
   const dims: Record<string, Dim> = {
     d,
@@ -83,14 +84,14 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   const ropeParameters = r.get('rope_parameters');
   const nested = typeof ropeParameters === 'object' && ropeParameters !== null ? (ropeParameters as Record<string, unknown>)['partial_rotary_factor'] : undefined;
   for (const [field, value] of [['partial_rotary_factor', r.numberOr('partial_rotary_factor', 1)], ['rope_parameters.partial_rotary_factor', nested ?? 1]] as const) {
-    if (value !== 1) throw r.error('unsupported-feature', field, `is ${String(value)}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
+    if (value !== 1) throw r.error('unsupported-feature', field, `is ${typeof value === 'number' ? value : quote(JSON.stringify(value))}; with MLA only 1 (rotary over the whole qk_rope_head_dim) is known`);
   }
-  const ffn = readFfnPlan(r, L.value, options.moe ?? DEEPSEEK_MOE);
+  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
+  const ffn = readFfnPlan(r, L.value, options.moe ?? DEEPSEEK_MOE, nMtp);
   // d_ff before the expert sizes, as arch.json has always listed them.
   const { d_ff, ...expertDims } = ffn.dims;
   Object.assign(dims, d_ff ? { d_ff } : {}, expertDims);
   const flags = defaultFlags({ partial_rotary: dims['d_rope']!.value / (dims['d_rope']!.value + dims['d_nope']!.value), ...ffn.flags });
-  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   flags.mtp = nMtp > 0;
   flags.tied_embeddings = readTied(r, false, notes);
   flags.attention_bias = attentionBias;

@@ -37,7 +37,7 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
     const why = field === 'num_kv_shared_layers' || field === 'use_double_wide_mlp'
       ? "Gemma 4's KV sharing and double-wide MLPs (E2B, E4B) are not counted yet"
       : `${r.modelType} has no MoE block`;
-    throw r.error('unsupported-feature', field, `is ${typeof v === 'string' ? quote(v) : quote(JSON.stringify(v))}; ${why}`);
+    throw r.error('unsupported-feature', field, `is ${typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v === 'string' ? quote(v) : quote(JSON.stringify(v))}; ${why}`);
   }
   if (options.moeBlock) {
     // Gemma4TextConfig: an absent hidden_size_per_layer_input means per-layer embeddings of 256.

@@ -53,7 +53,7 @@ export function describeMimo(r: ConfigReader): ArchDescription {
   const partial = r.numberOr('partial_rotary_factor', 1);
   if (!(partial > 0 && partial <= 1)) throw r.error('config-inconsistent', 'partial_rotary_factor', `is ${partial}, outside (0, 1]`);
 
-  const ffn = readFfnPlan(r, L.value, MIMO_MOE);
+  const ffn = readFfnPlan(r, L.value, MIMO_MOE, STORED_MTP);
   Object.assign(dims, ffn.dims);
   const flags = defaultFlags({
     ...ffn.flags,

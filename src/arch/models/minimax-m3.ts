@@ -7,7 +7,7 @@
  * dense layers of `dense_intermediate_size`. Tensor shapes: the full MiniMax-M3 listing (the
  * configuration class is remote code that was not found).
  */
-import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
+import { LIMITS, quote, shortKey, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
@@ -82,7 +82,7 @@ export function describeMiniMaxM3(r: ConfigReader): ArchDescription {
 function readSparseAttention(r: ConfigReader, L: number, dims: Record<string, Dim>): boolean[] {
   const s = r.child('sparse_attention_config');
   if (!s || !s.bool('use_sparse_attention', false)) {
-    s?.mark(...Object.keys(s.raw));
+    if (s) for (const k of Object.keys(s.raw)) s.mark(k);
     return Array.from({ length: L }, () => false);
   }
   const freq = s.intArray('sparse_attention_freq', { length: L, min: 0, max: 1 });
@@ -91,6 +91,6 @@ function readSparseAttention(r: ConfigReader, L: number, dims: Record<string, Di
   dims['d_i'] = s.dim('d_{i}', 'sparse_index_dim');
   s.mark('sparse_topk_blocks', 'sparse_block_size', 'sparse_disable_index_value', 'sparse_score_type', 'sparse_init_block', 'sparse_local_block');
   const unknown = s.unknownFields();
-  if (unknown.length) throw s.error('config-unknown-fields', unknown[0]!.split('.').pop()!, 'is a field this tool does not understand for MiniMax-M3 sparse attention');
+  if (unknown.length) throw s.error('config-unknown-fields', shortKey(unknown[0]!, s.prefix), 'is a field this tool does not understand for MiniMax-M3 sparse attention');
   return freq.map((f) => f === 1);
 }

@@ -8,7 +8,7 @@
  * `shared_head.norm`, each storing its own output head (`shared_head.head`).
  * Sources: vLLM `step3p5.py` and `step3p5_mtp.py` (the config class is remote code).
  */
-import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
+import { LIMITS, quote, shortKey, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, Geometry, LayerSpec } from '../types.js';
@@ -56,7 +56,7 @@ export function describeStep3p5(r: ConfigReader): ArchDescription {
     if (trueDim !== odh.value) throw other.error('unsupported-feature', 'true_head_dim', `(${trueDim}) differs from head_dim (${odh.value}); a padded head is not known`);
     geometries = { swa: { label: 'sliding-window layers', dims: { H: oh, H_kv: okv, d_h: odh } } };
     const unknown = other.unknownFields();
-    if (unknown.length) throw other.error('config-unknown-fields', unknown[0]!.split('.').pop()!, 'is a field this tool does not understand for Step 3.5 attention');
+    if (unknown.length) throw other.error('config-unknown-fields', shortKey(unknown[0]!, other.prefix), 'is a field this tool does not understand for Step 3.5 attention');
   }
 
   // Partial rotary per layer (0.5 on the full layers here); the figure says "partial" when any is.
@@ -75,7 +75,7 @@ export function describeStep3p5(r: ConfigReader): ArchDescription {
   // Rotary bases, SwiGLU clamps, router numerics and the zero-centred norm's form: no tensors.
   r.mark('rope_theta', 'swiglu_limits', 'swiglu_limits_shared', 'yarn_only_types', 'zero_centered', 'need_fp32_gate', 'norm_expert_weight', 'moe_router_activation', 'moe_router_scaling_factor', 'moe_every_n_layer', 'moe_layer_offset', 'max_seq_len');
 
-  const ffn = readFfnPlan(r, L.value, STEP_MOE);
+  const ffn = readFfnPlan(r, L.value, STEP_MOE, nMtp);
   Object.assign(dims, ffn.dims);
   const flags = defaultFlags({
     ...ffn.flags,
