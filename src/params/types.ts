@@ -104,7 +104,8 @@ export interface Totals {
 export interface ParamReport {
   units: Unit[];
   non_learned: NonLearned[];
-  /** Copies of counted parameters that the checkpoint stores again (in `checkpoint_params` only). */
+  /** Copies of counted parameters that the checkpoint stores again (an MTP module's embedding and
+   * head) and per-layer buffers with trained values (`layer_scalar`), in `checkpoint_params` only. */
   stored_copies: NonLearned[];
   /** The towers of a multimodal wrapper, as units of scope `tower` (in `checkpoint_params` only). */
   towers: Unit[];

@@ -50,7 +50,7 @@ export interface ArchJson {
   mtp_layers: ArchDescription['mtp_layers'];
   units: Unit[];
   non_learned: NonLearned[];
-  /** Copies of counted parameters the checkpoint stores again; absent in files before 0.5.0. */
+  /** Copies of counted parameters and per-layer buffers the checkpoint stores; absent before 0.5.0. */
   stored_copies?: NonLearned[];
   /** The towers of a multimodal wrapper (scope `tower`); absent in files before 0.5.0. */
   towers?: Unit[];
@@ -177,7 +177,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   units: z.array(unitSchema),
   non_learned: z.array(storedSchema),
   stored_copies: z.array(storedSchema).optional().describe(
-    "Copies of counted parameters that the checkpoint stores again (an MTP module's own embedding and head): in checkpoint_params, not in params. Absent in files written before 0.5.0.",
+    "Tensors the checkpoint stores beyond the parameters: copies of counted ones (an MTP module's own embedding and head) and per-layer buffers holding trained values (Gemma 4's layer_scalar): in checkpoint_params, not in params. Absent in files written before 0.5.0.",
   ),
   stored_mtp: z.array(unitSchema).optional().describe(
     "MTP modules the released checkpoint stores although the config declares none (MiMo-V2's 3), as units of scope 'mtp': in checkpoint_params, not in params. Absent in files written before 0.5.0.",
