@@ -224,11 +224,24 @@ function coreNotes(arch: ArchJson): string[] {
   // gpt-oss `sinks`: one learned logit per head joins the softmax and is dropped after it.
   if (arch.flags.attention_sinks) notes.push('+ a learned sink logit per head');
   else if (Object.values(arch.geometries ?? {}).some((g) => g.attention_sinks)) notes.push('+ sink logits in the sliding layers');
+  notes.push(...indexerNotes(arch, 'blocks'));
   // Gemma 4's global layers: the keys are the values.
   const kv = soft.filter((l) => l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
   if (kv.length > 0) notes.push(`values = keys in ${kv.length} of ${soft.length} layers`);
   if (arch.flags.alibi) notes.push('+ ALiBi position biases');
   return notes;
+}
+
+/**
+ * Sparse attention (GLM-5.2's DSA, MiniMax-M3's block-sparse layers): attention reads only the
+ * top-k tokens (or blocks) an indexer picks, in the layers that have one (GLM's others reuse the
+ * last pick).
+ */
+function indexerNotes(arch: ArchJson, what: 'tokens' | 'blocks'): string[] {
+  const own = arch.layers.filter((l) => l.attention.indexer).length;
+  if (own === 0 || arch.family === 'dsv4') return [];
+  const where = own < arch.layers.length ? ` (${own} of ${arch.layers.length} layers${arch.family === 'mla' ? '; the rest reuse it' : ''})` : '';
+  return [`reads the top-k ${what} its indexer picks`, ...(where ? [where.trim()] : [])];
 }
 
 /** The RoPE box label, or null when there is no rotary embedding (ALiBi, learned positions). */
@@ -366,7 +379,7 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
       cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${H} × (${dNope} + ${dv})`), 'proj'),
     ],
     [cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')],
-    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', []), 'attention', 'attentionInk')],
+    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', indexerNotes(arch, 'tokens')), 'attention', 'attentionInk')],
   ];
   const outLines = lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
   const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
