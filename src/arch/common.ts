@@ -43,11 +43,7 @@ export function readHeads(r: ConfigReader, d: Dim, options: HeadOptions = {}): H
     : options.kvDefaultsToHeads
       ? (r.get('num_key_value_heads'), derivedDim('H_{kv}', H.value, `${r.path('num_attention_heads')} (num_key_value_heads absent: MHA)`))
       : r.dim('H_{kv}', 'num_key_value_heads');
-  if (H.value % Hkv.value !== 0) {
-    throw r.error('config-inconsistent', 'num_key_value_heads', `(${Hkv.value}) must divide num_attention_heads (${H.value})`, {
-      hint: 'Grouped-query attention shares each KV head among a whole number of query heads.',
-    });
-  }
+  checkKvHeads(r, 'num_key_value_heads', Hkv.value, 'num_attention_heads', H.value);
   let dh: Dim;
   if (r.has('head_dim') || !options.headDimDerived) {
     dh = r.dim('d_{h}', 'head_dim');
@@ -63,9 +59,23 @@ export function readHeads(r: ConfigReader, d: Dim, options: HeadOptions = {}): H
   return { H, Hkv, dh };
 }
 
+/** Grouped-query attention shares each KV head (`kvField`) among a whole number of query heads. */
+export function checkKvHeads(r: ConfigReader, kvField: string, Hkv: number, headsField: string, H: number): void {
+  if (H % Hkv !== 0) {
+    throw r.error('config-inconsistent', kvField, `(${Hkv}) must divide ${headsField} (${H})`, {
+      hint: 'Grouped-query attention shares each KV head among a whole number of query heads.',
+    });
+  }
+}
+
+/** Attention heads split a width into whole head sizes (a tower's `num_heads` of its `hidden_size`). */
+export function checkHeadsDivide(r: ConfigReader, headsField: string, heads: number, widthField: string, width: number): void {
+  if (width % heads !== 0) throw r.error('config-inconsistent', headsField, `(${heads}) does not divide ${widthField} (${width})`);
+}
+
 /** d_h = hidden_size / heads, for config classes without a head_dim (Falcon, GPT-NeoX): the heads must divide the width. */
 export function widthPerHead(r: ConfigReader, d: Dim, H: Dim, headsField: string): Dim {
-  if (d.value % H.value !== 0) throw r.error('config-inconsistent', headsField, `(${H.value}) does not divide hidden_size (${d.value})`);
+  checkHeadsDivide(r, headsField, H.value, 'hidden_size', d.value);
   return derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path(headsField)}`);
 }
 

@@ -136,9 +136,7 @@ function resolveType(r: ConfigReader, stated: string | null, architectures: stri
   if (byClass === undefined) return { type: stated, note: null };
   if (!RECIPES.has(byClass) && !WRAPPERS.has(byClass)) {
     const why = stated === null ? 'model_type is absent, and' : `model_type ${quote(stated)} is an unrelated transformers model, and`;
-    throw r.error('unsupported-model-type', 'architectures', `names ${quote(architectures[0]!)}, which is ${byClass}: ${why} this tool cannot describe it yet`, {
-      hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
-    });
+    throw r.error('unsupported-model-type', 'architectures', `names ${quote(architectures[0]!)}, which is ${byClass}: ${why} this tool cannot describe it yet`, { hint: UNSUPPORTED_HINT });
   }
   const why = stated === null ? 'model_type is absent' : `model_type ${quote(stated)} is an unrelated transformers model`;
   return { type: byClass, note: `${why}: read as ${quote(byClass)}, the type of architectures ${quote(architectures[0]!)}.` };
@@ -153,10 +151,10 @@ function quantization(r: ConfigReader): string | null {
   return typeof method === 'string' && /^[\w.-]{1,40}$/.test(method) ? `quant_method ${quote(method)}` : 'quantization_config';
 }
 
+const UNSUPPORTED_HINT = `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`;
+
 function unsupported(r: ConfigReader, type: string): HfArchError {
-  return r.error('unsupported-model-type', 'model_type', `is ${quote(type)}, which this tool cannot describe yet`, {
-    hint: `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For another type, --from-checkpoint (fromCheckpoint: true) counts and draws it from the checkpoint's tensor headers.`,
-  });
+  return r.error('unsupported-model-type', 'model_type', `is ${quote(type)}, which this tool cannot describe yet`, { hint: UNSUPPORTED_HINT });
 }
 
 /** The first ten names, then how many more: a config can have any number of keys. */

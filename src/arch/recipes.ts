@@ -42,26 +42,29 @@ const MIXTRAL_MOE: MoeRecipe = { layers: { rule: 'all' }, experts: 'num_local_ex
 const QWEN_MOE: MoeRecipe = { layers: { rule: 'sparse_step' }, experts: 'num_experts', topK: 'num_experts_per_tok', expertWidth: 'moe_intermediate_size', none: 'zero' };
 /** Qwen2-MoE / Qwen3-Next: plus one gated shared expert of its own width. */
 const QWEN_SHARED_MOE: MoeRecipe = { ...QWEN_MOE, shared: { width: 'shared_expert_intermediate_size', gate: true } };
-/** GLM-4.5: DeepSeek-V3's router (always with its selection bias) and shared experts, behind a dense prefix. */
-const GLM_MOE: MoeRecipe = {
-  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1 },
-  experts: 'n_routed_experts',
-  topK: 'num_experts_per_tok',
-  expertWidth: 'moe_intermediate_size',
-  shared: { count: 'n_shared_experts' },
-  selectionBias: 'always',
-};
 
-/** Hy3: MoE after one dense layer unless `mlp_layer_types` lists each (HYV3Config reads no prefix
- * field), `num_shared_experts` of the routed width, a selection bias (`e_score_correction_bias`). */
-const HY3_MOE: MoeRecipe = {
-  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' },
+
+/** Sarvam (MoE and MLA): a dense prefix of first_k_dense_replace layers, num_shared_experts of the
+ * routed width (null: none), a router bias (`expert_bias`, `e_score_correction_bias`). The GLM,
+ * Hy3, Laguna and Trinity layouts below are this one with other field names. */
+const SARVAM_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1 },
   experts: 'num_experts',
   topK: 'num_experts_per_tok',
   expertWidth: 'moe_intermediate_size',
   shared: { count: 'num_shared_experts' },
   selectionBias: 'always',
 };
+/** GLM-4.5: DeepSeek-V3's router (always with its selection bias) and shared experts, behind a dense prefix. */
+const GLM_MOE: MoeRecipe = { ...SARVAM_MOE, experts: 'n_routed_experts', shared: { count: 'n_shared_experts' } };
+/** Hy3: MoE after one dense layer unless `mlp_layer_types` lists each (HYV3Config reads no prefix
+ * field), `num_shared_experts` of the routed width, a selection bias (`e_score_correction_bias`). */
+const HY3_MOE: MoeRecipe = { ...SARVAM_MOE, layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' } };
+/** Laguna: Hy3's layers, and a shared expert of its own width without a gate. */
+const LAGUNA_MOE: MoeRecipe = { ...HY3_MOE, shared: { width: 'shared_expert_intermediate_size', gate: false } };
+/** Trinity: num_dense_layers dense, then MoE with num_shared_experts (default 2) of the routed
+ * width and a router bias (`expert_bias`). */
+const TRINITY_MOE: MoeRecipe = { ...SARVAM_MOE, layers: { rule: 'dense_prefix', field: 'num_dense_layers', fallback: 1 } };
 
 /** Qwen3.5's MTP: `mtp_num_hidden_layers` full-attention layers behind mtp.fc and its norms. */
 const QWEN35_MTP = { field: 'mtp_num_hidden_layers', copies: { embed: false, head: false } };
@@ -81,27 +84,7 @@ function qwen35Extra(r: ConfigReader): void {
   }
 }
 
-/** Laguna: `mlp_layer_types` (default one dense layer), a shared expert of its own width without a
- * gate, a selection bias (`e_score_correction_bias`). */
-const LAGUNA_MOE: MoeRecipe = {
-  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' },
-  experts: 'num_experts',
-  topK: 'num_experts_per_tok',
-  expertWidth: 'moe_intermediate_size',
-  shared: { width: 'shared_expert_intermediate_size', gate: false },
-  selectionBias: 'always',
-};
 
-/** Sarvam (MoE and MLA): a dense prefix of first_k_dense_replace layers, num_shared_experts of the
- * routed width (null: none), a router bias (`expert_bias`, `e_score_correction_bias`). */
-const SARVAM_MOE: MoeRecipe = {
-  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1 },
-  experts: 'num_experts',
-  topK: 'num_experts_per_tok',
-  expertWidth: 'moe_intermediate_size',
-  shared: { count: 'num_shared_experts' },
-  selectionBias: 'always',
-};
 
 /**
  * Sarvam fields no tensor depends on (router numerics, dropout, the remote code's `default_theta`
@@ -132,16 +115,6 @@ const MISTRAL4_MOE: MoeRecipe = {
   shared: { count: 'n_shared_experts' },
 };
 
-/** Trinity: num_dense_layers dense, then MoE with num_shared_experts (default 2) of the routed
- * width and a router bias (`expert_bias`). */
-const TRINITY_MOE: MoeRecipe = {
-  layers: { rule: 'dense_prefix', field: 'num_dense_layers', fallback: 1 },
-  experts: 'num_experts',
-  topK: 'num_experts_per_tok',
-  expertWidth: 'moe_intermediate_size',
-  shared: { count: 'num_shared_experts' },
-  selectionBias: 'always',
-};
 
 /** Cohere 2 MoE: `intermediate_size` is the routed width, the dense prefix has its own. */
 const COHERE_MOE: MoeRecipe = {
@@ -203,9 +176,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     { vocab_size: 262_208, hidden_activation: 'gelu_pytorch_tanh', sliding_window_pattern: 6, max_position_embeddings: 131_072 },
   ),
   // Gemma 4 12B's decoder: global layers with their own head size and K = V, layer_scalar buffers.
-  gemma4_unified_text: reader(describeGemma4),
+  gemma4_unified_text: { describe: describeGemma4, defaults: { global_head_dim: 512 } },
   // Gemma 4 26B-A4B's decoder: the same, with a MoE block beside the dense MLP of every layer.
-  gemma4_text: reader((r) => describeGemma4(r, { moeBlock: true })),
+  gemma4_text: { describe: (r) => describeGemma4(r, { moeBlock: true }), defaults: { global_head_dim: 512 } },
   // Muse Glimmer's decoder: its own elementwise output gate, q/k normalised without weights, sandwich
   // norms, NoPE layers where layer_rope_theta is 0, sliding layers in layer_types.
   muse_glimmer_text: decoder({

@@ -5,6 +5,7 @@
  * leaves `checkpoint_params` null.
  */
 import { quote, type ConfigReader } from './config-reader.js';
+import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
@@ -33,7 +34,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Kimi K2.5 wraps a MoonViT vision tower');
   const h = v.dim('h_{v}', 'vt_hidden_size');
   const heads = v.int('vt_num_attention_heads');
-  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'vt_num_attention_heads', `(${heads}) does not divide vt_hidden_size (${h.value})`);
+  checkHeadsDivide(v, 'vt_num_attention_heads', heads, 'vt_hidden_size', h.value);
   const type = v.strOr('mm_projector_type', 'patchmerger');
   if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${quote(type)}; only "patchmerger" is counted`);
   const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
@@ -62,7 +63,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       kind: 'patch_merger_mlp',
       dims: {
         h_mm: mm,
-        m: { tex: 'm', value: mm.value * kernel[0]! * kernel[1]!, field: `${v.path('mm_hidden_size')} × ${v.path('merge_kernel_size')}`, derived: true },
+        m: derivedDim('m', mm.value * kernel[0]! * kernel[1]!, `${v.path('mm_hidden_size')} × ${v.path('merge_kernel_size')}`),
         d: textWidth,
       },
     },
@@ -87,7 +88,7 @@ function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Qwen3.5 wraps a vision tower');
   const h = v.dim('h_{v}', 'hidden_size');
   const heads = v.int('num_heads');
-  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  checkHeadsDivide(v, 'num_heads', heads, 'hidden_size', h.value);
   // DeepStack mergers (Qwen3-VL) would add one merger per listed layer: not counted yet.
   const deepstack = v.intArray('deepstack_visual_indexes', { min: 0 }) ?? [];
   if (deepstack.length > 0) throw v.error('unsupported-feature', 'deepstack_visual_indexes', 'lists layers; their DeepStack mergers are not counted yet');
@@ -116,7 +117,7 @@ function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       kind: 'qwen_merger',
       dims: {
         h_v: h,
-        m: { tex: 'm', value: h.value * merge * merge, field: `${v.path('hidden_size')} × ${v.path('spatial_merge_size')}²`, derived: true },
+        m: derivedDim('m', h.value * merge * merge, `${v.path('hidden_size')} × ${v.path('spatial_merge_size')}²`),
         d: textWidth,
       },
     },
@@ -174,7 +175,7 @@ function readMuseVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Muse Glimmer wraps a vision tower');
   const h = v.dim('h_{v}', 'hidden_size');
   const heads = v.int('num_attention_heads');
-  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_attention_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  checkHeadsDivide(v, 'num_attention_heads', heads, 'hidden_size', h.value);
   const merge = v.int('merge_size');
   const out = top.dim('m', 'out_hidden_size');
   if (out.value !== h.value * merge * merge) throw top.error('config-inconsistent', 'out_hidden_size', `is ${out.value}, but the vision width × merge_size² is ${h.value * merge * merge}`);
@@ -218,7 +219,7 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
   if (top.intOr('num_reward_heads', 0, { min: 0 }) > 0) throw top.error('unsupported-feature', 'num_reward_heads', 'is positive; reward heads are not counted');
   const h = v.dim('h_{v}', 'hidden_size');
   const heads = v.int('num_attention_heads');
-  if (h.value % heads !== 0) throw v.error('config-inconsistent', 'num_attention_heads', `(${heads}) does not divide hidden_size (${h.value})`);
+  checkHeadsDivide(v, 'num_attention_heads', heads, 'hidden_size', h.value);
   const compression = top.child('img_token_compression_config');
   if (!compression) throw top.error('config-invalid-field', 'img_token_compression_config', 'is required: its temporal_patch_size and spatial_merge_size shape the patch embedding and the merger');
   const method = compression.strOr('image_token_compression_method', 'patch_merge');
@@ -244,7 +245,7 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
       id: 'projector',
       name: 'Vision projector and patch merger',
       kind: 'minimax_projector',
-      dims: { h_v: h, P, m: { tex: 'm', value: merge * merge, field: `${compression.path('spatial_merge_size')}²`, derived: true } },
+      dims: { h_v: h, P, m: derivedDim('m', merge * merge, `${compression.path('spatial_merge_size')}²`) },
     },
   ];
   for (const f of v.unknownFields()) unknown.push(f);
@@ -291,8 +292,8 @@ function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[]):
         f_v: v.dim('f_{v}', 'intermediate_size'),
         L_v: v.dim('L_{v}', 'num_hidden_layers'),
         p: v.dim('p', 'patch_size'),
-        P: v.has('position_embedding_size') ? v.dim('P', 'position_embedding_size') : { tex: 'P', value: 10240, field: `${v.path('position_embedding_size')} (absent: 10240)`, derived: true },
-        s: { tex: 's', value: standardize ? 2 : 0, field: `${v.path('standardize')} (std_bias and std_scale)`, derived: true },
+        P: v.has('position_embedding_size') ? v.dim('P', 'position_embedding_size') : derivedDim('P', 10240, `${v.path('position_embedding_size')} (absent: 10240)`),
+        s: derivedDim('s', standardize ? 2 : 0, `${v.path('standardize')} (std_bias and std_scale)`),
       },
     },
     { id: 'projector', name: 'Vision embedder (projection)', kind: 'projection', dims: { o: h, d: textWidth } },

@@ -274,7 +274,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   });
 
   if (showMtp) mtpBranch(items, arch, placed, centers, byId);
-  towerBranch(items, arch, centers, placed);
+  if (tower) towerBranch(items, tower, centers, placed);
 
   const leftBusy: { lo: number; hi: number }[] = [...modBoxes.map((b) => ({ lo: b.y, hi: b.y + b.h })), { lo: repeat.y, hi: repeat.y + repeat.h }];
   for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
@@ -449,9 +449,7 @@ function mtpBranch(items: Item[], arch: ArchJson, placed: PlacedRow[], centers: 
  * encoder and projector, and the tokens it becomes take the place of the image placeholders in the
  * embedded sequence, so the branch joins the stream above the embedding layer.
  */
-function towerBranch(items: Item[], arch: ArchJson, centers: Map<string, Center>, placed: PlacedRow[]): void {
-  const lines = towerLines(arch);
-  if (!lines) return;
+function towerBranch(items: Item[], lines: Run[][], centers: Map<string, Center>, placed: PlacedRow[]): void {
   const s = boxSize(lines, { size: SIZE.small });
   const w = Math.min(MOD_W, s.w);
   const embedRow = placed.findIndex((p) => p.row.id === 'embed');

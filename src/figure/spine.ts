@@ -76,6 +76,9 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
   const softmaxLayers = arch.layers.filter((l) => l.attention.kind !== 'gated_deltanet').length;
   const rope = arch.layers.filter((l) => l.attention.rope).length;
   const mod = (id: string, text: string) => items.push({ id, lines: wrap(text, 'sans', SIZE.small, MOD_W - 14) });
+  // The last modifier's count line, per layer × layers.
+  const withCount = (u: ArchJson['units'][number]) =>
+    items[items.length - 1]!.lines.push([{ text: u.repeat > 1 ? `${groupDigits(u.param_count)} × ${u.repeat}` : groupDigits(u.param_count), face: 'sans' }]);
   if (f.alibi) mod('alibi', 'ALiBi position biases');
   else if (!f.learned_positions && rope > 0) {
     let text = f.partial_rotary >= 1 ? 'RoPE' : 'Partial RoPE';
@@ -87,7 +90,7 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)', unscaled: 'QK-Norm (no weights)' }[f.qk_norm]);
     // Its weights are counted here, not in the attention box (the table has the same two rows).
     const u = arch.units.find((x) => x.id === 'layers.qk_norm');
-    if (u) items[items.length - 1]!.lines.push([{ text: u.repeat > 1 ? `${groupDigits(u.param_count)} × ${u.repeat}` : groupDigits(u.param_count), face: 'sans' }]);
+    if (u) withCount(u);
   }
   if (f.attn_softcap !== null) mod('softcap', `Logit soft-capping at ${f.attn_softcap}`);
   // MLA + DSA (GLM-5.2), MiniMax-M3's block-sparse attention: an indexer picks what attention
@@ -97,7 +100,7 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     const own = arch.layers.filter((l) => l.attention.indexer).length;
     const what = arch.family === 'mla' ? 'Lightning indexer (DSA)' : 'Block-sparse indexer';
     mod('indexer', own < L ? `${what} in ${own} of ${L} layers` : what);
-    items[items.length - 1]!.lines.push([{ text: `${groupDigits(indexer.param_count)} × ${indexer.repeat}`, face: 'sans' }]);
+    withCount(indexer);
   }
   return items;
 }

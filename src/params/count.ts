@@ -241,19 +241,18 @@ function aggregate(placed: Placed[]): Unit[] {
       formula = { expr, text: toText(expr), count: evaluate(expr) };
       formulas.set(draft, formula);
     }
-    const { expr, text, count: value } = formula;
+    const { expr, text, count } = formula;
     const seen = units.get(key);
     if (seen) {
       if (seen.formula_text !== text) throw new Error(`internal: unit ${key} has two formulas (${seen.formula_text} / ${text})`);
       // The same formula over other sizes (a per-layer geometry that kept its id) is a bug too.
-      if (seen.param_count !== value) throw new Error(`internal: unit ${key} has two counts (${seen.param_count} / ${value})`);
+      if (seen.param_count !== count) throw new Error(`internal: unit ${key} has two counts (${seen.param_count} / ${count})`);
       seen.repeat += 1;
       if (layer !== null) seen.layers.push(layer);
       seen.total = seen.param_count * seen.repeat;
       if (seen.active_param_count !== null) seen.active_total = seen.active_param_count * seen.repeat;
       continue;
     }
-    const count = value;
     const active = draft.active ? evaluate(draft.active) : null;
     units.set(key, {
       id: key,
@@ -302,7 +301,8 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
   ];
 }
 
-/** The embedding and head copies each MTP module stores again (`layers.<n>.embed_tokens`,
+/** What the checkpoint stores beyond the parameters: per-layer buffers (Gemma 4's `layer_scalar`)
+ * and the embedding and head copies each MTP module stores again (`layers.<n>.embed_tokens`,
  * `layers.<n>.shared_head.head`). */
 function storedCopies(arch: ArchDescription): NonLearned[] {
   const { embed, head } = arch.checkpoint.mtp_copies;
@@ -360,13 +360,16 @@ export function countParams(arch: ArchDescription): ParamReport {
 function countChecked(arch: ArchDescription): ParamReport {
   const { bottom, top } = modelDrafts(arch);
   // Layers of the same kind have the same blocks: build them once per kind, not once per layer.
+  // Each kind's list of unit ids is also an order constraint for the table (inLayerOrder).
   const kinds = new Map<string, Draft[]>();
+  const sequences: string[][] = [];
   const drafts = (l: LayerSpec, mtp: boolean): Draft[] => {
     const kind = JSON.stringify([mtp, l.attention, l.ffn]);
     let found = kinds.get(kind);
     if (!found) {
       found = mtp ? [...layerDrafts(arch, l), mtpExtras(arch)] : layerDrafts(arch, l);
       kinds.set(kind, found);
+      sequences.push(found.map((d) => `${mtp ? 'mtp' : 'layers'}.${d.id}`));
     }
     return found;
   };
@@ -376,7 +379,6 @@ function countChecked(arch: ArchDescription): ParamReport {
     ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
     ...arch.mtp_layers.flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))),
   ];
-  const sequences = [...kinds.entries()].map(([kind, list]) => list.map((d) => `${kind.startsWith('[true') ? 'mtp' : 'layers'}.${d.id}`));
   const units = besideTheirBase(inLayerOrder(aggregate(placed), sequences), Object.keys(arch.geometries ?? {}));
   const main = units.filter((u) => u.scope !== 'mtp');
   const sum = (us: Unit[], f: (u: Unit) => number) => us.reduce((acc, u) => acc + f(u), 0);
@@ -407,11 +409,9 @@ function countChecked(arch: ArchDescription): ParamReport {
   const checkpointParams = arch.checkpoint.unknown === null ? copies.reduce((acc, c) => acc + c.total, params) + sum(towers, (u) => u.total) + sum(storedMtp, (u) => u.total) : null;
   // Towers and stored extras are sizes of the config too: the same bound as the model's.
   if (checkpointParams !== null && !(checkpointParams <= MAX_PARAMS)) {
-    const biggest = [...towers, ...storedMtp].reduce((a, b) => (b.total > a.total ? b : a), towers[0] ?? storedMtp[0]!);
-    throw new ImplausibleCountError(
-      `${groupDigits(checkpointParams)} parameters in the checkpoint, more than the limit of 10^14`,
-      biggest ? largestField(biggest.symbols.map((s) => ({ tex: s.tex, value: s.value, field: s.field }))) : null,
-    );
+    const extras = [...towers, ...storedMtp];
+    const biggest = extras.length ? extras.reduce((a, b) => (b.total > a.total ? b : a)) : null;
+    throw new ImplausibleCountError(`${groupDigits(checkpointParams)} parameters in the checkpoint, more than the limit of 10^14`, biggest ? largestField(biggest.symbols) : null);
   }
   return {
     units,

@@ -3,7 +3,7 @@
  * give the experts, their width, the shared experts and the router's extras, and which layers
  * are MoE. Every MoE family reads through {@link readFfnPlan}; a new family states its fields.
  */
-import { quote, type ConfigReader } from '../config-reader.js';
+import type { ConfigReader } from '../config-reader.js';
 import { checkTopK } from '../common.js';
 import type { Biases, Dim, Flags } from '../types.js';
 
@@ -73,15 +73,10 @@ export interface FfnPlan {
   biases: Partial<Biases>;
 }
 
-/** A dense-only model: `intermediate_size` (or `denseWidth`) on every layer. */
-export function denseFfnPlan(r: ConfigReader, field = 'intermediate_size'): FfnPlan {
-  return { isMoe: () => false, residual: false, dims: { d_ff: r.dim('d_{ff}', field) }, flags: {}, biases: {} };
-}
-
 /** Reads the FFN of `L` layers and `extra` MTP modules after them by the family's recipe (null:
  * dense only). */
 export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null, extra = 0): FfnPlan {
-  if (recipe === null) return denseFfnPlan(r);
+  if (recipe === null) return { isMoe: () => false, residual: false, dims: { d_ff: r.dim('d_{ff}', 'intermediate_size') }, flags: {}, biases: {} };
   const denseWidth = recipe.denseWidth ?? 'intermediate_size';
   const E = recipe.none === 'zero' ? r.intOr(recipe.experts, 0, { min: 0 }) : recipe.none === 'null' ? r.intOr(recipe.experts, null) : r.int(recipe.experts);
   const hasExperts = E !== null && E > 0;
@@ -107,8 +102,8 @@ export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null
       biases.experts = true;
     }
   }
+  // Read (and so marked) with experts; markMoeFields marks it without.
   const residual = hasExperts && recipe.residual !== undefined && r.bool(recipe.residual, false);
-  if (recipe.residual) r.mark(recipe.residual);
   // MTP modules count too: a dense MTP layer needs the dense width even when every layer is MoE.
   const anyDense = residual || Array.from({ length: L + extra }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', denseWidth);
@@ -152,7 +147,7 @@ function moeLayers(r: ConfigReader, L: number, rule: MoeLayers): (i: number) => 
         // An MTP module (index L and up) is a MoE layer, as in DeepSeek-V3 and GLM.
         return (i) => (i < listed.length ? listed[i] === 'sparse' : true);
       }
-      const first = rule.fallback === undefined ? r.intOr(rule.field, 0, { min: 0 }) : r.intOr(rule.field, rule.fallback, { min: 0 });
+      const first = r.intOr(rule.field, rule.fallback ?? 0, { min: 0 });
       const freq = rule.freq ? r.intOr('moe_layer_freq', 1) : 1;
       return (i) => i >= first && i % freq === 0;
     }
@@ -187,10 +182,13 @@ function moeEvery(r: ConfigReader, rule: MoeLayers): number | null {
 
 /** A list of layer indices, each below `L`. */
 function layerList(r: ConfigReader, field: string, L: number): number[] {
-  const list = r.intArray(field, { min: 0, maxLength: L }) ?? [];
-  for (const i of list) {
-    if (i >= L) throw r.error('config-inconsistent', field, `names layer ${i}, but the model has ${L} layers`);
-  }
+  return belowL(r, field, r.intArray(field, { min: 0, maxLength: L }) ?? [], L);
+}
+
+/** Refuses a layer index of `field` that the model does not have. */
+function belowL(r: ConfigReader, field: string, list: number[], L: number): number[] {
+  const beyond = list.find((i) => i >= L);
+  if (beyond !== undefined) throw r.error('config-inconsistent', field, `names layer ${beyond}, but the model has ${L} layers`);
   return list;
 }
 
@@ -202,10 +200,7 @@ function indexList(r: ConfigReader, field: string, L: number): Set<number> | nul
   if (typeof v !== 'string' || !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(v) || v.length > 10 * L + 10) {
     throw r.error('config-invalid-field', field, 'must list layer indices, as [3, 4] or "3,4"');
   }
-  const list = v.split(',').map((x) => Number(x.trim()));
-  const beyond = list.find((i) => i >= L);
-  if (beyond !== undefined) throw r.error('config-inconsistent', field, `names layer ${beyond}, but the model has ${L} layers`);
-  return new Set(list);
+  return new Set(belowL(r, field, v.split(',').map((x) => Number(x.trim())), L));
 }
 
 /** `mlp_layer_types`: "dense" or "sparse" for each of the `L` layers, or null when absent. */
@@ -234,7 +229,7 @@ function readShared(r: ConfigReader, shared: SharedRecipe | undefined, dims: Rec
 function selectionBias(r: ConfigReader, rule: MoeRecipe['selectionBias']): boolean {
   if (rule === undefined) return false;
   if (rule === 'always') return true;
+  // bool and strOr refuse a value of another type.
   const v = typeof rule.equals === 'boolean' ? r.bool(rule.field, false) : r.strOr(rule.field, null);
-  if (typeof rule.equals === 'string' && v !== null && typeof v !== 'string') throw r.error('config-invalid-field', rule.field, `must be a string, got ${quote(String(v))}`);
   return v === rule.equals;
 }

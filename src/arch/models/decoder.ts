@@ -208,7 +208,8 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   });
   if (profile.fused) notes.push('q/k/v and gate/up are stored as fused tensors (qkv_proj, gate_up_proj); the counts are those of the separate projections.');
 
-  const ffn = readFfnPlan(r, L.value, profile.moe, profile.mtp ? r.intOr(profile.mtp.field, 0, { min: 0, max: LIMITS.mtp }) : 0);
+  const nMtp = profile.mtp ? r.intOr(profile.mtp.field, 0, { min: 0, max: LIMITS.mtp }) : 0;
+  const ffn = readFfnPlan(r, L.value, profile.moe, nMtp);
   Object.assign(dims, ffn.dims);
   Object.assign(flags, ffn.flags);
   Object.assign(biases, ffn.biases);
@@ -273,7 +274,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
       notes,
     },
     {
-      ...(profile.mtp ? readMtp(r, profile.mtp, layers, ffn.isMoe, flags) : {}),
+      ...(profile.mtp ? mtpLayers(profile.mtp, nMtp, layers, ffn.isMoe, flags) : {}),
       ...(geometries ? { geometries } : {}),
       ...(loopCount > 1 ? { loops: { count: loopCount, field: r.path(profile.loopsField!) } } : {}),
     },
@@ -299,25 +300,18 @@ function readHeadsPerLayer(r: ConfigReader, field: string, layers: LayerSpec[], 
 }
 
 /**
- * MTP modules (`num_nextn_predict_layers`): each a full-attention decoder layer (MoE where the
+ * `n` MTP modules (`num_nextn_predict_layers`): each a full-attention decoder layer (MoE where the
  * family's layout puts MoE after the dense prefix) behind DeepSeek-V3's `eh_proj` and norms.
  */
-function readMtp(
-  r: ConfigReader,
-  mtp: NonNullable<DecoderProfile['mtp']>,
-  layers: LayerSpec[],
-  isMoe: (i: number) => boolean,
-  flags: Flags,
-): Partial<ArchDescription> {
-  const n = r.intOr(mtp.field, 0, { min: 0, max: LIMITS.mtp });
+function mtpLayers(mtp: NonNullable<DecoderProfile['mtp']>, n: number, layers: LayerSpec[], isMoe: (i: number) => boolean, flags: Flags): Partial<ArchDescription> {
   flags.mtp = n > 0;
   const L = layers.length;
-  const mtpLayers = Array.from({ length: n }, (_, k) => {
+  const modules = Array.from({ length: n }, (_, k) => {
     const layer = plainLayer(L + k);
     if (isMoe(L + k)) layer.ffn = { kind: 'moe', routing: 'score' };
     return layer;
   });
-  return { mtp_layers: mtpLayers, checkpoint: { mtp_copies: mtp.copies, unknown: null } };
+  return { mtp_layers: modules, checkpoint: { mtp_copies: mtp.copies, unknown: null } };
 }
 
 /**

@@ -13,7 +13,7 @@
  * with a message until they are counted.
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
-import { defaultFlags, description, layerTypes, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { checkKvHeads, defaultFlags, description, layerTypes, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, Geometry } from '../types.js';
 import { readSoftcap } from './decoder.js';
 
@@ -23,7 +23,7 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
   const Hkv = r.dim('H_{kv}', 'num_key_value_heads', { max: LIMITS.heads });
   const dh = r.dim('d_{h}', 'head_dim');
-  if (H.value % Hkv.value !== 0) throw r.error('config-inconsistent', 'num_key_value_heads', `(${Hkv.value}) must divide num_attention_heads (${H.value})`);
+  checkKvHeads(r, 'num_key_value_heads', Hkv.value, 'num_attention_heads', H.value);
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh, d_ff: r.dim('d_{ff}', 'intermediate_size') };
 
   const moe = options.moeBlock && r.bool('enable_moe_block', false);
@@ -64,11 +64,11 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
 
   // Global layers: their own head size, and with K = V their own (usually one) KV head.
   const kEqV = r.bool('attention_k_eq_v', false);
-  const globalDims: Record<string, Dim> = { d_h: r.has('global_head_dim') ? r.dim('d_{h}', 'global_head_dim') : { tex: 'd_{h}', value: 512, field: `${r.path('global_head_dim')} (absent: 512)`, derived: true } };
-  if (!r.has('global_head_dim')) r.get('global_head_dim');
+  // Gemma4TextConfig's global_head_dim defaults to 512 (the recipes' defaults).
+  const globalDims: Record<string, Dim> = { d_h: r.dim('d_{h}', 'global_head_dim') };
   if (kEqV) {
     const g = r.dim('H_{kv}', 'num_global_key_value_heads', { max: LIMITS.heads });
-    if (H.value % g.value !== 0) throw r.error('config-inconsistent', 'num_global_key_value_heads', `(${g.value}) must divide num_attention_heads (${H.value})`);
+    checkKvHeads(r, 'num_global_key_value_heads', g.value, 'num_attention_heads', H.value);
     globalDims['H_kv'] = g;
   } else r.mark('num_global_key_value_heads');
   const geometries: Record<string, Geometry> = { global: { label: 'global layers', dims: globalDims, ...(kEqV ? { k_eq_v: true } : {}) } };

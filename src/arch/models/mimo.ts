@@ -11,7 +11,7 @@
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { checkKvHeads, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 const MIMO_MOE: MoeRecipe = {
@@ -30,7 +30,7 @@ const STORED_MTP = 3;
 function geometry(r: ConfigReader, prefix: '' | 'swa_'): Record<string, Dim> {
   const H = r.dim('H', `${prefix}num_attention_heads`, { max: LIMITS.heads });
   const Hkv = r.dim('H_{kv}', `${prefix}num_key_value_heads`, { max: LIMITS.heads });
-  if (H.value % Hkv.value !== 0) throw r.error('config-inconsistent', `${prefix}num_key_value_heads`, `(${Hkv.value}) must divide ${prefix}num_attention_heads (${H.value})`);
+  checkKvHeads(r, `${prefix}num_key_value_heads`, Hkv.value, `${prefix}num_attention_heads`, H.value);
   return { H, H_kv: Hkv, d_h: r.dim('d_{h}', `${prefix}head_dim`), d_hv: r.dim('d_{hv}', `${prefix}v_head_dim`) };
 }
 

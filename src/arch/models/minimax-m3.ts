@@ -9,7 +9,7 @@
  */
 import { LIMITS, quote, shortKey, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { checkKvHeads, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
 
 const M3_MOE: MoeRecipe = {
@@ -27,7 +27,7 @@ export function describeMiniMaxM3(r: ConfigReader): ArchDescription {
   const { d, V, L } = readCore(r);
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
   const Hkv = r.dim('H_{kv}', 'num_key_value_heads', { max: LIMITS.heads });
-  if (H.value % Hkv.value !== 0) throw r.error('config-inconsistent', 'num_key_value_heads', `(${Hkv.value}) must divide num_attention_heads (${H.value})`);
+  checkKvHeads(r, 'num_key_value_heads', Hkv.value, 'num_attention_heads', H.value);
   const dh = r.dim('d_{h}', 'head_dim');
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh };
   if (r.bool('attention_output_gate', false)) throw r.error('unsupported-feature', 'attention_output_gate', 'is true; a gated MiniMax-M3 attention is not known');

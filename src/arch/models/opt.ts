@@ -3,7 +3,7 @@
  * biased q/k/v/o and a ReLU MLP, optional projection between word embedding and model width.
  */
 import type { ConfigReader } from '../config-reader.js';
-import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied, widthPerHead } from '../common.js';
 import { LIMITS } from '../config-reader.js';
 import type { ArchDescription } from '../types.js';
 
@@ -12,8 +12,7 @@ export function describeOpt(r: ConfigReader): ArchDescription {
   const { d, V, L } = readCore(r);
   // OPT has no head_dim or KV-head fields: heads split the width evenly.
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
-  if (d.value % H.value !== 0) throw r.error('config-inconsistent', 'num_attention_heads', `(${H.value}) does not divide hidden_size (${d.value})`);
-  const dh = derivedDim('d_{h}', d.value / H.value, `${r.path('hidden_size')} / ${r.path('num_attention_heads')}`);
+  const dh = widthPerHead(r, d, H, 'num_attention_heads');
   const dff = r.dim('d_{ff}', 'ffn_dim');
   const P = r.dim('P', 'max_position_embeddings');
   const proj = r.intOr('word_embed_proj_dim', d.value);

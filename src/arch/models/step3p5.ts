@@ -10,7 +10,7 @@
  */
 import { LIMITS, quote, shortKey, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { checkKvHeads, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, Geometry, LayerSpec } from '../types.js';
 
 const STEP_MOE: MoeRecipe = {
@@ -29,7 +29,7 @@ export function describeStep3p5(r: ConfigReader): ArchDescription {
   const { d, V, L } = readCore(r);
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
   const Hkv = r.dim('H_{kv}', 'num_attention_groups', { max: LIMITS.heads });
-  if (H.value % Hkv.value !== 0) throw r.error('config-inconsistent', 'num_attention_groups', `(${Hkv.value}) must divide num_attention_heads (${H.value})`);
+  checkKvHeads(r, 'num_attention_groups', Hkv.value, 'num_attention_heads', H.value);
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: r.dim('d_{h}', 'head_dim') };
   const impl = r.strOr('att_impl_type', 'GQA');
   if (impl !== 'GQA') throw r.error('unsupported-feature', 'att_impl_type', `is ${quote(impl)}; only "GQA" is known`);
@@ -50,7 +50,7 @@ export function describeStep3p5(r: ConfigReader): ArchDescription {
     if (otherType !== 'sliding_attention') throw other.error('unsupported-feature', 'attention_type', `is ${quote(String(otherType))}; only "sliding_attention" layers with sizes of their own are known`);
     const oh = other.dim('H', 'num_attention_heads', { max: LIMITS.heads });
     const okv = other.dim('H_{kv}', 'num_attention_groups', { max: LIMITS.heads });
-    if (oh.value % okv.value !== 0) throw other.error('config-inconsistent', 'num_attention_groups', `(${okv.value}) must divide num_attention_heads (${oh.value})`);
+    checkKvHeads(other, 'num_attention_groups', okv.value, 'num_attention_heads', oh.value);
     const odh = other.dim('d_{h}', 'head_dim');
     const trueDim = other.intOr('true_head_dim', odh.value);
     if (trueDim !== odh.value) throw other.error('unsupported-feature', 'true_head_dim', `(${trueDim}) differs from head_dim (${odh.value}); a padded head is not known`);
