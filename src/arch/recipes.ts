@@ -150,6 +150,19 @@ const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bia
 const decoder = (profile: DecoderProfile, defaults?: Record<string, unknown>): Recipe => ({ describe: (r) => describeDecoder(r, profile), ...(defaults ? { defaults } : {}) });
 const reader = (describe: Describe): Recipe => ({ describe });
 
+/**
+ * Hy4's MoE (HYV4MoE, GLM-4.7-Flash's): the router always has its selection bias; the layers come
+ * from `mlp_layer_types`, absent the first layer alone dense (HYV4Config reads no prefix field).
+ */
+const HY4_MOE: MoeRecipe = {
+  layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', fallback: 1, list: 'mlp_layer_types' },
+  experts: 'n_routed_experts',
+  topK: 'num_experts_per_tok',
+  expertWidth: 'moe_intermediate_size',
+  shared: { count: 'n_shared_experts' },
+  selectionBias: 'always',
+};
+
 /** Every supported `model_type` and how it is read. */
 export const RECIPES = new Map<string, Recipe>(Object.entries({
   llama: decoder(llama),
@@ -379,6 +392,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
   glm4_moe_lite: reader(describeDeepseek),
   deepseek_v4: reader(describeDeepseekV4),
+  // Hy4 (tencent/Hy4-preview): GLM-5.2's MLA, MoE and DSA indexer, with a gated attention output,
+  // sinks and independent hyper-connections; its MTP layer stores no embedding or head.
+  hy_v4: reader((r) => describeDeepseek(r, { mtpCopies: false, moe: HY4_MOE, indexer: 'indexer_types', indexerDefault: 'hy4', hy4: true })),
 }));
 
 /**
@@ -488,6 +504,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Glm4MoeLiteForCausalLM: 'glm4_moe_lite',
   GlmMoeDsaForCausalLM: 'glm_moe_dsa',
   HYV3ForCausalLM: 'hy_v3',
+  HYV4ForCausalLM: 'hy_v4',
   FalconForCausalLM: 'falcon',
   GPT2LMHeadModel: 'gpt2',
   GPTNeoXForCausalLM: 'gpt_neox',

@@ -133,8 +133,13 @@ export interface Flags {
   alibi: boolean;
   /** Linear-attention layers mixed with full attention (Qwen3-Next). */
   linear_attention_hybrid: boolean;
-  /** DeepSeek-V4 hyper-connections: the residual stream is `hc_mult` streams wide. */
+  /** Hyper-connections: the residual stream is `hc_mult` streams wide (DeepSeek-V4's mHC, Hy4's iHC). */
   hyper_connections: boolean;
+  /** Hy4's independent hyper-connections (`enable_ihc`): the streams stay an identity residual
+   * (no stream-mixing matrix, no Sinkhorn), each mixer only reads the sub-layer's input from them
+   * and writes its output back (`hc_fn` [2·n_hc, n_hc·d], `hc_base` [2·n_hc], `hc_scale` [2]);
+   * the MTP module has none. Absent: DeepSeek-V4's manifold-constrained form. */
+  hc_independent?: boolean;
   /** DeepSeek-V4 KV compressor. */
   compressor: boolean;
   /** DeepSeek-V4 lightning indexer. */

@@ -13,7 +13,7 @@ function layerName(arch: ArchJson, l: Layer): string {
   let mixer: string;
   if (a.kind === 'gated_deltanet') mixer = 'Gated DeltaNet';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
-  else if (arch.flags.output_gate) mixer = 'Gated attention';
+  else if (arch.flags.output_gate) mixer = a.kind === 'mla' ? 'Gated MLA' : 'Gated attention';
   else if (a.window !== null) mixer = 'Sliding window';
   else if (a.chunk !== null) mixer = 'Chunked';
   else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global' : 'Attention';

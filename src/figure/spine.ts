@@ -53,7 +53,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
-  if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain('Attention')]];
+  // Hy4's gated_mla: the heads' output is gated elementwise.
+  if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain(arch.flags.output_gate ? 'Attention, gated' : 'Attention')]];
   const H = dim(arch, 'H');
   const Hkv = dim(arch, 'H_kv');
   // Read from tensor names without the config's head counts: the kind of attention is not known.
@@ -113,6 +114,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const box = (id: string, lines: Run[][], fill: Role, units: string[], textColor: Role = 'ink'): SpineRow['center'] => ({ kind: 'boxes', boxes: [{ id, lines, fill, textColor, units }] });
   const blockRow = (row: Omit<SpineRow, 'inBlock' | 'inContainer'> & Partial<SpineRow>) => add({ ...row, inBlock: true });
   const hc = f.hyper_connections ? dim(arch, 'hc') ?? 1 : 0;
+  const hcKind = f.hc_independent ? 'iHC' : 'mHC';
 
   add({ id: 'input', center: { kind: 'input', text: 'Sample input text' }, inContainer: false });
   add({ id: 'tokens', center: box('tokens', label('Tokenized text'), 'box', []), inContainer: false });
@@ -159,18 +161,18 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       // the output back onto the streams and mixes them (x' = H_res·x + H_post·F(H_pre·x)): no ⊕.
       // The mixer's one projection (`hc_attn_fn`/`hc_ffn_fn` with its bias and scales) computes
       // H_pre, H_post and H_res from the streams before the sub-layer: its count is the pre-mixer's.
-      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain('mHC pre-mixer', 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
+      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcKind} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
       if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
       if (post) blockRow({ id: `post_${main.id}_norm`, center: box(`post_${main.id}_norm`, label(sandwich ? `Post-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [n === 1 ? 'layers.post_attn_norm' : 'layers.post_ffn_norm']) });
-      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain('mHC post-mixer', 'bold', 'accent')]], 'box', []), residualSink: true });
+      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain(`${hcKind} post-mixer`, 'bold', 'accent')]], 'box', []), residualSink: true });
       else blockRow({ id: `plus${n}`, center: { kind: 'plus' }, residualSink: true });
     };
     sublayer(1, attnBox);
     sublayer(2, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits });
   }
 
-  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain('mHC head mixer', 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
+  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcKind} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
   if (arch.units.some((u) => u.id === 'final_norm')) add({ id: 'final_norm', center: box('final_norm', label(`Final ${normName(arch, '')}`), 'norm', ['final_norm']) });
   const head: Run[][] = [[plain('Linear output layer')]];
   if (f.tied_embeddings) head.push([plain('(tied to the embedding)', 'sans')]);

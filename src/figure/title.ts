@@ -244,6 +244,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   glm4_moe: 'zai',
   glm_moe_dsa: 'zai',
   hy_v3: 'tencent',
+  hy_v4: 'tencent',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

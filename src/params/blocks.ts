@@ -118,7 +118,11 @@ export function mlaAttention(arch: ArchDescription): Draft {
     ...linear('kv_b_proj', rkv, mul(H, add(dn, dv)), false),
     ...linear('o_proj', mul(H, dv), d, arch.biases.o),
   ];
-  return { id: 'attn', name: 'Multi-head Latent Attention', family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
+  // Hy4 (gated_mla): the heads' output times sigmoid(gate_proj(x)), gate_proj [H·d_v, d]; sinks [H].
+  if (arch.flags.output_gate) parts.push(...linear('gate_proj (output gate)', d, mul(H, dv), false));
+  if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
+  const name = arch.flags.output_gate ? 'Gated Multi-head Latent Attention' : 'Multi-head Latent Attention';
+  return { id: 'attn', name, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
 }
 
 /**

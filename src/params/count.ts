@@ -22,8 +22,8 @@ import {
 import {
   dsv4Attention,
   dsv4Compressor,
-  dsv4HeadHyperConnection,
-  dsv4HyperConnection,
+  headHyperConnection,
+  hyperConnection,
   dsv4Indexer,
 } from './deepseek-v4-blocks.js';
 import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
@@ -32,20 +32,22 @@ import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
 /** The blocks of one decoder layer (or MTP block), bottom to top. */
-function layerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
+function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
   const { norm_placement: placement, norm_kind } = arch.flags;
   const n = norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
   const pre = placement === 'pre' || placement === 'sandwich';
   const post = placement === 'post' || placement === 'sandwich';
   const out: (Draft | null)[] = [];
   const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
-  if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'attn'));
+  // Hy4's MTP module has no iHC ("MTP checkpoints do not carry iHC pre/post weights": vLLM HYV4MTP).
+  const hc = arch.flags.hyper_connections && !(mtp && arch.flags.hc_independent);
+  if (hc) out.push(hyperConnection(arch, 'attn'));
   // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
   if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
   out.push(...attentionDrafts(arch, layer));
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
-  if (arch.flags.hyper_connections) out.push(dsv4HyperConnection(arch, 'ffn'));
+  if (hc) out.push(hyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
   if (layer.ffn.kind === 'dense') out.push(denseFfn(arch));
   else {
@@ -190,7 +192,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
     top.push({ id: 'project_out', name: 'Output projection', family: 'head', shape_in: [d.value], shape_out: [dEmb.value], parts: [{ name: 'project_out', expr: mul(d, dEmb) }] });
   }
   if (arch.flags.hyper_connections) {
-    top.push({ id: 'hc_head', name: 'mHC head mixer', family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: dsv4HeadHyperConnection(arch) });
+    top.push({ id: 'hc_head', name: `${arch.flags.hc_independent ? 'iHC' : 'mHC'} head mixer`, family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: headHyperConnection(arch) });
   }
   if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
   // Ouro: early_exit_gate, Linear(d, 1) with its bias, read after the final norm.
@@ -212,7 +214,7 @@ function mtpExtras(arch: ArchDescription): Draft {
           { name: 'e_proj', expr: mul(d, d) },
           { name: 'h_proj', expr: mul(d, d) },
           { name: 'enorm, hnorm, norm', expr: mul(3, d) },
-          ...dsv4HeadHyperConnection(arch),
+          ...headHyperConnection(arch),
         ]
       : [
           // eh_proj maps [embedding; hidden] (2d) to d.
@@ -367,7 +369,7 @@ function countChecked(arch: ArchDescription): ParamReport {
     const kind = JSON.stringify([mtp, l.attention, l.ffn]);
     let found = kinds.get(kind);
     if (!found) {
-      found = mtp ? [...layerDrafts(arch, l), mtpExtras(arch)] : layerDrafts(arch, l);
+      found = mtp ? [...layerDrafts(arch, l, true), mtpExtras(arch)] : layerDrafts(arch, l, false);
       kinds.set(kind, found);
       sequences.push(found.map((d) => `${mtp ? 'mtp' : 'layers'}.${d.id}`));
     }

@@ -155,6 +155,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     alibi: z.boolean(),
     linear_attention_hybrid: z.boolean(),
     hyper_connections: z.boolean(),
+    hc_independent: z.boolean().optional(),
     compressor: z.boolean(),
     indexer: z.boolean(),
     grouped_output: z.boolean(),

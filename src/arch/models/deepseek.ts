@@ -6,7 +6,7 @@
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
-import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+import type { ArchDescription, Dim, Flags, LayerSpec } from '../types.js';
 
 /**
  * DeepSeek's MoE: `first_k_dense_replace` dense layers, then MoE on every `moe_layer_freq`-th
@@ -33,6 +33,13 @@ export interface DeepseekOptions {
   /** DSA lightning indexer (`index_n_heads`, `index_head_dim`): on the layers `indexer_types` marks
    * "full" (GLM-5.2; "shared" layers reuse the previous top-k) and on every MTP module. */
   indexer?: 'indexer_types';
+  /** Which layers own an indexer when `indexer_types` is absent: GLM-5's `index_topk_freq` rule,
+   * or Hy4's (HYV4Config: layer 0 and every layer with (i − 1) % 4 = 0). */
+  indexerDefault?: 'index_topk_freq' | 'hy4';
+  /** Hy4's additions, each switched by its config field: the heads' output gated elementwise
+   * (`gated_mla`, `gating_type` "elementwise": gate_proj [H·d_v, d]), a learned sink logit per head
+   * (`learnable_sink`), independent hyper-connections over `hc_mult` streams (`enable_ihc`). */
+  hy4?: boolean;
 }
 
 export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { mtpCopies: true }): ArchDescription {
@@ -96,8 +103,9 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
   flags.tied_embeddings = readTied(r, false, notes);
   flags.attention_bias = attentionBias;
 
-  const ownIndexer = options.indexer ? readIndexer(r, L.value, dims, notes) : () => false;
+  const ownIndexer = options.indexer ? readIndexer(r, L.value, dims, notes, options.indexerDefault ?? 'index_topk_freq') : () => false;
   if (options.indexer) flags.indexer = true;
+  if (options.hy4) readHy4(r, L.value, dims, flags, notes);
   const layer = (i: number): LayerSpec => {
     const l = plainLayer(i);
     l.attention.kind = 'mla';
@@ -133,19 +141,53 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
  * last full layer's, no tensors); absent, GlmMoeDsaConfig derives it from `index_topk_freq` and
  * `index_skip_topk_offset`. MTP modules (index L and up) have their own indexer.
  */
-function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[]): (i: number) => boolean {
+function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[], byDefault: 'index_topk_freq' | 'hy4'): (i: number) => boolean {
   if (!dims['r_q']) throw r.error('config-inconsistent', 'q_lora_rank', 'is null, but the DSA indexer projects its queries from the q_lora_rank latent');
   dims['H_i'] = r.dim('H_{i}', 'index_n_heads');
   dims['d_i'] = r.dim('d_{i}', 'index_head_dim');
   if (r.has('index_topk_pattern')) throw r.error('unsupported-feature', 'index_topk_pattern', 'is set; only indexer_types (or its default from index_topk_freq) is known');
   r.get('index_topk_pattern');
-  const freq = r.intOr('index_topk_freq', 1);
-  const offset = r.intOr('index_skip_topk_offset', 0, { min: 0 });
   const listed = r.strArray('indexer_types', { length: L, allowed: ['full', 'shared'] });
-  const full = listed ?? Array.from({ length: L }, (_, i) => (Math.max(i - offset + 1, 0) % freq === 0 ? 'full' : 'shared'));
+  let full: string[];
+  if (listed) {
+    full = listed;
+    r.mark('index_topk_freq', 'index_skip_topk_offset');
+  } else if (byDefault === 'hy4') full = Array.from({ length: L }, (_, i) => (i === 0 || (i - 1) % 4 === 0 ? 'full' : 'shared'));
+  else {
+    const freq = r.intOr('index_topk_freq', 1);
+    const offset = r.intOr('index_skip_topk_offset', 0, { min: 0 });
+    full = Array.from({ length: L }, (_, i) => (Math.max(i - offset + 1, 0) % freq === 0 ? 'full' : 'shared'));
+  }
   // Which layer's top-k a shared layer reuses, and the MTP's own iteration, change no tensor.
   r.mark('index_share_for_mtp_iteration', 'indexer_rope_interleave');
   const n = full.filter((t) => t === 'full').length;
   notes.push(`DSA lightning indexer on ${n} of ${L} layers (indexer_types "full") and on the MTP modules; the other layers reuse the last top-k (${r.intOr('index_topk', 2048)} tokens).`);
   return (i) => i >= L || full[i] === 'full';
+}
+
+/**
+ * Hy4 (HYV4Config, modeling_hy_v4.py): MLA whose heads' output is gated elementwise
+ * (`self_attn.gate_proj`), learned sinks (`self_attn.sinks` [H]), and independent
+ * hyper-connections: `attn_hc` and `ffn_hc` on every layer, `hc_head` before the final norm, none
+ * in the MTP module. Every layer is DSA attention (`layer_types` "deepseek_sparse_attention").
+ */
+function readHy4(r: ConfigReader, L: number, dims: Record<string, Dim>, flags: Flags, notes: string[]): void {
+  for (const field of ['use_mla', 'use_dsa'] as const) {
+    if (!r.bool(field, true)) throw r.error('unsupported-feature', field, 'is false; only Hy4 with MLA and the DSA indexer (both true) is known');
+  }
+  r.strArray('layer_types', { length: L, allowed: ['deepseek_sparse_attention'] });
+  if (r.bool('gated_mla', true)) {
+    const gating = r.strOr('gating_type', 'elementwise');
+    if (gating !== 'elementwise') throw r.error('unsupported-feature', 'gating_type', `is ${quote(gating)}; only "elementwise" (a gate per value channel) is known`);
+    flags.output_gate = true;
+  } else r.mark('gating_type');
+  flags.attention_sinks = r.bool('learnable_sink', true);
+  if (r.bool('enable_ihc', true)) {
+    dims['hc'] = r.dim('n_{hc}', 'hc_mult');
+    flags.hyper_connections = true;
+    flags.hc_independent = true;
+    notes.push(`Independent hyper-connections: the residual stream is ${dims['hc'].value} streams wide; around each sub-layer a mixer reads its input from the streams and writes its output back to each (no stream mixing); the MTP module has none.`);
+  } else r.mark('hc_mult');
+  // Initial values, magnitudes and fp32 switches: no tensors.
+  r.mark('learnable_sink_init', 'hc_magnitude', 'enable_lm_head_fp32', 'bitwise_backward_align', 'mtp_loss_factor');
 }

@@ -379,9 +379,10 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
       cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${H} × (${dNope} + ${dv})`), 'proj'),
     ],
     [cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')],
-    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', indexerNotes(arch, 'tokens')), 'attention', 'attentionInk')],
+    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', [...indexerNotes(arch, 'tokens'), ...(arch.flags.attention_sinks ? ['+ a learned sink logit per head'] : [])]), 'attention', 'attentionInk')],
   ];
-  const outLines = lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
+  // Hy4 (gated_mla): each value channel times sigmoid(gate_proj(x)) before the output projection.
+  const outLines = arch.flags.output_gate ? lbl(`Linear output ${H} × ${dv} → ${g(d)}`, `of heads ⊙ sigmoid(Linear gate ${g(d)} → ${H} × ${dv})`) : lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
   const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn'], widths, rows);
   grid.input('attn.in', y0, [{ box: rq !== null ? 'attn.q_a' : 'attn.q_up' }, { box: 'attn.kv_a' }]);
@@ -397,7 +398,7 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
     [accent(String(H)), strong(' heads,')],
     [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(' RoPE)')],
   ];
-  return finish('attn', 'Multi-head latent attention', caption, formula, grid);
+  return finish('attn', arch.flags.output_gate ? 'Gated multi-head latent attention' : 'Multi-head latent attention', caption, formula, grid);
 }
 
 // ---------------------------------------------------------------------------------------------

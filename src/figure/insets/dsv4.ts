@@ -387,10 +387,12 @@ function streams(id: string, n: number, cx: number, y0: number, y1: number): Ite
 }
 
 /** The drawing of one mHC-wrapped sublayer (y from 0), as `Block.forward` runs it. */
-function mhcDrawing(n: number, d: number | null): Item[] {
+function mhcDrawing(n: number, d: number | null, independent: boolean): Item[] {
   const S = SIZE.label; // lines with scripts are set at SIZE.label
-  const preLines: Run[][] = [[bold('mHC pre-mixer')], [sans('H'), sub('pre'), sans(`: ${n} streams → 1`)]];
-  const postLines: Run[][] = [[bold('mHC post-mixer')], [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
+  const kind = independent ? 'iHC' : 'mHC';
+  const preLines: Run[][] = [[bold(`${kind} pre-mixer`)], [sans('H'), sub('pre'), sans(`: ${n} streams → 1`)]];
+  // Hy4's iHC keeps the streams as they are (no H_res): x + H_post·F.
+  const postLines: Run[][] = [[bold(`${kind} post-mixer`)], independent ? [sans('x'), sub('l'), sans(' + H'), sub('post'), sans('·F')] : [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
   const normLines: Run[][] = [[sans('RMSNorm')]];
   const subLines: Run[][] = [[sans('Sublayer F')], [sans('attention or MoE')]];
   const mw = Math.max(needW(preLines, S), needW(postLines, S));
@@ -427,14 +429,22 @@ function mhcDrawing(n: number, d: number | null): Item[] {
 /** Text under the mHC drawing: the update rule, what happens at the ends, the formulas. */
 function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean): TextBlock[] {
   const S = SIZE.label;
-  const rule: Run[][] = [
-    [sans('x'), sub('l+1'), sans(' = H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
-    [sans('H'), sub('pre'), sans(', H'), sub('post'), sans(', H'), sub('res'), sans(' computed per token from x'), sub('l'), sans(';')],
-    [sans('H'), sub('res'), sans(` (${n}×${n}) on the doubly stochastic`)],
-    [sans('manifold (Sinkhorn iterations)')],
-  ];
+  const rule: Run[][] = arch.flags.hc_independent
+    ? [
+        // HYV4HyperConnection: DeepSeek-V4's form without the `comb` output (no Sinkhorn).
+        [sans('x'), sub('l+1'), sans(' = x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
+        [sans('H'), sub('pre'), sans(', H'), sub('post'), sans(' computed per token from x'), sub('l'), sans(';')],
+        [sans('the streams are not mixed with each other')],
+      ]
+    : [
+        [sans('x'), sub('l+1'), sans(' = H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
+        [sans('H'), sub('pre'), sans(', H'), sub('post'), sans(', H'), sub('res'), sans(' computed per token from x'), sub('l'), sans(';')],
+        [sans('H'), sub('res'), sans(` (${n}×${n}) on the doubly stochastic`)],
+        [sans('manifold (Sinkhorn iterations)')],
+      ];
   // Transformer.forward: embed → repeat hc_mult times; ParallelHead.hc_head folds before the norm.
-  const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before the final RMSNorm.`, 'sans', SIZE.small, maxW);
+  const mtp = arch.flags.hc_independent && arch.mtp_layers.length > 0 ? ' The MTP module has none.' : '';
+  const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before the final RMSNorm.${mtp}`, 'sans', SIZE.small, maxW);
   const formulas: Run[][] = [];
   const hcAttn = unitById(arch, 'layers.hc_attn');
   const hcFfn = unitById(arch, 'layers.hc_ffn');
@@ -464,13 +474,13 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
 export function mhcInset(arch: ArchJson, o: InsetOptions = { formulas: true }): Inset | null {
   if (!arch.flags.hyper_connections) return null;
   const n = dim(arch, 'hc') ?? 4;
-  const drawing = mhcDrawing(n, dim(arch, 'd'));
+  const drawing = mhcDrawing(n, dim(arch, 'd'), arch.flags.hc_independent === true);
   const text = textStack(mhcText(arch, n, MAX_W, o.formulas), 5);
   const items = [...text.items, ...translateItems(drawing, 0, text.h + TEXT_GAP)];
   const { w, h } = extent(items);
   return {
     id: 'hc',
-    title: [bold('Manifold-constrained hyper-connections')],
+    title: [bold(arch.flags.hc_independent ? 'Independent hyper-connections' : 'Manifold-constrained hyper-connections')],
     w,
     h,
     items,
