@@ -314,7 +314,7 @@ describe('Gemma 4 12B: global layers with their own head size and keys as values
     assert.deepEqual(arch.towers!.map((u) => [u.id, u.param_count]), [['tower.vision', 49_922_304], ['tower.audio', 2_457_600]]);
   });
 
-  test('the MoE block, KV sharing and double-wide MLPs are refused until counted', () => {
+  test('gemma4_unified has no MoE block, KV sharing or double-wide MLPs: each refused at its field', () => {
     const g = load('configs/google__gemma-4-12B-it.json') as Config & { text_config: Config };
     for (const [field, value] of [['enable_moe_block', true], ['num_kv_shared_layers', 10], ['use_double_wide_mlp', true]] as const) {
       assert.equal(refusal({ ...g, text_config: { ...g.text_config, [field]: value } }).code, 'unsupported-feature', field);
@@ -329,11 +329,57 @@ describe('Gemma 4 12B: global layers with their own head size and keys as values
     assert.equal(unit('layers.residual_ffn').param_count, 3 * 2816 * 2112);
     assert.equal(unit('layers.moe_norms').param_count, 3 * 2816);
     assert.equal(arch.totals.checkpoint_params, 25_805_936_206);
-    // Per-layer embeddings (absent: 256) and the audio tower of E2B are refused, not guessed.
+    // An absent hidden_size_per_layer_input means per-layer embeddings of 256 (Gemma4TextConfig).
     const g = load('configs/google__gemma-4-26B-A4B-it.json') as Config & { text_config: Config };
     const { hidden_size_per_layer_input: _p, ...ple } = g.text_config;
-    assert.match(refusal({ ...g, text_config: ple }).message, /absent: Gemma4TextConfig means 256/);
-    assert.equal(refusal({ ...g, audio_config: { hidden_size: 1024 } }).location.field, 'audio_config');
+    const withPle = fromConfig({ ...g, text_config: ple });
+    assert.equal(withPle.dims['d_ple']!.value, 256);
+    assert.ok(withPle.notes.some((n) => n.includes('absent: Gemma4TextConfig means per-layer embeddings of 256')));
+    // An audio tower without its sizes is refused inside audio_config.
+    assert.match(refusal({ ...g, audio_config: { hidden_size: 1024 } }).location.field ?? '', /^audio_config\./);
+  });
+});
+
+describe('Gemma 4 E2B: per-layer embeddings, KV sharing, double-wide MLPs and an audio tower', () => {
+  test('the last 20 layers read layer 13 or 14\'s keys and values, have no K/V of their own and MLPs of 2·d_ff; the checkpoint still stores their K/V', async () => {
+    const { arch } = await extract(fixturePath('configs/google__gemma-4-E2B-it.json'));
+    const shared = arch.layers.filter((l) => l.attention.kv_source !== undefined);
+    assert.deepEqual(shared.map((l) => l.index), Array.from({ length: 20 }, (_, i) => 15 + i));
+    // the last earlier layer of the same type: 14 is the last full layer, 13 the last sliding one
+    assert.deepEqual([...new Set(shared.map((l) => l.attention.kv_source))].sort(), [13, 14]);
+    assert.ok(shared.every((l) => l.ffn.double_wide));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    // q_proj and o_proj only: 2·d·H·d_h
+    assert.equal(unit('layers.attn.kv_shared').param_count, 2 * 1536 * 8 * 256);
+    assert.deepEqual(unit('layers.attn.kv_shared').parts.map((p) => p.name), ['q_proj', 'o_proj']);
+    assert.equal(unit('layers.ffn.double_wide').param_count, 3 * 1536 * 2 * 6144);
+    // k_proj, v_proj [H_kv·d_h, d] and k_norm [d_h] per shared layer: 16 sliding, 4 global
+    const stored = arch.stored_copies!.filter((c) => c.id.startsWith('layers.shared_kv'));
+    assert.deepEqual(stored.map((c) => [c.id, c.count, c.repeat]), [['layers.shared_kv', 2 * 1536 * 256 + 256, 16], ['layers.shared_kv.global', 2 * 1536 * 512 + 512, 4]]);
+    // only the 15 own-KV layers cache: 12 sliding × 2 × 256 + 3 global × 2 × 512 values, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, (12 * 2 * 256 + 3 * 2 * 512) * 2);
+  });
+
+  test('per-layer embeddings: a looked-up table (not active without the embedding), its projection, a gate in every layer', async () => {
+    const { arch } = await extract(fixturePath('configs/google__gemma-4-E2B-it.json'));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    assert.equal(unit('ple_embed').param_count, 262_144 * 35 * 256);
+    assert.equal(unit('ple_projection').param_count, 1536 * 35 * 256 + 256);
+    assert.deepEqual([unit('layers.ple').param_count, unit('layers.ple').repeat], [2 * 1536 * 256 + 1536, 35]);
+    assert.equal(arch.totals.active_params_non_embedding, arch.totals.active_params - unit('ple_embed').total);
+    assert.deepEqual(arch.towers!.map((u) => [u.id, u.param_count]), [['tower.vision', 167_364_608], ['tower.projector', 1_179_648], ['tower.audio', 304_824_608], ['tower.audio_projector', 2_359_296]]);
+    assert.ok(arch.notes.some((n) => n.includes('clipped linears')));
+  });
+
+  test('KV sharing that leaves a layer no earlier layer of its type, or every layer shared, is refused at num_kv_shared_layers', () => {
+    const g = load('configs/google__gemma-4-E2B-it.json') as Config & { text_config: Config };
+    // layer 4 is the first full layer: sharing from layer 4 on leaves it no source
+    const early = refusal({ ...g, text_config: { ...g.text_config, num_kv_shared_layers: 31 } });
+    assert.deepEqual([early.code, early.location.field], ['config-inconsistent', 'text_config.num_kv_shared_layers']);
+    assert.equal(refusal({ ...g, text_config: { ...g.text_config, num_kv_shared_layers: 35 } }).location.field, 'text_config.num_kv_shared_layers');
+    const noPle = fromConfig({ ...g, text_config: { ...g.text_config, hidden_size_per_layer_input: 0, num_kv_shared_layers: 0, use_double_wide_mlp: false } });
+    assert.equal(noPle.units.filter((u) => u.id.startsWith('ple') || u.id === 'layers.ple').length, 0);
+    assert.equal(noPle.layers.filter((l) => l.attention.kv_source !== undefined).length, 0);
   });
 });
 
@@ -492,7 +538,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 29, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 30, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

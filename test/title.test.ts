@@ -36,6 +36,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/MiniMaxAI__MiniMax-M3.json': ['MiniMax M3 (426B, 24.7B active)', 'minimax'],
   'configs/meta-models__Muse-Glimmer-30B.json': ['Muse Glimmer 30B (27.9B)', 'meta'],
   'configs/google__gemma-4-12B-it.json': ['Gemma 4 12B (11.9B)', 'google'],
+  'configs/google__gemma-4-E2B-it.json': ['Gemma 4 E2B (4.63B)', 'google'],
   'configs/arcee-ai__Trinity-Large-Base.json': ['Trinity Large (399B, 12.8B active)', 'arcee'],
   'configs/CohereLabs__North-Mini-Code-1.0.json': ['North Mini Code 1.0 (30.5B, 3.31B active)', 'cohere'],
   'configs/sarvamai__sarvam-30b.json': ['Sarvam 30B (32.2B, 3.45B active)', 'sarvam'],

@@ -78,7 +78,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   arch.notes.push(...reader.defaultsApplied);
   const towerUnknown: string[] = [];
   const towers = textPath && topType !== null ? TOWERS.get(topType) : undefined;
-  if (towers) arch.towers = towers(top, arch.dims['d']!, towerUnknown);
+  if (towers) arch.towers = towers(top, arch.dims['d']!, towerUnknown, arch.notes);
   const unknown = textPath ? [...top.unknownFields(), ...reader.unknownFields(), ...towerUnknown] : reader.unknownFields();
   if (unknown.length > 0) {
     if (!options.allowUnknownFields) {

@@ -9,7 +9,7 @@ import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -258,14 +258,13 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
  * `position_embedding_table` [2, `position_embedding_size`, h]; per block q/k/v/o without bias
  * (`num_attention_heads` × `head_dim`), q_norm and k_norm [head_dim] (the v-norm has no weight), a
  * GeGLU MLP and four norms; `std_bias`, `std_scale` [h] with `standardize`; `embed_vision`
- * [d, h] into the text width (its norm has no weight). Clipped linears would store scalars that
- * are not counted: refused until they are.
+ * [d, h] into the text width (its norm has no weight); with an `audio_config`, the audio tower.
  */
-function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
-  if (top.has('audio_config')) throw top.error('unsupported-feature', 'audio_config', "is set; Gemma 4's audio tower (E2B, E4B) is not counted yet");
+function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]): TowerSpec[] {
+  const audio = readGemma4Audio(top, textWidth, unknown);
   const v = top.child('vision_config');
-  if (!v) return [];
-  if (v.bool('use_clipped_linears', false)) throw v.error('unsupported-feature', 'use_clipped_linears', 'is true; clipped linears are not counted yet');
+  if (!v) return audio;
+  const clipped = v.bool('use_clipped_linears', false);
   if (v.bool('attention_bias', false)) throw v.error('unsupported-feature', 'attention_bias', 'is true; Gemma 4 vision projections without biases are the only ones known');
   const h = v.dim('h_{v}', 'hidden_size');
   const H = v.dim('H_{v}', 'num_attention_heads');
@@ -297,13 +296,64 @@ function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[]):
       },
     },
     { id: 'projector', name: 'Vision embedder (projection)', kind: 'projection', dims: { o: h, d: textWidth } },
+    ...audio,
   ];
   for (const f of v.unknownFields()) unknown.push(f);
+  // Gemma4ClippableLinear: four rank-0 bounds per linear, buffers the Hub's total leaves out.
+  if (clipped || audio.length > 0) notes.push('The clipped linears of the towers store four scalar bounds each (input_min/max, output_min/max): buffers, not parameters, and not in the Hub total either.');
   return towers;
 }
 
-/** Each reader appends the tower config's fields it does not understand to `unknown`. */
-export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[]) => TowerSpec[]>([
+/**
+ * Gemma 4 E2B/E4B audio tower (`audio_config`, Gemma4AudioModel, a conformer): two stride-2
+ * convolutions over the mel frames (`subsampling_conv_channels` [c0, c1], 3×3, no bias, each with
+ * a LayerNorm weight) and `input_proj_linear` [h, (c0/4)·c1]; per layer two macaron feed-forwards
+ * (h → 4h → h, two norms each), chunked attention (q, k, v, post [h, h], `relative_k_proj` [h, h],
+ * `per_dim_scale` [h/heads]), a light convolution (`linear_start` [2h, h], `linear_end` [h, h], a
+ * depthwise conv of `conv_kernel_size`, two norms) and three norms; `output_proj` [o, h] with its
+ * bias; `embed_audio` [d, o] (its norm has no weight).
+ */
+function readGemma4Audio(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const a = top.child('audio_config');
+  if (!a) return [];
+  const h = a.dim('h_{a}', 'hidden_size');
+  const heads = a.int('num_attention_heads');
+  checkHeadsDivide(a, 'num_attention_heads', heads, 'hidden_size', h.value);
+  const channels = a.intArray('subsampling_conv_channels', { length: 2, min: 1 });
+  if (!channels) throw a.error('config-invalid-field', 'subsampling_conv_channels', 'is required: the two channel counts of the subsampling convolutions');
+  if (channels[0]! % 4 !== 0) throw a.error('config-inconsistent', 'subsampling_conv_channels[0]', `(${channels[0]}) is not a multiple of 4; the input projection reads channels[0] / 4 × channels[1] features`);
+  const act = a.strOr('hidden_act', 'silu');
+  if (act !== 'silu') throw a.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; the Gemma 4 audio tower is known with silu only`);
+  // Chunked-attention geometry, caps, clipping and residual weights: no tensors.
+  a.mark('attention_chunk_size', 'attention_context_left', 'attention_context_right', 'attention_invalid_logits_value', 'attention_logit_cap', 'gradient_clipping', 'residual_weight', 'use_clipped_linears', 'model_type');
+  const o = a.dim('o', 'output_proj_dims');
+  const towers: TowerSpec[] = [
+    {
+      id: 'audio',
+      name: 'Audio encoder (conformer)',
+      kind: 'gemma4_audio',
+      dims: {
+        h_a: h,
+        L_a: a.dim('L_{a}', 'num_hidden_layers'),
+        d_a: derivedDim('d_{a}', h.value / heads, `${a.path('hidden_size')} / ${a.path('num_attention_heads')}`),
+        K: a.dim('K', 'conv_kernel_size'),
+        c_0: derivedDim('c_{0}', channels[0]!, `${a.path('subsampling_conv_channels')}[0]`),
+        c_1: derivedDim('c_{1}', channels[1]!, `${a.path('subsampling_conv_channels')}[1]`),
+        // transformers: proj_input_dim = (subsampling_conv_channels[0] // 4) * subsampling_conv_channels[1]
+        F_a: derivedDim('F_{a}', (channels[0]! / 4) * channels[1]!, `${a.path('subsampling_conv_channels')}[0] / 4 · [1]`),
+        o,
+      },
+    },
+    { id: 'audio_projector', name: 'Audio embedder (projection)', kind: 'projection', dims: { o, d: textWidth } },
+  ];
+  top.mark('audio_token_id', 'boa_token_id', 'eoa_token_id', 'eoa_token_index');
+  for (const f of a.unknownFields()) unknown.push(f);
+  return towers;
+}
+
+/** Each reader appends the tower config's fields it does not understand to `unknown`, and what a
+ * reader should know about the towers to `notes`. */
+export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
   ['qwen3_5', readQwenVit],
   ['qwen3_5_moe', readQwenVit],

@@ -52,9 +52,15 @@ export interface LayerSpec {
     /** The key of `ArchDescription.geometries` whose sizes this layer's attention has, where they
      * differ from the model's (MiMo-V2's sliding layers, Laguna's per-layer query heads). */
     geometry?: string;
+    /** The earlier layer whose keys and values this layer attends over (Gemma 4 E2B/E4B
+     * `num_kv_shared_layers`): it computes no K or V of its own and caches none. */
+    kv_source?: number;
   };
   ffn: {
     kind: 'dense' | 'moe';
+    /** The dense MLP is twice `d_ff` wide in this layer (Gemma 4 `use_double_wide_mlp` on its
+     * KV-shared layers). */
+    double_wide?: boolean;
     /** A MoE layer that also runs a dense MLP beside the experts (Grok-2 `residual_moe`). */
     residual?: boolean;
     /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
@@ -106,6 +112,10 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** Per-layer embeddings (Gemma 4 E2B/E4B `hidden_size_per_layer_input`): a second table gives
+   * every token a `d_ple` vector for each layer, mixed with a projection of its embedding; each
+   * layer gates it by its hidden state and adds it back after the FFN. */
+  per_layer_embeddings?: boolean;
   /** Ouro: a learned early-exit gate after the loops (`early_exit_gate`, Linear(d, 1) with bias). */
   early_exit_gate?: boolean;
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
@@ -210,6 +220,9 @@ export interface CheckpointSpec {
   /** Buffers every layer stores with a trained value (Gemma 4's `layer_scalar`, one number): not
    * parameters of the model, but in the checkpoint and its total. */
   layer_buffers?: { id: string; name: string; count: number }[];
+  /** The checkpoint stores k_proj, v_proj and k_norm of the KV-shared layers although the model
+   * never builds them (Gemma 4 E2B/E4B: transformers drops them on load). */
+  stores_shared_kv?: boolean;
 }
 
 /** Attention sizes that override `dims` in the layers that name them. */

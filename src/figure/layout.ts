@@ -275,9 +275,10 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
 
   if (showMtp) mtpBranch(items, arch, placed, centers, byId);
   if (tower) towerBranch(items, tower, centers, placed);
+  if (arch.flags.per_layer_embeddings) pleBranch(items, arch, byId);
 
   const leftBusy: { lo: number; hi: number }[] = [...modBoxes.map((b) => ({ lo: b.y, hi: b.y + b.h })), { lo: repeat.y, hi: repeat.y + repeat.h }];
-  for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
+  for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower' || i.id === 'ple_table'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
   placeCallouts(items, callouts(arch, { rope: modBoxes.some((b) => b.id === 'mod.rope') }), anchors, leftBusy, notesLeft ? base - 4 : mainBottom, outTop);
 
   // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
@@ -421,6 +422,32 @@ function residuals(items: Item[], placed: PlacedRow[], centers: Map<string, Cent
 }
 
 /**
+ * Gemma 4's per-layer embeddings, left of the block at the height of its per-layer input box: the
+ * table (`embed_tokens_per_layer`, looked up by token id) and the projection of the token
+ * embedding that is mixed into it, with their count; an arrow into the per-layer input box.
+ */
+function pleBranch(items: Item[], arch: ArchJson, byId: Map<string, BoxItem>): void {
+  const target = byId.get('ple');
+  if (!target) return;
+  const table = arch.units.find((u) => u.id === 'ple_embed');
+  const projection = arch.units.find((u) => u.id === 'ple_projection');
+  const L = arch.layers.length;
+  const ple = dim(arch, 'd_ple');
+  const lines = [
+    [plain('Per-layer', 'bold')],
+    [plain('embeddings', 'bold')],
+    ...wrap(`${ple !== null ? `${ple} values per token for each of the ${L} layers` : 'a slice per layer'}: a table looked up by token id, plus a projection of the token embedding`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
+    ...(table && projection ? [[plain(groupDigits(table.total + projection.total), 'sans')]] : []),
+  ];
+  const s = boxSize(lines, { size: SIZE.small });
+  const w = Math.min(MOD_W + 10, s.w);
+  const cy = target.y + target.h / 2;
+  const box: BoxItem = { kind: 'box', id: 'ple_table', x: MOD_X1 - w, y: cy - s.h / 2, w, h: s.h, fill: 'embed', stroke: 'ink', textColor: 'ink', lines, size: SIZE.small, radius: BOX_RADIUS };
+  items.push(box);
+  items.push(arrow('ple_table.arrow', [[box.x + box.w, cy], [target.x, cy]]));
+}
+
+/**
  * The MTP branch, dashed, left of the stack: it takes the last block's hidden state (before the
  * final norm) and the next token's embedding, and predicts through the shared output layer.
  */
@@ -473,6 +500,15 @@ function towerLines(arch: ArchJson): Run[][] | null {
   if (towers.length === 0) return null;
   const total = towers.reduce((a, u) => a + u.total, 0);
   // "Vision encoder (MoonViT)" → title "Vision encoder", kind "MoonViT"
+  // Gemma 4 E2B: a vision and an audio tower, each with its embedder.
+  const audio = towers.some((t) => /^Audio encoder/.test(t.name));
+  if (audio) {
+    return [
+      [plain('Vision and audio', 'bold')],
+      [plain('encoders', 'bold')],
+      ...wrap(`with their embedders, +${compact(total)} parameters: image patches and audio frames → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
+    ];
+  }
   const [, title = towers[0]!.name, kind] = /^([^(]+?)(?: \(([^)]+)\))?$/.exec(towers[0]!.name) ?? [];
   const others = towers.slice(1).map((t) => t.name.replace(/ \(.*\)$/, '').replace(/^Vision /, '').toLowerCase());
   const what = [kind, ...others].filter(Boolean).join(' + ');

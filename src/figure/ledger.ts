@@ -100,7 +100,8 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
   // The MTP module's copies (only where the MTP module is shown) and per-layer buffers (layer_scalar).
   const stored = (arch.stored_copies ?? []).filter((c) => showMtp || !c.id.startsWith('mtp.'));
   const copies = stored.filter((c) => c.id.startsWith('mtp.'));
-  const buffers = stored.filter((c) => !c.id.startsWith('mtp.'));
+  const sharedKv = stored.filter((c) => c.id.startsWith('layers.shared_kv'));
+  const buffers = stored.filter((c) => !c.id.startsWith('mtp.') && !sharedKv.includes(c));
   const towers = arch.towers ?? [];
   const storedMtp = arch.stored_mtp ?? [];
   if ((stored.length || towers.length || storedMtp.length) && t.checkpoint_params != null) {
@@ -125,6 +126,8 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
     const what = [
       ...(copies.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : "the MTP module's own copies"} of the ${copies.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
       ...buffers.map((b) => `the ${b.name.replace(/ \(.*\)$/, '')} buffers (${groupDigits(b.total)})`),
+      // Gemma 4 E2B/E4B: what its KV-shared layers store but never use.
+      ...(sharedKv.length ? [`the unused k_proj, v_proj and k_norm of the ${sharedKv.reduce((a, c) => a + c.repeat, 0)} KV-shared layers (${groupDigits(sharedKv.reduce((a, c) => a + c.total, 0))})`] : []),
       ...(towers.length || storedMtp.length ? ['the rows above'] : []),
     ];
     out.push({

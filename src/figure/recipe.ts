@@ -18,7 +18,8 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.chunk !== null) mixer = 'Chunked';
   else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global' : 'Attention';
   if (!a.rope && a.kind !== 'gated_deltanet' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
-  const ffn = l.ffn.kind === 'dense' ? 'dense FFN' : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
+  if (a.kv_source !== undefined) mixer += ' (KV shared)';
+  const ffn = l.ffn.kind === 'dense' ? (l.ffn.double_wide ? 'wide FFN' : 'dense FFN') : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
   return `${mixer} → ${ffn}`;
 }
 
@@ -40,6 +41,32 @@ function groups(names: string[]): { name: string; n: number }[] {
 export function layerRecipe(arch: ArchJson): { heading: string; lines: string[] } | null {
   const names = arch.layers.map((l) => layerName(arch, l));
   if (new Set(names).size < 2) return null;
+  return tiled(names) ?? twoTiled(names);
+}
+
+/** `n × (period)` lines of a run of layers that a short period tiles at least twice, or null. */
+function periodLines(names: string[]): string[] | null {
+  for (let p = 1; p <= Math.min(12, names.length / 2); p++) {
+    if (names.length % p !== 0 || !names.every((n, i) => n === names[i % p])) continue;
+    const period = groups(names.slice(0, p));
+    if (period.length === 1) return [`${names.length} × ${period[0]!.name}`];
+    return [`${names.length / p} × (`, ...period.map((g) => `  ${g.n} × ${g.name}`), ')'];
+  }
+  return null;
+}
+
+/** Two runs, each tiled by its own period (Gemma 4 E2B: 3 × (4 sliding, 1 global), then the same
+ * with shared keys and values), or null. */
+function twoTiled(names: string[]): { heading: string; lines: string[] } | null {
+  for (let split = 2; split <= names.length - 2; split++) {
+    const first = periodLines(names.slice(0, split));
+    const second = first && names[split] !== names[split - 1] ? periodLines(names.slice(split)) : null;
+    if (first && second) return { heading: 'Layer recipe', lines: [...first, ...second] };
+  }
+  return null;
+}
+
+function tiled(names: string[]): { heading: string; lines: string[] } | null {
   // A prefix (dense layers first) then a period that tiles the rest, possibly cut short at the end.
   for (let prefix = 0; prefix <= Math.min(8, names.length - 2); prefix++) {
     const rest = names.slice(prefix);

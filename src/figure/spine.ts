@@ -130,7 +130,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   }
 
   const placement = f.norm_placement;
-  const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate', 'layers.residual_ffn'] : ['layers.ffn'];
+  // `layers.ffn.double_wide`: Gemma 4's wider MLPs on its KV-shared layers.
+  const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate', 'layers.residual_ffn'] : ['layers.ffn', 'layers.ffn.*'];
   const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
   // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
   const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
@@ -170,6 +171,12 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     };
     sublayer(1, attnBox);
     sublayer(2, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits });
+    // Gemma 4 E2B/E4B: after the FFN's residual, the layer's slice of the per-layer embedding,
+    // gated by the hidden state, projected back, normalised and added (its table: pleBranch).
+    if (f.per_layer_embeddings) {
+      blockRow({ id: 'ple', center: box('ple', [[plain('Per-layer input')], [plain('gate, projection, RMSNorm', 'sans')]], 'embed', ['layers.ple']) });
+      blockRow({ id: 'plus_ple', center: { kind: 'plus' }, residualSink: true });
+    }
   }
 
   if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcKind} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });

@@ -1,7 +1,7 @@
 /**
  * The per-layer pattern strip: one cell per layer for every property that differs between layers
- * (linear / full attention, sliding / global, NoPE / RoPE, compression ratio, dense / MoE, hash /
- * score routing), each row with its legend.
+ * (linear / full attention, sliding / global, NoPE / RoPE, compression ratio, own or shared keys
+ * and values, dense / MoE, FFN width, hash / score routing), each row with its legend.
  */
 import type { ArchJson } from '../schema/arch-json.js';
 import type { Item, Role } from './scene.js';
@@ -44,7 +44,10 @@ export function stripRows(arch: ArchJson): StripRow[] {
   // sparse layers with an indexer, and dense ones.
   else if (arch.family === 'mla') add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });
   else add('sparsity', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'block-sparse (indexer)', B: 'dense attention' });
+  // Gemma 4 E2B/E4B: layers that read an earlier layer's keys and values, and their wider MLPs.
+  add('KV', L.map((l) => (l.attention.kv_source === undefined ? 'A' : 'B')), { A: 'own keys and values', B: 'reuses an earlier layer\'s' });
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });
+  add('FFN width', L.map((l) => (l.ffn.double_wide ? 'B' : 'A')), { A: 'd_ff', B: 'double width (2 · d_ff)' });
   // Routing differs only where some layers route by hash (dense layers show in the FFN row).
   if (L.some((l) => l.ffn.routing === 'hash')) {
     add('routing', L.map((l) => (l.ffn.routing === 'hash' ? 'A' : l.ffn.routing === 'score' ? 'B' : 'C')), { A: 'hash routing', B: 'learned top-k routing', C: 'dense (no router)' });

@@ -190,16 +190,59 @@ export function gatedDeltaNet(arch: ArchDescription): Draft {
 }
 
 /** Dense FFN: gated (gate, up, down) or a two-matrix MLP, with biases where the model has them. */
-export function denseFfn(arch: ArchDescription): Draft {
+export function denseFfn(arch: ArchDescription, doubleWide = false): Draft {
   const dim = dimsOf(arch);
-  const [d, dff] = [dim('d'), dim('d_ff')];
+  const d = dim('d');
+  // Gemma 4 use_double_wide_mlp: 2·d_ff on the KV-shared layers.
+  const dff = doubleWide ? mul(2, dim('d_ff')) : dim('d_ff');
   const bias = arch.biases.ffn;
   const gated = arch.flags.ffn_kind !== 'mlp';
   const parts = gated
     ? [...linear('gate_proj', d, dff, bias), ...linear('up_proj', d, dff, bias), ...linear('down_proj', dff, d, bias)]
     : [...linear('fc_in', d, dff, bias), ...linear('fc_out', dff, d, bias)];
   const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
+  if (doubleWide) return { id: 'ffn.double_wide', name: `${label}, double width`, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
   return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/**
+ * Gemma 4's per-layer input (PLE): after the FFN's residual, `per_layer_input_gate` [d_ple, d]
+ * and its activation gate the layer's d_ple slice of the per-layer embedding,
+ * `per_layer_projection` [d, d_ple] maps it back, `post_per_layer_input_norm` [d], added back.
+ */
+export function perLayerInput(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, ple] = [dim('d'), dim('d_ple')];
+  return {
+    id: 'ple',
+    name: 'Per-layer input gate',
+    family: 'embedding',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [...linear('per_layer_input_gate', d, ple, false), ...linear('per_layer_projection', ple, d, false), { name: 'post_per_layer_input_norm', expr: mul(d) }],
+  };
+}
+
+/** Gemma 4's per-layer embedding table, `embed_tokens_per_layer` [V_ple, L·d_ple] (looked up). */
+export function perLayerTable(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [Vp, L, ple] = [dim('V_ple'), dim('L'), dim('d_ple')];
+  return { id: 'ple_embed', name: 'Per-layer embeddings', family: 'embedding', shape_in: [Vp.value], shape_out: [L.value * ple.value], parts: [{ name: 'embed_tokens_per_layer', expr: mul(Vp, L, ple) }] };
+}
+
+/** The context half of the per-layer inputs: `per_layer_model_projection` [L·d_ple, d] of the
+ * token embedding and `per_layer_projection_norm` [d_ple]. */
+export function perLayerProjection(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, L, ple] = [dim('d'), dim('L'), dim('d_ple')];
+  return {
+    id: 'ple_projection',
+    name: 'Per-layer projection',
+    family: 'embedding',
+    shape_in: [d.value],
+    shape_out: [L.value * ple.value],
+    parts: [{ name: 'per_layer_model_projection', expr: mul(d, L, ple) }, { name: 'per_layer_projection_norm', expr: mul(ple) }],
+  };
 }
 
 /** An activation as papers write it: `gelu_new` → GELU, `relu` → ReLU, `silu` → SiLU. */

@@ -11,6 +11,9 @@ import {
   gatedDeltaNet,
   mlaAttention,
   norm,
+  perLayerInput,
+  perLayerProjection,
+  perLayerTable,
   qkNorm,
   routedExperts,
   router,
@@ -49,7 +52,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
   if (hc) out.push(hyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
-  if (layer.ffn.kind === 'dense') out.push(denseFfn(arch));
+  if (layer.ffn.kind === 'dense') out.push(denseFfn(arch, layer.ffn.double_wide === true));
   else {
     out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
     // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
@@ -61,6 +64,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
     }
   }
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
+  if (arch.flags.per_layer_embeddings) out.push(perLayerInput(arch));
   return out.filter((x): x is Draft => x !== null);
 }
 
@@ -69,6 +73,24 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
  * with those sizes, as units of their own: `attn.swa`, "… (sliding-window layers)".
  */
 function attentionDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
+  if (layer.attention.kv_source === undefined) return ownAttentionDrafts(arch, layer);
+  // Gemma 4's KV-shared layers build no k_proj, v_proj or k_norm: units of their own.
+  return ownAttentionDrafts(arch, layer).map((d) => {
+    const parts = d.parts.filter((p) => !isKvPart(p.name));
+    return parts.length === d.parts.length ? d : { ...d, id: `${d.id}.kv_shared`, name: `${d.name} (KV-shared layers)`, parts };
+  });
+}
+
+/** The parts a KV-shared layer does without: its own keys and values, and the key norm. */
+const isKvPart = (name: string): boolean => /^(k_proj|v_proj|k_norm)\b/.test(name);
+
+/** What a KV-shared layer's checkpoint entry still stores (Gemma 4: k_proj, v_proj, k_norm). */
+function sharedKvStored(arch: ArchDescription, layer: LayerSpec): number {
+  const own = ownAttentionDrafts(arch, { ...layer, attention: { ...layer.attention, kv_source: undefined } });
+  return own.flatMap((d) => d.parts).filter((p) => isKvPart(p.name)).reduce((acc, p) => acc + evaluate(p.expr), 0);
+}
+
+function ownAttentionDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   const key = layer.attention.geometry;
   const geometry = key === undefined ? undefined : arch.geometries?.[key];
   if (key !== undefined && !geometry) throw new Error(`internal: ${arch.model_type} has no geometry "${key}"`);
@@ -181,6 +203,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   const dEmb = arch.dims['d_emb'];
   const width = dEmb ?? d;
   bottom.push({ id: 'embed', name: 'Token embedding', family: 'embedding', shape_in: [V.value], shape_out: [width.value], parts: [{ name: 'embed_tokens', expr: mul(V, width) }] });
+  if (arch.flags.per_layer_embeddings) bottom.push(perLayerTable(arch), perLayerProjection(arch));
   if (arch.flags.learned_positions) {
     const P = dim('P');
     const rows = arch.position_offset ? add(P, arch.position_offset) : mul(P);
@@ -312,11 +335,34 @@ function storedCopies(arch: ArchDescription): NonLearned[] {
   const layers = arch.layers.map((l) => l.index);
   // Gemma 4's layer_scalar: one stored number a layer.
   const buffers = (arch.checkpoint.layer_buffers ?? []).map((b): NonLearned => ({ id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: layers.length, layers, total: b.count * layers.length }));
+  if (arch.checkpoint.stores_shared_kv) buffers.push(...sharedKvEntries(arch));
   if (mtp.length === 0) return buffers;
   const dim = dimsOf(arch);
   const [V, d] = [dim('V'), arch.dims['d_emb'] ?? dim('d')];
   const copy = (id: string, name: string): NonLearned => ({ id, name, shape: [V.value, d.value], count: V.value * d.value, repeat: mtp.length, layers: mtp, total: V.value * d.value * mtp.length });
   return [...buffers, ...(embed ? [copy('mtp.embed_tokens', 'Token embedding (copy stored with each MTP module)')] : []), ...(head ? [copy('mtp.shared_head.head', 'Output head (copy stored with each MTP module)')] : [])];
+}
+
+/** Gemma 4 E2B/E4B: the k_proj, v_proj and k_norm the checkpoint stores for its KV-shared layers,
+ * one entry per geometry (sliding, global). */
+function sharedKvEntries(arch: ArchDescription): NonLearned[] {
+  const byGeometry = new Map<string, { count: number; layers: number[] }>();
+  for (const l of arch.layers) {
+    if (l.attention.kv_source === undefined) continue;
+    const key = l.attention.geometry ?? '';
+    const entry = byGeometry.get(key) ?? { count: sharedKvStored(arch, l), layers: [] };
+    entry.layers.push(l.index);
+    byGeometry.set(key, entry);
+  }
+  return [...byGeometry].map(([key, { count, layers }]) => ({
+    id: key ? `layers.shared_kv.${key}` : 'layers.shared_kv',
+    name: `k_proj, v_proj, k_norm of the KV-shared ${key ? `${arch.geometries?.[key]?.label ?? key}` : 'layers'} (stored, not used)`,
+    shape: [count],
+    count,
+    repeat: layers.length,
+    layers,
+    total: count * layers.length,
+  }));
 }
 
 /**
@@ -326,7 +372,8 @@ function storedCopies(arch: ArchDescription): NonLearned[] {
  */
 function isInputTable(u: Unit, tied: boolean): boolean {
   if (u.scope !== 'model') return false;
-  return u.family === 'positions' || (u.id === 'embed' && !tied);
+  // Gemma 4's per-layer embedding table is looked up like the token embedding.
+  return u.family === 'positions' || u.id === 'ple_embed' || (u.id === 'embed' && !tied);
 }
 
 /** More parameters than any model could have (a hundred trillion): a size is a typo. */

@@ -9,7 +9,8 @@
  * - DeepSeek-V4: one `d_h` latent per token on ratio-0 (sliding-window) layers, one per
  *   `compress_ratio` tokens on compressed layers, plus the indexer's `d_i` key per 4 tokens on
  *   ratio-4 layers;
- * - linear-attention layers (Gated DeltaNet), whose state does not grow: none;
+ * - linear-attention layers (Gated DeltaNet), whose state does not grow, and KV-shared layers
+ *   (Gemma 4), which read an earlier layer's cache: none;
  * - MTP modules: not counted (they are not part of the main model's context);
  * - a looped stack (Nanbeige `num_loops`, Ouro `total_ut_steps`): once per pass.
  * The sum is rounded up to whole bytes.
@@ -38,6 +39,8 @@ const kIsV = (arch: Pick<ArchDescription, 'geometries'>, layer: LayerSpec): bool
 
 function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
   const v = sizeOf(arch, layer);
+  // Gemma 4's KV-shared layers read an earlier layer's cache and keep none.
+  if (layer.attention.kv_source !== undefined) return [0, 1];
   switch (layer.attention.kind) {
     case 'softmax':
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
@@ -68,6 +71,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
   for (const layer of arch.layers) {
     const v = sizeOf(arch, layer);
     const a = layer.attention;
+    if (a.kv_source !== undefined) continue;
     const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
     switch (a.kind) {
       case 'softmax':

@@ -126,6 +126,21 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
     if (st.value > 0) parts.push({ name: 'std_bias, std_scale', expr: mul(st, h) });
     return parts;
   },
+  // Gemma 4 E2B/E4B conformer: subsampling convs and input projection, L_a layers, output_proj.
+  gemma4_audio: (dim) => {
+    const [h, La, da, K, c0, c1, F, o] = [dim('h_a'), dim('L_a'), dim('d_a'), dim('K'), dim('c_0'), dim('c_1'), dim('F_a'), dim('o')];
+    return [
+      // conv [c0, 1, 3, 3] and [c1, c0, 3, 3], LayerNorm weights [c0], [c1]; input_proj_linear [h, F_a]
+      { name: 'subsample_conv_projection', expr: add(mul(9, c0), c0, mul(9, c0, c1), c1, mul(F, h)) },
+      // two feed-forwards (8h² + 2h each), attention (q, k, v, post, relative_k_proj: 5h²),
+      // light conv (linear_start 2h², linear_end h²)
+      { name: 'layers: linear maps', expr: mul(La, 24, h, h) },
+      { name: 'layers: depthwise conv', expr: mul(La, h, K) },
+      // 4 feed-forward norms, 2 light-conv norms, 3 layer norms; per_dim_scale [h/heads]
+      { name: 'layers: norms, per_dim_scale', expr: mul(La, add(mul(9, h), da)) },
+      { name: 'output_proj (weight, bias)', expr: add(mul(o, h), o) },
+    ];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

@@ -77,8 +77,9 @@ const layerSchema = z.object({
     compress_ratio: int.nullable(),
     indexer: z.boolean(),
     geometry: z.string().optional().describe('The key of geometries whose attention sizes this layer has; absent where they are the model\'s (and in files written before 0.5.0).'),
+    kv_source: int.optional().describe('The earlier layer whose keys and values this layer reads (Gemma 4 KV sharing): no K, V or cache of its own. Absent otherwise, and in files written before 0.5.0.'),
   }),
-  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional() }),
+  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
 });
 
 const unitSchema = z.object({
@@ -144,6 +145,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     output_gate_separate: z.boolean().optional(),
     k_eq_v: z.boolean().optional(),
     gemma4_moe: z.boolean().optional(),
+    per_layer_embeddings: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),

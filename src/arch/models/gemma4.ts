@@ -9,11 +9,13 @@
  * of every layer: `num_experts` experts of `moe_intermediate_size`, `top_k_experts` per token, a
  * router with a scale and per-expert scales, three norms of its own.
  *
- * Not read here: the per-layer embeddings and KV sharing of `gemma4_text` E2B and E4B, refused
- * with a message until they are counted.
+ * `gemma4_text` E2B and E4B add per-layer embeddings (`hidden_size_per_layer_input`, absent: 256)
+ * and KV sharing: the last `num_kv_shared_layers` layers attend over the keys and values of the
+ * last earlier layer of their type, build no k_proj, v_proj or k_norm (the checkpoint still stores
+ * them), and with `use_double_wide_mlp` have MLPs of twice `intermediate_size`.
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
-import { checkKvHeads, defaultFlags, description, layerTypes, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { checkKvHeads, defaultFlags, derivedDim, description, layerTypes, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, Geometry } from '../types.js';
 import { readSoftcap } from './decoder.js';
 
@@ -27,25 +29,26 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
   const dims: Record<string, Dim> = { d, V, L, H, H_kv: Hkv, d_h: dh, d_ff: r.dim('d_{ff}', 'intermediate_size') };
 
   const moe = options.moeBlock && r.bool('enable_moe_block', false);
-  // What the unified decoder does not have (its config class removes them), and what is not
-  // counted yet, must be off.
-  const off: [string, unknown][] = [['num_kv_shared_layers', 0], ['use_double_wide_mlp', false]];
-  if (!moe) off.push(['enable_moe_block', false], ['num_experts', null], ['moe_intermediate_size', null], ['top_k_experts', null]);
+  // What the unified decoder does not have (its config class removes them) must be off.
+  const off: [string, unknown][] = options.moeBlock ? [] : [['num_kv_shared_layers', 0], ['use_double_wide_mlp', false]];
+  // expert_intermediate_size: an older name of the experts' width some Gemma 4 configs write as null.
+  if (!moe) off.push(['enable_moe_block', false], ['num_experts', null], ['moe_intermediate_size', null], ['expert_intermediate_size', null], ['top_k_experts', null]);
+  else off.push(['expert_intermediate_size', null]);
   for (const [field, value] of off) {
     const v = r.get(field);
     if (v === undefined || v === value) continue;
-    const why = field === 'num_kv_shared_layers' || field === 'use_double_wide_mlp'
-      ? "Gemma 4's KV sharing and double-wide MLPs (E2B, E4B) are not counted yet"
-      : `${r.modelType} has no MoE block`;
+    const why = field === 'num_kv_shared_layers' || field === 'use_double_wide_mlp' ? `${r.modelType} has no KV sharing` : `${r.modelType} has no MoE block`;
     throw r.error('unsupported-feature', field, `is ${typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v === 'string' ? quote(v) : quote(JSON.stringify(v))}; ${why}`);
   }
-  if (options.moeBlock) {
-    // Gemma4TextConfig: an absent hidden_size_per_layer_input means per-layer embeddings of 256.
-    const ple = r.intOr('hidden_size_per_layer_input', 256, { min: 0 });
-    if (ple > 0) throw r.error('unsupported-feature', 'hidden_size_per_layer_input', `is ${ple}${r.present('hidden_size_per_layer_input') ? '' : ' (absent: Gemma4TextConfig means 256)'}; Gemma 4's per-layer embeddings (E2B, E4B) are not counted yet`);
-  }
-  // Gemma4UnifiedTextConfig has no per-layer embeddings: the field is ignored (0 here).
-  r.mark('hidden_size_per_layer_input', 'vocab_size_per_layer_input', 'use_bidirectional_attention');
+  // Gemma4TextConfig: an absent hidden_size_per_layer_input means per-layer embeddings of 256;
+  // Gemma4UnifiedTextConfig has none (the field is ignored there).
+  const ple = options.moeBlock ? r.intOr('hidden_size_per_layer_input', 256, { min: 0, max: LIMITS.width }) : 0;
+  if (ple > 0) {
+    dims['d_ple'] = r.present('hidden_size_per_layer_input') ? r.dim('d_{ple}', 'hidden_size_per_layer_input') : derivedDim('d_{ple}', 256, 'hidden_size_per_layer_input (absent: 256)');
+    dims['V_ple'] = r.present('vocab_size_per_layer_input') ? r.dim('V_{ple}', 'vocab_size_per_layer_input') : derivedDim('V_{ple}', 262144, 'vocab_size_per_layer_input (absent: 262144)');
+    if (!r.present('hidden_size_per_layer_input')) notes.push('hidden_size_per_layer_input is absent: Gemma4TextConfig means per-layer embeddings of 256.');
+  } else r.mark('hidden_size_per_layer_input', 'vocab_size_per_layer_input');
+  r.mark('use_bidirectional_attention');
   if (moe) {
     dims['E'] = r.dim('E', 'num_experts');
     dims['k'] = r.dim('k', 'top_k_experts');
@@ -82,13 +85,32 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
     attn_softcap: readSoftcap(r, 'attn_logit_softcapping'),
     ...(moe ? { moe: true, moe_every: 1, gemma4_moe: true } : {}),
   });
+  // KV sharing (Gemma4TextAttention): layer i >= L − num_kv_shared_layers reads the cache of the
+  // last non-shared layer of its type.
+  const shared = options.moeBlock ? r.intOr('num_kv_shared_layers', 0, { min: 0, max: L.value - 1 }) : 0;
+  const firstShared = L.value - shared;
+  const doubleWide = options.moeBlock && r.bool('use_double_wide_mlp', false);
   const layers = types.map((t, i) => {
     const l = plainLayer(i);
     if (t === 'sliding_attention') l.attention.window = window;
     else l.attention.geometry = 'global';
+    if (shared > 0 && i >= firstShared) {
+      const source = types.lastIndexOf(t, firstShared - 1);
+      if (source < 0) throw r.error('config-inconsistent', 'num_kv_shared_layers', `(${shared}) leaves no earlier ${t === 'sliding_attention' ? 'sliding' : 'full'} layer for layer ${i} to share keys and values with`);
+      l.attention.kv_source = source;
+      if (doubleWide) l.ffn.double_wide = true;
+    }
     if (moe) l.ffn = { kind: 'moe', routing: 'score', residual: true };
     return l;
   });
+  if (doubleWide && moe) throw r.error('unsupported-feature', 'use_double_wide_mlp', 'is true together with enable_moe_block; that combination is not known');
+  if (ple > 0) flags.per_layer_embeddings = true;
+  if (shared > 0) {
+    const sources = [...new Set(layers.map((l) => l.attention.kv_source).filter((x): x is number => x !== undefined))];
+    notes.push(`The last ${shared} layers share keys and values: each attends over the cache of layer ${sources.join(' or ')} (the last earlier layer of its type) and has no k_proj, v_proj or k_norm of its own; the checkpoint still stores those, counted into checkpoint_params, not params.`);
+    if (doubleWide) notes.push(`Their MLPs are twice intermediate_size wide (use_double_wide_mlp).`);
+  } else if (options.moeBlock && r.present('use_double_wide_mlp')) r.mark('use_double_wide_mlp');
+  if (ple > 0) notes.push(`Per-layer embeddings: a second table gives each token ${dims['d_ple']!.value} values for each of the ${L.value} layers (embed_tokens_per_layer, looked up: left out of the active parameters without the embedding), mixed with a projection of its token embedding; each layer gates its slice by its hidden state and adds it back after the FFN.`);
   flags.sliding_window = layers.some((l) => l.attention.window !== null);
   if (kEqV) notes.push(`The ${layers.filter((l) => l.attention.geometry).length} global layers use their keys as values (attention_k_eq_v): no v_proj, one KV cache entry per head.`);
   notes.push('Each layer stores a layer_scalar buffer (one number): in checkpoint_params, not in params. The v-norm has no weight.');
@@ -97,7 +119,7 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
     { model_type: r.modelType, family: 'gqa', flags, dims, layers, activation: act, biases: noBiases(), notes },
     {
       geometries,
-      checkpoint: { mtp_copies: { embed: false, head: false }, unknown: null, layer_buffers: [{ id: 'layer_scalar', name: 'layer_scalar (a stored buffer)', count: 1 }] },
+      checkpoint: { mtp_copies: { embed: false, head: false }, unknown: null, layer_buffers: [{ id: 'layer_scalar', name: 'layer_scalar (a stored buffer)', count: 1 }], ...(shared > 0 ? { stores_shared_kv: true } : {}) },
     },
   );
 }

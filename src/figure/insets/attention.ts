@@ -228,6 +228,9 @@ function coreNotes(arch: ArchJson): string[] {
   // Gemma 4's global layers: the keys are the values.
   const kv = soft.filter((l) => l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
   if (kv.length > 0) notes.push(`values = keys in ${kv.length} of ${soft.length} layers`);
+  // Gemma 4 E2B/E4B: the last layers attend over an earlier layer's cache.
+  const shared = soft.filter((l) => l.attention.kv_source !== undefined);
+  if (shared.length > 0) notes.push(`K, V shared in the last ${shared.length} layers`);
   if (arch.flags.alibi) notes.push('+ ALiBi position biases');
   return notes;
 }
