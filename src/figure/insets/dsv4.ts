@@ -443,7 +443,7 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
         [sans('manifold (Sinkhorn iterations)')],
       ];
   // Transformer.forward: embed → repeat hc_mult times; ParallelHead.hc_head folds before the norm.
-  const mtp = arch.flags.hc_independent && arch.mtp_layers.length > 0 ? ' The MTP module has none.' : '';
+  const mtp = arch.flags.hc_independent && arch.mtp_layers.length > 0 ? ' None in the MTP layer.' : '';
   const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before the final RMSNorm.${mtp}`, 'sans', SIZE.small, maxW);
   const formulas: Run[][] = [];
   const hcAttn = unitById(arch, 'layers.hc_attn');
