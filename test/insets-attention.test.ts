@@ -21,6 +21,9 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/openai__gpt-oss-20b.json': { titles: ['Grouped-query attention'], captions: [['64 query heads, 8 key & value heads', 'head dimension 64']] },
   'configs/google__gemma-2-2b-it.json': { titles: ['Grouped-query attention'], captions: [['8 query heads, 4 key & value heads', 'head dimension 256']] },
   'configs/deepseek-ai__DeepSeek-V3.json': { titles: ['Multi-head latent attention'], captions: [['128 heads', 'KV compressed to 512 (+64 RoPE)']] },
+  // MLA with the DSA indexer: a second inset for the indexer, with its layer share.
+  'configs/zai-org__GLM-5.2.json': { titles: ['Multi-head latent attention', 'Lightning indexer (DSA)'], captions: [['64 heads'], ['32 index heads of 128', 'own indexer in 21 of 78 layers']] },
+  'configs/tencent__Hy4-preview.json': { titles: ['Gated multi-head latent attention', 'Lightning indexer (DSA)'], captions: [['64 heads'], ['32 index heads of 128', 'own indexer in 21 of 78 layers']] },
   'configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json': { titles: ['Multi-head latent attention'], captions: [['16 heads', 'KV compressed to 512 (+64 RoPE)']] },
   'configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json': {
     titles: ['Gated attention', 'Gated DeltaNet'],
@@ -134,7 +137,7 @@ describe('attention insets', () => {
         checkDrawing(inset);
         // The formula carries the exact count of every unit the inset explains.
         const formula = text((inset.items.find((i) => i.kind === 'text' && i.id === `${inset.id}.formula`) as { lines: Run[][] }).lines);
-        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : ['layers.attn', 'layers.qk_norm'];
+        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : inset.id === 'indexer' ? ['layers.indexer'] : ['layers.attn', 'layers.qk_norm'];
         for (const u of arch.units.filter((u) => ids.includes(u.id))) assert.ok(formula.includes(`= ${groupDigits(u.param_count)}`), `${u.id} = ${groupDigits(u.param_count)} in "${formula}"`);
       }
     });
@@ -156,6 +159,9 @@ describe('attention insets', () => {
     assert.ok(oss.some((t) => t.includes('window 128 in 12 of 24 layers') && t.includes('sink')));
     const next = await boxes('configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json');
     for (const t of ['Linear Q + gate', 'sigmoid', 'RoPE on 25% of dims', 'Gated delta rule', 'L2 norm', 'Gated RMSNorm', 'SiLU']) assert.ok(next.some((x) => x.startsWith(t)), t);
+    // The DSA indexer: queries from the q latent, one LayerNorm'd key, head weights, top-k.
+    const glm = await boxes('configs/zai-org__GLM-5.2.json');
+    for (const t of ['Linear Q\nq latent 2,048\n→ 32 × 128', 'Linear K\n6,144 → 128', 'Linear w\n6,144 → 32', 'LayerNorm', 'Top 2,048 tokens']) assert.ok(glm.some((x) => x.startsWith(t)), t);
     const lite = await boxes('configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json');
     assert.ok(lite.some((t) => t.startsWith('Linear Q')), 'V2-Lite: q is one projection');
     assert.ok(!lite.some((t) => t.startsWith('Linear up → q')));

@@ -5,7 +5,7 @@
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, Flags, LayerSpec } from '../types.js';
 
 /**
@@ -161,7 +161,9 @@ function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, note
   // Which layer's top-k a shared layer reuses, and the MTP's own iteration, change no tensor.
   r.mark('index_share_for_mtp_iteration', 'indexer_rope_interleave');
   const n = full.filter((t) => t === 'full').length;
-  notes.push(`DSA lightning indexer on ${n} of ${L} layers (indexer_types "full") and on the MTP modules; the other layers reuse the last top-k (${r.intOr('index_topk', 2048)} tokens).`);
+  // How many tokens attention reads (no tensor; the figure says it). The config classes' default: 2048.
+  dims['k_i'] = r.present('index_topk') ? r.dim('k_{i}', 'index_topk') : derivedDim('k_{i}', 2048, 'index_topk (absent: 2048)');
+  notes.push(`DSA lightning indexer on ${n} of ${L} layers (indexer_types "full") and on the MTP modules; the other layers reuse the last top-k (${dims['k_i'].value} tokens).`);
   return (i) => i >= L || full[i] === 'full';
 }
 

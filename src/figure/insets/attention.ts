@@ -469,6 +469,53 @@ function deltaNetInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The DSA lightning indexer of MLA (GLM-5.2, Hy4): which tokens attention reads.
+
+/**
+ * The lightning indexer (GlmMoeDsaIndexer, DeepSeek-V3.2's `Indexer`): index queries from the
+ * query latent (`wq_b`), one index key per token (`wk`, LayerNorm `k_norm`), per-head weights
+ * (`weights_proj`), both with RoPE on `qk_rope_head_dim` dims; each earlier token's score is
+ * Σ_h w_h · ReLU(q_h · k_s), and attention reads the `index_topk` best-scoring tokens.
+ */
+function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const rq = need(arch, 'r_q');
+  const Hi = need(arch, 'H_i');
+  const di = need(arch, 'd_i');
+  const dRope = dim(arch, 'd_rope');
+  const topk = dim(arch, 'k_i');
+  const [Q, K, W] = [0, 1, 2];
+  const rope = dRope !== null && dRope < di ? lbl('RoPE', `on ${dRope} of ${di}`) : lbl('RoPE');
+  const rows: Cell[][] = [
+    [
+      // wq_b reads the MLA query latent (after q_a_layernorm), not the layer input.
+      cell('indexer.q', Q, Q, lbl('Linear Q', `q latent ${g(rq)}`, `→ ${Hi} × ${di}`), 'proj'),
+      cell('indexer.k', K, K, lbl('Linear K', `${g(d)} → ${di}`), 'proj'),
+      cell('indexer.w', W, W, lbl('Linear w', `${g(d)} → ${Hi}`), 'proj'),
+    ],
+    [cell('indexer.k_norm', K, K, lbl('LayerNorm'), 'norm')],
+    [cell('indexer.q_rope', Q, Q, rope, 'box'), cell('indexer.k_rope', K, K, rope, 'box')],
+    [cell('indexer.score', Q, W, coreLabel('Score of each earlier token', ['Σ over heads: w · ReLU(q · k)', 'one cached key per token']), 'attention', 'attentionInk')],
+  ];
+  const outLines = lbl(topk !== null ? `Top ${g(topk)} tokens` : 'Top-k tokens', 'are what attention reads');
+  const widths = Grid.fit(3, [...rows, [cell('indexer.top', Q, W, outLines, 'box')]], 40);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.indexer'], widths, rows);
+  grid.input('indexer.in', y0, [{ box: 'indexer.q' }, { box: 'indexer.k' }, { box: 'indexer.w' }]);
+  grid.lane('indexer.lane.q', Q, ['indexer.q', 'indexer.q_rope', 'indexer.score']);
+  grid.lane('indexer.lane.k', K, ['indexer.k', 'indexer.k_norm', 'indexer.k_rope', 'indexer.score']);
+  grid.lane('indexer.lane.w', W, ['indexer.w', 'indexer.score']);
+  const score = grid.box('indexer.score');
+  grid.row([cell('indexer.top', Q, W, outLines, 'box')]);
+  const topBox = grid.box('indexer.top');
+  grid.items.push(arrow('indexer.to_top', [top(score), bottom(topBox)]));
+  outArrow(grid, 'indexer.out', topBox);
+  const own = arch.layers.filter((l) => l.attention.indexer).length;
+  const caption: Run[][] = [[accent(String(Hi)), strong(' index heads of '), accent(String(di))]];
+  if (own < arch.layers.length) caption.push([strong('own indexer in '), accent(String(own)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')]);
+  return finish('indexer', 'Lightning indexer (DSA)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The insets that show attention internals: one per attention kind of the model (softmax
@@ -481,6 +528,7 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   const kinds = new Set(arch.layers.map((l) => l.attention.kind));
   const insets: Inset[] = [];
   if (kinds.has('mla')) insets.push(mlaInset(arch, opts));
+  if (kinds.has('mla') && arch.units.some((u) => u.id === 'layers.indexer')) insets.push(indexerInset(arch, opts));
   if (kinds.has('softmax')) insets.push(softmaxInset(arch, opts));
   if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
   return insets;
