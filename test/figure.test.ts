@@ -69,6 +69,29 @@ describe('figure layout', () => {
     assert.deepEqual([...rows], ['strip.FFN.name'], 'dense prefix shown once, no routing row without hash routing');
   });
 
+  test('looped depth is drawn: an arrow from above the block back to below it, with the pass count', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/ByteDance__Ouro-2.6B-Thinking.json`);
+    const scene = layoutFigure(arch);
+    const loop = scene.items.find((i) => i.id === 'loop');
+    assert.ok(loop && loop.kind === 'arrow');
+    const block = scene.items.find((i) => i.id === 'block')!;
+    assert.ok(block.kind === 'frame');
+    const ys = loop.points.map(([, y]) => y);
+    // It starts above the block's top and ends below its bottom (y grows upwards in the scene).
+    assert.ok(ys[0]! > block.y + block.h && ys[ys.length - 1]! < block.y, JSON.stringify(loop.points));
+    assert.ok(allText(scene).includes('× 4'));
+    const { arch: plain } = await extract(`${FIXTURES}configs/Qwen__Qwen3-8B.json`);
+    assert.ok(!layoutFigure(plain).items.some((i) => i.id.startsWith('loop')), 'no loop without loops');
+  });
+
+  test('Gemma 4 E2B: a per-layer input row with its table beside it, KV and FFN-width strip rows', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/google__gemma-4-E2B-it.json`);
+    const scene = layoutFigure(arch);
+    const ids = new Set(scene.items.map((i) => i.id));
+    for (const id of ['ple', 'plus_ple', 'ple_table', 'ple_table.arrow', 'strip.KV.name', 'strip.FFN width.name']) assert.ok(ids.has(id), id);
+    assert.match(allText(scene).replace(/\s+/g, ' '), /Per-layer embeddings.*2,362,573,056/);
+  });
+
   test('every theme keeps text at 4.5:1 and lines at 3:1 against what they are drawn on', () => {
     for (const theme of ['light', 'dark', 'gallery']) {
       const template = readFileSync(new URL(`../templates/${theme}.tex`, import.meta.url), 'utf8');

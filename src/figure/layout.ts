@@ -225,6 +225,7 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   }
   items.push(arrow('flow.out', [[XC, stackTop], [XC, outTop]]));
   residuals(items, placed, centers, dim(arch, 'hc') && arch.flags.hyper_connections ? dim(arch, 'hc')! : 0);
+  if (arch.loops) loopArrow(items, arch.loops.count, placed, centers, by0, by1);
 
   // Left: the brace with "N ×", the modifiers of attention, the MTP branch, the callouts.
   const L = arch.layers.length;
@@ -419,6 +420,29 @@ function residuals(items: Item[], placed: PlacedRow[], centers: Map<string, Cent
       start = k + 1;
     }
   }
+}
+
+/**
+ * Looped depth (Nanbeige `num_loops`, Ouro `total_ut_steps`): the stack's output goes back to its
+ * input for the next pass with the same weights. A bold accent arrow leaves the flow above the
+ * block, runs down between the block and the container frames, and rejoins the flow below it.
+ */
+function loopArrow(items: Item[], loops: number, placed: PlacedRow[], centers: Map<string, Center>, by0: number, by1: number): void {
+  const first = placed.findIndex((p) => p.row.inBlock);
+  const last = placed.length - 1 - [...placed].reverse().findIndex((p) => p.row.inBlock);
+  const below = placed[first - 1];
+  const above = placed[last + 1];
+  if (!below || !above) return;
+  const yt = (by1 + centers.get(above.row.id)!.bottom) / 2;
+  const yb = (by0 + centers.get(below.row.id)!.top) / 2;
+  const rx = (BLOCK_X + BLOCK_W + CONTAINER_X + CONTAINER_W) / 2;
+  items.push(arrow('loop', [[XC, yt], [rx, yt], [rx, yb], [XC + 1.5, yb]], { color: 'accent' }));
+  // "× n" over the loop's top corner, right of the row above the block.
+  const runs = [[plain(`× ${loops}`, 'bold', 'accent')]];
+  const s = blockSize(runs, SIZE.small);
+  const aboveBoxes = centers.get(above.row.id)!.boxes;
+  const clear = aboveBoxes.every((b) => b.x + b.w < rx - 2 - s.w - 1);
+  if (clear) items.push(textAt('loop.count', rx - 1 - s.w, yt + 1.5, runs, { size: SIZE.small, color: 'accent' }));
 }
 
 /**
