@@ -92,6 +92,19 @@ describe('figure layout', () => {
     assert.match(allText(scene).replace(/\s+/g, ' '), /Per-layer embeddings.*2,362,573,056/);
   });
 
+  test('LongCat-Flash-Lite: the shortcut MoE beside the block reads RMSNorm 2 and joins the last ⊕; n-gram embeddings beside the token embedding', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/meituan-longcat__LongCat-Flash-Lite.json`);
+    const scene = layoutFigure(arch);
+    const byId = new Map(scene.items.map((i) => [i.id, i]));
+    for (const id of ['norm1', 'attn', 'norm2', 'ffn', 'norm3', 'attn2', 'norm4', 'ffn2', 'moe_shortcut', 'ngram', 'embed_plus']) assert.ok(byId.has(id), id);
+    const [norm2, ffn, plus4, into, out] = ['norm2', 'ffn', 'plus4', 'moe_shortcut.in', 'moe_shortcut.out'].map((id) => byId.get(id)!);
+    assert.ok(norm2.kind === 'box' && ffn.kind === 'box' && plus4.kind === 'circle' && into.kind === 'arrow' && out.kind === 'arrow');
+    // The tap lies between RMSNorm 2 and the dense MLP; the output ends at the last ⊕.
+    const tapY = into.points[0]![1];
+    assert.ok(tapY > norm2.y + norm2.h && tapY < ffn.y);
+    assert.deepEqual(out.points[out.points.length - 1], [plus4.cx - plus4.r, plus4.cy]);
+  });
+
   test('every theme keeps text at 4.5:1 and lines at 3:1 against what they are drawn on', () => {
     for (const theme of ['light', 'dark', 'gallery']) {
       const template = readFileSync(new URL(`../templates/${theme}.tex`, import.meta.url), 'utf8');

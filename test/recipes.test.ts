@@ -71,10 +71,10 @@ describe('dispatch', () => {
     assert.equal(arch.totals.params_main - off.totals.params_main, 64 * 3 * 8192 * 32768);
   });
 
-  test('LongCat-Flash-Lite has no model_type: refused by its class, not as a config without one', () => {
-    const e = refusal({ architectures: ['LongcatFlashNgramForCausalLM'], hidden_size: 3072 });
+  test('LongCat-Flash has no model_type: refused by its class, not as a config without one', () => {
+    const e = refusal({ architectures: ['LongcatFlashForCausalLM'], hidden_size: 6144 });
     assert.equal(e.code, 'unsupported-model-type');
-    assert.match(e.message, /LongcatFlashNgramForCausalLM.*model_type is absent/);
+    assert.match(e.message, /LongcatFlashForCausalLM.*model_type is absent/);
   });
 
   test('an unknown wrapper whose text_config has no model_type is refused by the wrapper type', () => {
@@ -176,6 +176,38 @@ describe('Hy4: gated MLA with sinks, the DSA indexer and independent hyper-conne
     assert.equal(refusal({ ...hy, use_mla: false }).location.field, 'use_mla');
     const kinds = refusal({ ...hy, layer_types: Array.from({ length: 78 }, (_, i) => (i === 3 ? 'full_attention' : 'deepseek_sparse_attention')) });
     assert.match(kinds.location.field ?? '', /layer_types/);
+  });
+});
+
+describe('LongCat-Flash-Lite: two sub-layers and a shortcut MoE per layer, n-gram embeddings, an undeclared MTP module', () => {
+  test('read by its architectures class; every block of both sub-layers once per layer; the router scores identity experts too', async () => {
+    const { arch } = await extract(fixturePath('configs/meituan-longcat__LongCat-Flash-Lite.json'));
+    assert.equal(arch.model.model_type, 'longcat_flash_ngram');
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    for (const id of ['layers.attn', 'layers.attn2', 'layers.ffn', 'layers.ffn2', 'layers.router', 'layers.experts']) assert.equal(unit(id).repeat, 14, id);
+    // classifier [E + Z, d] and e_score_correction_bias [E + Z]: the F32 bucket of the checkpoint, 16,520,448
+    assert.equal(unit('layers.router').param_count, (256 + 128) * 3072 + 384);
+    assert.equal(unit('layers.router').total, 16_520_448);
+    // 12 tables of 78·V + 2i + 1 rows, 256 wide; 12 projections [3072, 256]
+    assert.equal(unit('ngram_embed').param_count, Array.from({ length: 12 }, (_, i) => (78 * 131072 + 2 * i + 1) * 256).reduce((a, b) => a + b));
+    assert.equal(unit('ngram_proj').param_count, 12 * 256 * 3072);
+    assert.equal(arch.totals.active_params_non_embedding, arch.totals.active_params - unit('embed').total - unit('ngram_embed').total);
+    // two MLA latents (512 + 64) per layer, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 14 * 2 * 576 * 2);
+    // the MTP module the config does not declare, with its own embedding
+    assert.equal(arch.totals.params, arch.totals.params_main);
+    assert.equal(arch.stored_mtp!.reduce((a, u) => a + u.total, 0), 108_217_344);
+    assert.deepEqual(arch.stored_copies!.map((c) => [c.id, c.total]), [['mtp.embed_tokens', 131072 * 3072]]);
+  });
+
+  test('an unknown expert kind, a wrong sub-layer count, too many experts per token or tables that do not divide the width are refused at their field', () => {
+    const lc = load('configs/meituan-longcat__LongCat-Flash-Lite.json');
+    const at = (patch: Config) => refusal({ ...lc, ...patch }).location.field;
+    assert.equal(at({ zero_expert_type: 'zero' }), 'zero_expert_type');
+    assert.equal(at({ num_hidden_layers: 14 }), 'num_hidden_layers');
+    assert.equal(at({ moe_topk: 400 }), 'moe_topk');
+    assert.equal(at({ emb_split_num: 5 }), 'emb_split_num');
+    assert.equal(fromConfig({ ...lc, num_hidden_layers: 28 }).totals.params_main, fromConfig(lc).totals.params_main);
   });
 });
 
@@ -538,7 +570,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 30, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 31, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -16,6 +16,7 @@ import { describeGemma4 } from './models/gemma4.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
+import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeOpt } from './models/opt.js';
 import { describeStep3p5 } from './models/step3p5.js';
@@ -392,6 +393,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
   glm4_moe_lite: reader(describeDeepseek),
   deepseek_v4: reader(describeDeepseekV4),
+  // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
+  longcat_flash_ngram: reader(describeLongcatNgram),
   // Hy4 (tencent/Hy4-preview): GLM-5.2's MLA, MoE and DSA indexer, with a gated attention output,
   // sinks and independent hyper-connections; its MTP layer stores no embedding or head.
   hy_v4: reader((r) => describeDeepseek(r, { mtpCopies: false, moe: HY4_MOE, indexer: 'indexer_types', indexerDefault: 'hy4', hy4: true })),
@@ -516,7 +519,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Mistral3ForConditionalGeneration: 'mistral3',
   // xAI's class; its config says model_type "git".
   Grok1ForCausalLM: 'grok',
+  LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
   // Known, not described yet: named precisely in the refusal.
   LongcatFlashForCausalLM: 'longcat_flash',
-  LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
 }));

@@ -112,6 +112,13 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** LongCat-Flash's layer: two sub-layers of attention and a dense MLP, and one MoE on a shortcut
+   * from the first sub-layer's normalised MLP input to the layer's last residual add; its router
+   * also picks among `Z` identity experts (`zero_expert_num`) that have no weights. */
+  shortcut_moe?: boolean;
+  /** LongCat-Flash-Lite's n-gram embeddings: `N_g` hashed tables of `m + 2i + 1` rows and `d_g`
+   * columns, each projected to `d` and added to the token embedding. */
+  ngram_embeddings?: boolean;
   /** Per-layer embeddings (Gemma 4 E2B/E4B `hidden_size_per_layer_input`): a second table gives
    * every token a `d_ple` vector for each layer, mixed with a projection of its embedding; each
    * layer gates it by its hidden state and adds it back after the FFN. */

@@ -277,9 +277,10 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   if (showMtp) mtpBranch(items, arch, placed, centers, byId);
   if (tower) towerBranch(items, tower, centers, placed);
   if (arch.flags.per_layer_embeddings) pleBranch(items, arch, byId);
+  if (arch.flags.shortcut_moe) shortcutMoe(items, arch, byId, centers);
 
   const leftBusy: { lo: number; hi: number }[] = [...modBoxes.map((b) => ({ lo: b.y, hi: b.y + b.h })), { lo: repeat.y, hi: repeat.y + repeat.h }];
-  for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower' || i.id === 'ple_table'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
+  for (const side of items.filter((i): i is BoxItem => i.kind === 'box' && (i.id === 'mtp' || i.id === 'tower' || i.id === 'ple_table' || i.id === 'moe_shortcut'))) leftBusy.push({ lo: side.y, hi: side.y + side.h });
   placeCallouts(items, callouts(arch, { rope: modBoxes.some((b) => b.id === 'mod.rope') }), anchors, leftBusy, notesLeft ? base - 4 : mainBottom, outTop);
 
   // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
@@ -443,6 +444,38 @@ function loopArrow(items: Item[], loops: number, placed: PlacedRow[], centers: M
   const aboveBoxes = centers.get(above.row.id)!.boxes;
   const clear = aboveBoxes.every((b) => b.x + b.w < rx - 2 - s.w - 1);
   if (clear) items.push(textAt('loop.count', rx - 1 - s.w, yt + 1.5, runs, { size: SIZE.small, color: 'accent' }));
+}
+
+/**
+ * LongCat-Flash's shortcut MoE, left of the block beside its second sub-layer: it reads the output
+ * of RMSNorm 2 (the first sub-layer's MLP input) and its output joins the layer's last ⊕
+ * (LongcatFlashDecoderLayer: `shortcut_mlp_output` added after `mlps[1]`).
+ */
+function shortcutMoe(items: Item[], arch: ArchJson, byId: Map<string, BoxItem>, centers: Map<string, Center>): void {
+  const norm2 = byId.get('norm2');
+  const ffn = byId.get('ffn');
+  const sink = centers.get('plus4');
+  if (!norm2 || !ffn || !sink) return;
+  const units = arch.units.filter((u) => u.id === 'layers.router' || u.id === 'layers.experts');
+  const per = units.reduce((a, u) => a + u.param_count, 0);
+  const E = dim(arch, 'E');
+  const Z = dim(arch, 'Z');
+  const k = dim(arch, 'k');
+  const lines = [
+    [plain('MoE (shortcut)', 'bold')],
+    ...wrap(`${k} of ${E !== null && Z !== null ? `${E} experts + ${Z} identity` : `${E} experts`} per token`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
+    [plain(`${groupDigits(per)} × ${arch.layers.length}`, 'sans')],
+  ];
+  const s = boxSize(lines, { size: SIZE.small });
+  const w = Math.min(MOD_W + 10, s.w);
+  const tapY = (norm2.y + norm2.h + ffn.y) / 2;
+  const cy = (tapY + sink.cy) / 2;
+  const box: BoxItem = { kind: 'box', id: 'moe_shortcut', x: MOD_X1 - w, y: cy - s.h / 2, w, h: s.h, fill: 'proj', stroke: 'ink', textColor: 'ink', lines, size: SIZE.small, radius: BOX_RADIUS };
+  items.push(box);
+  byId.set(box.id, box);
+  const bx = box.x + box.w / 2;
+  items.push(arrow('moe_shortcut.in', [[XC, tapY], [bx, tapY], [bx, box.y]]));
+  items.push(arrow('moe_shortcut.out', [[bx, box.y + box.h], [bx, sink.cy], [XC - CIRCLE_R, sink.cy]]));
 }
 
 /**

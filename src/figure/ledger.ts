@@ -98,7 +98,8 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
     out.push({ id: 'mtp.total', rule: true, cells: [{ col: 'name', lines: [[plain('With MTP', 'bold')]], size: SIZE.small, align: 'left' }, right('total', groupDigits(t.params), 'bold')] });
   }
   // The MTP module's copies (only where the MTP module is shown) and per-layer buffers (layer_scalar).
-  const stored = (arch.stored_copies ?? []).filter((c) => showMtp || !c.id.startsWith('mtp.'));
+  // MTP copies are listed with the MTP module: shown, or stored without being declared (LongCat).
+  const stored = (arch.stored_copies ?? []).filter((c) => showMtp || (arch.stored_mtp ?? []).length > 0 || !c.id.startsWith('mtp.'));
   const copies = stored.filter((c) => c.id.startsWith('mtp.'));
   const sharedKv = stored.filter((c) => c.id.startsWith('layers.shared_kv'));
   const buffers = stored.filter((c) => !c.id.startsWith('mtp.') && !sharedKv.includes(c));
@@ -124,7 +125,7 @@ function rows(arch: ArchJson, showMtp: boolean): TableRow[] {
       }
     }
     const what = [
-      ...(copies.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : "the MTP module's own copies"} of the ${copies.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
+      ...(copies.length ? [`${arch.mtp_layers.length > 1 ? "each MTP module's own copy" : `the ${arch.mtp_layers.length === 0 ? 'stored MTP layer' : 'MTP module'}'s own ${copies.length > 1 ? 'copies' : 'copy'}`} of the ${copies.map((c) => (c.id.endsWith('embed_tokens') ? 'embedding' : 'head')).join(' and ')}`] : []),
       ...buffers.map((b) => `the ${b.name.replace(/ \(.*\)$/, '')} buffers (${groupDigits(b.total)})`),
       // Gemma 4 E2B/E4B: what its KV-shared layers store but never use.
       ...(sharedKv.length ? [`the unused k_proj, v_proj and k_norm of the ${sharedKv.reduce((a, c) => a + c.repeat, 0)} KV-shared layers (${groupDigits(sharedKv.reduce((a, c) => a + c.total, 0))})`] : []),

@@ -118,7 +118,14 @@ export function spineRows(arch: ArchJson): SpineRow[] {
 
   add({ id: 'input', center: { kind: 'input', text: 'Sample input text' }, inContainer: false });
   add({ id: 'tokens', center: box('tokens', label('Tokenized text'), 'box', []), inContainer: false });
-  if (f.learned_positions) {
+  if (f.ngram_embeddings) {
+    // LongCat-Flash-Lite: the projected n-gram tables are added to the token embedding.
+    add({ id: 'embed', center: { kind: 'boxes', boxes: [
+      { id: 'embed', lines: [[plain('Token')], [plain('embedding')]], fill: 'embed', textColor: 'ink', units: ['embed'] },
+      { id: 'ngram', lines: [[plain('N-gram')], [plain('embeddings')]], fill: 'embed', textColor: 'ink', units: ['ngram_embed', 'ngram_proj'] },
+    ] } });
+    add({ id: 'embed_plus', center: { kind: 'plus' } });
+  } else if (f.learned_positions) {
     // GPT-2 / OPT: token and position embeddings are looked up side by side and added.
     add({ id: 'embed', center: { kind: 'boxes', boxes: [
       { id: 'embed', lines: [[plain('Token')], [plain('embedding')]], fill: 'embed', textColor: 'ink', units: ['embed', 'project_in'] },
@@ -151,6 +158,22 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     blockRow({ id: 'norm1', center: { kind: 'boxes', boxes: norms } });
     blockRow({ id: 'sublayers', center: { kind: 'boxes', boxes: [attnBox, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits }] } });
     blockRow({ id: 'plus1', center: { kind: 'plus' }, residualSink: true });
+  } else if (f.shortcut_moe) {
+    // LongCat-Flash: two sub-layers of attention and a dense MLP; the MoE (drawn beside the block
+    // by the layout) reads RMSNorm 2's output and joins the last ⊕.
+    const normBox = (n: number, unit: string) => box(`norm${n}`, label(normName(arch, ` ${n}`)), 'norm', [unit]);
+    blockRow({ id: 'norm1', center: normBox(1, 'layers.attn_norm') });
+    blockRow({ id: 'attn', center: { kind: 'boxes', boxes: [attnBox] } });
+    blockRow({ id: 'plus1', center: { kind: 'plus' }, residualSink: true });
+    blockRow({ id: 'norm2', center: normBox(2, 'layers.ffn_norm') });
+    blockRow({ id: 'ffn', center: box('ffn', label('Feed forward'), 'proj', ['layers.ffn']) });
+    blockRow({ id: 'plus2', center: { kind: 'plus' }, residualSink: true });
+    blockRow({ id: 'norm3', center: normBox(3, 'layers.attn_norm2') });
+    blockRow({ id: 'attn2', center: { kind: 'boxes', boxes: [{ ...attnBox, id: 'attn2', units: ['layers.attn2'] }] } });
+    blockRow({ id: 'plus3', center: { kind: 'plus' }, residualSink: true });
+    blockRow({ id: 'norm4', center: normBox(4, 'layers.ffn_norm2') });
+    blockRow({ id: 'ffn2', center: box('ffn2', label('Feed forward'), 'proj', ['layers.ffn2']) });
+    blockRow({ id: 'plus4', center: { kind: 'plus' }, residualSink: true });
   } else {
     const pre = placement === 'pre' || placement === 'sandwich';
     const post = placement === 'post' || placement === 'sandwich';

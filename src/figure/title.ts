@@ -192,11 +192,13 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   arcee: '#0369A1', // Arcee blue (Trinity)
   cohere: '#39594D', // Cohere green (Command, North)
   xai: '#18181B', // xAI black (Grok)
+  meituan: '#8A6A00', // Meituan yellow, darkened to read on white (LongCat)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
 const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
+  'meituan-longcat': 'meituan',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -245,6 +247,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   glm_moe_dsa: 'zai',
   hy_v3: 'tencent',
   hy_v4: 'tencent',
+  longcat_flash_ngram: 'meituan',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

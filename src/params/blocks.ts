@@ -223,6 +223,19 @@ export function perLayerInput(arch: ArchDescription): Draft {
   };
 }
 
+/** LongCat-Flash-Lite's n-gram tables (`embedders.i` [m + 2i + 1, d_g], looked up) and their
+ * projections to the model width (`post_projs.i` [d, d_g]). */
+export function ngramTables(arch: ArchDescription): Draft[] {
+  const dim = dimsOf(arch);
+  const [d, N, m, dg] = [dim('d'), dim('N_g'), dim('m'), dim('d_g')];
+  // Σ over i < N of (m + 2i + 1) rows = N·m + N² (the odd numbers sum to a square)
+  const rows = add(mul(N, m), mul(N, N));
+  return [
+    { id: 'ngram_embed', name: 'N-gram embeddings', family: 'embedding', shape_in: [m.value], shape_out: [dg.value], parts: [{ name: 'embedders (m + 2i + 1 rows each)', expr: mul(rows, dg) }] },
+    { id: 'ngram_proj', name: 'N-gram projections', family: 'embedding', shape_in: [dg.value], shape_out: [d.value], parts: [{ name: 'post_projs', expr: mul(N, dg, d) }] },
+  ];
+}
+
 /** Gemma 4's per-layer embedding table, `embed_tokens_per_layer` [V_ple, L·d_ple] (looked up). */
 export function perLayerTable(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
@@ -256,9 +269,12 @@ function activationName(act: string): string {
 export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   const dim = dimsOf(arch);
   const [d, E] = [dim('d'), dim('E')];
-  const parts = [{ name: 'gate weight', expr: mul(E, d) }];
+  // LongCat: the router also scores Z identity experts (`classifier` [E + Z, d]).
+  const Z = arch.dims['Z'];
+  const rows = Z ? add(E, Z) : mul(E);
+  const parts = [{ name: 'gate weight', expr: mul(rows, d) }];
   // DeepSeek-V4's hash layers have no selection bias: their experts come from tid2eid.
-  if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: mul(E) });
+  if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: rows });
   if (arch.biases.router) parts.push({ name: 'router bias', expr: mul(E) });
   // Gemma 4: router.scale over the input, router.per_expert_scale over the gates (router.norm has no weight).
   if (arch.flags.gemma4_moe) parts.push({ name: 'scale', expr: mul(d) }, { name: 'per_expert_scale', expr: mul(E) });
@@ -268,7 +284,7 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
     name: hash ? 'Router (hash routing)' : 'Router',
     family: 'router',
     shape_in: [d.value],
-    shape_out: [E.value],
+    shape_out: [E.value + (Z?.value ?? 0)],
     parts,
   };
 }

@@ -10,6 +10,7 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   mlaAttention,
+  ngramTables,
   norm,
   perLayerInput,
   perLayerProjection,
@@ -35,7 +36,19 @@ import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
 /** The blocks of one decoder layer (or MTP block), bottom to top. */
+/**
+ * LongCat-Flash's layer (LongcatFlashDecoderLayer): input norm, MLA, post-attention norm, whose
+ * output feeds both the dense MLP and the shortcut MoE; then the second sub-layer, its blocks as
+ * units of their own (`attn2`, …), so each unit is one block of every layer.
+ */
+function shortcutLayerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
+  const second = (draft: Draft): Draft => ({ ...draft, id: `${draft.id}2`, name: `${draft.name} (sub-layer 2)` });
+  const first = [norm(arch, 'attn_norm', 'Input RMSNorm'), ...attentionDrafts(arch, layer), norm(arch, 'ffn_norm', 'Post-attention RMSNorm')];
+  return [...first, router(arch, layer), routedExperts(arch), denseFfn(arch), ...first.map(second), second(denseFfn(arch))];
+}
+
 function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
+  if (arch.flags.shortcut_moe && !mtp) return shortcutLayerDrafts(arch, layer);
   const { norm_placement: placement, norm_kind } = arch.flags;
   const n = norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
   const pre = placement === 'pre' || placement === 'sandwich';
@@ -204,6 +217,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   const width = dEmb ?? d;
   bottom.push({ id: 'embed', name: 'Token embedding', family: 'embedding', shape_in: [V.value], shape_out: [width.value], parts: [{ name: 'embed_tokens', expr: mul(V, width) }] });
   if (arch.flags.per_layer_embeddings) bottom.push(perLayerTable(arch), perLayerProjection(arch));
+  if (arch.flags.ngram_embeddings) bottom.push(...ngramTables(arch));
   if (arch.flags.learned_positions) {
     const P = dim('P');
     const rows = arch.position_offset ? add(P, arch.position_offset) : mul(P);
@@ -331,7 +345,8 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
  * `layers.<n>.shared_head.head`). */
 function storedCopies(arch: ArchDescription): NonLearned[] {
   const { embed, head } = arch.checkpoint.mtp_copies;
-  const mtp = arch.mtp_layers.map((l) => l.index);
+  // Copies of MTP modules the config does not declare are stored too (LongCat-Flash-Lite's embed_tokens).
+  const mtp = [...arch.mtp_layers, ...(arch.checkpoint.undeclared_mtp ?? [])].map((l) => l.index);
   const layers = arch.layers.map((l) => l.index);
   // Gemma 4's layer_scalar: one stored number a layer.
   const buffers = (arch.checkpoint.layer_buffers ?? []).map((b): NonLearned => ({ id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: layers.length, layers, total: b.count * layers.length }));
@@ -373,7 +388,7 @@ function sharedKvEntries(arch: ArchDescription): NonLearned[] {
 function isInputTable(u: Unit, tied: boolean): boolean {
   if (u.scope !== 'model') return false;
   // Gemma 4's per-layer embedding table is looked up like the token embedding.
-  return u.family === 'positions' || u.id === 'ple_embed' || (u.id === 'embed' && !tied);
+  return u.family === 'positions' || u.id === 'ple_embed' || u.id === 'ngram_embed' || (u.id === 'embed' && !tied);
 }
 
 /** More parameters than any model could have (a hundred trillion): a size is a typo. */
@@ -418,7 +433,7 @@ function countChecked(arch: ArchDescription): ParamReport {
     if (!found) {
       found = mtp ? [...layerDrafts(arch, l, true), mtpExtras(arch)] : layerDrafts(arch, l, false);
       kinds.set(kind, found);
-      sequences.push(found.map((d) => `${mtp ? 'mtp' : 'layers'}.${d.id}`));
+      sequences.push([...new Set(found.map((d) => `${mtp ? 'mtp' : 'layers'}.${d.id}`))]);
     }
     return found;
   };

@@ -46,8 +46,8 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'mla':
-      // plus the DSA indexer's key where the layer has its own indexer
-      return [v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0), 1];
+      // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
+      return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * mlaPerLayer(arch), 1];
     case 'gated_deltanet':
       return [0, 1];
     case 'dsv4': {
@@ -66,7 +66,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
  * `compress_ratio` tokens (and the indexer's key on ratio-4 layers); linear-attention layers
  * keep a fixed state, which is not a KV cache and is left out, as are MTP modules.
  */
-export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers' | 'geometries' | 'loops'>, tokens: number): number {
+export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'layers' | 'geometries' | 'loops' | 'flags'>, tokens: number): number {
   let values = 0n;
   for (const layer of arch.layers) {
     const v = sizeOf(arch, layer);
@@ -78,7 +78,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
-        values += BigInt(v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * BigInt(tokens);
+        values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * mlaPerLayer(arch)) * BigInt(tokens);
         break;
       case 'gated_deltanet':
         break;
@@ -111,6 +111,9 @@ export function kvCacheBytesPerToken(arch: ArchDescription): number {
   if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes per token is not an exact integer`);
   return bytes;
 }
+
+/** Attention sub-layers per layer: two in LongCat-Flash's (`shortcut_moe`), else one. */
+const mlaPerLayer = (arch: Pick<ArchDescription, 'flags'>): number => (arch.flags.shortcut_moe ? 2 : 1);
 
 /** A looped stack (Nanbeige, Ouro) keeps a cache for each pass: the same layers, new keys and values. */
 const loopsOf = (arch: Pick<ArchDescription, 'loops'>): number => arch.loops?.count ?? 1;

@@ -146,6 +146,8 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     k_eq_v: z.boolean().optional(),
     gemma4_moe: z.boolean().optional(),
     per_layer_embeddings: z.boolean().optional(),
+    shortcut_moe: z.boolean().optional(),
+    ngram_embeddings: z.boolean().optional(),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),

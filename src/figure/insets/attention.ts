@@ -495,7 +495,7 @@ function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
     ],
     [cell('indexer.k_norm', K, K, lbl('LayerNorm'), 'norm')],
     [cell('indexer.q_rope', Q, Q, rope, 'box'), cell('indexer.k_rope', K, K, rope, 'box')],
-    [cell('indexer.score', Q, W, coreLabel('Score of each earlier token', ['Σ over heads: w · ReLU(q · k)', 'one cached key per token']), 'attention', 'attentionInk')],
+    [cell('indexer.score', Q, W, coreLabel('Score of each earlier token', ['sum over heads of w · ReLU(q · k)', 'one cached key per token']), 'attention', 'attentionInk')],
   ];
   const outLines = lbl(topk !== null ? `Top ${g(topk)} tokens` : 'Top-k tokens', 'are what attention reads');
   const widths = Grid.fit(3, [...rows, [cell('indexer.top', Q, W, outLines, 'box')]], 40);

@@ -271,10 +271,12 @@ const outputTop = (items: Item[]): number => {
   return out && out.kind === 'arrow' ? out.points[out.points.length - 1]![1] : 0;
 };
 
-/** "k of E experts active per token", and "plus n shared" after it or on a line of its own. */
-function captionLines(k: number, E: number, shared: number): Run[][] {
+/** "k of E experts active per token", and "plus n shared" after it or on a line of its own;
+ * with identity experts (LongCat `zero_expert_num`) "k of E experts and Z identity experts". */
+function captionLines(k: number, E: number, shared: number, identity = 0): Run[][] {
   const max = INSET_MAX_W + 2 * INSET_PAD;
-  const lines = wrapRuns([accent(String(k)), strong(' of '), accent(String(E)), strong(' experts active per token')], SIZE.callout, max);
+  const pool = identity > 0 ? [accent(String(E)), strong(' experts and '), accent(String(identity)), strong(' identity experts active per token')] : [accent(String(E)), strong(' experts active per token')];
+  const lines = wrapRuns([accent(String(k)), strong(' of '), ...pool], SIZE.callout, max);
   if (shared === 0) return lines;
   const plus = [strong('plus '), accent(String(shared)), strong(' shared')];
   const last = lines[lines.length - 1]!;
@@ -303,6 +305,6 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const drawn = translateItems(raw, (w - (hi - lo)) / 2 - lo, formula0.h + (o.formulas ? FORMULA_GAP : 0));
   const formula: TextItem = { ...formula0, x: 0 };
   const ns = arch.dims['n_s']?.value ?? 1;
-  const caption = captionLines(k, E, arch.flags.shared_experts ? ns : 0);
+  const caption = captionLines(k, E, arch.flags.shared_experts ? ns : 0, arch.dims['Z']?.value ?? 0);
   return { id: 'moe', title, w, h: outputTop(drawn), items: o.formulas ? [...drawn, formula] : drawn, caption, target: 'ffn' };
 }
