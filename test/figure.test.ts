@@ -97,8 +97,19 @@ describe('figure layout', () => {
     const scene = layoutFigure(arch);
     const byId = new Map(scene.items.map((i) => [i.id, i]));
     for (const id of ['norm1', 'attn', 'norm2', 'ffn', 'norm3', 'attn2', 'norm4', 'ffn2', 'moe_shortcut', 'ngram', 'embed_plus']) assert.ok(byId.has(id), id);
-    const [norm2, ffn, plus4, into, out] = ['norm2', 'ffn', 'plus4', 'moe_shortcut.in', 'moe_shortcut.out'].map((id) => byId.get(id)!);
-    assert.ok(norm2.kind === 'box' && ffn.kind === 'box' && plus4.kind === 'circle' && into.kind === 'arrow' && out.kind === 'arrow');
+    const box = (id: string) => {
+      const i = byId.get(id);
+      assert.ok(i && i.kind === 'box', id);
+      return i;
+    };
+    const line = (id: string) => {
+      const i = byId.get(id);
+      assert.ok(i && i.kind === 'arrow', id);
+      return i;
+    };
+    const [norm2, ffn, into, out] = [box('norm2'), box('ffn'), line('moe_shortcut.in'), line('moe_shortcut.out')];
+    const plus4 = byId.get('plus4');
+    assert.ok(plus4 && plus4.kind === 'circle');
     // The tap lies between RMSNorm 2 and the dense MLP; the output ends at the last ⊕.
     const tapY = into.points[0]![1];
     assert.ok(tapY > norm2.y + norm2.h && tapY < ffn.y);

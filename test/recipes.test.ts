@@ -78,10 +78,10 @@ describe('dispatch', () => {
   });
 
   test('an unknown wrapper whose text_config has no model_type is refused by the wrapper type', () => {
-    const e = refusal({ model_type: 'inkling_mm_model', text_config: { hidden_size: 4096 }, vision_config: {} });
+    const e = refusal({ model_type: 'acme_mm_model', text_config: { hidden_size: 4096 }, vision_config: {} });
     assert.equal(e.code, 'unsupported-model-type');
     assert.equal(e.location.field, 'model_type');
-    assert.match(e.message, /"inkling_mm_model"/);
+    assert.match(e.message, /"acme_mm_model"/);
   });
 
   test('model types are looked up as own keys: "toString" and "__proto__" are ordinary unknown types, whatever architectures says', () => {
@@ -208,6 +208,42 @@ describe('LongCat-Flash-Lite: two sub-layers and a shortcut MoE per layer, n-gra
     assert.equal(at({ moe_topk: 400 }), 'moe_topk');
     assert.equal(at({ emb_split_num: 5 }), 'emb_split_num');
     assert.equal(fromConfig({ ...lc, num_hidden_layers: 28 }).totals.params_main, fromConfig(lc).totals.params_main);
+  });
+});
+
+describe('Inkling: relative-position logits, short convs, shared experts in the router, 8 MTP depths, hMLP and dmel towers', () => {
+  test('the sliding layers\' geometry, the router rows of the shared experts, the MTP depths of mtp_config, the towers', async () => {
+    const { arch } = await extract(fixturePath('configs/thinkingmachines__Inkling.json'));
+    const unit = (id: string) => [...arch.units, ...arch.towers!].find((u) => u.id === id)!;
+    const [d, drel, K] = [6144, 16, 4];
+    // q, k, v, o, r_proj, rel_logits_proj over the extent, k/v short convs (QK-norm apart)
+    const attn = (H: number, Hkv: number, X: number) => 2 * d * H * 128 + 2 * d * Hkv * 128 + d * H * drel + drel * X + 2 * Hkv * 128 * K;
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [attn(64, 8, 1024), 11]);
+    assert.deepEqual([unit('layers.attn.swa').param_count, unit('layers.attn.swa').repeat], [attn(64, 16, 512), 55]);
+    // gate.weight [E + n_s, d], global_scale, e_score_correction_bias [E]
+    assert.equal(unit('layers.router').param_count, (256 + 2) * d + 1 + 256);
+    assert.equal(unit('layers.ffn').param_count, 3 * d * 24576 + 1);
+    assert.equal(unit('layers.attn_sconv').param_count, d * K);
+    // 8 MTP depths, sliding where mtp_config.local_layer_ids says; input_proj and two norms each
+    assert.equal(arch.mtp_layers.length, 8);
+    assert.deepEqual(arch.mtp_layers.map((l) => l.attention.window !== null), [true, false, true, false, true, true, true, true]);
+    assert.equal(unit('mtp.proj').param_count, 2 * d * d + 2 * d);
+    assert.ok(arch.mtp_layers.every((l) => l.ffn.kind === 'dense'));
+    // hMLP: 75 → 128, 512 → 320, 5,120 → 4,800, 9,600 → 6,144, three norms and a final norm
+    assert.equal(unit('tower.vision').param_count, 75 * 128 + 128 + 512 * 320 + 320 + 5120 * 4800 + 4800 + 9600 * d + d);
+    assert.equal(unit('tower.audio').param_count, 80 * 16 * d + d);
+  });
+
+  test('a chain norm, another vision or audio kind, biased projections, a logit cap or a repeated layer id are refused at their field', () => {
+    const ink = load('configs/thinkingmachines__Inkling.json') as Config & { text_config: Config; vision_config: Config; audio_config: Config; mtp_config: Config };
+    const at = (c: Config) => refusal(c).location.field;
+    assert.equal(at({ ...ink, mtp_config: { ...ink.mtp_config, chain_hidden_post_norm: true } }), 'mtp_config.chain_hidden_post_norm');
+    assert.equal(at({ ...ink, vision_config: { ...ink.vision_config, vision_encoder_type: 'vit' } }), 'vision_config.vision_encoder_type');
+    assert.equal(at({ ...ink, audio_config: { ...ink.audio_config, audio_mode: 'whisper' } }), 'audio_config.audio_mode');
+    assert.equal(at({ ...ink, text_config: { ...ink.text_config, q_bias: true } }), 'text_config.q_bias');
+    assert.equal(at({ ...ink, text_config: { ...ink.text_config, final_logit_softcapping: 30 } }), 'text_config.final_logit_softcapping');
+    assert.equal(at({ ...ink, text_config: { ...ink.text_config, local_layer_ids: [0, 0, 1] } }), 'text_config.local_layer_ids');
+    assert.equal(at({ ...ink, vision_config: { ...ink.vision_config, decoder_dmodel: 4096 } }), 'vision_config.decoder_dmodel');
   });
 });
 
@@ -570,7 +606,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 31, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 32, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -53,6 +53,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/zai-org__GLM-5.2.json': ['GLM 5.2 (743B, 40.3B active)', 'zai'],
   'configs/tencent__Hy3-preview.json': ['Hy3 Preview (295B, 20.2B active)', 'tencent'],
   'configs/meituan-longcat__LongCat-Flash-Lite.json': ['LongCat Flash Lite (68.6B, 4.52B active)', 'meituan'],
+  'configs/thinkingmachines__Inkling.json': ['Inkling (947B, 39.8B active)', 'thinking'],
   'configs/tencent__Hy4-preview.json': ['Hy4 Preview (770B, 48.3B active)', 'tencent'],
   'configs/EleutherAI__gpt-neox-20b.json': ['GPT-NeoX 20B (20.6B)', 'eleutherai'],
   'configs/ibm-granite__granite-4.1-30b.json': ['Granite 4.1 30B (28.9B)', 'ibm'],

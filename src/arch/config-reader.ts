@@ -50,6 +50,9 @@ export class ConfigReader {
   private readonly defaults = new Map<string, { value: Json; source: string }>();
   /** Notes on the defaults that were applied, for `arch.json`. */
   readonly defaultsApplied: string[] = [];
+  /** For a wrapper's `text_config`: the wrapper's reader, for fields it keeps at its own level
+   * (Inkling's `mtp_config`). */
+  wrapper: ConfigReader | null = null;
 
   constructor(
     readonly raw: Record<string, Json>,

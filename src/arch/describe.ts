@@ -45,6 +45,7 @@ export function describeConfig(config: unknown, origin: ConfigOrigin, options: D
   let wrapperDefaults: Record<string, unknown> = {};
   if (top.has('text_config') && (topType === null || !RECIPES.has(topType))) {
     reader = top.child('text_config')!;
+    reader.wrapper = top;
     textPath = 'text_config';
     if (reader.strOr('model_type', null) === null) {
       const implied = topType ? WRAPPERS.get(topType) : undefined;

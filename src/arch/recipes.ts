@@ -16,6 +16,7 @@ import { describeGemma4 } from './models/gemma4.js';
 import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
+import { describeInkling } from './models/inkling.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeOpt } from './models/opt.js';
@@ -393,6 +394,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
   glm4_moe_lite: reader(describeDeepseek),
   deepseek_v4: reader(describeDeepseekV4),
+  // Inkling's decoder (the inkling_mm_model wrapper's text_config, which names no type); its
+  // experts are moe_intermediate_size wide, 3072 in InklingTextConfig.
+  inkling_text: { describe: describeInkling, defaults: { moe_intermediate_size: 3072 } },
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
   longcat_flash_ngram: reader(describeLongcatNgram),
   // Hy4 (tencent/Hy4-preview): GLM-5.2's MLA, MoE and DSA indexer, with a gated attention output,
@@ -455,6 +459,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   gemma4: 'gemma4_text',
   muse_glimmer: 'muse_glimmer_text',
   minimax_m3_vl: 'minimax_m3',
+  inkling_mm_model: 'inkling_text',
 }));
 
 /**
@@ -520,6 +525,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   // xAI's class; its config says model_type "git".
   Grok1ForCausalLM: 'grok',
   LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
+  InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.
   LongcatFlashForCausalLM: 'longcat_flash',
 }));

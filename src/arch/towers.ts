@@ -9,7 +9,7 @@ import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -351,6 +351,118 @@ function readGemma4Audio(top: ConfigReader, textWidth: Dim, unknown: string[]): 
   return towers;
 }
 
+/**
+ * Inkling (`inkling_mm_model`): audio as discretised mel bins looked up in a table
+ * (`n_mel_bins · mel_vocab_size` rows of the model width) with a norm; vision as an hMLP that
+ * folds a `temporal_patch_size` × `patch_size`² × `n_channels` patch into one token through
+ * `n_layers` bias-free projections, an RMSNorm after each but the last, and a final norm.
+ */
+function readInkling(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const towers: TowerSpec[] = [];
+  const width = (c: ConfigReader) => {
+    const w = c.intOr('decoder_dmodel', textWidth.value);
+    if (w !== textWidth.value) throw c.error('config-inconsistent', 'decoder_dmodel', `(${w}) differs from the text decoder's hidden_size (${textWidth.value})`);
+  };
+  const v = top.child('vision_config');
+  if (v) {
+    width(v);
+    const type = v.strOr('vision_encoder_type', 'hmlp');
+    if (type !== 'hmlp') throw v.error('unsupported-feature', 'vision_encoder_type', `is ${quote(type)}; only "hmlp" is counted`);
+    if (!v.bool('use_vision_norm', true)) throw v.error('unsupported-feature', 'use_vision_norm', 'is false; an hMLP without its norms is not known');
+    const plan = hmlpPlan(v, v.int('patch_size', { max: 1024 }), v.int('temporal_patch_size', { max: 64 }), v.int('n_channels', { max: 64 }), v.int('n_layers', { max: 16 }), textWidth.value);
+    const dims: Record<string, Dim> = { d: textWidth, n: derivedDim('n', plan.length, v.path('n_layers')) };
+    plan.forEach(([i, o], k) => {
+      dims[`i_${k}`] = derivedDim(`i_{${k}}`, i, `${v.path('patch_size')} (hMLP plan, projection ${k + 1} in)`);
+      dims[`o_${k}`] = derivedDim(`o_{${k}}`, o, `${v.path('patch_size')} (hMLP plan, projection ${k + 1} out)`);
+    });
+    towers.push({ id: 'vision', name: 'Vision encoder (hMLP)', kind: 'hmlp', dims });
+    for (const f of v.unknownFields()) unknown.push(f);
+  }
+  const a = top.child('audio_config');
+  if (a) {
+    width(a);
+    const mode = a.strOr('audio_mode', 'dmel');
+    if (mode !== 'dmel') throw a.error('unsupported-feature', 'audio_mode', `is ${quote(mode)}; only "dmel" (discretised mel bins) is counted`);
+    if (a.bool('bias', false)) throw a.error('unsupported-feature', 'bias', 'is true; an audio embedding with a bias is not known');
+    // The bins' value range: no tensors.
+    a.mark('dmel_min_value', 'dmel_max_value');
+    towers.push({
+      id: 'audio',
+      name: 'Audio embedder (dmel)',
+      kind: 'dmel_embedding',
+      dims: {
+        b: a.dim('b', 'n_mel_bins'),
+        q: a.dim('q', 'mel_vocab_size'),
+        d: textWidth,
+        s: derivedDim('s', a.bool('use_audio_norm', true) ? 1 : 0, a.path('use_audio_norm')),
+      },
+    });
+    for (const f of a.unknownFields()) unknown.push(f);
+  }
+  return towers;
+}
+
+/** Prime factors of n, largest first. */
+function factorsDescending(n: number): number[] {
+  const out: number[] = [];
+  for (let p = 2; p * p <= n; p++) while (n % p === 0) (out.push(p), (n /= p));
+  if (n > 1) out.push(n);
+  return out.reverse();
+}
+
+/**
+ * The hMLP's projections, as [inputs, outputs] per layer. The candidate scales are the pixel,
+ * then squares of growing side (cumulative products of the patch size's prime factors, largest
+ * first; channels C·side² rounded up to 64), then the temporal steps; the plan takes `layers + 1`
+ * of them whose log sizes lie nearest to even steps from 1 to the whole patch (the first
+ * assignment of the least total distance), starting at the pixel and ending at the whole patch.
+ * Each projection maps the previous scale's channels times the patches it folds to the next
+ * scale's channels, the last to the model width.
+ */
+function hmlpPlan(v: ConfigReader, P: number, T: number, C: number, layers: number, d: number): [number, number][] {
+  type Scale = { t: number; s: number; ch: number };
+  const sides = factorsDescending(P).reduce<number[]>((acc, f) => [...acc, (acc[acc.length - 1] ?? 1) * f], []);
+  const steps = factorsDescending(T).reduce<number[]>((acc, f) => [...acc, (acc[acc.length - 1] ?? 1) * f], []);
+  const scales: Scale[] = [{ t: 1, s: 1, ch: C }, ...sides.map((s) => ({ t: 1, s, ch: Math.ceil((s * s * C) / 64) * 64 })), ...steps.map((t) => ({ t, s: P, ch: 0 }))];
+  const total = Math.log(P * P * T * C);
+  const cost = (r: number, j: number) => Math.abs((r * total) / layers - Math.log(scales[j]!.t * scales[j]!.s * scales[j]!.s));
+  const picks = layers + 1;
+  let best: number[];
+  if (picks >= scales.length) best = Array.from({ length: picks }, (_, r) => scales.reduce((m, _s, j) => (cost(r, j) < cost(r, m) ? j : m), 0));
+  else {
+    if (scales.length > 12) throw v.error('unsupported-feature', 'patch_size', `gives ${scales.length} hMLP scales; plans over more than 12 are not counted`);
+    // Assignments of distinct scales to the steps, in lexicographic order; the first least total wins.
+    let bestCost = Infinity;
+    best = [];
+    const chosen: number[] = [];
+    const walk = (r: number, sum: number) => {
+      if (r === picks) {
+        if (sum < bestCost) [bestCost, best] = [sum, [...chosen]];
+        return;
+      }
+      for (let j = 0; j < scales.length; j++) {
+        if (chosen.includes(j)) continue;
+        chosen.push(j);
+        walk(r + 1, sum + cost(r, j));
+        chosen.pop();
+      }
+    };
+    walk(0, 0);
+  }
+  best[0] = 0;
+  best[picks - 1] = scales.length - 1;
+  const plan: [number, number][] = [];
+  for (let k = 0; k < layers; k++) {
+    const [a, b] = [scales[best[k]!]!, scales[best[k + 1]!]!];
+    const last = k === layers - 1;
+    if (!last && b.ch === 0) throw v.error('unsupported-feature', 'temporal_patch_size', 'puts a temporal step inside the hMLP plan; only plans that end with it are counted');
+    const folds = (b.t / a.t) * (b.s / a.s) ** 2;
+    if (!(folds >= 1 && Number.isInteger(folds))) throw v.error('unsupported-feature', 'n_layers', `gives an hMLP plan that does not fold whole patches (${a.s} → ${b.s})`);
+    plan.push([a.ch * folds, last ? d : b.ch]);
+  }
+  return plan;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`, and what a
  * reader should know about the towers to `notes`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]) => TowerSpec[]>([
@@ -361,4 +473,5 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['muse_glimmer', readMuseVit],
   ['minimax_m3_vl', readMiniMaxClip],
   ['gemma4', readGemma4Vision],
+  ['inkling_mm_model', readInkling],
 ]);

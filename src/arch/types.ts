@@ -112,6 +112,18 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** Inkling: learned relative-position logits, `r_proj` [H·d_rel, d] and `rel_logits_proj`
+   * [d_rel, X] over the layer's extent X. */
+  relative_logits?: boolean;
+  /** Inkling: depthwise short convolutions of K taps on K and V (`k_sconv`, `v_sconv`) and after
+   * attention and MLP (`attn_sconv`, `mlp_sconv`, each with an internal residual). */
+  short_convs?: boolean;
+  /** Inkling: a learned scalar `global_scale` in every router and dense MLP. */
+  global_scale?: boolean;
+  /** Inkling: an RMSNorm right after the token embedding (`embed_norm`). */
+  embed_norm?: boolean;
+  /** Inkling `shared_expert_sink`: the router scores the shared experts too (E + n_s rows). */
+  shared_expert_router_rows?: boolean;
   /** LongCat-Flash's layer: two sub-layers of attention and a dense MLP, and one MoE on a shortcut
    * from the first sub-layer's normalised MLP input to the layer's last residual add; its router
    * also picks among `Z` identity experts (`zero_expert_num`) that have no weights. */
@@ -190,6 +202,9 @@ export interface ArchDescription {
   layers: LayerSpec[];
   /** MTP modules (DeepSeek-V3/V4 `num_nextn_predict_layers`), each described like a layer. */
   mtp_layers: LayerSpec[];
+  /** Whether each MTP module has a norm of its own before the shared head (DeepSeek's
+   * `shared_head.norm`); absent: it has. Inkling's MTP depths have none. */
+  mtp_head_norm?: boolean;
   /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
   text_config_path: string | null;
   /** Whether a norm follows the last layer (post-norm OPT has none). */

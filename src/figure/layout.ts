@@ -559,6 +559,7 @@ function towerLines(arch: ArchJson): Run[][] | null {
   // "Vision encoder (MoonViT)" → title "Vision encoder", kind "MoonViT"
   // Gemma 4 E2B: a vision and an audio tower, each with its embedder.
   const audio = towers.some((t) => /^Audio encoder/.test(t.name));
+  const audioIn = towers.some((t) => t.id.startsWith('tower.audio'));
   if (audio) {
     return [
       [plain('Vision and audio', 'bold')],
@@ -571,7 +572,7 @@ function towerLines(arch: ArchJson): Run[][] | null {
   const what = [kind, ...others].filter(Boolean).join(' + ');
   return [
     [plain(title, 'bold')],
-    ...wrap(`${what ? `${what}, ` : ''}+${compact(total)} parameters: image patches → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
+    ...wrap(`${what ? `${what}, ` : ''}+${compact(total)} parameters: image patches${audioIn ? ' and audio' : ''} → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
   ];
 }
 

@@ -135,6 +135,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   } else {
     add({ id: 'embed', center: box('embed', label('Token embedding layer'), 'embed', ['embed', 'project_in']) });
   }
+  // Inkling: an RMSNorm right after the embedding.
+  if (f.embed_norm) add({ id: 'embed_norm', center: box('embed_norm', label(normName(arch, '')), 'norm', ['embed_norm']) });
 
   const placement = f.norm_placement;
   // `layers.ffn.double_wide`: Gemma 4's wider MLPs on its KV-shared layers.
@@ -188,6 +190,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcKind} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
       if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
+      // Inkling: a depthwise short conv (with its own residual) after attention and after the MLP.
+      if (f.short_convs) blockRow({ id: `sconv${n}`, center: box(`sconv${n}`, [[plain('Short conv')], [plain(`${dim(arch, 'K') ?? ''} taps, depthwise`, 'sans')]], 'box', [n === 1 ? 'layers.attn_sconv' : 'layers.mlp_sconv']) });
       if (post) blockRow({ id: `post_${main.id}_norm`, center: box(`post_${main.id}_norm`, label(sandwich ? `Post-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [n === 1 ? 'layers.post_attn_norm' : 'layers.post_ffn_norm']) });
       if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain(`${hcKind} post-mixer`, 'bold', 'accent')]], 'box', []), residualSink: true });
       else blockRow({ id: `plus${n}`, center: { kind: 'plus' }, residualSink: true });

@@ -193,12 +193,14 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   cohere: '#39594D', // Cohere green (Command, North)
   xai: '#18181B', // xAI black (Grok)
   meituan: '#8A6A00', // Meituan yellow, darkened to read on white (LongCat)
+  thinking: '#334155', // Thinking Machines slate (Inkling)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
 const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
   'meituan-longcat': 'meituan',
+  thinkingmachines: 'thinking',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -248,6 +250,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   hy_v3: 'tencent',
   hy_v4: 'tencent',
   longcat_flash_ngram: 'meituan',
+  inkling_text: 'thinking',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

@@ -3,7 +3,7 @@
  * Each function counts the tensors of one block; the comment names them as the checkpoints do.
  */
 import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';
-import { add, mul, type Expr } from './expr.js';
+import { add, mul, num, type Expr } from './expr.js';
 import type { UnitFamily } from './types.js';
 
 /** One block of a layer or of the model, before layers are aggregated. */
@@ -79,6 +79,12 @@ export function softmaxAttention(arch: ArchDescription): Draft {
   // Laguna, Step 3.5: one gate per head, g_proj [H, d].
   if (arch.flags.head_gate) parts.push({ name: 'g_proj (head-wise gate)', expr: mul(d, H) });
   if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
+  // Inkling: relative-position queries and logits over the layer's extent X; short convs on K, V.
+  if (arch.flags.relative_logits) {
+    const [drel, X] = [dim('d_rel'), dim('X')];
+    parts.push({ name: 'r_proj', expr: mul(d, H, drel) }, { name: 'rel_logits_proj', expr: mul(drel, X) });
+  }
+  if (arch.flags.short_convs) parts.push({ name: 'k_sconv, v_sconv', expr: mul(2, Hkv, dh, dim('K')) });
   const kind = Hkv.value === H.value ? 'Multi-head' : Hkv.value === 1 ? 'Multi-query' : 'Grouped-query';
   // Qwen3-Next names its output-gated layer "gated attention"; the KV layout is in the formula.
   return { id: 'attn', name: gated ? 'Gated attention' : `${kind} attention`, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
@@ -200,9 +206,18 @@ export function denseFfn(arch: ArchDescription, doubleWide = false): Draft {
   const parts = gated
     ? [...linear('gate_proj', d, dff, bias), ...linear('up_proj', d, dff, bias), ...linear('down_proj', dff, d, bias)]
     : [...linear('fc_in', d, dff, bias), ...linear('fc_out', dff, d, bias)];
+  // Inkling: a learned scalar scales each dense MLP's output.
+  if (arch.flags.global_scale) parts.push({ name: 'global_scale', expr: num(1) });
   const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
   if (doubleWide) return { id: 'ffn.double_wide', name: `${label}, double width`, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
   return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
+}
+
+/** Inkling's depthwise short convolution over the model width (`attn_sconv`, `mlp_sconv` [d, 1, K]). */
+export function shortConv(arch: ArchDescription, id: 'attn_sconv' | 'mlp_sconv'): Draft {
+  const dim = dimsOf(arch);
+  const [d, K] = [dim('d'), dim('K')];
+  return { id, name: id === 'attn_sconv' ? 'Short conv (after attention)' : 'Short conv (after the FFN)', family: 'short_conv', shape_in: [d.value], shape_out: [d.value], parts: [{ name: id, expr: mul(d, K) }] };
 }
 
 /**
@@ -271,10 +286,13 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   const [d, E] = [dim('d'), dim('E')];
   // LongCat: the router also scores Z identity experts (`classifier` [E + Z, d]).
   const Z = arch.dims['Z'];
-  const rows = Z ? add(E, Z) : mul(E);
+  const scored = Z ? add(E, Z) : mul(E);
+  // Inkling (shared_expert_sink): rows for the shared experts too, which have no selection bias.
+  const rows = arch.flags.shared_expert_router_rows ? add(scored, dim('n_s')) : scored;
   const parts = [{ name: 'gate weight', expr: mul(rows, d) }];
   // DeepSeek-V4's hash layers have no selection bias: their experts come from tid2eid.
-  if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: rows });
+  if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: scored });
+  if (arch.flags.global_scale) parts.push({ name: 'global_scale', expr: num(1) });
   if (arch.biases.router) parts.push({ name: 'router bias', expr: mul(E) });
   // Gemma 4: router.scale over the input, router.per_expert_scale over the gates (router.norm has no weight).
   if (arch.flags.gemma4_moe) parts.push({ name: 'scale', expr: mul(d) }, { name: 'per_expert_scale', expr: mul(E) });

@@ -19,6 +19,7 @@ import {
   routedExperts,
   router,
   sharedExperts,
+  shortConv,
   softmaxAttention,
   sparseIndexer,
   type Draft,
@@ -62,6 +63,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
   if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
   out.push(...attentionDrafts(arch, layer));
+  if (arch.flags.short_convs) out.push(shortConv(arch, 'attn_sconv'));
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
   if (hc) out.push(hyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
@@ -76,6 +78,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
       out.push({ id: 'moe_norms', name: 'MoE-block norms', family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'pre_feedforward_layernorm_2, post_feedforward_layernorm_1, _2', expr: mul(3, d) }] });
     }
   }
+  if (arch.flags.short_convs) out.push(shortConv(arch, 'mlp_sconv'));
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
   if (arch.flags.per_layer_embeddings) out.push(perLayerInput(arch));
   return out.filter((x): x is Draft => x !== null);
@@ -218,6 +221,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   bottom.push({ id: 'embed', name: 'Token embedding', family: 'embedding', shape_in: [V.value], shape_out: [width.value], parts: [{ name: 'embed_tokens', expr: mul(V, width) }] });
   if (arch.flags.per_layer_embeddings) bottom.push(perLayerTable(arch), perLayerProjection(arch));
   if (arch.flags.ngram_embeddings) bottom.push(...ngramTables(arch));
+  if (arch.flags.embed_norm) bottom.push(norm(arch, 'embed_norm', 'Embedding RMSNorm'));
   if (arch.flags.learned_positions) {
     const P = dim('P');
     const rows = arch.position_offset ? add(P, arch.position_offset) : mul(P);
@@ -253,12 +257,18 @@ function mtpExtras(arch: ArchDescription): Draft {
           { name: 'enorm, hnorm, norm', expr: mul(3, d) },
           ...headHyperConnection(arch),
         ]
-      : [
-          // eh_proj maps [embedding; hidden] (2d) to d.
-          { name: 'eh_proj', expr: mul(2, d, d) },
-          { name: 'enorm, hnorm', expr: mul(2, d) },
-          { name: 'shared_head.norm', expr: mul(d) },
-        ];
+      : arch.mtp_head_norm === false
+        ? [
+            // Inkling: input_proj [d, 2d], hidden_norm and embed_norm; no norm before the head.
+            { name: 'input_proj', expr: mul(2, d, d) },
+            { name: 'hidden_norm, embed_norm', expr: mul(2, d) },
+          ]
+        : [
+            // eh_proj maps [embedding; hidden] (2d) to d.
+            { name: 'eh_proj', expr: mul(2, d, d) },
+            { name: 'enorm, hnorm', expr: mul(2, d) },
+            { name: 'shared_head.norm', expr: mul(d) },
+          ];
   return { id: 'proj', name: 'MTP input projection and norms', family: 'mtp', shape_in: [2 * d.value], shape_out: [d.value], parts };
 }
 

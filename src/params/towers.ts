@@ -141,6 +141,17 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'output_proj (weight, bias)', expr: add(mul(o, h), o) },
     ];
   },
+  // Inkling's audio: a table of n_mel_bins · mel_vocab_size rows of width d, and its norm.
+  dmel_embedding: (dim) => {
+    const [b, q, d, s] = [dim('b'), dim('q'), dim('d'), dim('s')];
+    return [{ name: 'embeddings', expr: mul(b, q, d) }, ...(s.value > 0 ? [{ name: 'norm', expr: mul(d) }] : [])];
+  },
+  // Inkling's hMLP: n projections i_k → o_k, an RMSNorm after each but the last, a final norm.
+  hmlp: (dim) => {
+    const n = dim('n').value;
+    const parts = Array.from({ length: n }, (_, k) => ({ name: `projection ${k + 1}${k < n - 1 ? ' and its RMSNorm' : ''}`, expr: k < n - 1 ? add(mul(dim(`i_${k}`), dim(`o_${k}`)), dim(`o_${k}`)) : mul(dim(`i_${k}`), dim(`o_${k}`)) }));
+    return [...parts, { name: 'final_norm', expr: mul(dim('d')) }];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

@@ -10,6 +10,8 @@ export type UnitFamily =
   | 'compressor'
   | 'indexer'
   | 'hyper_connection'
+  /** A depthwise short convolution over the residual stream (Inkling's `attn_sconv`, `mlp_sconv`). */
+  | 'short_conv'
   | 'ffn'
   | 'router'
   | 'experts'

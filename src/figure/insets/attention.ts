@@ -232,6 +232,9 @@ function coreNotes(arch: ArchJson): string[] {
   const shared = soft.filter((l) => l.attention.kv_source !== undefined);
   if (shared.length > 0) notes.push(`K, V shared in the last ${shared.length} layers`);
   if (arch.flags.alibi) notes.push('+ ALiBi position biases');
+  // Inkling: learned relative-position logits (r_proj, rel_logits_proj); K and V short convs.
+  if (arch.flags.relative_logits) notes.push('+ learned relative-position logits');
+  if (arch.flags.short_convs) notes.push(`K, V through ${dim(arch, 'K') ?? 'short'}-tap short convs`);
   return notes;
 }
 
