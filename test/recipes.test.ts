@@ -141,7 +141,7 @@ describe('GLM-5.2: MLA with the DSA lightning indexer', () => {
 describe('Hy4: gated MLA with sinks, the DSA indexer and independent hyper-connections', () => {
   test('iHC mixers of 2·n_hc outputs on every main layer and none in the MTP module; the gate and sinks in the attention', async () => {
     const { arch } = await extract(fixturePath('configs/tencent__Hy4-preview.json'));
-    assert.equal(arch.flags.hc_independent, true);
+    assert.equal(arch.flags.hc_variant, 'independent');
     const unit = (id: string) => arch.units.find((u) => u.id === id);
     // hc_fn [2·4, 4·6144], hc_base [8], hc_scale [2]
     for (const id of ['layers.hc_attn', 'layers.hc_ffn']) assert.deepEqual([unit(id)!.param_count, unit(id)!.repeat], [8 * 4 * 6144 + 8 + 2, 78]);
@@ -244,6 +244,39 @@ describe('Inkling: relative-position logits, short convs, shared experts in the 
     assert.equal(at({ ...ink, text_config: { ...ink.text_config, final_logit_softcapping: 30 } }), 'text_config.final_logit_softcapping');
     assert.equal(at({ ...ink, text_config: { ...ink.text_config, local_layer_ids: [0, 0, 1] } }), 'text_config.local_layer_ids');
     assert.equal(at({ ...ink, vision_config: { ...ink.vision_config, decoder_dmodel: 4096 } }), 'vision_config.decoder_dmodel');
+  });
+});
+
+describe('Qwen4-exp (Qwen3.8-Flash-Next): gated-residual hyper-connections, a QSA indexer, an n-gram memory', () => {
+  test('no layer norms, gated-residual mixers in every layer and the MTP block, the n-gram table from the primes, its int64 constants stored', async () => {
+    const { arch } = await extract(fixturePath('configs/Qwen__Qwen3.8-Flash-Next.json'));
+    const unit = (id: string) => arch.units.find((u) => u.id === id);
+    const [d, hc, r] = [2560, 4, 320];
+    assert.equal(arch.flags.hc_variant, 'gated_residual');
+    assert.equal(arch.flags.norm_placement, 'none');
+    assert.equal(unit('layers.attn_norm'), undefined);
+    assert.equal(unit('final_norm'), undefined);
+    // hc_norm [hc·d], input_mix_weight_down and _up [r, hc·d], block_inject_weight [hc, hc·d]
+    assert.equal(unit('layers.hc_attn')!.param_count, hc * d + 2 * r * hc * d + hc * hc * d);
+    assert.equal(unit('hc_head')!.param_count, hc * d + 2 * r * hc * d);
+    assert.equal(unit('mtp.hc_ffn')!.param_count, unit('layers.hc_ffn')!.param_count);
+    // index_qk_proj [(4 + 1)·128, d], q_layernorm and k_layernorm [128], on the 12 full-attention layers and the MTP block
+    assert.deepEqual([unit('layers.indexer')!.param_count, unit('layers.indexer')!.repeat], [5 * 128 * d + 2 * 128, 12]);
+    assert.ok(arch.mtp_layers[0]!.attention.indexer);
+    // 320,001,536 rows (the first 16 primes after 20,000,000, summed and rounded up to 128) × 160
+    assert.deepEqual(arch.layers.filter((l) => l.ngram_memory).map((l) => l.index), [1]);
+    assert.equal(unit('layers.ngram_table')!.param_count, 320_001_536 * 160);
+    assert.equal(arch.totals.active_params_non_embedding, arch.totals.active_params - unit('embed')!.total - unit('layers.ngram_table')!.total);
+    assert.deepEqual(arch.stored_copies!.map((c) => [c.id, c.total, c.layers]), [['layers.ngram_hash_constants', 35, [1]]]);
+  });
+
+  test('more than one n-gram layer, several indexer key heads or an MTP that disagrees are refused at their field', () => {
+    const q = load('configs/Qwen__Qwen3.8-Flash-Next.json') as Config & { text_config: Config & { mtp: Config } };
+    const at = (t: Config) => refusal({ ...q, text_config: { ...q.text_config, ...t } }).location.field;
+    assert.equal(at({ ple_layer_ids: [2, 10] }), 'text_config.ple_layer_ids');
+    assert.equal(at({ indexer_kv_heads: 2 }), 'text_config.indexer_kv_heads');
+    assert.equal(at({ mtp: { ...q.text_config.mtp, num_hidden_layers: 2 } }), 'text_config.mtp.num_hidden_layers');
+    assert.equal(at({ ple_embed_dim: 2561 }), 'text_config.ple_embed_dim');
   });
 });
 
@@ -606,7 +639,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 32, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 33, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

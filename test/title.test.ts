@@ -48,6 +48,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/XiaomiMiMo__MiMo-V2.5-Pro.json': ['MiMo V2.5 Pro (1.02T, 41.0B active)', 'xiaomi'],
   'configs/XiaomiMiMo__MiMo-V2-Flash.snapshot-trimmed.json': ['MiMo V2 Flash (309B, 14.8B active)', 'xiaomi'],
   'configs/poolside__Laguna-XS.2.json': ['Laguna XS.2 (33.4B, 2.81B active)', 'poolside'],
+  'configs/Qwen__Qwen3.8-Flash-Next.json': ['Qwen3.8 Flash Next (177B, 6.67B active)', 'qwen'],
   'configs/Qwen__Qwen3.8-27B.json': ['Qwen3.8 27B (26.9B)', 'qwen'],
   'configs/Qwen__Qwen3.5-397B-A17B.json': ['Qwen3.5 397B-A17B (396B, 16.3B active)', 'qwen'],
   'configs/zai-org__GLM-5.2.json': ['GLM 5.2 (743B, 40.3B active)', 'zai'],

@@ -19,6 +19,7 @@ import { describeMimo } from './models/mimo.js';
 import { describeInkling } from './models/inkling.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
+import { describeQwen4 } from './models/qwen4.js';
 import { describeOpt } from './models/opt.js';
 import { describeStep3p5 } from './models/step3p5.js';
 import type { ArchDescription } from './types.js';
@@ -148,6 +149,7 @@ const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'non
 const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: null, heads: { headDimDerived: true } };
 const qwen3: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'per_head', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: null, heads: {} };
 const gemma: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'pre', tieDefault: true, sliding: 'none', moe: null, heads: {} };
+const QWEN35_MOE: DecoderProfile = { ...qwen3, sliding: 'none', moe: QWEN_SHARED_MOE, linearHybrid: true, mtp: QWEN35_MTP, extra: qwen35Extra };
 
 const decoder = (profile: DecoderProfile, defaults?: Record<string, unknown>): Recipe => ({ describe: (r) => describeDecoder(r, profile), ...(defaults ? { defaults } : {}) });
 const reader = (describe: Describe): Recipe => ({ describe });
@@ -182,7 +184,10 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Gated DeltaNet hybrid, dense or MoE, with the MTP module it declares (mtp_num_hidden_layers),
   // which stores no copy of the embedding or head.
   qwen3_5_text: decoder({ ...qwen3, sliding: 'none', linearHybrid: true, mtp: QWEN35_MTP, extra: qwen35Extra }),
-  qwen3_5_moe_text: decoder({ ...qwen3, sliding: 'none', moe: QWEN_SHARED_MOE, linearHybrid: true, mtp: QWEN35_MTP, extra: qwen35Extra }),
+  qwen3_5_moe_text: decoder(QWEN35_MOE),
+  // Qwen4-exp (the text decoder of Qwen3.8-Flash-Next, in the qwen4_exp wrapper): Qwen3.5's MoE
+  // hybrid with gated-residual hyper-connections, a QSA indexer and an n-gram memory.
+  qwen4_exp_text: reader((r) => describeQwen4(r, QWEN35_MOE)),
   gemma: decoder(gemma),
   // Gemma2Config caps attention logits at 50 and output logits at 30 unless told otherwise.
   gemma2: decoder({ ...gemma, norm: 'sandwich', sliding: 'alternate', softcap: true }, { attn_logit_softcapping: 50, final_logit_softcapping: 30 }),
@@ -455,6 +460,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   kimi_k25: 'kimi_k2',
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
+  qwen4_exp: 'qwen4_exp_text',
   gemma4_unified: 'gemma4_unified_text',
   gemma4: 'gemma4_text',
   muse_glimmer: 'muse_glimmer_text',
@@ -478,6 +484,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Qwen3NextForCausalLM: 'qwen3_next',
   Qwen3_5ForConditionalGeneration: 'qwen3_5',
   Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
+  Qwen4ExpForConditionalGeneration: 'qwen4_exp',
   GemmaForCausalLM: 'gemma',
   Gemma2ForCausalLM: 'gemma2',
   Gemma3ForCausalLM: 'gemma3_text',

@@ -469,6 +469,7 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['kimi_k25', readMoonVit],
   ['qwen3_5', readQwenVit],
   ['qwen3_5_moe', readQwenVit],
+  ['qwen4_exp', readQwenVit],
   ['gemma4_unified', readGemma4Unified],
   ['muse_glimmer', readMuseVit],
   ['minimax_m3_vl', readMiniMaxClip],

@@ -22,8 +22,9 @@ export type Family = 'mha' | 'gqa' | 'mla' | 'dsv4';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
 /** `pre`: norm before each sub-layer; `post`: after it (OLMo 2); `sandwich`: both (Gemma 2/3);
- * `shared`: one norm feeding attention and FFN side by side (Falcon-7B's parallel block). */
-export type NormPlacement = 'pre' | 'post' | 'sandwich' | 'shared';
+ * `shared`: one norm feeding attention and FFN side by side (Falcon-7B's parallel block); `none`:
+ * no norms in the layers (Qwen4-exp: its gated-residual hyper-connections normalise the streams). */
+export type NormPlacement = 'pre' | 'post' | 'sandwich' | 'shared' | 'none';
 /** `swiglu`/`geglu`: gated (gate, up, down); `mlp`: two matrices with an activation between. */
 export type FfnKind = 'swiglu' | 'geglu' | 'mlp';
 /** `per_head`: RMSNorm of d_h (Qwen3); `full`: over the whole projection (OLMo 2); `l2`:
@@ -66,6 +67,9 @@ export interface LayerSpec {
     /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
     routing: 'score' | 'hash' | null;
   };
+  /** Qwen4-exp `ple_layer_ids`: the layer first adds a hashed n-gram embedding of the tokens to
+   * its streams (a table looked up by bigram and trigram hashes, gated by the streams). */
+  ngram_memory?: boolean;
 }
 
 /** Features of an architecture, detected from its config. */
@@ -112,6 +116,9 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** Qwen4-exp's QSA indexer on its full-attention layers (`index_qk_proj` fused, its q and k
+   * norms); the same tensors' sizes as MiniMax-M3's block-sparse indexer. */
+  qsa_indexer?: boolean;
   /** Inkling: learned relative-position logits, `r_proj` [H·d_rel, d] and `rel_logits_proj`
    * [d_rel, X] over the layer's extent X. */
   relative_logits?: boolean;
@@ -164,11 +171,11 @@ export interface Flags {
   linear_attention_hybrid: boolean;
   /** Hyper-connections: the residual stream is `hc_mult` streams wide (DeepSeek-V4's mHC, Hy4's iHC). */
   hyper_connections: boolean;
-  /** Hy4's independent hyper-connections (`enable_ihc`): the streams stay an identity residual
-   * (no stream-mixing matrix, no Sinkhorn), each mixer only reads the sub-layer's input from them
-   * and writes its output back (`hc_fn` [2·n_hc, n_hc·d], `hc_base` [2·n_hc], `hc_scale` [2]);
-   * the MTP module has none. Absent: DeepSeek-V4's manifold-constrained form. */
-  hc_independent?: boolean;
+  /** Which hyper-connections (see params/hyper-connections.ts): Hy4's `independent` ones
+   * (`enable_ihc`: read and write gates, no stream mixing, none in the MTP module) or Qwen4-exp's
+   * `gated_residual` (GatedResidual: a low-rank per-channel read mixer and write gates). Absent:
+   * DeepSeek-V4's manifold-constrained form. */
+  hc_variant?: 'independent' | 'gated_residual';
   /** DeepSeek-V4 KV compressor. */
   compressor: boolean;
   /** DeepSeek-V4 lightning indexer. */
@@ -239,9 +246,10 @@ export interface CheckpointSpec {
   /** MTP modules the released checkpoint stores although the config declares none (MiMo-V2: 3),
    * described like layers: counted into `checkpoint_params`, not into `params`. */
   undeclared_mtp?: LayerSpec[];
-  /** Buffers every layer stores with a trained value (Gemma 4's `layer_scalar`, one number): not
-   * parameters of the model, but in the checkpoint and its total. */
-  layer_buffers?: { id: string; name: string; count: number }[];
+  /** Buffers every layer (or the listed `layers`) stores with a fixed or trained value (Gemma 4's
+   * `layer_scalar`, Qwen4-exp's n-gram hash constants): not parameters, but in the checkpoint and
+   * its total. */
+  layer_buffers?: { id: string; name: string; count: number; layers?: number[] }[];
   /** The checkpoint stores k_proj, v_proj and k_norm of the KV-shared layers although the model
    * never builds them (Gemma 4 E2B/E4B: transformers drops them on load). */
   stores_shared_kv?: boolean;

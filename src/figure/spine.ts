@@ -9,6 +9,7 @@ import type { Role } from './scene.js';
 import { plain, wrap, type Run } from './text.js';
 import { label } from './draw.js';
 import { SIZE } from './style.js';
+import { hcKind } from '../params/hyper-connections.js';
 import { dim } from './dims.js';
 import { groupDigits } from './format.js';
 import { dsv4AttentionLabel } from './insets/dsv4.js';
@@ -99,7 +100,7 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
   const indexer = arch.family !== 'dsv4' ? arch.units.find((u) => u.id === 'layers.indexer') : undefined;
   if (indexer) {
     const own = arch.layers.filter((l) => l.attention.indexer).length;
-    const what = arch.family === 'mla' ? 'Lightning indexer (DSA)' : 'Block-sparse indexer';
+    const what = arch.family === 'mla' ? 'Lightning indexer (DSA)' : f.qsa_indexer ? 'QSA indexer' : 'Block-sparse indexer';
     mod('indexer', own < L ? `${what} in ${own} of ${L} layers` : what);
     withCount(indexer);
   }
@@ -114,7 +115,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const box = (id: string, lines: Run[][], fill: Role, units: string[], textColor: Role = 'ink'): SpineRow['center'] => ({ kind: 'boxes', boxes: [{ id, lines, fill, textColor, units }] });
   const blockRow = (row: Omit<SpineRow, 'inBlock' | 'inContainer'> & Partial<SpineRow>) => add({ ...row, inBlock: true });
   const hc = f.hyper_connections ? dim(arch, 'hc') ?? 1 : 0;
-  const hcKind = f.hc_independent ? 'iHC' : 'mHC';
+  const hcName = hcKind(f);
 
   add({ id: 'input', center: { kind: 'input', text: 'Sample input text' }, inContainer: false });
   add({ id: 'tokens', center: box('tokens', label('Tokenized text'), 'box', []), inContainer: false });
@@ -187,15 +188,22 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       // the output back onto the streams and mixes them (x' = H_res·x + H_post·F(H_pre·x)): no ⊕.
       // The mixer's one projection (`hc_attn_fn`/`hc_ffn_fn` with its bias and scales) computes
       // H_pre, H_post and H_res from the streams before the sub-layer: its count is the pre-mixer's.
-      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcKind} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
+      if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcName} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
       if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
       // Inkling: a depthwise short conv (with its own residual) after attention and after the MLP.
       if (f.short_convs) blockRow({ id: `sconv${n}`, center: box(`sconv${n}`, [[plain('Short conv')], [plain(`${dim(arch, 'K') ?? ''} taps, depthwise`, 'sans')]], 'box', [n === 1 ? 'layers.attn_sconv' : 'layers.mlp_sconv']) });
       if (post) blockRow({ id: `post_${main.id}_norm`, center: box(`post_${main.id}_norm`, label(sandwich ? `Post-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [n === 1 ? 'layers.post_attn_norm' : 'layers.post_ffn_norm']) });
-      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain(`${hcKind} post-mixer`, 'bold', 'accent')]], 'box', []), residualSink: true });
+      if (hc) blockRow({ id: `hc_post${n}`, center: box(`hc_post${n}`, [[plain(`${hcName} post-mixer`, 'bold', 'accent')]], 'box', []), residualSink: true });
       else blockRow({ id: `plus${n}`, center: { kind: 'plus' }, residualSink: true });
     };
+    // Qwen4-exp: a hashed n-gram memory added to the streams before the first mixer, in the
+    // ple_layer_ids layers only.
+    const memory = arch.layers.filter((l) => l.ngram_memory).map((l) => l.index + 1);
+    if (memory.length > 0) {
+      blockRow({ id: 'ngram', center: box('ngram', [[plain('N-gram memory')], [plain(`in layer ${memory.join(', ')} only`, 'sans')]], 'embed', ['layers.ngram_table', 'layers.ngram_mix']), streamsIn: hc || undefined });
+      blockRow({ id: 'plus_ngram', center: { kind: 'plus' }, residualSink: true, streamsIn: hc || undefined });
+    }
     sublayer(1, attnBox);
     sublayer(2, { id: 'ffn', lines: label(ffnLabel), fill: 'proj', textColor: 'ink', units: ffnUnits });
     // Gemma 4 E2B/E4B: after the FFN's residual, the layer's slice of the per-layer embedding,
@@ -206,7 +214,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     }
   }
 
-  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcKind} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
+  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcName} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
   if (arch.units.some((u) => u.id === 'final_norm')) add({ id: 'final_norm', center: box('final_norm', label(`Final ${normName(arch, '')}`), 'norm', ['final_norm']) });
   const head: Run[][] = [[plain('Linear output layer')]];
   if (f.tied_embeddings) head.push([plain('(tied to the embedding)', 'sans')]);

@@ -43,7 +43,9 @@ export function stripRows(arch: ArchJson): StripRow[] {
   // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k; MiniMax-M3:
   // sparse layers with an indexer, and dense ones.
   else if (arch.family === 'mla') add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });
-  else add('sparsity', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'block-sparse (indexer)', B: 'dense attention' });
+  else add('sparsity', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: arch.flags.qsa_indexer ? 'QSA indexer' : 'block-sparse (indexer)', B: 'dense attention' });
+  // Qwen4-exp: the layers with an n-gram memory.
+  add('n-gram', L.map((l) => (l.ngram_memory ? 'A' : 'B')), { A: 'n-gram memory', B: 'none' });
   // Gemma 4 E2B/E4B: layers that read an earlier layer's keys and values, and their wider MLPs.
   add('KV', L.map((l) => (l.attention.kv_source === undefined ? 'A' : 'B')), { A: 'own keys and values', B: 'reuses an earlier layer\'s' });
   add('FFN', L.map((l) => (l.ffn.kind === 'dense' ? 'A' : 'B')), { A: 'dense FFN', B: 'MoE' });

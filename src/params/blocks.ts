@@ -160,18 +160,47 @@ export function dsaIndexer(arch: ArchDescription): Draft {
 export function sparseIndexer(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, Hi, di] = [dim('d'), dim('H_i'), dim('d_i')];
+  // Qwen4-exp's QSA indexer stores its queries and one key head fused (index_qk_proj).
+  const qsa = arch.flags.qsa_indexer === true;
   return {
     id: 'indexer',
-    name: 'Block-sparse indexer',
+    name: qsa ? 'QSA indexer' : 'Block-sparse indexer',
     family: 'indexer',
     shape_in: [d.value],
     shape_out: [Hi.value],
     parts: [
-      { name: 'index_q_proj', expr: mul(d, Hi, di) },
-      { name: 'index_k_proj', expr: mul(d, di) },
-      { name: 'index_q_norm, index_k_norm', expr: mul(2, di) },
+      { name: qsa ? 'index_qk_proj (queries)' : 'index_q_proj', expr: mul(d, Hi, di) },
+      { name: qsa ? 'index_qk_proj (key)' : 'index_k_proj', expr: mul(d, di) },
+      { name: qsa ? 'q_layernorm, k_layernorm' : 'index_q_norm, index_k_norm', expr: mul(2, di) },
     ],
   };
+}
+
+/**
+ * Qwen4-exp's n-gram memory (Qwen4ExpPLELayer) on a `ple_layer_ids` layer: the table
+ * `ngram_embedding` [P_g, e_g] (looked up by the hashed bigrams and trigrams, one slice of e_g per
+ * hash head), then `key_proj` [n_hc·d, E_g], `value_proj` [d, E_g], `norm_key`, `norm_query`,
+ * `norm_conv` [n_hc·d] and a short `conv1d` [n_hc·d, 1, K_g] that gate it into the streams.
+ */
+export function ngramMemory(arch: ArchDescription): Draft[] {
+  const dim = dimsOf(arch);
+  const [d, hc, P, e, E, K] = [dim('d'), dim('hc'), dim('P_g'), dim('e_g'), dim('E_g'), dim('K_g')];
+  return [
+    { id: 'ngram_table', name: 'N-gram embedding table', family: 'embedding', shape_in: [P.value], shape_out: [e.value], parts: [{ name: 'ngram_embedding', expr: mul(P, e) }] },
+    {
+      id: 'ngram_mix',
+      name: 'N-gram gate, norms and conv',
+      family: 'embedding',
+      shape_in: [E.value],
+      shape_out: [hc.value * d.value],
+      parts: [
+        { name: 'key_proj', expr: mul(hc, d, E) },
+        { name: 'value_proj', expr: mul(d, E) },
+        { name: 'norm_key, norm_query, norm_conv', expr: mul(3, hc, d) },
+        { name: 'conv1d', expr: mul(hc, d, K) },
+      ],
+    },
+  ];
 }
 
 /** Qwen3-Next Gated DeltaNet (linear attention). */

@@ -10,6 +10,7 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   mlaAttention,
+  ngramMemory,
   ngramTables,
   norm,
   perLayerInput,
@@ -27,10 +28,9 @@ import {
 import {
   dsv4Attention,
   dsv4Compressor,
-  headHyperConnection,
-  hyperConnection,
   dsv4Indexer,
 } from './deepseek-v4-blocks.js';
+import { hcKind, headHyperConnection, hyperConnection, mtpHasHyperConnections } from './hyper-connections.js';
 import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
 import { towerDraft } from './towers.js';
 import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
@@ -56,8 +56,9 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   const post = placement === 'post' || placement === 'sandwich';
   const out: (Draft | null)[] = [];
   const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
-  // Hy4's MTP module has no iHC ("MTP checkpoints do not carry iHC pre/post weights": vLLM HYV4MTP).
-  const hc = arch.flags.hyper_connections && !(mtp && arch.flags.hc_independent);
+  const hc = mtp ? mtpHasHyperConnections(arch) : arch.flags.hyper_connections;
+  // Qwen4-exp: the layer's n-gram memory is added to the streams before its attention mixer.
+  if (layer.ngram_memory) out.push(...ngramMemory(arch));
   if (hc) out.push(hyperConnection(arch, 'attn'));
   // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
@@ -233,7 +234,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
     top.push({ id: 'project_out', name: 'Output projection', family: 'head', shape_in: [d.value], shape_out: [dEmb.value], parts: [{ name: 'project_out', expr: mul(d, dEmb) }] });
   }
   if (arch.flags.hyper_connections) {
-    top.push({ id: 'hc_head', name: `${arch.flags.hc_independent ? 'iHC' : 'mHC'} head mixer`, family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: headHyperConnection(arch) });
+    top.push({ id: 'hc_head', name: `${hcKind(arch.flags)} head mixer`, family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: headHyperConnection(arch) });
   }
   if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
   // Ouro: early_exit_gate, Linear(d, 1) with its bias, read after the final norm.
@@ -257,6 +258,15 @@ function mtpExtras(arch: ArchDescription): Draft {
           { name: 'enorm, hnorm, norm', expr: mul(3, d) },
           ...headHyperConnection(arch),
         ]
+      : arch.flags.hc_variant === 'gated_residual'
+        ? [
+            // Qwen4-exp: fc_embedding, fc_hidden [d, d] each, pre_fc_norm_embedding [d] and
+            // pre_fc_norm_hidden over the streams [n_hc·d], its own head mixer (the read half).
+            { name: 'fc_embedding, fc_hidden', expr: mul(2, d, d) },
+            { name: 'pre_fc_norm_embedding', expr: mul(d) },
+            { name: 'pre_fc_norm_hidden', expr: mul(dimsOf(arch)('hc'), d) },
+            ...headHyperConnection(arch),
+          ]
       : arch.mtp_head_norm === false
         ? [
             // Inkling: input_proj [d, 2d], hidden_norm and embed_norm; no norm before the head.
@@ -359,7 +369,10 @@ function storedCopies(arch: ArchDescription): NonLearned[] {
   const mtp = [...arch.mtp_layers, ...(arch.checkpoint.undeclared_mtp ?? [])].map((l) => l.index);
   const layers = arch.layers.map((l) => l.index);
   // Gemma 4's layer_scalar: one stored number a layer.
-  const buffers = (arch.checkpoint.layer_buffers ?? []).map((b): NonLearned => ({ id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: layers.length, layers, total: b.count * layers.length }));
+  const buffers = (arch.checkpoint.layer_buffers ?? []).map((b): NonLearned => {
+    const where = b.layers ?? layers;
+    return { id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: where.length, layers: where, total: b.count * where.length };
+  });
   if (arch.checkpoint.stores_shared_kv) buffers.push(...sharedKvEntries(arch));
   if (mtp.length === 0) return buffers;
   const dim = dimsOf(arch);
@@ -396,8 +409,10 @@ function sharedKvEntries(arch: ArchDescription): NonLearned[] {
  * not an input table then. (OPT's `project_in` is a matmul, not a table.)
  */
 function isInputTable(u: Unit, tied: boolean): boolean {
+  // Qwen4-exp's n-gram table is looked up inside its layer.
+  if (u.id === 'layers.ngram_table') return true;
   if (u.scope !== 'model') return false;
-  // Gemma 4's per-layer embedding table is looked up like the token embedding.
+  // Gemma 4's per-layer and LongCat's n-gram tables are looked up like the token embedding.
   return u.family === 'positions' || u.id === 'ple_embed' || u.id === 'ngram_embed' || (u.id === 'embed' && !tied);
 }
 
@@ -438,7 +453,7 @@ function countChecked(arch: ArchDescription): ParamReport {
   const kinds = new Map<string, Draft[]>();
   const sequences: string[][] = [];
   const drafts = (l: LayerSpec, mtp: boolean): Draft[] => {
-    const kind = JSON.stringify([mtp, l.attention, l.ffn]);
+    const kind = JSON.stringify([mtp, l.attention, l.ffn, l.ngram_memory ?? false]);
     let found = kinds.get(kind);
     if (!found) {
       found = mtp ? [...layerDrafts(arch, l, true), mtpExtras(arch)] : layerDrafts(arch, l, false);

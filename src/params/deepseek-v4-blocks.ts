@@ -5,7 +5,7 @@
  */
 import type { ArchDescription, Dim, LayerSpec } from '../arch/types.js';
 import { dimsOf, type Draft } from './blocks.js';
-import { add, mul, num, type Expr } from './expr.js';
+import { mul, type Expr } from './expr.js';
 
 /** Attention core: sinks, low-rank q, one shared KV latent, grouped low-rank output. */
 export function dsv4Attention(arch: ArchDescription): Draft {
@@ -79,43 +79,4 @@ export function dsv4Indexer(arch: ArchDescription, layer: LayerSpec): Draft | nu
       ...compressorParts(d, 4, di).map((p) => ({ ...p, name: `compressor.${p.name}` })),
     ],
   };
-}
-
-/**
- * The mixer's outputs per token: DeepSeek-V4's mHC computes H_pre and H_post (n_hc each) and the
- * stream-mixing H_res (n_hc²), (2 + n_hc)·n_hc; Hy4's iHC only H_pre and H_post, 2·n_hc.
- */
-function mix(arch: ArchDescription, hc: Dim): Expr {
-  return arch.flags.hc_independent ? mul(2, hc) : mul(add(2, hc), hc);
-}
-
-/** Hyper-connection mixer around a sub-layer: fn [mix, hc·d], base [mix], scale [3] (one per
- * output group; Hy4's [2]). */
-export function hyperConnection(arch: ArchDescription, which: 'attn' | 'ffn'): Draft {
-  const dim = dimsOf(arch);
-  const [d, hc] = [dim('d'), dim('hc')];
-  const kind = arch.flags.hc_independent ? 'iHC' : 'mHC';
-  return {
-    id: `hc_${which}`,
-    name: `${kind} mixer (${which === 'attn' ? 'attention' : 'FFN'})`,
-    family: 'hyper_connection',
-    shape_in: [hc.value * d.value],
-    shape_out: [d.value],
-    parts: [
-      { name: `hc_${which}_fn`, expr: mul(mix(arch, hc), hc, d) },
-      { name: `hc_${which}_base`, expr: mix(arch, hc) },
-      { name: `hc_${which}_scale`, expr: num(arch.flags.hc_independent ? 2 : 3) },
-    ],
-  };
-}
-
-/** Head-side hyper-connection (model top and each MTP block): fn [hc, hc·d], base [hc], scale [1]. */
-export function headHyperConnection(arch: ArchDescription): { name: string; expr: Expr }[] {
-  const dim = dimsOf(arch);
-  const [d, hc] = [dim('d'), dim('hc')];
-  return [
-    { name: 'hc_head_fn', expr: mul(hc, hc, d) },
-    { name: 'hc_head_base', expr: mul(hc) },
-    { name: 'hc_head_scale', expr: num(1) },
-  ];
 }

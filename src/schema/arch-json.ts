@@ -80,6 +80,7 @@ const layerSchema = z.object({
     kv_source: int.optional().describe('The earlier layer whose keys and values this layer reads (Gemma 4 KV sharing): no K, V or cache of its own. Absent otherwise, and in files written before 0.5.0.'),
   }),
   ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
+  ngram_memory: z.boolean().optional().describe('The layer first adds a hashed n-gram embedding to its streams (Qwen4-exp ple_layer_ids). Absent otherwise, and in files written before 0.5.0.'),
 });
 
 const unitSchema = z.object({
@@ -147,6 +148,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     gemma4_moe: z.boolean().optional(),
     per_layer_embeddings: z.boolean().optional(),
     shortcut_moe: z.boolean().optional(),
+    qsa_indexer: z.boolean().optional(),
     relative_logits: z.boolean().optional(),
     short_convs: z.boolean().optional(),
     global_scale: z.boolean().optional(),
@@ -156,7 +158,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
-    norm_placement: z.enum(['pre', 'post', 'sandwich', 'shared']),
+    norm_placement: z.enum(['pre', 'post', 'sandwich', 'shared', 'none']),
     ffn_kind: z.enum(['swiglu', 'geglu', 'mlp']),
     ffn_bias: z.boolean(),
     learned_positions: z.boolean(),
@@ -164,7 +166,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     alibi: z.boolean(),
     linear_attention_hybrid: z.boolean(),
     hyper_connections: z.boolean(),
-    hc_independent: z.boolean().optional(),
+    hc_variant: z.enum(['independent', 'gated_residual']).optional(),
     compressor: z.boolean(),
     indexer: z.boolean(),
     grouped_output: z.boolean(),

@@ -187,7 +187,7 @@ function readHy4(r: ConfigReader, L: number, dims: Record<string, Dim>, flags: F
   if (r.bool('enable_ihc', true)) {
     dims['hc'] = r.dim('n_{hc}', 'hc_mult');
     flags.hyper_connections = true;
-    flags.hc_independent = true;
+    flags.hc_variant = 'independent';
     notes.push(`Independent hyper-connections: the residual stream is ${dims['hc'].value} streams wide; around each sub-layer a mixer reads its input from the streams and writes its output back to each (no stream mixing); the MTP module has none.`);
   } else r.mark('hc_mult');
   // Initial values, magnitudes and fp32 switches: no tensors.

@@ -247,7 +247,7 @@ function indexerNotes(arch: ArchJson, what: 'tokens' | 'blocks'): string[] {
   const own = arch.layers.filter((l) => l.attention.indexer).length;
   if (own === 0 || arch.family === 'dsv4') return [];
   const where = own < arch.layers.length ? ` (${own} of ${arch.layers.length} layers${arch.family === 'mla' ? '; the rest reuse it' : ''})` : '';
-  return [`reads the top-k ${what} its indexer picks`, ...(where ? [where.trim()] : [])];
+  return [`only the top-k ${what} its indexer picks`, ...(where ? [where.trim()] : [])];
 }
 
 /** The RoPE box label, or null when there is no rotary embedding (ALiBi, learned positions). */

@@ -21,6 +21,7 @@ import { blockSize, lineWidth, plain, wrap, type Run } from '../text.js';
 import { SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
 import { dim } from '../dims.js';
+import { hcKind } from '../../params/hyper-connections.js';
 
 /** Widest drawing area of an inset (pt). */
 const MAX_W = 250;
@@ -387,13 +388,14 @@ function streams(id: string, n: number, cx: number, y0: number, y1: number): Ite
 }
 
 /** The drawing of one mHC-wrapped sublayer (y from 0), as `Block.forward` runs it. */
-function mhcDrawing(n: number, d: number | null, independent: boolean): Item[] {
+function mhcDrawing(n: number, d: number | null, variant: ArchJson['flags']['hc_variant']): Item[] {
   const S = SIZE.label; // lines with scripts are set at SIZE.label
-  const kind = independent ? 'iHC' : 'mHC';
+  const kind = hcKind({ hc_variant: variant });
   const preLines: Run[][] = [[bold(`${kind} pre-mixer`)], [sans('H'), sub('pre'), sans(`: ${n} streams → 1`)]];
-  // Hy4's iHC keeps the streams as they are (no H_res): x + H_post·F.
-  const postLines: Run[][] = [[bold(`${kind} post-mixer`)], independent ? [sans('x'), sub('l'), sans(' + H'), sub('post'), sans('·F')] : [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
-  const normLines: Run[][] = [[sans('RMSNorm')]];
+  // Hy4's iHC and Qwen4-exp's gated residual keep the streams as they are (no H_res): x + H_post·F.
+  const postLines: Run[][] = [[bold(`${kind} post-mixer`)], variant ? [sans('x'), sub('l'), sans(' + H'), sub('post'), sans('·F')] : [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
+  // The gated residual normalises the streams inside its mixer (hc_norm): no norm before F.
+  const normLines: Run[][] = variant === 'gated_residual' ? [[sans('(no norm)')]] : [[sans('RMSNorm')]];
   const subLines: Run[][] = [[sans('Sublayer F')], [sans('attention or MoE')]];
   const mw = Math.max(needW(preLines, S), needW(postLines, S));
   const sw = Math.max(needW(normLines), needW(subLines));
@@ -429,7 +431,16 @@ function mhcDrawing(n: number, d: number | null, independent: boolean): Item[] {
 /** Text under the mHC drawing: the update rule, what happens at the ends, the formulas. */
 function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean): TextBlock[] {
   const S = SIZE.label;
-  const rule: Run[][] = arch.flags.hc_independent
+  const rule: Run[][] = arch.flags.hc_variant === 'gated_residual'
+    ? [
+        // GatedResidual: H_pre per channel from a low-rank map of the normalised streams, H_post
+        // a gate per stream.
+        [sans('x'), sub('l+1'), sans(' = x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
+        [sans('H'), sub('pre'), sans(`: per-channel weights through a rank-${dim(arch, 'r_hc') ?? 'r'}`)],
+        [sans('map of the normalised streams; H'), sub('post'), sans(': a gate per stream;')],
+        [sans('the streams are not mixed with each other')],
+      ]
+    : arch.flags.hc_variant === 'independent'
     ? [
         // HYV4HyperConnection: DeepSeek-V4's form without the `comb` output (no Sinkhorn).
         [sans('x'), sub('l+1'), sans(' = x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
@@ -443,8 +454,9 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
         [sans('manifold (Sinkhorn iterations)')],
       ];
   // Transformer.forward: embed → repeat hc_mult times; ParallelHead.hc_head folds before the norm.
-  const mtp = arch.flags.hc_independent && arch.mtp_layers.length > 0 ? ' None in the MTP layer.' : '';
-  const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before the final RMSNorm.${mtp}`, 'sans', SIZE.small, maxW);
+  const mtp = arch.flags.hc_variant === 'independent' && arch.mtp_layers.length > 0 ? ' None in the MTP layer.' : '';
+  const before = arch.units.some((u) => u.id === 'final_norm') ? 'the final RMSNorm' : 'the output layer';
+  const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before ${before}.${mtp}`, 'sans', SIZE.small, maxW);
   const formulas: Run[][] = [];
   const hcAttn = unitById(arch, 'layers.hc_attn');
   const hcFfn = unitById(arch, 'layers.hc_ffn');
@@ -474,13 +486,13 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
 export function mhcInset(arch: ArchJson, o: InsetOptions = { formulas: true }): Inset | null {
   if (!arch.flags.hyper_connections) return null;
   const n = dim(arch, 'hc') ?? 4;
-  const drawing = mhcDrawing(n, dim(arch, 'd'), arch.flags.hc_independent === true);
+  const drawing = mhcDrawing(n, dim(arch, 'd'), arch.flags.hc_variant);
   const text = textStack(mhcText(arch, n, MAX_W, o.formulas), 5);
   const items = [...text.items, ...translateItems(drawing, 0, text.h + TEXT_GAP)];
   const { w, h } = extent(items);
   return {
     id: 'hc',
-    title: [bold(arch.flags.hc_independent ? 'Independent hyper-connections' : 'Manifold-constrained hyper-connections')],
+    title: [bold(arch.flags.hc_variant === 'independent' ? 'Independent hyper-connections' : arch.flags.hc_variant === 'gated_residual' ? 'Gated-residual hyper-connections' : 'Manifold-constrained hyper-connections')],
     w,
     h,
     items,
