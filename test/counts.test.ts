@@ -13,6 +13,7 @@ describe('exact parameter counts', () => {
       const { arch } = await extract(fixturePath(file));
       assert.equal(arch.totals.params_main, expected.params_main, `params_main (${expected.how})`);
       assert.equal(arch.totals.params, expected.params ?? expected.params_main, 'params');
+      if (expected.checkpoint_params !== undefined) assert.equal(arch.totals.checkpoint_params, expected.checkpoint_params, 'checkpoint_params');
       // Units add up to the totals, parts add up to units.
       const main = arch.units.filter((u) => u.scope !== 'mtp');
       assert.equal(main.reduce((s, u) => s + u.param_count * u.repeat, 0), arch.totals.params_main);

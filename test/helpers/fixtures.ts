@@ -15,6 +15,8 @@ export function fixture(name: string): string {
 export interface Expected {
   params_main: number;
   params?: number;
+  /** The whole checkpoint's count, where a Hub total for it is known (a reconstructed config). */
+  checkpoint_params?: number;
   how: string;
 }
 
