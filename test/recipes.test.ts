@@ -280,6 +280,40 @@ describe('Qwen4-exp (Qwen3.8-Flash-Next): gated-residual hyper-connections, a QS
   });
 });
 
+describe('DeepSeek-V4.1: one shared compressed cache, indexers on some layers, Engram memories, the DSpark draft', () => {
+  test('compressors and index keys only on the KV sources, the other layers read them; Engram tables; DSpark blocks and heads; no head mixer', async () => {
+    const { arch } = await extract(fixturePath('configs/deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json'));
+    const unit = (id: string) => arch.units.find((u) => u.id === id);
+    const [d, hd] = [5120, 512];
+    // wkv and wgate [512, d] and a norm at ratio 2 (layers 2, 8, 14); at ratio 1 (layer 20) no gate
+    assert.deepEqual([unit('layers.compressor.r2')!.param_count, unit('layers.compressor.r2')!.layers], [2 * hd * d + hd, [2, 8, 14]]);
+    assert.deepEqual([unit('layers.compressor.r1')!.param_count, unit('layers.compressor.r1')!.layers], [hd * d + hd, [20]]);
+    // wq_b [32·128, 1280], weights_proj [32, d]; the KV sources add wk [128, 512] and k_norm
+    assert.deepEqual(unit('layers.indexer')!.layers, [2, 8, 14, 20]);
+    assert.equal(unit('layers.indexer')!.param_count - unit('layers.indexer.reads_keys')!.param_count, 128 * hd + 128);
+    assert.deepEqual(unit('layers.indexer.reads_keys')!.layers, [24, 28, 32, 36]);
+    assert.deepEqual([unit('layers.engram_table.0')!.param_count, unit('layers.engram_table.1')!.param_count], [384_006_168 * 256, 384_016_682 * 256]);
+    assert.equal(unit('hc_head'), undefined);
+    // The DSpark blocks route among 128 experts; the heads are stored once.
+    assert.equal(unit('mtp.router')!.param_count, 128 * d + 2 * 128);
+    assert.equal(unit('layers.router')!.param_count, 384 * d + 2 * 384);
+    assert.equal(unit('mtp.dspark_out')!.param_count, d + 2 * 129280 * 256 + d + 256);
+    // bf16: the two window-only layers' latents, and the cache the four KV sources write (with their index keys)
+    assert.equal(arch.totals.kv_cache_bytes_per_token, (2 * hd + 3 * (hd + 128) / 2 + (hd + 128)) * 2);
+    assert.equal(arch.totals.params_main, 748_494_684_784);
+  });
+
+  test('a compressed layer without a source of its ratio, a source without compression, a compressed DSpark block or a second KV head are refused at their field', () => {
+    const v = load('configs/deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json') as Config & { text_config: Config & { compress_ratios: number[] } };
+    const at = (t: Config) => refusal({ ...v, text_config: { ...v.text_config, ...t } }).location.field;
+    const ratios = (i: number, x: number) => v.text_config.compress_ratios.map((r, k) => (k === i ? x : r));
+    assert.equal(at({ kv_source_layer_ids: [8, 14, 20] }), 'text_config.compress_ratios[2]');
+    assert.equal(at({ compress_ratios: ratios(2, 0) }), 'text_config.compress_ratios[2]');
+    assert.equal(at({ compress_ratios: ratios(41, 2) }), 'text_config.compress_ratios[41]');
+    assert.equal(at({ num_key_value_heads: 2 }), 'text_config.num_key_value_heads');
+  });
+});
+
 describe('per-layer geometry: Laguna\'s query heads per layer', () => {
   test('layers with 64 query heads are a unit of their own, next to the 48-head one; KV heads stay shared', async () => {
     const { arch } = await extract(fixturePath('configs/poolside__Laguna-XS.2.json'));
@@ -623,11 +657,16 @@ describe('Qwen3.5: a Gated DeltaNet hybrid in a wrapper, with its MTP and vision
 });
 
 /**
- * Entries marked exact: false for a reason that does not touch the count. Hy4-preview: only its
- * config transcription is unconfirmed; its Hub total is a parameter count (its F32 bucket, 30,795,421,
- * equals the hyper-connection, sink and selection-bias tensors to the unit), so the count must equal it.
+ * Entries marked exact: false whose Hub total is nevertheless a parameter count, so the count must
+ * equal it. Hy4-preview: only its config transcription is unconfirmed (its F32 bucket, 30,795,421,
+ * equals the hyper-connection, sink and selection-bias tensors to the unit).
  */
-const HUB_TOTAL_IS_A_COUNT = new Set(['tencent__Hy4-preview.json']);
+const HUB_TOTAL_IS_A_COUNT = new Set([
+  'tencent__Hy4-preview.json',
+  // Its Hub total counts FP4 bytes as 2 values (MXFP4's rule) and leaves the E8M0 scales out: each
+  // dtype bucket equals the count of the tensors stored in it (docs/coverage/deepseek-family.md).
+  'deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json',
+]);
 
 describe('whole checkpoints against the Hub (checkpoints.json)', () => {
   const entries = JSON.parse(readFileSync(fixturePath('checkpoints/checkpoints.json'), 'utf8')) as Record<string, CheckpointEntry>;
@@ -639,7 +678,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 33, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 34, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

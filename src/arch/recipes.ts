@@ -11,6 +11,7 @@ import type { MoeRecipe } from './blocks/moe.js';
 import { describeDecoder, miniMaxExtra, type DecoderProfile } from './models/decoder.js';
 import { describeDeepseek } from './models/deepseek.js';
 import { describeDeepseekV4 } from './models/deepseek-v4.js';
+import { describeDeepseekV41 } from './models/deepseek-v41.js';
 import { describeFalcon } from './models/falcon.js';
 import { describeGemma4 } from './models/gemma4.js';
 import { describeGpt2 } from './models/gpt2.js';
@@ -399,6 +400,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
   glm4_moe_lite: reader(describeDeepseek),
   deepseek_v4: reader(describeDeepseekV4),
+  // DeepSeek-V4.1 (the text decoder of the deepseek_v41 wrapper): V4 with one shared compressed
+  // cache, indexers on some layers, Engram memories and the DSpark draft.
+  deepseek_v41_text: reader(describeDeepseekV41),
   // Inkling's decoder (the inkling_mm_model wrapper's text_config, which names no type); its
   // experts are moe_intermediate_size wide, 3072 in InklingTextConfig.
   inkling_text: { describe: describeInkling, defaults: { moe_intermediate_size: 3072 } },
@@ -461,6 +465,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
   qwen4_exp: 'qwen4_exp_text',
+  deepseek_v41: 'deepseek_v41_text',
   gemma4_unified: 'gemma4_unified_text',
   gemma4: 'gemma4_text',
   muse_glimmer: 'muse_glimmer_text',
@@ -527,6 +532,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   DeepseekV2ForCausalLM: 'deepseek_v2',
   DeepseekV3ForCausalLM: 'deepseek_v3',
   DeepseekV4ForCausalLM: 'deepseek_v4',
+  DeepseekV41ForCausalLM: 'deepseek_v41',
   KimiK25ForConditionalGeneration: 'kimi_k25',
   Mistral3ForConditionalGeneration: 'mistral3',
   // xAI's class; its config says model_type "git".

@@ -9,7 +9,7 @@ import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -402,6 +402,29 @@ function readInkling(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   return towers;
 }
 
+/**
+ * DeepSeek-V4.1's vision tower (`vision_config`, the bring-up report's listing): `patch_embed.proj`
+ * [h, 3·p²] with its bias, `num_hidden_layers` blocks of two norms, `wqkv` [3h, h] and `wo` [h, h]
+ * with biases and a gated MLP (`w1` [2·f, h], `w2` [h, f]), a final norm; the aligner folds
+ * `downsample_ratio`² patches (`w1` [d, s²·h], `w2` [d, d], both biased) and stores the
+ * image_start, image_end and image_newline embeddings [d].
+ */
+function readDeepseekV41Vision(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) return [];
+  const h = v.dim('h_{v}', 'hidden_size');
+  checkHeadsDivide(v, 'num_attention_heads', v.int('num_attention_heads'), 'hidden_size', h.value);
+  // Image sizes, token budget and rotary base: no tensors.
+  v.mark('max_image_tokens', 'max_wh_ratio', 'min_pixels', 'rope_theta', 'model_type');
+  top.mark('image_token_id');
+  const towers: TowerSpec[] = [
+    { id: 'vision', name: 'Vision encoder (ViT)', kind: 'dsv41_vit', dims: { h_v: h, f_v: v.dim('f_{v}', 'intermediate_size'), L_v: v.dim('L_{v}', 'num_hidden_layers'), p: v.dim('p', 'patch_size') } },
+    { id: 'projector', name: 'Vision aligner', kind: 'dsv41_aligner', dims: { h_v: h, s: v.dim('s', 'downsample_ratio'), d: textWidth } },
+  ];
+  for (const f of v.unknownFields()) unknown.push(f);
+  return towers;
+}
+
 /** Prime factors of n, largest first. */
 function factorsDescending(n: number): number[] {
   const out: number[] = [];
@@ -475,4 +498,5 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['minimax_m3_vl', readMiniMaxClip],
   ['gemma4', readGemma4Vision],
   ['inkling_mm_model', readInkling],
+  ['deepseek_v41', readDeepseekV41Vision],
 ]);

@@ -53,6 +53,15 @@ export interface LayerSpec {
     /** The key of `ArchDescription.geometries` whose sizes this layer's attention has, where they
      * differ from the model's (MiMo-V2's sliding layers, Laguna's per-layer query heads). */
     geometry?: string;
+    /** DeepSeek-V4.1: the compressed KV this layer reads (its `compress_ratio`) is written by
+     * another layer (a `kv_source_layer_ids` layer owns each compressor): no compressor here. */
+    compressor_shared?: boolean;
+    /** DeepSeek-V4.1: the top-k entries come from another layer's indexer
+     * (`index_source_layer_ids` own one): no indexer tensors here. */
+    indexer_shared?: boolean;
+    /** DeepSeek-V4.1: this layer's indexer owns its index keys (`wk`, `k_norm`: the KV sources);
+     * the other indexers score the keys those write. */
+    index_keys?: boolean;
     /** The earlier layer whose keys and values this layer attends over (Gemma 4 E2B/E4B
      * `num_kv_shared_layers`): it computes no K or V of its own and caches none. */
     kv_source?: number;
@@ -67,6 +76,9 @@ export interface LayerSpec {
     /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
     routing: 'score' | 'hash' | null;
   };
+  /** DeepSeek-V4.1 `engram_layer_ids`: the layer's Engram memory, by its index there (its table
+   * has `engram_num_embeddings[k]` rows). */
+  engram?: number;
   /** Qwen4-exp `ple_layer_ids`: the layer first adds a hashed n-gram embedding of the tokens to
    * its streams (a table looked up by bigram and trigram hashes, gated by the streams). */
   ngram_memory?: boolean;
@@ -116,6 +128,8 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** DeepSeek-V4.1: a second selection bias for image tokens in every router (`gate.bias_vl` [E]). */
+  router_vision_bias?: boolean;
   /** Qwen4-exp's QSA indexer on its full-attention layers (`index_qk_proj` fused, its q and k
    * norms); the same tensors' sizes as MiniMax-M3's block-sparse indexer. */
   qsa_indexer?: boolean;
@@ -209,6 +223,12 @@ export interface ArchDescription {
   layers: LayerSpec[];
   /** MTP modules (DeepSeek-V3/V4 `num_nextn_predict_layers`), each described like a layer. */
   mtp_layers: LayerSpec[];
+  /** DeepSeek-V4.1's DSpark draft head: its MTP blocks have MoEs of their own size (`E_m`
+   * experts, `k_m` per token) and share one input projection and Markov and confidence heads. */
+  dspark?: boolean;
+  /** Whether the hyper-connections' streams are folded by a learned head mixer (`hc_head`);
+   * absent: they are. DeepSeek-V4.1 has none. */
+  hc_head?: boolean;
   /** Whether each MTP module has a norm of its own before the shared head (DeepSeek's
    * `shared_head.norm`); absent: it has. Inkling's MTP depths have none. */
   mtp_head_norm?: boolean;

@@ -510,10 +510,17 @@ function pleBranch(items: Item[], arch: ArchJson, byId: Map<string, BoxItem>): v
  */
 function mtpBranch(items: Item[], arch: ArchJson, placed: PlacedRow[], centers: Map<string, Center>, byId: Map<string, BoxItem>): void {
   const mtpTotal = arch.units.filter((u) => u.scope === 'mtp').reduce((a, u) => a + u.total, 0);
-  const lines = [
-    [plain(`MTP module × ${arch.mtp_layers.length}`, 'bold')],
-    ...wrap(`+${compact(mtpTotal)} parameters; takes the last hidden state and the embedding of token t+1, predicts t+2 through the shared output layer`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
-  ];
+  // DeepSeek-V4.1's DSpark drafts from the hidden states of some late layers with its own heads.
+  const dspark = arch.units.some((u) => u.id === 'mtp.dspark_in');
+  const lines = dspark
+    ? [
+        [plain(`DSpark draft × ${arch.mtp_layers.length}`, 'bold')],
+        ...wrap(`+${compact(mtpTotal)} parameters; blocks with a MoE of their own read the hidden states of ${dim(arch, 'T') ?? 'some'} late layers and draft several tokens ahead, with a Markov head`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
+      ]
+    : [
+        [plain(`MTP module × ${arch.mtp_layers.length}`, 'bold')],
+        ...wrap(`+${compact(mtpTotal)} parameters; takes the last hidden state and the embedding of token t+1, predicts t+2 through the shared output layer`, 'sans', SIZE.small, MOD_W + 10 - 2 * PAD_X),
+      ];
   const s = boxSize(lines, { size: SIZE.small });
   const lastBlock = [...placed].reverse().find((p) => p.row.inBlock)!;
   const next = placed[placed.indexOf(lastBlock) + 1]!;

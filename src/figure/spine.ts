@@ -147,7 +147,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet');
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer'] : [])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.
@@ -199,9 +199,12 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     };
     // Qwen4-exp: a hashed n-gram memory added to the streams before the first mixer, in the
     // ple_layer_ids layers only.
-    const memory = arch.layers.filter((l) => l.ngram_memory).map((l) => l.index + 1);
+    // DeepSeek-V4.1's Engram memories likewise, on its engram_layer_ids layers.
+    const memory = arch.layers.filter((l) => l.ngram_memory || l.engram !== undefined).map((l) => l.index + 1);
     if (memory.length > 0) {
-      blockRow({ id: 'ngram', center: box('ngram', [[plain('N-gram memory')], [plain(`in layer ${memory.join(', ')} only`, 'sans')]], 'embed', ['layers.ngram_table', 'layers.ngram_mix']), streamsIn: hc || undefined });
+      const name = arch.layers.some((l) => l.engram !== undefined) ? 'Engram memory' : 'N-gram memory';
+      const where = `in layer${memory.length > 1 ? 's' : ''} ${memory.join(' and ')} only`;
+      blockRow({ id: 'ngram', center: box('ngram', [[plain(name)], [plain(where, 'sans')]], 'embed', ['layers.ngram_table', 'layers.ngram_mix', 'layers.engram_table.*', 'layers.engram']), streamsIn: hc || undefined });
       blockRow({ id: 'plus_ngram', center: { kind: 'plus' }, residualSink: true, streamsIn: hc || undefined });
     }
     sublayer(1, attnBox);
@@ -214,7 +217,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     }
   }
 
-  if (hc) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcName} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
+  // DeepSeek-V4.1 folds the streams without a learned head mixer.
+  if (hc && arch.units.some((u) => u.id === 'hc_head')) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcName} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
   if (arch.units.some((u) => u.id === 'final_norm')) add({ id: 'final_norm', center: box('final_norm', label(`Final ${normName(arch, '')}`), 'norm', ['final_norm']) });
   const head: Run[][] = [[plain('Linear output layer')]];
   if (f.tied_embeddings) head.push([plain('(tied to the embedding)', 'sans')]);

@@ -39,7 +39,14 @@ export function stripRows(arch: ArchJson): StripRow[] {
       return ['ABCD'[i]!, ratio === 0 ? 'window only' : `1:${ratio}${c.endsWith('+i') ? ' + indexer' : ''}`];
     }),
   );
-  if (L.some((l) => l.attention.compress_ratio !== null)) add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(comboOf(l)))]!), comboLegend);
+  if (L.some((l) => l.attention.compress_ratio !== null)) {
+    add('compression', L.map((l) => 'ABCD'[Math.min(3, combos.indexOf(comboOf(l)))]!), comboLegend);
+    // DeepSeek-V4.1: which layers write the shared compressed cache, and which run an indexer.
+    if (L.some((l) => l.attention.compressor_shared !== undefined)) {
+      add('KV cache', L.map((l) => (l.attention.compressor_shared === false ? 'A' : l.attention.compressor_shared ? 'B' : 'C')), { A: 'writes the compressed cache', B: 'reads it', C: 'window only' });
+      add('indexer', L.map((l) => (l.attention.indexer_shared === false ? 'A' : l.attention.indexer_shared ? 'B' : 'C')), { A: 'own indexer', B: 'reuses a top-k', C: 'none' });
+    }
+  }
   // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k; MiniMax-M3:
   // sparse layers with an indexer, and dense ones.
   else if (arch.family === 'mla') add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });

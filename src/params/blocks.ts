@@ -323,6 +323,8 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   if (arch.flags.router_bias && layer.ffn.routing !== 'hash') parts.push({ name: 'e_score_correction_bias', expr: scored });
   if (arch.flags.global_scale) parts.push({ name: 'global_scale', expr: num(1) });
   if (arch.biases.router) parts.push({ name: 'router bias', expr: mul(E) });
+  // DeepSeek-V4.1: a second selection bias for image tokens.
+  if (arch.flags.router_vision_bias) parts.push({ name: 'bias_vl', expr: mul(E) });
   // Gemma 4: router.scale over the input, router.per_expert_scale over the gates (router.norm has no weight).
   if (arch.flags.gemma4_moe) parts.push({ name: 'scale', expr: mul(d) }, { name: 'per_expert_scale', expr: mul(E) });
   const hash = layer.ffn.routing === 'hash';

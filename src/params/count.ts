@@ -29,6 +29,8 @@ import {
   dsv4Attention,
   dsv4Compressor,
   dsv4Indexer,
+  dsparkHeads,
+  engramDrafts,
 } from './deepseek-v4-blocks.js';
 import { hcKind, headHyperConnection, hyperConnection, mtpHasHyperConnections } from './hyper-connections.js';
 import { add, evaluate, groupDigits, InexactCountError, mul, symbolsOf, toTexConcrete, toTexSymbolic, toText, type Expr } from './expr.js';
@@ -57,8 +59,10 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   const out: (Draft | null)[] = [];
   const label = (i: 1 | 2, where: 'pre' | 'post') => (placement === 'sandwich' ? `${where === 'pre' ? 'Pre' : 'Post'}-${n} ${i}` : `${n} ${i}`);
   const hc = mtp ? mtpHasHyperConnections(arch) : arch.flags.hyper_connections;
-  // Qwen4-exp: the layer's n-gram memory is added to the streams before its attention mixer.
+  // Qwen4-exp: the layer's n-gram memory is added to the streams before its attention mixer;
+  // DeepSeek-V4.1's Engram likewise.
   if (layer.ngram_memory) out.push(...ngramMemory(arch));
+  out.push(...engramDrafts(arch, layer));
   if (hc) out.push(hyperConnection(arch, 'attn'));
   // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
@@ -70,7 +74,9 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
   if (layer.ffn.kind === 'dense') out.push(denseFfn(arch, layer.ffn.double_wide === true));
   else {
-    out.push(router(arch, layer), routedExperts(arch), ...sharedExperts(arch));
+    // DeepSeek-V4.1's DSpark blocks route among experts of their own number.
+    const experts = mtp && arch.dspark ? { ...arch, dims: { ...arch.dims, E: arch.dims['E_m']!, k: arch.dims['k_m']! } } : arch;
+    out.push(router(experts, layer), routedExperts(experts), ...sharedExperts(arch));
     // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
     if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
     // Gemma 4's MoE block normalises the experts' input and both outputs apart.
@@ -233,7 +239,7 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
     bottom.push({ id: 'project_in', name: 'Embedding projection', family: 'embedding', shape_in: [dEmb.value], shape_out: [d.value], parts: [{ name: 'project_in', expr: mul(dEmb, d) }] });
     top.push({ id: 'project_out', name: 'Output projection', family: 'head', shape_in: [d.value], shape_out: [dEmb.value], parts: [{ name: 'project_out', expr: mul(d, dEmb) }] });
   }
-  if (arch.flags.hyper_connections) {
+  if (arch.flags.hyper_connections && arch.hc_head !== false) {
     top.push({ id: 'hc_head', name: `${hcKind(arch.flags)} head mixer`, family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: headHyperConnection(arch) });
   }
   if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
@@ -247,8 +253,10 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   return { bottom, top };
 }
 
-/** What an MTP module adds to its decoder block; embedding and head are shared with the model. */
-function mtpExtras(arch: ArchDescription): Draft {
+/** What an MTP module adds to its decoder block; embedding and head are shared with the model.
+ * DeepSeek-V4.1's DSpark blocks add nothing each: its heads are stored once (dsparkHeads). */
+function mtpExtras(arch: ArchDescription): Draft | null {
+  if (arch.dspark) return null;
   const d = dimsOf(arch)('d');
   const parts =
     arch.family === 'dsv4'
@@ -409,8 +417,8 @@ function sharedKvEntries(arch: ArchDescription): NonLearned[] {
  * not an input table then. (OPT's `project_in` is a matmul, not a table.)
  */
 function isInputTable(u: Unit, tied: boolean): boolean {
-  // Qwen4-exp's n-gram table is looked up inside its layer.
-  if (u.id === 'layers.ngram_table') return true;
+  // Qwen4-exp's n-gram table and DeepSeek-V4.1's Engram tables are looked up inside their layers.
+  if (u.id === 'layers.ngram_table' || u.id.startsWith('layers.engram_table.')) return true;
   if (u.scope !== 'model') return false;
   // Gemma 4's per-layer and LongCat's n-gram tables are looked up like the token embedding.
   return u.family === 'positions' || u.id === 'ple_embed' || u.id === 'ngram_embed' || (u.id === 'embed' && !tied);
@@ -453,10 +461,11 @@ function countChecked(arch: ArchDescription): ParamReport {
   const kinds = new Map<string, Draft[]>();
   const sequences: string[][] = [];
   const drafts = (l: LayerSpec, mtp: boolean): Draft[] => {
-    const kind = JSON.stringify([mtp, l.attention, l.ffn, l.ngram_memory ?? false]);
+    const kind = JSON.stringify([mtp, l.attention, l.ffn, l.ngram_memory ?? false, l.engram ?? null]);
     let found = kinds.get(kind);
     if (!found) {
-      found = mtp ? [...layerDrafts(arch, l, true), mtpExtras(arch)] : layerDrafts(arch, l, false);
+      const extras = mtp ? mtpExtras(arch) : null;
+      found = mtp ? [...layerDrafts(arch, l, true), ...(extras ? [extras] : [])] : layerDrafts(arch, l, false);
       kinds.set(kind, found);
       sequences.push([...new Set(found.map((d) => `${mtp ? 'mtp' : 'layers'}.${d.id}`))]);
     }
@@ -467,6 +476,7 @@ function countChecked(arch: ArchDescription): ParamReport {
     ...arch.layers.flatMap((l) => drafts(l, false).map((draft) => ({ scope: 'layers' as const, layer: l.index, draft }))),
     ...top.map((draft) => ({ scope: 'model' as const, layer: null, draft })),
     ...arch.mtp_layers.flatMap((l) => drafts(l, true).map((draft) => ({ scope: 'mtp' as const, layer: l.index, draft }))),
+    ...(arch.dspark ? dsparkHeads(arch).map((draft) => ({ scope: 'mtp' as const, layer: null, draft })) : []),
   ];
   const units = besideTheirBase(inLayerOrder(aggregate(placed), sequences), Object.keys(arch.geometries ?? {}));
   const main = units.filter((u) => u.scope !== 'mtp');

@@ -8,7 +8,8 @@
  *   indexer's key `d_i` on layers with their own indexer (GLM-5.2);
  * - DeepSeek-V4: one `d_h` latent per token on ratio-0 (sliding-window) layers, one per
  *   `compress_ratio` tokens on compressed layers, plus the indexer's `d_i` key per 4 tokens on
- *   ratio-4 layers;
+ *   ratio-4 layers; V4.1: the compressed cache only in the layers that write it (its KV sources,
+ *   with their index keys), none in the layers that read it;
  * - linear-attention layers (Gated DeltaNet), whose state does not grow, and KV-shared layers
  *   (Gemma 4), which read an earlier layer's cache: none;
  * - MTP modules: not counted (they are not part of the main model's context);
@@ -53,8 +54,10 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'dsv4': {
       const r = layer.attention.compress_ratio ?? 0;
       if (r === 0) return [v('d_h'), 1];
-      // latent per r tokens, indexer key per 4 tokens (r = 4 there)
-      return [v('d_h') + (layer.attention.indexer ? v('d_i') : 0), r];
+      // DeepSeek-V4.1: a layer that reads another layer's compressed cache keeps none of its own.
+      if (layer.attention.compressor_shared) return [0, 1];
+      // latent per r tokens, indexer key per 4 tokens (r = 4 there; V4.1: where it owns the keys)
+      return [v('d_h') + (ownsIndexKey(layer) ? v('d_i') : 0), r];
     }
   }
 }
@@ -85,7 +88,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       case 'dsv4': {
         const r = a.compress_ratio ?? 0;
         values += BigInt(v('d_h')) * bounded(a.window ?? (v('W') || null));
-        if (r > 0) values += BigInt(v('d_h') + (a.indexer ? v('d_i') : 0)) * BigInt(Math.floor(tokens / r));
+        if (r > 0 && !a.compressor_shared) values += BigInt(v('d_h') + (ownsIndexKey(layer) ? v('d_i') : 0)) * BigInt(Math.floor(tokens / r));
         break;
       }
     }
@@ -111,6 +114,9 @@ export function kvCacheBytesPerToken(arch: ArchDescription): number {
   if (!Number.isSafeInteger(bytes)) throw new RangeError(`KV cache of ${bytes} bytes per token is not an exact integer`);
   return bytes;
 }
+
+/** Whether a DeepSeek-V4 layer caches index keys of its own: V4's indexer layers, V4.1's KV sources. */
+const ownsIndexKey = (layer: LayerSpec): boolean => layer.attention.index_keys ?? (layer.attention.indexer && !layer.attention.indexer_shared);
 
 /** Attention sub-layers per layer: two in LongCat-Flash's (`shortcut_moe`), else one. */
 const mlaPerLayer = (arch: Pick<ArchDescription, 'flags'>): number => (arch.flags.shortcut_moe ? 2 : 1);

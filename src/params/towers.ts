@@ -152,6 +152,25 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
     const parts = Array.from({ length: n }, (_, k) => ({ name: `projection ${k + 1}${k < n - 1 ? ' and its RMSNorm' : ''}`, expr: k < n - 1 ? add(mul(dim(`i_${k}`), dim(`o_${k}`)), dim(`o_${k}`)) : mul(dim(`i_${k}`), dim(`o_${k}`)) }));
     return [...parts, { name: 'final_norm', expr: mul(dim('d')) }];
   },
+  // DeepSeek-V4.1's ViT: patch embedding, L_v blocks (two norms, biased wqkv and wo, gated MLP), a norm.
+  dsv41_vit: (dim) => {
+    const [h, f, Lv, p] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p')];
+    return [
+      { name: 'patch_embed.proj (weight, bias)', expr: add(mul(3, p, p, h), h) },
+      { name: 'blocks: wqkv, wo (weights, biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: w1, w2', expr: mul(Lv, 3, f, h) },
+      { name: 'blocks: norm1, norm2; final norm', expr: add(mul(Lv, 2, h), h) },
+    ];
+  },
+  // Its aligner: s² patches to the text width and a second linear map, both biased; the image
+  // start, end and newline embeddings.
+  dsv41_aligner: (dim) => {
+    const [h, s, d] = [dim('h_v'), dim('s'), dim('d')];
+    return [
+      { name: 'w1, w2 (weights, biases)', expr: add(mul(s, s, h, d), mul(d, d), mul(2, d)) },
+      { name: 'image_start, image_end, image_newline', expr: mul(3, d) },
+    ];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

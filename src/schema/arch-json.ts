@@ -77,9 +77,13 @@ const layerSchema = z.object({
     compress_ratio: int.nullable(),
     indexer: z.boolean(),
     geometry: z.string().optional().describe('The key of geometries whose attention sizes this layer has; absent where they are the model\'s (and in files written before 0.5.0).'),
+    compressor_shared: z.boolean().optional(),
+    indexer_shared: z.boolean().optional(),
+    index_keys: z.boolean().optional(),
     kv_source: int.optional().describe('The earlier layer whose keys and values this layer reads (Gemma 4 KV sharing): no K, V or cache of its own. Absent otherwise, and in files written before 0.5.0.'),
   }),
   ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
+  engram: int.optional().describe('DeepSeek-V4.1: the index of the layer\'s Engram memory in engram_layer_ids. Absent otherwise, and in files written before 0.5.0.'),
   ngram_memory: z.boolean().optional().describe('The layer first adds a hashed n-gram embedding to its streams (Qwen4-exp ple_layer_ids). Absent otherwise, and in files written before 0.5.0.'),
 });
 
@@ -149,6 +153,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     per_layer_embeddings: z.boolean().optional(),
     shortcut_moe: z.boolean().optional(),
     qsa_indexer: z.boolean().optional(),
+    router_vision_bias: z.boolean().optional(),
     relative_logits: z.boolean().optional(),
     short_convs: z.boolean().optional(),
     global_scale: z.boolean().optional(),

@@ -134,7 +134,8 @@ function kindLines(kind: Dsv4LayerKind, maxW: number): Run[][] {
   const n = kind.layers.length;
   const head = bold(`${n} ${n === 1 ? 'layer' : 'layers'}`);
   if (kind.ratio === 0) return [[head, sans(': sliding window only')]];
-  const what = `${kind.short}: window + 1:${num(kind.ratio)} compressed`;
+  // DeepSeek-V4.1's ratio 1: a per-token latent, not pooled.
+  const what = kind.ratio === 1 ? `${kind.short}: window + per-token latents` : `${kind.short}: window + 1:${num(kind.ratio)} compressed`;
   const tail = kind.indexer ? 'top-k' : 'all';
   const one: Run[] = [head, sans(` ${what}, ${tail}`)];
   if (lineWidth(one, SIZE.small) <= maxW) return [one];
@@ -331,8 +332,12 @@ function attentionDrawing(arch: ArchJson, kinds: Dsv4LayerKind[]): Item[] {
 
 /** Text under the attention drawing: the layer kinds and the formulas with exact counts. */
 function attentionText(arch: ArchJson, kinds: Dsv4LayerKind[], maxW: number, withFormulas: boolean): TextBlock[] {
+  // DeepSeek-V4.1: one compressed cache, written by its KV sources and read by the other layers.
+  const writers = arch.layers.filter((l) => l.attention.compressor_shared === false).map((l) => l.index + 1);
+  const indexers = arch.layers.filter((l) => l.attention.indexer_shared === false).length;
+  const shared = writers.length > 0 ? wrap(`The compressed cache is written by layers ${writers.join(', ')} only and read by every layer of its ratio; ${indexers} layers run an indexer, the others reuse its top-k.`, 'sans', SIZE.small, maxW) : [];
   const blocks: TextBlock[] = [
-    { id: 'attn.kinds', lines: kinds.flatMap((k) => kindLines(k, maxW)), size: SIZE.small },
+    { id: 'attn.kinds', lines: [...kinds.flatMap((k) => kindLines(k, maxW)), ...shared], size: SIZE.small },
   ];
   const formulas: Run[][] = [];
   const attn = unitById(arch, 'layers.attn');
@@ -343,6 +348,8 @@ function attentionText(arch: ArchJson, kinds: Dsv4LayerKind[], maxW: number, wit
   for (const u of compressors) formulas.push(...formulaLines(`Compressor 1:${u.id.slice('layers.compressor.r'.length)}`, u, maxW));
   const indexer = unitById(arch, 'layers.indexer');
   if (indexer) formulas.push(...formulaLines('Indexer', indexer, maxW));
+  const reads = unitById(arch, 'layers.indexer.reads_keys');
+  if (reads) formulas.push(...formulaLines('Indexer without keys', reads, maxW));
   if (formulas.length && withFormulas) blocks.push({ id: 'attn.formulas', lines: formulas, size: SIZE.label });
   return blocks;
 }

@@ -1,0 +1,151 @@
+/**
+ * DeepSeek-V4.1 (`deepseek_v41_text`, the decoder of the `deepseek_v41` wrapper): DeepSeek-V4's
+ * MQA over one latent of `head_dim`, grouped low-rank output, mHC and MoE with one shared expert,
+ * with what its checkpoint's tensor counts show (fixtures of the bring-up report in
+ * docs/coverage/deepseek-family.md, section 6):
+ * - one shared compressed KV cache: only the `kv_source_layer_ids` layers own a compressor
+ *   (`wkv`, a `wgate` where the ratio pools, a norm; ratio 1 is a per-token projection), and
+ *   `compress_ratios[i]` names the cache layer i reads;
+ * - lightning indexers only on `index_source_layer_ids` (`wq_b`, `weights_proj`; the KV sources
+ *   also own the index keys `wk`, `k_norm`); every compressed layer reads the top-k entries;
+ * - Engram memories on `engram_layer_ids`: n-gram tables of `engram_num_embeddings[k]` rows;
+ * - a router with a second selection bias for image tokens (`gate.bias_vl`) in the vision release;
+ * - no learned head mixer;
+ * - DSpark: `num_nextn_predict_layers` draft blocks with a MoE of `dspark_n_routed_experts`, no
+ *   compressor or indexer, and heads stored once (`main_proj`, Markov and confidence heads).
+ */
+import { LIMITS, type ConfigReader } from '../config-reader.js';
+import { checkTopK, defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
+import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+
+/** Distinct layer ids below `n` from `field`, in order. */
+function layerIds(r: ConfigReader, field: string, n: number): number[] {
+  const ids = r.intArray(field, { min: 0, max: n - 1, maxLength: n });
+  if (!ids) throw r.error('config-invalid-field', field, 'is required for DeepSeek-V4.1 (a list of layer indices)');
+  if (new Set(ids).size !== ids.length) throw r.error('config-invalid-field', field, 'lists a layer twice');
+  return ids;
+}
+
+export function describeDeepseekV41(r: ConfigReader): ArchDescription {
+  const notes: string[] = [];
+  const { d, V, L } = readCore(r);
+  const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
+  const kv = r.int('num_key_value_heads');
+  if (kv !== 1) throw r.error('config-inconsistent', 'num_key_value_heads', `is ${kv}; DeepSeek-V4.1 attention has exactly one shared KV latent`);
+  const dims: Record<string, Dim> = {
+    d,
+    V,
+    L,
+    H,
+    d_h: r.dim('d_{h}', 'head_dim'),
+    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
+    r_q: r.dim('r_{q}', 'q_lora_rank'),
+    G: r.dim('G', 'o_groups'),
+    r_o: r.dim('r_{o}', 'o_lora_rank'),
+    E: r.dim('E', 'n_routed_experts'),
+    k: r.dim('k', 'num_experts_per_tok'),
+    d_e: r.dim('d_{e}', 'moe_intermediate_size'),
+    H_i: r.dim('H_{i}', 'index_n_heads'),
+    d_i: r.dim('d_{i}', 'index_head_dim'),
+    hc: r.dim('n_{hc}', 'hc_mult', { max: 64 }),
+    W: r.dim('W', 'sliding_window'),
+  };
+  checkTopK(r, dims);
+  if (dims['d_rope']!.value > dims['d_h']!.value) throw r.error('config-inconsistent', 'qk_rope_head_dim', `(${dims['d_rope']!.value}) exceeds head_dim (${dims['d_h']!.value})`);
+  if ((H.value * dims['d_h']!.value) % dims['G']!.value !== 0) throw r.error('config-inconsistent', 'o_groups', `(${dims['G']!.value}) must divide num_attention_heads · head_dim`);
+  const shared = r.int('n_shared_experts');
+  if (shared !== 1) throw r.error('config-inconsistent', 'n_shared_experts', `is ${shared}; DeepSeek-V4.1 has exactly one shared expert`);
+  if (r.bool('attention_bias', false)) throw r.error('unsupported-feature', 'attention_bias', 'is true; DeepSeek-V4.1 projections have no biases');
+  const hash = r.intOr('num_hash_layers', 0, { min: 0 });
+  if (hash !== 0) throw r.error('unsupported-feature', 'num_hash_layers', `is ${hash}; DeepSeek-V4.1 has no hash-routed layers`);
+  // Routing, numerics, rotary bases, candidate filtering and the DSpark runtime: no tensors.
+  r.mark('topk_method', 'scoring_func', 'norm_topk_prob', 'routed_scaling_factor', 'swiglu_limit', 'hc_eps', 'hc_sinkhorn_iters', 'compress_rope_theta', 'index_topk', 'candidate_block_size', 'candidate_source_layer_id', 'candidate_topk_blocks', 'dspark_block_size', 'dspark_noise_token_id', 'engram_vocab_size', 'engram_compressed_vocab_size', 'engram_pad_token_id', 'hidden_act');
+
+  const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
+  const ratios = r.intArray('compress_ratios', { min: 0, max: LIMITS.ratio, length: L.value + nMtp });
+  if (!ratios) throw r.error('config-invalid-field', 'compress_ratios', 'is required for DeepSeek-V4.1 (one entry per layer and DSpark block)');
+  const kvSources = layerIds(r, 'kv_source_layer_ids', L.value);
+  const indexSources = layerIds(r, 'index_source_layer_ids', L.value);
+  // The layer whose cache (of its ratio) layer i reads: the last KV source at or before it.
+  const sourceOf = (i: number): number | undefined => [...kvSources].filter((s) => s <= i && ratios[s] === ratios[i]).pop();
+  for (const s of [...kvSources, ...indexSources]) {
+    if (ratios[s] === 0) throw r.error('config-inconsistent', `compress_ratios[${s}]`, `is 0, but layer ${s} is listed as a KV or index source`);
+  }
+  for (const [i, ratio] of ratios.slice(0, L.value).entries()) {
+    if (ratio > 0 && sourceOf(i) === undefined) throw r.error('config-inconsistent', `compress_ratios[${i}]`, `is ${ratio}, but no kv_source_layer_ids layer at or before ${i} writes a cache of that ratio`);
+  }
+  for (let k = 0; k < nMtp; k++) {
+    if (ratios[L.value + k] !== 0) throw r.error('unsupported-feature', `compress_ratios[${L.value + k}]`, 'is not 0; DSpark blocks with a compressed cache are not known');
+  }
+
+  // Engram memories: a table per layer, N_e = (max n-gram − 1) · heads hash columns of d_e.
+  const engramLayers = layerIds(r, 'engram_layer_ids', L.value);
+  const rows = r.intArray('engram_num_embeddings', { min: 1, max: 1e12, length: engramLayers.length }) ?? [];
+  if (engramLayers.length > 0) {
+    const n = r.int('engram_max_ngram_size', { min: 2, max: 16 });
+    dims['N_e'] = derivedDim('N_{e}', (n - 1) * r.int('engram_n_heads', { max: 64 }), `(${r.path('engram_max_ngram_size')} − 1) · ${r.path('engram_n_heads')}`);
+    dims['d_g'] = r.dim('d_{g}', 'engram_head_dim');
+    rows.forEach((rowCount, k) => (dims[`R_${k}`] = derivedDim(`R_{${k}}`, rowCount, `${r.path('engram_num_embeddings')}[${k}]`)));
+    notes.push(`Engram memories on layer ${engramLayers.map((i) => i + 1).join(' and ')}: n-gram tables of ${rows.map((x) => x.toLocaleString('en-US')).join(' and ')} rows (${dims['d_g'].value} wide), looked up, so active_params_non_embedding leaves them out.`);
+  } else r.mark('engram_max_ngram_size', 'engram_n_heads', 'engram_head_dim');
+
+  // DSpark: its blocks' MoE, the target layers its input projection reads, its Markov rank.
+  if (nMtp > 0) {
+    dims['E_m'] = r.dim('E_{m}', 'dspark_n_routed_experts');
+    dims['k_m'] = r.dim('k_{m}', 'dspark_num_experts_per_tok');
+    if (dims['k_m'].value > dims['E_m'].value) throw r.error('config-inconsistent', 'dspark_num_experts_per_tok', `(${dims['k_m'].value}) exceeds dspark_n_routed_experts (${dims['E_m'].value})`);
+    dims['T'] = derivedDim('T', layerIds(r, 'dspark_target_layer_ids', L.value).length, `the number of ${r.path('dspark_target_layer_ids')}`);
+    dims['r_m'] = r.dim('r_{m}', 'dspark_markov_rank');
+  }
+  const vision = r.wrapper?.has('vision_config') ?? false;
+
+  const layer = (i: number): LayerSpec => {
+    const l = plainLayer(i);
+    const ratio = ratios[i]!;
+    const compressed = ratio > 0 && i < L.value;
+    l.attention = { kind: 'dsv4', window: dims['W']!.value, chunk: null, rope: true, compress_ratio: ratio, indexer: compressed };
+    if (compressed) {
+      l.attention.compressor_shared = !kvSources.includes(i);
+      l.attention.indexer_shared = !indexSources.includes(i);
+      if (indexSources.includes(i)) l.attention.index_keys = kvSources.includes(i);
+    }
+    const engram = engramLayers.indexOf(i);
+    if (engram >= 0) l.engram = engram;
+    l.ffn = { kind: 'moe', routing: 'score' };
+    return l;
+  };
+  const layers = Array.from({ length: L.value }, (_, i) => layer(i));
+  const mtpLayers = Array.from({ length: nMtp }, (_, k) => layer(L.value + k));
+  notes.push(`One compressed KV cache shared across layers: only layers ${kvSources.map((i) => i + 1).join(', ')} (kv_source_layer_ids) own a compressor, the other compressed layers read theirs; ${indexSources.length} layers own a lightning indexer (index_source_layer_ids), of which the KV sources also own the index keys.`);
+  if (nMtp > 0) notes.push(`DSpark draft: ${nMtp} blocks with a MoE of ${dims['E_m']!.value} experts (${dims['k_m']!.value} per token) and heads stored once.`);
+  notes.push('Routed experts are stored in FP4 (two values per byte); counts are of the unpacked values, quantization scales excluded.');
+  return description(
+    r,
+    {
+      model_type: r.modelType,
+      family: 'dsv4',
+      flags: defaultFlags({
+        moe: true,
+        moe_every: 1,
+        shared_experts: true,
+        router_bias: true,
+        router_vision_bias: vision,
+        mtp: nMtp > 0,
+        tied_embeddings: readTied(r, false, notes),
+        sliding_window: true,
+        partial_rotary: dims['d_rope']!.value / dims['d_h']!.value,
+        attention_sinks: true,
+        hyper_connections: true,
+        compressor: true,
+        indexer: true,
+        grouped_output: true,
+      }),
+      dims,
+      layers,
+      activation: 'silu',
+      biases: noBiases(),
+      notes,
+    },
+    { mtp_layers: mtpLayers, dspark: nMtp > 0, hc_head: false },
+  );
+}
