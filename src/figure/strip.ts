@@ -36,7 +36,8 @@ export function stripRows(arch: ArchJson): StripRow[] {
   const comboLegend = Object.fromEntries(
     combos.slice(0, 4).map((c, i) => {
       const ratio = parseInt(c);
-      return ['ABCD'[i]!, ratio === 0 ? 'window only' : `1:${ratio}${c.endsWith('+i') ? ' + indexer' : ''}`];
+      // DeepSeek-V4.1's ratio 1 caches a latent per token (no pooling).
+      return ['ABCD'[i]!, ratio === 0 ? 'window only' : `${ratio === 1 ? 'per token' : `1:${ratio}`}${c.endsWith('+i') ? ' + indexer' : ''}`];
     }),
   );
   if (L.some((l) => l.attention.compress_ratio !== null)) {

@@ -463,7 +463,9 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
   // Transformer.forward: embed → repeat hc_mult times; ParallelHead.hc_head folds before the norm.
   const mtp = arch.flags.hc_variant === 'independent' && arch.mtp_layers.length > 0 ? ' None in the MTP layer.' : '';
   const before = arch.units.some((u) => u.id === 'final_norm') ? 'the final RMSNorm' : 'the output layer';
-  const ends = wrap(`The embedding is copied into ${n} streams at the start; the head mixer folds them into 1 before ${before}.${mtp}`, 'sans', SIZE.small, maxW);
+  // DeepSeek-V4.1 has no learned head mixer.
+  const fold = unitById(arch, 'hc_head') ? 'the head mixer folds them into 1' : 'they are folded into 1 (no learned head mixer)';
+  const ends = wrap(`The embedding is copied into ${n} streams at the start; ${fold} before ${before}.${mtp}`, 'sans', SIZE.small, maxW);
   const formulas: Run[][] = [];
   const hcAttn = unitById(arch, 'layers.hc_attn');
   const hcFfn = unitById(arch, 'layers.hc_ffn');
