@@ -9,14 +9,15 @@ import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { checkTopK, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
-export function describeDeepseekV4(r: ConfigReader): ArchDescription {
-  const notes: string[] = [];
+/**
+ * The sizes DeepSeek-V4 and V4.1 share, checked: one KV latent of `head_dim`, a rope part within
+ * it, `o_groups` dividing the heads' width, one shared expert. `name` is the model's, for messages.
+ */
+export function readDsv4Dims(r: ConfigReader, name: string): Record<string, Dim> {
   const { d, V, L } = readCore(r);
-  const H = r.dim('H', 'num_attention_heads');
+  const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
   const kv = r.int('num_key_value_heads');
-  if (kv !== 1) {
-    throw r.error('config-inconsistent', 'num_key_value_heads', `is ${kv}; DeepSeek-V4 attention has exactly one shared KV latent`);
-  }
+  if (kv !== 1) throw r.error('config-inconsistent', 'num_key_value_heads', `is ${kv}; ${name} attention has exactly one shared KV latent`);
   const dims: Record<string, Dim> = {
     d,
     V,
@@ -32,18 +33,21 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
     d_e: r.dim('d_{e}', 'moe_intermediate_size'),
     H_i: r.dim('H_{i}', 'index_n_heads'),
     d_i: r.dim('d_{i}', 'index_head_dim'),
-    hc: r.dim('n_{hc}', 'hc_mult'),
+    hc: r.dim('n_{hc}', 'hc_mult', { max: 64 }),
     W: r.dim('W', 'sliding_window'),
   };
   checkTopK(r, dims);
-  if (dims['d_rope']!.value > dims['d_h']!.value) {
-    throw r.error('config-inconsistent', 'qk_rope_head_dim', `(${dims['d_rope']!.value}) exceeds head_dim (${dims['d_h']!.value})`);
-  }
-  if ((H.value * dims['d_h']!.value) % dims['G']!.value !== 0) {
-    throw r.error('config-inconsistent', 'o_groups', `(${dims['G']!.value}) must divide num_attention_heads · head_dim`);
-  }
+  if (dims['d_rope']!.value > dims['d_h']!.value) throw r.error('config-inconsistent', 'qk_rope_head_dim', `(${dims['d_rope']!.value}) exceeds head_dim (${dims['d_h']!.value})`);
+  if ((H.value * dims['d_h']!.value) % dims['G']!.value !== 0) throw r.error('config-inconsistent', 'o_groups', `(${dims['G']!.value}) must divide num_attention_heads · head_dim`);
   const shared = r.int('n_shared_experts');
-  if (shared !== 1) throw r.error('config-inconsistent', 'n_shared_experts', `is ${shared}; DeepSeek-V4 has exactly one shared expert`);
+  if (shared !== 1) throw r.error('config-inconsistent', 'n_shared_experts', `is ${shared}; ${name} has exactly one shared expert`);
+  return dims;
+}
+
+export function describeDeepseekV4(r: ConfigReader): ArchDescription {
+  const notes: string[] = [];
+  const dims = readDsv4Dims(r, 'DeepSeek-V4');
+  const L = dims['L']!;
   // V4 has no dense prefix: every layer is MoE. Fields V2/V3 use for it must not appear.
   for (const f of ['first_k_dense_replace', 'kv_lora_rank', 'qk_nope_head_dim', 'v_head_dim']) {
     if (r.has(f)) throw r.error('config-inconsistent', f, 'belongs to DeepSeek-V2/V3 and has no meaning in DeepSeek-V4');

@@ -15,8 +15,9 @@
  *   compressor or indexer, and heads stored once (`main_proj`, Markov and confidence heads).
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
-import { checkTopK, defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
-import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readTied } from '../common.js';
+import type { ArchDescription, LayerSpec } from '../types.js';
+import { readDsv4Dims } from './deepseek-v4.js';
 
 /** Distinct layer ids below `n` from `field`, in order. */
 function layerIds(r: ConfigReader, field: string, n: number): number[] {
@@ -28,33 +29,8 @@ function layerIds(r: ConfigReader, field: string, n: number): number[] {
 
 export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
-  const { d, V, L } = readCore(r);
-  const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
-  const kv = r.int('num_key_value_heads');
-  if (kv !== 1) throw r.error('config-inconsistent', 'num_key_value_heads', `is ${kv}; DeepSeek-V4.1 attention has exactly one shared KV latent`);
-  const dims: Record<string, Dim> = {
-    d,
-    V,
-    L,
-    H,
-    d_h: r.dim('d_{h}', 'head_dim'),
-    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
-    r_q: r.dim('r_{q}', 'q_lora_rank'),
-    G: r.dim('G', 'o_groups'),
-    r_o: r.dim('r_{o}', 'o_lora_rank'),
-    E: r.dim('E', 'n_routed_experts'),
-    k: r.dim('k', 'num_experts_per_tok'),
-    d_e: r.dim('d_{e}', 'moe_intermediate_size'),
-    H_i: r.dim('H_{i}', 'index_n_heads'),
-    d_i: r.dim('d_{i}', 'index_head_dim'),
-    hc: r.dim('n_{hc}', 'hc_mult', { max: 64 }),
-    W: r.dim('W', 'sliding_window'),
-  };
-  checkTopK(r, dims);
-  if (dims['d_rope']!.value > dims['d_h']!.value) throw r.error('config-inconsistent', 'qk_rope_head_dim', `(${dims['d_rope']!.value}) exceeds head_dim (${dims['d_h']!.value})`);
-  if ((H.value * dims['d_h']!.value) % dims['G']!.value !== 0) throw r.error('config-inconsistent', 'o_groups', `(${dims['G']!.value}) must divide num_attention_heads · head_dim`);
-  const shared = r.int('n_shared_experts');
-  if (shared !== 1) throw r.error('config-inconsistent', 'n_shared_experts', `is ${shared}; DeepSeek-V4.1 has exactly one shared expert`);
+  const dims = readDsv4Dims(r, 'DeepSeek-V4.1');
+  const L = dims['L']!;
   if (r.bool('attention_bias', false)) throw r.error('unsupported-feature', 'attention_bias', 'is true; DeepSeek-V4.1 projections have no biases');
   const hash = r.intOr('num_hash_layers', 0, { min: 0 });
   if (hash !== 0) throw r.error('unsupported-feature', 'num_hash_layers', `is ${hash}; DeepSeek-V4.1 has no hash-routed layers`);
