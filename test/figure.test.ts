@@ -5,7 +5,9 @@
  * keep their contrast, and the printed numbers are the counted ones.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { extract } from '../src/index.js';
 import { layoutFigure } from '../src/figure/layout.js';
@@ -114,6 +116,23 @@ describe('figure layout', () => {
     const tapY = into.points[0]![1];
     assert.ok(tapY > norm2.y + norm2.h && tapY < ffn.y);
     assert.deepEqual(out.points[out.points.length - 1], [plus4.cx - plus4.r, plus4.cy]);
+  });
+
+  test('neighbours of the new fixtures lay out cleanly: Qwen3.8-Flash-Next without its n-gram layer, audio-only towers', async () => {
+    const q = JSON.parse(readFileSync(`${FIXTURES}configs/Qwen__Qwen3.8-Flash-Next.json`, 'utf8'));
+    const noPle = { ...q, text_config: { ...q.text_config, ple_layer_ids: [] } };
+    const dir = mkdtempSync(join(tmpdir(), 'hf-arch-fig-'));
+    const file = join(dir, 'qwen.json');
+    writeFileSync(file, JSON.stringify(noPle));
+    assert.deepEqual(sceneProblems(layoutFigure((await extract(file)).arch)), []);
+    const g = JSON.parse(readFileSync(`${FIXTURES}configs/google__gemma-4-E2B-it.json`, 'utf8'));
+    delete g.vision_config;
+    writeFileSync(file, JSON.stringify(g));
+    const scene = layoutFigure((await extract(file)).arch);
+    assert.deepEqual(sceneProblems(scene), []);
+    const text = allText(scene).replace(/\s+/g, ' ');
+    assert.match(text, /Audio tower/);
+    assert.doesNotMatch(text, /image patches/);
   });
 
   test('every theme keeps text at 4.5:1 and lines at 3:1 against what they are drawn on', () => {

@@ -155,18 +155,18 @@ describe('Hy4: gated MLA with sinks, the DSA indexer and independent hyper-conne
     assert.deepEqual(arch.stored_copies, []);
   });
 
-  test('HYV4Config defaults: its indexer_types rule, one dense layer; each addition switched off by its field', () => {
+  test('HYV4Config defaults: its indexer_types rule, one dense layer; the gate and sinks exist whatever gated_mla and learnable_sink say', () => {
     const hy = load('configs/tencent__Hy4-preview.json');
     const { indexer_types: _t, mlp_layer_types: _m, ...bare } = hy;
     const a = fromConfig(bare);
     const b = fromConfig(hy);
     assert.deepEqual(a.layers.map((l) => l.attention.indexer), b.layers.map((l) => l.attention.indexer));
     assert.equal(a.layers.filter((l) => l.ffn.kind === 'dense').length, 1);
-    const plain = fromConfig({ ...hy, gated_mla: false, learnable_sink: false, enable_ihc: false });
-    assert.equal(plain.units.filter((u) => u.family === 'hyper_connection').length, 0);
-    const mla = plain.units.find((u) => u.id === 'layers.attn')!;
-    assert.equal(b.units.find((u) => u.id === 'layers.attn')!.param_count - mla.param_count, 6144 * 64 * 256 + 64);
-    assert.equal(mla.name, 'Multi-head Latent Attention');
+    // HYV4Attention builds linear_gate and sinks unconditionally: the count stays, a note says so.
+    const off = fromConfig({ ...hy, gated_mla: false, learnable_sink: false });
+    assert.equal(off.totals.params, b.totals.params);
+    assert.equal(off.notes.filter((n) => n.includes('still has its')).length, 2);
+    assert.equal(refusal({ ...hy, enable_ihc: false }).location.field, 'enable_ihc');
   });
 
   test('a gating, an attention kind or a switch it does not know is refused at its field', () => {
@@ -311,6 +311,49 @@ describe('DeepSeek-V4.1: one shared compressed cache, indexers on some layers, E
     assert.equal(at({ compress_ratios: ratios(2, 0) }), 'text_config.compress_ratios[2]');
     assert.equal(at({ compress_ratios: ratios(41, 2) }), 'text_config.compress_ratios[41]');
     assert.equal(at({ num_key_value_heads: 2 }), 'text_config.num_key_value_heads');
+  });
+});
+
+describe('review of the 2026 model types: hostile and neighbouring configs', () => {
+  test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
+    const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };
+    // patch 1024 = 2^10, temporal 2: 12 scales, 11 picks; a permutation search took a minute here
+    const big = fromConfig({ ...ink, vision_config: { ...ink.vision_config, patch_size: 1024, temporal_patch_size: 2, n_layers: 10 } });
+    assert.ok(big.towers!.find((u) => u.id === 'tower.vision')!.param_count > 0);
+    assert.equal(fromConfig(ink).towers!.find((u) => u.id === 'tower.vision')!.param_count, 83_743_232);
+  });
+
+  test('Inkling without shared experts: no router rows for them, no internal error', () => {
+    const ink = load('configs/thinkingmachines__Inkling.json') as Config & { text_config: Config };
+    const a = fromConfig({ ...ink, text_config: { ...ink.text_config, n_shared_experts: 0 } });
+    assert.equal(a.flags.shared_expert_router_rows, false);
+    assert.equal(a.units.find((u) => u.id === 'layers.router')!.param_count, 256 * 6144 + 1 + 256);
+  });
+
+  test('Inkling: a field of mtp_config it does not know is refused there, not ignored', () => {
+    const ink = load('configs/thinkingmachines__Inkling.json') as Config & { mtp_config: Config };
+    const e = refusal({ ...ink, mtp_config: { ...ink.mtp_config, use_dense_mlp: false } });
+    assert.deepEqual([e.code, e.location.field], ['config-unknown-fields', 'mtp_config.use_dense_mlp']);
+    const q = load('configs/Qwen__Qwen3.8-Flash-Next.json') as Config & { text_config: Config & { mtp: Config } };
+    const m = refusal({ ...q, text_config: { ...q.text_config, mtp: { ...q.text_config.mtp, extra_norm: true } } });
+    assert.deepEqual([m.code, m.location.field], ['config-unknown-fields', 'text_config.mtp.extra_norm']);
+  });
+
+  test('LongCat: more experts per token than real experts is refused at moe_topk; huge n-gram sizes name their field', () => {
+    const lc = load('configs/meituan-longcat__LongCat-Flash-Lite.json');
+    assert.equal(refusal({ ...lc, moe_topk: 257 }).location.field, 'moe_topk');
+    assert.equal(refusal({ ...lc, ngram_vocab_size_ratio: 1e9 }).location.field, 'ngram_vocab_size_ratio');
+    const q = load('configs/Qwen__Qwen3.8-Flash-Next.json') as Config & { text_config: Config };
+    const huge = refusal({ ...q, text_config: { ...q.text_config, ple_embed_dim: 999_936, heads_per_ngram: 8, ngram_vocab_size_base: 1e9 } });
+    assert.ok(huge.location.field !== undefined && huge.location.field !== null, huge.message);
+  });
+
+  test('a Gemma 4 with an audio tower and no vision keeps the clipped-linear note', () => {
+    const g = load('configs/google__gemma-4-E2B-it.json') as Config & { vision_config?: Config };
+    const { vision_config: _v, ...audioOnly } = g;
+    const a = fromConfig(audioOnly);
+    assert.deepEqual(a.towers!.map((u) => u.id), ['tower.audio', 'tower.audio_projector']);
+    assert.ok(a.notes.some((n) => n.includes('clipped linears')));
   });
 });
 

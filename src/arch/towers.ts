@@ -262,8 +262,14 @@ function readMiniMaxClip(top: ConfigReader, textWidth: Dim, unknown: string[]): 
  */
 function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]): TowerSpec[] {
   const audio = readGemma4Audio(top, textWidth, unknown);
+  // Gemma4ClippableLinear: four rank-0 bounds per linear, buffers the Hub's total leaves out.
+  const clipNote = 'The clipped linears of the towers store four scalar bounds each (input_min/max, output_min/max): buffers, not parameters, and not in the Hub total either.';
   const v = top.child('vision_config');
-  if (!v) return audio;
+  top.mark('vision_soft_tokens_per_image');
+  if (!v) {
+    if (audio.length > 0) notes.push(clipNote);
+    return audio;
+  }
   const clipped = v.bool('use_clipped_linears', false);
   if (v.bool('attention_bias', false)) throw v.error('unsupported-feature', 'attention_bias', 'is true; Gemma 4 vision projections without biases are the only ones known');
   const h = v.dim('h_{v}', 'hidden_size');
@@ -299,8 +305,7 @@ function readGemma4Vision(top: ConfigReader, textWidth: Dim, unknown: string[], 
     ...audio,
   ];
   for (const f of v.unknownFields()) unknown.push(f);
-  // Gemma4ClippableLinear: four rank-0 bounds per linear, buffers the Hub's total leaves out.
-  if (clipped || audio.length > 0) notes.push('The clipped linears of the towers store four scalar bounds each (input_min/max, output_min/max): buffers, not parameters, and not in the Hub total either.');
+  if (clipped || audio.length > 0) notes.push(clipNote);
   return towers;
 }
 
@@ -453,20 +458,22 @@ function hmlpPlan(v: ConfigReader, P: number, T: number, C: number, layers: numb
   let best: number[];
   if (picks >= scales.length) best = Array.from({ length: picks }, (_, r) => scales.reduce((m, _s, j) => (cost(r, j) < cost(r, m) ? j : m), 0));
   else {
-    if (scales.length > 12) throw v.error('unsupported-feature', 'patch_size', `gives ${scales.length} hMLP scales; plans over more than 12 are not counted`);
-    // Assignments of distinct scales to the steps, in lexicographic order; the first least total wins.
+    if (scales.length > 16) throw v.error('unsupported-feature', 'patch_size', `gives ${scales.length} hMLP scales; plans over more than 16 are not counted`);
+    // Scales and steps both grow, and the cost of a step is its distance to a scale: the first
+    // least assignment of distinct scales (in the reference's lexicographic order) is increasing,
+    // so only increasing choices need trying (at most C(16, 8) = 12,870).
     let bestCost = Infinity;
     best = [];
     const chosen: number[] = [];
-    const walk = (r: number, sum: number) => {
+    const walk = (from: number, sum: number) => {
+      const r = chosen.length;
       if (r === picks) {
         if (sum < bestCost) [bestCost, best] = [sum, [...chosen]];
         return;
       }
-      for (let j = 0; j < scales.length; j++) {
-        if (chosen.includes(j)) continue;
+      for (let j = from; j <= scales.length - (picks - r); j++) {
         chosen.push(j);
-        walk(r + 1, sum + cost(r, j));
+        walk(j + 1, sum + cost(r, j));
         chosen.pop();
       }
     };
@@ -478,9 +485,9 @@ function hmlpPlan(v: ConfigReader, P: number, T: number, C: number, layers: numb
   for (let k = 0; k < layers; k++) {
     const [a, b] = [scales[best[k]!]!, scales[best[k + 1]!]!];
     const last = k === layers - 1;
-    if (!last && b.ch === 0) throw v.error('unsupported-feature', 'temporal_patch_size', 'puts a temporal step inside the hMLP plan; only plans that end with it are counted');
+    if (!last && b.ch === 0) throw v.error('unsupported-feature', 'n_layers', `(${layers}) puts a temporal step inside the hMLP plan over patch_size ${P}; only plans that end with it are counted`);
     const folds = (b.t / a.t) * (b.s / a.s) ** 2;
-    if (!(folds >= 1 && Number.isInteger(folds))) throw v.error('unsupported-feature', 'n_layers', `gives an hMLP plan that does not fold whole patches (${a.s} → ${b.s})`);
+    if (!(folds > 1 && Number.isInteger(folds))) throw v.error('unsupported-feature', 'n_layers', `(${layers}) gives an hMLP plan over patch_size ${P} that does not fold whole patches (${a.s} → ${b.s})`);
     plan.push([a.ch * folds, last ? d : b.ch]);
   }
   return plan;

@@ -564,22 +564,20 @@ function towerLines(arch: ArchJson): Run[][] | null {
   if (towers.length === 0) return null;
   const total = towers.reduce((a, u) => a + u.total, 0);
   // "Vision encoder (MoonViT)" → title "Vision encoder", kind "MoonViT"
-  // Gemma 4 E2B: a vision and an audio tower, each with its embedder.
-  const audio = towers.some((t) => /^Audio encoder/.test(t.name));
-  const audioIn = towers.some((t) => t.id.startsWith('tower.audio'));
-  if (audio) {
-    return [
-      [plain('Vision and audio', 'bold')],
-      [plain('encoders', 'bold')],
-      ...wrap(`with their embedders, +${compact(total)} parameters: image patches and audio frames → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
-    ];
+  // Gemma 4 E2B, Inkling: audio beside (or instead of) vision; the title and the sentence say which.
+  const hasVision = towers.some((t) => t.id === 'tower.vision');
+  const hasAudio = towers.some((t) => t.id === 'tower.audio');
+  if (hasAudio) {
+    const inputs = hasVision ? 'image patches and audio frames' : 'audio frames';
+    const title = hasVision ? [[plain('Vision and audio', 'bold')], [plain('towers', 'bold')]] : [[plain('Audio tower', 'bold')]];
+    return [...title, ...wrap(`with their embedders, +${compact(total)} parameters: ${inputs} → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X)];
   }
   const [, title = towers[0]!.name, kind] = /^([^(]+?)(?: \(([^)]+)\))?$/.exec(towers[0]!.name) ?? [];
   const others = towers.slice(1).map((t) => t.name.replace(/ \(.*\)$/, '').replace(/^Vision /, '').toLowerCase());
   const what = [kind, ...others].filter(Boolean).join(' + ');
   return [
     [plain(title, 'bold')],
-    ...wrap(`${what ? `${what}, ` : ''}+${compact(total)} parameters: image patches${audioIn ? ' and audio' : ''} → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
+    ...wrap(`${what ? `${what}, ` : ''}+${compact(total)} parameters: image patches → tokens`, 'sans', SIZE.small, MOD_W - 2 * PAD_X),
   ];
 }
 

@@ -124,8 +124,8 @@ export function mlaAttention(arch: ArchDescription): Draft {
     ...linear('kv_b_proj', rkv, mul(H, add(dn, dv)), false),
     ...linear('o_proj', mul(H, dv), d, arch.biases.o),
   ];
-  // Hy4 (gated_mla): the heads' output times sigmoid(gate_proj(x)), gate_proj [H·d_v, d]; sinks [H].
-  if (arch.flags.output_gate) parts.push(...linear('gate_proj (output gate)', d, mul(H, dv), false));
+  // Hy4: the heads' output times sigmoid(linear_gate(x)), linear_gate [H·d_v, d]; sinks [H].
+  if (arch.flags.output_gate) parts.push(...linear('linear_gate (output gate)', d, mul(H, dv), false));
   if (arch.flags.attention_sinks) parts.push({ name: 'sinks', expr: mul(H) });
   const name = arch.flags.output_gate ? 'Gated Multi-head Latent Attention' : 'Multi-head Latent Attention';
   return { id: 'attn', name, family: 'attention', shape_in: [d.value], shape_out: [d.value], parts };
@@ -333,7 +333,7 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
     name: hash ? 'Router (hash routing)' : 'Router',
     family: 'router',
     shape_in: [d.value],
-    shape_out: [E.value + (Z?.value ?? 0)],
+    shape_out: [E.value + (Z?.value ?? 0) + (arch.flags.shared_expert_router_rows ? dim('n_s').value : 0)],
     parts,
   };
 }

@@ -38,7 +38,6 @@ import { towerDraft } from './towers.js';
 import { kvCacheBytesAtContext, kvCacheBytesPerToken } from './kv-cache.js';
 import type { NonLearned, ParamReport, Scope, Unit } from './types.js';
 
-/** The blocks of one decoder layer (or MTP block), bottom to top. */
 /**
  * LongCat-Flash's layer (LongcatFlashDecoderLayer): input norm, MLA, post-attention norm, whose
  * output feeds both the dense MLP and the shortcut MoE; then the second sub-layer, its blocks as
@@ -50,6 +49,7 @@ function shortcutLayerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   return [...first, router(arch, layer), routedExperts(arch), denseFfn(arch), ...first.map(second), second(denseFfn(arch))];
 }
 
+/** The blocks of one decoder layer (or MTP block), bottom to top. */
 function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
   if (arch.flags.shortcut_moe && !mtp) return shortcutLayerDrafts(arch, layer);
   const { norm_placement: placement, norm_kind } = arch.flags;
@@ -440,7 +440,11 @@ export class ImplausibleCountError extends RangeError {
 /** The field of the largest size stated by the config (derived sizes name no single field). */
 function largestField(dims: readonly Dim[]): string | null {
   const stated = dims.filter((s) => !s.derived);
-  return stated.length === 0 ? null : stated.reduce((a, b) => (b.value > a.value ? b : a)).field;
+  if (stated.length > 0) return stated.reduce((a, b) => (b.value > a.value ? b : a)).field;
+  // Only derived sizes (LongCat's n-gram rows, Qwen4-exp's table from primes): the config field
+  // the largest is derived from, the first one its description names.
+  const derived = dims.length ? dims.reduce((a, b) => (b.value > a.value ? b : a)) : null;
+  return derived ? (/^[A-Za-z_][\w.]*/.exec(derived.field)?.[0] ?? null) : null;
 }
 
 /** Counts every parameter of a described architecture. Throws an {@link ImplausibleCountError}

@@ -48,7 +48,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
-      return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * mlaPerLayer(arch), 1];
+      return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
     case 'gated_deltanet':
       return [0, 1];
     case 'dsv4': {
@@ -81,7 +81,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
-        values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * mlaPerLayer(arch)) * BigInt(tokens);
+        values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * BigInt(tokens);
         break;
       case 'gated_deltanet':
         break;
@@ -118,8 +118,9 @@ export function kvCacheBytesPerToken(arch: ArchDescription): number {
 /** Whether a DeepSeek-V4 layer caches index keys of its own: V4's indexer layers, V4.1's KV sources. */
 const ownsIndexKey = (layer: LayerSpec): boolean => layer.attention.index_keys ?? (layer.attention.indexer && !layer.attention.indexer_shared);
 
-/** Attention sub-layers per layer: two in LongCat-Flash's (`shortcut_moe`), else one. */
-const mlaPerLayer = (arch: Pick<ArchDescription, 'flags'>): number => (arch.flags.shortcut_moe ? 2 : 1);
+/** Attention sub-layers per layer: two in LongCat-Flash's (its dual-sub-layer layout comes with
+ * the shortcut MoE, `flags.shortcut_moe`), else one. */
+const attentionSublayers = (arch: Pick<ArchDescription, 'flags'>): number => (arch.flags.shortcut_moe ? 2 : 1);
 
 /** A looped stack (Nanbeige, Ouro) keeps a cache for each pass: the same layers, new keys and values. */
 const loopsOf = (arch: Pick<ArchDescription, 'loops'>): number => arch.loops?.count ?? 1;

@@ -178,18 +178,20 @@ function readHy4(r: ConfigReader, L: number, dims: Record<string, Dim>, flags: F
     if (!r.bool(field, true)) throw r.error('unsupported-feature', field, 'is false; only Hy4 with MLA and the DSA indexer (both true) is known');
   }
   r.strArray('layer_types', { length: L, allowed: ['deepseek_sparse_attention'] });
-  if (r.bool('gated_mla', true)) {
-    const gating = r.strOr('gating_type', 'elementwise');
-    if (gating !== 'elementwise') throw r.error('unsupported-feature', 'gating_type', `is ${quote(gating)}; only "elementwise" (a gate per value channel) is known`);
-    flags.output_gate = true;
-  } else r.mark('gating_type');
-  flags.attention_sinks = r.bool('learnable_sink', true);
-  if (r.bool('enable_ihc', true)) {
-    dims['hc'] = r.dim('n_{hc}', 'hc_mult');
-    flags.hyper_connections = true;
-    flags.hc_variant = 'independent';
-    notes.push(`Independent hyper-connections: the residual stream is ${dims['hc'].value} streams wide; around each sub-layer a mixer reads its input from the streams and writes its output back to each (no stream mixing); the MTP module has none.`);
-  } else r.mark('hc_mult');
+  // HYV4Attention builds linear_gate [H·d_v, d] and sinks [H] whatever gated_mla and
+  // learnable_sink say: counted either way, and said so when the config switches them off.
+  const gating = r.strOr('gating_type', 'elementwise');
+  if (gating !== 'elementwise') throw r.error('unsupported-feature', 'gating_type', `is ${quote(gating)}; only "elementwise" (a gate per value channel) is known`);
+  flags.output_gate = true;
+  flags.attention_sinks = true;
+  for (const field of ['gated_mla', 'learnable_sink'] as const) {
+    if (!r.bool(field, true)) notes.push(`${r.path(field)} is false, but HYV4Attention still has its ${field === 'gated_mla' ? 'output gate (linear_gate)' : 'sinks'}: counted.`);
+  }
+  if (!r.bool('enable_ihc', true)) throw r.error('unsupported-feature', 'enable_ihc', 'is false; Hy4 without its hyper-connections is not known');
+  dims['hc'] = r.dim('n_{hc}', 'hc_mult', { max: 64 });
+  flags.hyper_connections = true;
+  flags.hc_variant = 'independent';
+  notes.push(`Independent hyper-connections: the residual stream is ${dims['hc'].value} streams wide; around each sub-layer a mixer reads its input from the streams and writes its output back to each (no stream mixing); the MTP module has none.`);
   // Initial values, magnitudes and fp32 switches: no tensors.
   r.mark('learnable_sink_init', 'hc_magnitude', 'enable_lm_head_fp32', 'bitwise_backward_align', 'mtp_loss_factor');
 }

@@ -109,7 +109,7 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
     const sources = [...new Set(layers.map((l) => l.attention.kv_source).filter((x): x is number => x !== undefined))];
     notes.push(`The last ${shared} layers share keys and values: each attends over the cache of layer ${sources.join(' or ')} (the last earlier layer of its type) and has no k_proj, v_proj or k_norm of its own; the checkpoint still stores those, counted into checkpoint_params, not params.`);
     if (doubleWide) notes.push(`Their MLPs are twice intermediate_size wide (use_double_wide_mlp).`);
-  } else if (options.moeBlock && r.present('use_double_wide_mlp')) r.mark('use_double_wide_mlp');
+  }
   if (ple > 0) notes.push(`Per-layer embeddings: a second table gives each token ${dims['d_ple']!.value} values for each of the ${L.value} layers (embed_tokens_per_layer, looked up: left out of the active parameters without the embedding), mixed with a projection of its token embedding; each layer gates its slice by its hidden state and adds it back after the FFN.`);
   flags.sliding_window = layers.some((l) => l.attention.window !== null);
   if (kEqV) notes.push(`The ${layers.filter((l) => l.attention.geometry).length} global layers use their keys as values (attention_k_eq_v): no v_proj, one KV cache entry per head.`);

@@ -73,6 +73,8 @@ export function describeInkling(r: ConfigReader): ArchDescription {
   const nMtp = mtpConfig ? mtpConfig.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp }) : 0;
   const mtpLocal = mtpConfig ? idSet(mtpConfig, 'local_layer_ids', Math.max(nMtp, 1)) : new Set<number>();
   if (mtpConfig?.bool('chain_hidden_post_norm', false)) throw mtpConfig.error('unsupported-feature', 'chain_hidden_post_norm', 'is true; the chain norm of older Inkling checkpoints is not counted');
+  // unknownFields() gives full paths; error() adds the reader's prefix again.
+  for (const f of mtpConfig?.unknownFields() ?? []) throw mtpConfig!.error('config-unknown-fields', f.slice(mtpConfig!.prefix.length + 1), 'is not understood in the MTP settings; it may change the MTP blocks');
 
   const ffn = readFfnPlan(r, L.value, INKLING_MOE, nMtp);
   Object.assign(dims, ffn.dims);
@@ -87,7 +89,8 @@ export function describeInkling(r: ConfigReader): ArchDescription {
     short_convs: shortConvs,
     global_scale: r.bool('use_global_scale', true),
     embed_norm: r.bool('use_embed_norm', true),
-    shared_expert_router_rows: r.bool('shared_expert_sink', true),
+    // The router's rows for the shared experts exist only where there are shared experts.
+    shared_expert_router_rows: r.bool('shared_expert_sink', true) && ffn.flags.shared_experts === true,
   });
   const layer = (i: number, sliding: boolean, moe: boolean): LayerSpec => {
     const l = plainLayer(i);

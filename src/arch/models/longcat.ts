@@ -37,9 +37,10 @@ export function describeLongcatNgram(r: ConfigReader): ArchDescription {
     k: r.dim('k', 'moe_topk'),
     d_e: r.dim('d_{e}', 'expert_ffn_hidden_size'),
   };
-  // The router chooses among the real and the identity experts together.
-  if (dims['k']!.value > dims['E']!.value + dims['Z']!.value) {
-    throw r.error('config-inconsistent', 'moe_topk', `(${dims['k']!.value}) exceeds the experts, real and identity (${dims['E']!.value + dims['Z']!.value})`);
+  // The router chooses among the real and the identity experts together; more choices than real
+  // experts would leave the active count unknown.
+  if (dims['k']!.value > dims['E']!.value) {
+    throw r.error('unsupported-feature', 'moe_topk', `(${dims['k']!.value}) exceeds n_routed_experts (${dims['E']!.value}); a router that must pick identity experts is not known`);
   }
   const zeroType = r.strOr('zero_expert_type', 'identity');
   if (zeroType !== 'identity') throw r.error('unsupported-feature', 'zero_expert_type', `is ${quote(zeroType)}; only "identity" experts (the input passed through) are known`);
@@ -51,9 +52,9 @@ export function describeLongcatNgram(r: ConfigReader): ArchDescription {
   r.mark('mla_scale_q_lora', 'mla_scale_kv_lora', 'routed_scaling_factor');
 
   // NgramEmbedding: k·(n − 1) tables of m + 2i + 1 rows, each d / (k·(n − 1)) wide.
-  const split = r.int('emb_split_num', { min: 1 });
-  const neighbors = r.int('emb_neighbor_num', { min: 2 });
-  const ratio = r.int('ngram_vocab_size_ratio', { min: 1 });
+  const split = r.int('emb_split_num', { min: 1, max: 64 });
+  const neighbors = r.int('emb_neighbor_num', { min: 2, max: 16 });
+  const ratio = r.int('ngram_vocab_size_ratio', { min: 1, max: 10_000 });
   const tables = split * (neighbors - 1);
   if (d.value % tables !== 0) throw r.error('config-inconsistent', 'emb_split_num', `· (emb_neighbor_num − 1) = ${tables} does not divide hidden_size (${d.value}); each n-gram table is hidden_size / ${tables} wide`);
   dims['N_g'] = derivedDim('N_{g}', tables, `${r.path('emb_split_num')} · (${r.path('emb_neighbor_num')} − 1)`);

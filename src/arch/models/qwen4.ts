@@ -24,11 +24,16 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-/** The `count`-th prime above `start`. */
-function nthPrimeAfter(start: number, count: number): number {
-  let p = start;
-  for (let found = 0; found < count; ) if (isPrime(++p)) found++;
-  return p;
+/** The sum of the first `count` primes from `from` on. */
+function sumOfPrimesFrom(from: number, count: number): number {
+  let sum = 0;
+  for (let p = from, found = 0; found < count; p++) {
+    if (isPrime(p)) {
+      sum += p;
+      found++;
+    }
+  }
+  return sum;
 }
 
 /** The largest n-gram base this tool factors (its primes are found by trial division). */
@@ -60,13 +65,11 @@ export function describeQwen4(r: ConfigReader, profile: DecoderProfile): ArchDes
         const heads = (n - 1) * perN;
         const base = rr.int('ngram_vocab_size_base', { max: MAX_NGRAM_BASE });
         const divisor = rr.int('make_ngram_vocab_size_divisible_by', { max: 1 << 20 });
-        const E = rr.dim('E_{g}', 'ple_embed_dim');
+        const E = rr.dim('E_{g}', 'ple_embed_dim', { max: LIMITS.width });
         if (E.value % heads !== 0) throw rr.error('config-inconsistent', 'ple_embed_dim', `(${E.value}) is not a multiple of the ${heads} hash heads ((ngram_size − 1) · heads_per_ngram)`);
         // One table of the heads' vocabularies: the first `heads` primes after the base, the sum
         // rounded up to the divisor (Qwen4ExpPLELayer; the first PLE layer takes the first primes).
-        let rows = 0;
-        for (let i = 0; i < heads; i++) rows += nthPrimeAfter(base - 1, i + 1);
-        rows = Math.ceil(rows / divisor) * divisor;
+        const rows = Math.ceil(sumOfPrimesFrom(base, heads) / divisor) * divisor;
         extraDims['P_g'] = derivedDim('P_{g}', rows, `${rr.path('ngram_vocab_size_base')} (the sum of the first ${heads} primes after it, rounded up to ${rr.path('make_ngram_vocab_size_divisible_by')})`);
         extraDims['e_g'] = derivedDim('e_{g}', E.value / heads, `${rr.path('ple_embed_dim')} / ${heads} hash heads`);
         extraDims['E_g'] = E;
@@ -84,7 +87,8 @@ export function describeQwen4(r: ConfigReader, profile: DecoderProfile): ArchDes
         if (mtp.has('mtp_use_hidden_state_from_layer')) throw mtp.error('unsupported-feature', 'mtp_use_hidden_state_from_layer', 'is set; an MTP module that reads an inner layer is not known');
         mtp.get('mtp_use_hidden_state_from_layer');
         mtp.mark('hybrid', 'rope_theta');
-        for (const f of mtp.unknownFields()) throw mtp.error('config-unknown-fields', f, 'is not understood in the MTP settings');
+        // unknownFields() gives full paths; error() adds the reader's prefix again.
+        for (const f of mtp.unknownFields()) throw mtp.error('config-unknown-fields', f.slice(mtp.prefix.length + 1), 'is not understood in the MTP settings; it may change the MTP block');
       }
       flags.hyper_connections = true;
       flags.hc_variant = 'gated_residual';

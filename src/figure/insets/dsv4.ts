@@ -443,9 +443,10 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
         // GatedResidual: H_pre per channel from a low-rank map of the normalised streams, H_post
         // a gate per stream.
         [sans('x'), sub('l+1'), sans(' = x'), sub('l'), sans(' + H'), sub('post'), sans('·F(H'), sub('pre'), sans('·x'), sub('l'), sans(')')],
-        [sans('H'), sub('pre'), sans(`: per-channel weights through a rank-${dim(arch, 'r_hc') ?? 'r'}`)],
-        [sans('map of the normalised streams; H'), sub('post'), sans(': a gate per stream;')],
-        [sans('the streams are not mixed with each other')],
+        [sans('H'), sub('pre'), sans(': per-channel weights, a rank-'), sans(`${dim(arch, 'r_hc') ?? 'r'} map`)],
+        [sans('of the normalised streams;')],
+        [sans('H'), sub('post'), sans(': one gate per stream;')],
+        [sans('the streams are not mixed')],
       ]
     : arch.flags.hc_variant === 'independent'
     ? [

@@ -299,7 +299,9 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   if (fanRowWidth(parts) > INSET_MAX_W && E > MAX_DRAWN_EXPERTS) parts.expert = EXPERT_LINES.two;
   const raw = fanRowWidth(parts) <= INSET_MAX_W ? fan(parts) : ladder(parts);
   const formula0 = textAt('moe.formula', 0, 0, o.formulas ? unitLines(arch, INSET_MAX_W) : [], { size: SIZE.label, color: 'muted' });
-  const title: Run[] = [strong('MoE layer')];
+  // LongCat-Flash: the MoE sits on a shortcut beside the block; its leader goes to the row whose
+  // input it reads.
+  const title: Run[] = [strong(arch.flags.shortcut_moe ? 'Shortcut MoE (reads this input)' : 'MoE layer')];
   const [lo, hi] = xExtent(raw);
   const w = Math.max(hi - lo, formula0.w, lineWidth(title, SIZE.label));
   const drawn = translateItems(raw, (w - (hi - lo)) / 2 - lo, formula0.h + (o.formulas ? FORMULA_GAP : 0));
