@@ -314,6 +314,35 @@ describe('DeepSeek-V4.1: one shared compressed cache, indexers on some layers, E
   });
 });
 
+describe('Motif-3: grouped differential latent attention, mHC with split projections, PolyNorm MLPs', () => {
+  test('read from model_type "Motif"; GDLA with K/V for 16 heads and the output over 64 signal heads; mHC none in the MTP module', async () => {
+    const { arch } = await extract(fixturePath('configs/Motif-Technologies__Motif-3-Beta.json'));
+    assert.equal(arch.model.model_type, 'motif');
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, rq, rkv, Hs] = [4096, 1024, 512, 64];
+    // wq_a, q_norm, wq_b [80·192, rq], wq_b_gate [64·128, rq], wkv_a [512 + 64, d], kv_norm, wkv_b [16·256, rkv], lambda_proj [64, d], wo [d, 64·128]
+    assert.equal(unit('layers.attn').param_count, d * rq + rq + rq * 80 * 192 + rq * Hs * 128 + d * (rkv + 64) + rkv + rkv * 16 * 256 + d * Hs + Hs * 128 * d);
+    // proj_pre, proj_post [4, 4d], proj_res [16, 4d], rms_norm [4d], biases 4 + 4 + 16, three alphas
+    assert.equal(unit('layers.hc_attn').param_count, 2 * 4 * 4 * d + 16 * 4 * d + 4 * d + 24 + 3);
+    assert.equal(arch.units.filter((u) => u.scope === 'mtp' && u.family === 'hyper_connection').length, 0);
+    assert.equal(unit('hc_head' as string), undefined);
+    // PolyNorm: weight [3] and bias [1] in every MLP and expert
+    assert.equal(unit('layers.ffn').param_count, 3 * d * 12288 + 4);
+    assert.equal(unit('layers.experts').param_count, 384 * (3 * d * 1280 + 4));
+    // every 4th layer global, the others a 128-token window (the GGUF converter's reading)
+    assert.deepEqual(arch.layers.filter((l) => l.attention.window === null).map((l) => l.index).slice(0, 3), [3, 7, 11]);
+    assert.equal(unit('mtp.proj').param_count, 2 * d * d + 2 * d);
+  });
+
+  test('another attention class, a second KV-ratio or noise heads that do not divide the signal heads are refused at their field', () => {
+    const m = load('configs/Motif-Technologies__Motif-3-Beta.json');
+    assert.equal(refusal({ ...m, attention_cls: 'mha' }).location.field, 'attention_cls');
+    assert.equal(refusal({ ...m, k_ratio: 2 }).location.field, 'k_ratio');
+    assert.equal(refusal({ ...m, num_noise_heads: 30 }).location.field, 'num_noise_heads');
+    assert.equal(refusal({ ...m, mhc_enabled: false }).location.field, 'mhc_enabled');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };
@@ -721,7 +750,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 34, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 35, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

@@ -20,6 +20,7 @@ import { describeMimo } from './models/mimo.js';
 import { describeInkling } from './models/inkling.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
+import { describeMotif } from './models/motif.js';
 import { describeQwen4 } from './models/qwen4.js';
 import { describeOpt } from './models/opt.js';
 import { describeStep3p5 } from './models/step3p5.js';
@@ -406,6 +407,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Inkling's decoder (the inkling_mm_model wrapper's text_config, which names no type); its
   // experts are moe_intermediate_size wide, 3072 in InklingTextConfig.
   inkling_text: { describe: describeInkling, defaults: { moe_intermediate_size: 3072 } },
+  // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
+  motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
   longcat_flash_ngram: reader(describeLongcatNgram),
   // Hy4 (tencent/Hy4-preview): GLM-5.2's MLA, MoE and DSA indexer, with a gated attention output,
@@ -538,6 +541,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   // xAI's class; its config says model_type "git".
   Grok1ForCausalLM: 'grok',
   LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
+  MotifForCausalLM: 'motif',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.
   LongcatFlashForCausalLM: 'longcat_flash',

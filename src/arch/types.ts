@@ -128,6 +128,12 @@ export interface Flags {
   /** The output gate is a projection of its own (`gate_proj` [H·d_h, d]: Trinity), not a second
    * half of q_proj (Qwen3-Next); the same count. */
   output_gate_separate?: boolean;
+  /** Motif's grouped differential latent attention (GDLA): MLA whose `H_n` noise heads are
+   * subtracted, weighted by a learned σ(λ) per signal head (`lambda_proj` [H − H_n, d]), from the
+   * signal heads; K and V for `H_kv` heads; output over the signal heads only. */
+  differential_heads?: boolean;
+  /** Motif: the MLPs' activation is PolyNorm, with its weight [3] and bias [1] (per expert too). */
+  polynorm?: boolean;
   /** DeepSeek-V4.1: a second selection bias for image tokens in every router (`gate.bias_vl` [E]). */
   router_vision_bias?: boolean;
   /** Qwen4-exp's QSA indexer on its full-attention layers (`index_qk_proj` fused, its q and k
@@ -187,9 +193,10 @@ export interface Flags {
   hyper_connections: boolean;
   /** Which hyper-connections (see params/hyper-connections.ts): Hy4's `independent` ones
    * (`enable_ihc`: read and write gates, no stream mixing, none in the MTP module) or Qwen4-exp's
-   * `gated_residual` (GatedResidual: a low-rank per-channel read mixer and write gates). Absent:
-   * DeepSeek-V4's manifold-constrained form. */
-  hc_variant?: 'independent' | 'gated_residual';
+   * `gated_residual` (GatedResidual: a low-rank per-channel read mixer and write gates), or Motif's
+   * `split` mHC (separate pre, post and residual projections with biases and scales; none in the
+   * MTP module). Absent: DeepSeek-V4's manifold-constrained form. */
+  hc_variant?: 'independent' | 'gated_residual' | 'split';
   /** DeepSeek-V4 KV compressor. */
   compressor: boolean;
   /** DeepSeek-V4 lightning indexer. */
@@ -232,6 +239,9 @@ export interface ArchDescription {
   /** Whether each MTP module has a norm of its own before the shared head (DeepSeek's
    * `shared_head.norm`); absent: it has. Inkling's MTP depths have none. */
   mtp_head_norm?: boolean;
+  /** The names of the MTP module's two norms when it has no head norm (Inkling: hidden_norm,
+   * embed_norm; Motif: embed_norm, final_layernorm). */
+  mtp_norm_names?: string;
   /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
   text_config_path: string | null;
   /** Whether a norm follows the last layer (post-norm OPT has none). */

@@ -13,6 +13,8 @@ function layerName(arch: ArchJson, l: Layer): string {
   let mixer: string;
   if (a.kind === 'gated_deltanet') mixer = 'Gated DeltaNet';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
+  // Motif: MLA with sliding windows on some layers.
+  else if (a.kind === 'mla' && arch.layers.some((x) => x.attention.window !== null)) mixer = a.window !== null ? 'Sliding MLA' : 'Global MLA';
   else if (arch.flags.output_gate) mixer = a.kind === 'mla' ? 'Gated MLA' : 'Gated attention';
   else if (a.window !== null) mixer = 'Sliding window';
   else if (a.chunk !== null) mixer = 'Chunked';

@@ -55,6 +55,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
   // Hy4's gated_mla: the heads' output is gated elementwise.
+  // Motif's GDLA: signal heads minus weighted noise heads, over a latent KV.
+  if (arch.family === 'mla' && arch.flags.differential_heads) return [[key('Differential'), plain(' latent')], [plain('attention (GDLA)')]];
   if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain(arch.flags.output_gate ? 'Attention, gated' : 'Attention')]];
   const H = dim(arch, 'H');
   const Hkv = dim(arch, 'H_kv');

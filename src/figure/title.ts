@@ -194,6 +194,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   xai: '#18181B', // xAI black (Grok)
   meituan: '#8A6A00', // Meituan yellow, darkened to read on white (LongCat)
   thinking: '#334155', // Thinking Machines slate (Inkling)
+  motif: '#0B6E4F', // Motif Technologies green
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -201,6 +202,7 @@ const ORGS = new Map<string, string>(Object.entries({
   'deepseek-ai': 'deepseek',
   'meituan-longcat': 'meituan',
   thinkingmachines: 'thinking',
+  'motif-technologies': 'motif',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -251,6 +253,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   hy_v4: 'tencent',
   longcat_flash_ngram: 'meituan',
   inkling_text: 'thinking',
+  motif: 'motif',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

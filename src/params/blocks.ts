@@ -117,6 +117,27 @@ export function mlaAttention(arch: ArchDescription): Draft {
         ...linear('q_b_proj', rq, mul(H, qk), false),
       ]
     : linear('q_proj', d, mul(H, qk), false);
+  // Motif's GDLA: K and V for H_kv heads; the output (and its gate, from the query latent) over
+  // the H − H_n signal heads, with a learned weight of the noise heads per signal head.
+  if (arch.flags.differential_heads) {
+    const signal = dim('H_s');
+    return {
+      id: 'attn',
+      name: 'Grouped differential latent attention',
+      family: 'attention',
+      shape_in: [d.value],
+      shape_out: [d.value],
+      parts: [
+        ...q,
+        ...linear('wq_b_gate (output gate)', rq!, mul(signal, dv), false),
+        ...linear('wkv_a', d, add(rkv, dr), bias),
+        { name: 'kv_norm', expr: mul(rkv) },
+        ...linear('wkv_b', rkv, mul(dim('H_kv'), add(dn, dv)), false),
+        ...linear('lambda_proj', d, signal, false),
+        ...linear('wo', mul(signal, dv), d, arch.biases.o),
+      ],
+    };
+  }
   const parts = [
     ...q,
     ...linear('kv_a_proj_with_mqa', d, add(rkv, dr), bias),
@@ -235,9 +256,10 @@ export function denseFfn(arch: ArchDescription, doubleWide = false): Draft {
   const parts = gated
     ? [...linear('gate_proj', d, dff, bias), ...linear('up_proj', d, dff, bias), ...linear('down_proj', dff, d, bias)]
     : [...linear('fc_in', d, dff, bias), ...linear('fc_out', dff, d, bias)];
-  // Inkling: a learned scalar scales each dense MLP's output.
+  // Inkling: a learned scalar scales each dense MLP's output; Motif: PolyNorm's weight [3], bias [1].
   if (arch.flags.global_scale) parts.push({ name: 'global_scale', expr: num(1) });
-  const label = { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
+  if (arch.flags.polynorm) parts.push({ name: 'act_fn (PolyNorm weight, bias)', expr: num(4) });
+  const label = arch.flags.polynorm ? 'FeedForward (gated, PolyNorm)' : { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
   if (doubleWide) return { id: 'ffn.double_wide', name: `${label}, double width`, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
   return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
 }
@@ -305,7 +327,7 @@ export function perLayerProjection(arch: ArchDescription): Draft {
 /** An activation as papers write it: `gelu_new` → GELU, `relu` → ReLU, `silu` → SiLU. */
 function activationName(act: string): string {
   const base = act.toLowerCase().replace(/_(new|fast|pytorch_tanh|python|accurate)$/, '');
-  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU' }));
+  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU', poly_norm: 'PolyNorm' }));
   return known.get(base) ?? base.toUpperCase();
 }
 
@@ -342,9 +364,11 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
 export function routedExperts(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, E, k, de] = [dim('d'), dim('E'), dim('k'), dim('d_e')];
-  const one = arch.biases.experts ? add(mul(3, d, de), mul(2, de), d) : mul(3, d, de);
+  const one = add(arch.biases.experts ? add(mul(3, d, de), mul(2, de), d) : mul(3, d, de), arch.flags.polynorm ? 4 : 0);
   const parts = [{ name: 'experts (gate, up, down)', expr: mul(E, 3, d, de) }];
   if (arch.biases.experts) parts.push({ name: 'expert biases', expr: mul(E, add(mul(2, de), d)) });
+  // Motif: each expert's PolyNorm (weight [E, 3], bias [E, 1]).
+  if (arch.flags.polynorm) parts.push({ name: 'experts.act_fn (PolyNorm)', expr: mul(4, E) });
   return {
     id: 'experts',
     name: 'Routed experts',
@@ -364,7 +388,15 @@ export function sharedExperts(arch: ArchDescription): Draft[] {
   const ns = arch.dims['n_s'];
   const width = arch.dims['d_s'] ? mul(dim('d_s')) : ns ? mul(ns, dim('d_e')) : mul(dim('d_e'));
   const drafts: Draft[] = [
-    { id: 'shared_experts', name: ns && ns.value > 1 ? `Shared experts (${ns.value})` : 'Shared expert', family: 'shared_experts', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }] },
+    {
+      id: 'shared_experts',
+      name: ns && ns.value > 1 ? `Shared experts (${ns.value})` : 'Shared expert',
+      family: 'shared_experts',
+      shape_in: [d.value],
+      shape_out: [d.value],
+      // Motif's shared expert has its PolyNorm too.
+      parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }, ...(arch.flags.polynorm ? [{ name: 'act_fn (PolyNorm weight, bias)', expr: num(4) }] : [])],
+    },
   ];
   if (arch.flags.shared_expert_gate) {
     drafts.push({ id: 'shared_expert_gate', name: 'Shared-expert gate', family: 'router', shape_in: [d.value], shape_out: [1], parts: [{ name: 'shared_expert_gate', expr: mul(d) }] });

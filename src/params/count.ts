@@ -279,7 +279,7 @@ function mtpExtras(arch: ArchDescription): Draft | null {
         ? [
             // Inkling: input_proj [d, 2d], hidden_norm and embed_norm; no norm before the head.
             { name: 'input_proj', expr: mul(2, d, d) },
-            { name: 'hidden_norm, embed_norm', expr: mul(2, d) },
+            { name: arch.mtp_norm_names ?? 'hidden_norm, embed_norm', expr: mul(2, d) },
           ]
         : [
             // eh_proj maps [embedding; hidden] (2d) to d.

@@ -81,7 +81,8 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
-        values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * BigInt(tokens);
+        // Motif's sliding MLA layers keep their window only.
+        values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * bounded(a.window);
         break;
       case 'gated_deltanet':
         break;

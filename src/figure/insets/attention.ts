@@ -250,6 +250,14 @@ function indexerNotes(arch: ArchJson, what: 'tokens' | 'blocks'): string[] {
   return [`only the top-k ${what} its indexer picks`, ...(where ? [where.trim()] : [])];
 }
 
+/** Sliding windows of MLA layers (Motif): "window 128 in 40 of 53 layers". */
+function windowNotes(arch: ArchJson): string[] {
+  const windowed = arch.layers.filter((l) => l.attention.window !== null);
+  if (windowed.length === 0) return [];
+  const sizes = [...new Set(windowed.map((l) => l.attention.window!))].map((x) => g(x)).join(' / ');
+  return [windowed.length === arch.layers.length ? `sliding window of ${sizes} tokens` : `window ${sizes} in ${windowed.length} of ${arch.layers.length} layers`];
+}
+
 /** The RoPE box label, or null when there is no rotary embedding (ALiBi, learned positions). */
 function ropeLabel(arch: ArchJson): Run[][] | null {
   const f = arch.flags;
@@ -371,6 +379,14 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const C = 1;
   const R = 2;
   const qHead = `${H} × (${dNope} + ${dRope})`;
+  // Motif's GDLA: K and V for H_kv heads; the output over the signal heads, each the signal minus
+  // σ(λ) times its group's noise head, gated from the query latent.
+  const gdla = arch.flags.differential_heads === true;
+  const kvHeads = gdla ? need(arch, 'H_kv') : H;
+  const outHeads = gdla ? need(arch, 'H_s') : H;
+  const coreNotes = gdla
+    ? [`${outHeads} signal heads − σ(λ) · ${need(arch, 'H_n')} noise heads`, ...windowNotes(arch)]
+    : [...indexerNotes(arch, 'tokens'), ...(arch.flags.attention_sinks ? ['+ a learned sink logit per head'] : [])];
   const rows: Cell[][] = [
     [
       // V2-Lite has no q_lora_rank: q is one projection from d.
@@ -382,13 +398,15 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
     [...(rq !== null ? [cell('attn.q_norm', Q, Q, lbl('RMSNorm'), 'norm')] : []), cell('attn.kv_norm', C, C, lbl(`RMSNorm (${g(rkv)})`), 'norm')],
     [
       ...(rq !== null ? [cell('attn.q_up', Q, Q, lbl('Linear up → q', qHead), 'proj')] : []),
-      cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${H} × (${dNope} + ${dv})`), 'proj'),
+      cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${kvHeads} × (${dNope} + ${dv})`), 'proj'),
     ],
     [cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')],
-    [cell('attn.core', Q, R, coreLabel('Scaled dot-product attention (causal)', [...indexerNotes(arch, 'tokens'), ...(arch.flags.attention_sinks ? ['+ a learned sink logit per head'] : [])]), 'attention', 'attentionInk')],
+    [cell('attn.core', Q, R, coreLabel(gdla ? 'Differential attention (causal)' : 'Scaled dot-product attention (causal)', coreNotes), 'attention', 'attentionInk')],
   ];
   // Hy4 (gated_mla): each value channel times sigmoid(gate_proj(x)) before the output projection.
-  const outLines = arch.flags.output_gate ? lbl(`Linear output ${H} × ${dv} → ${g(d)}`, `of heads ⊙ sigmoid(Linear gate ${g(d)} → ${H} × ${dv})`) : lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
+  // Hy4's gate reads the layer input; Motif's the query latent.
+  const gate = gdla ? `⊙ sigmoid(gate: q latent → ${outHeads} × ${dv})` : `of heads ⊙ sigmoid(Linear gate ${g(d)} → ${outHeads} × ${dv})`;
+  const outLines = arch.flags.output_gate ? lbl(`Linear output ${outHeads} × ${dv} → ${g(d)}`, gate) : lbl(`Linear output ${H} × ${dv} → ${g(d)}`);
   const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn'], widths, rows);
   grid.input('attn.in', y0, [{ box: rq !== null ? 'attn.q_a' : 'attn.q_up' }, { box: 'attn.kv_a' }]);
@@ -401,10 +419,11 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.items.push(arrow('attn.to_o', [top(coreBox), bottom(o)]));
   outArrow(grid, 'attn.out', o);
   const caption: Run[][] = [
-    [accent(String(H)), strong(' heads,')],
+    gdla ? [accent(String(outHeads)), strong(' signal + '), accent(String(need(arch, 'H_n'))), strong(' noise heads,')] : [accent(String(H)), strong(' heads,')],
     [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(' RoPE)')],
   ];
-  return finish('attn', arch.flags.output_gate ? 'Gated multi-head latent attention' : 'Multi-head latent attention', caption, formula, grid);
+  const title = gdla ? 'Grouped differential latent attention' : arch.flags.output_gate ? 'Gated multi-head latent attention' : 'Multi-head latent attention';
+  return finish('attn', title, caption, formula, grid);
 }
 
 // ---------------------------------------------------------------------------------------------

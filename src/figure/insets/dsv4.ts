@@ -21,7 +21,7 @@ import { blockSize, lineWidth, plain, wrap, type Run } from '../text.js';
 import { SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
 import { dim } from '../dims.js';
-import { hcKind } from '../../params/hyper-connections.js';
+import { hcKind, mtpHasHyperConnections } from '../../params/hyper-connections.js';
 
 /** Widest drawing area of an inset (pt). */
 const MAX_W = 250;
@@ -400,7 +400,8 @@ function mhcDrawing(n: number, d: number | null, variant: ArchJson['flags']['hc_
   const kind = hcKind({ hc_variant: variant });
   const preLines: Run[][] = [[bold(`${kind} pre-mixer`)], [sans('H'), sub('pre'), sans(`: ${n} streams → 1`)]];
   // Hy4's iHC and Qwen4-exp's gated residual keep the streams as they are (no H_res): x + H_post·F.
-  const postLines: Run[][] = [[bold(`${kind} post-mixer`)], variant ? [sans('x'), sub('l'), sans(' + H'), sub('post'), sans('·F')] : [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
+  const keepsStreams = variant === 'independent' || variant === 'gated_residual';
+  const postLines: Run[][] = [[bold(`${kind} post-mixer`)], keepsStreams ? [sans('x'), sub('l'), sans(' + H'), sub('post'), sans('·F')] : [sans('H'), sub('res'), sans('·x'), sub('l'), sans(' + H'), sub('post'), sans('·F')]];
   // The gated residual normalises the streams inside its mixer (hc_norm): no norm before F.
   const normLines: Run[][] = variant === 'gated_residual' ? [[sans('(no norm)')]] : [[sans('RMSNorm')]];
   const subLines: Run[][] = [[sans('Sublayer F')], [sans('attention or MoE')]];
@@ -462,7 +463,7 @@ function mhcText(arch: ArchJson, n: number, maxW: number, withFormulas: boolean)
         [sans('manifold (Sinkhorn iterations)')],
       ];
   // Transformer.forward: embed → repeat hc_mult times; ParallelHead.hc_head folds before the norm.
-  const mtp = arch.flags.hc_variant === 'independent' && arch.mtp_layers.length > 0 ? ' None in the MTP layer.' : '';
+  const mtp = arch.mtp_layers.length > 0 && !mtpHasHyperConnections(arch) ? ' None in the MTP layer.' : '';
   const before = arch.units.some((u) => u.id === 'final_norm') ? 'the final RMSNorm' : 'the output layer';
   // DeepSeek-V4.1 has no learned head mixer.
   const fold = unitById(arch, 'hc_head') ? 'the head mixer folds them into 1' : 'they are folded into 1 (no learned head mixer)';

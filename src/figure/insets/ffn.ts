@@ -45,12 +45,15 @@ export function activationName(activation: string): string {
   // gelu_new, gelu_pytorch_tanh, gelu_fast: the tanh approximation of GELU
   if (a === 'gelu_new' || a === 'gelu_pytorch_tanh' || a === 'gelu_fast') return 'GELU (tanh)';
   if (a.startsWith('gelu')) return 'GELU';
+  // Motif: PolyNorm, a learned polynomial of the normalised input.
+  if (a === 'poly_norm') return 'PolyNorm';
   return activation.toUpperCase();
 }
 
 /** "SwiGLU", "GeGLU", "GELU MLP", "ReLU MLP": the kind in the inset title. */
 export function ffnKindName(arch: ArchJson): string {
   const kind = arch.flags.ffn_kind;
+  if (arch.flags.polynorm) return 'PolyNorm';
   if (kind === 'swiglu') return 'SwiGLU';
   if (kind === 'geglu') return 'GeGLU';
   return `${activationName(arch.activation).replace(' (tanh)', '')} MLP`;
@@ -74,6 +77,11 @@ export function expertFormula(arch: ArchJson): { tex: string; count: number } | 
   if (arch.biases.experts) {
     parts.push(gated ? `2\\,${de.tex}` : de.tex, d.tex);
     count += (gated ? 2 : 1) * de.value + d.value;
+  }
+  // Motif: each expert's PolyNorm weight [3] and bias [1].
+  if (arch.flags.polynorm) {
+    parts.push('4');
+    count += 4;
   }
   if (count * E.value !== unit.param_count) {
     throw new Error(`internal: one expert has ${count} parameters but ${E.value} of them are not the ${unit.param_count} of ${unit.id}`);
