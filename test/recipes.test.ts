@@ -138,6 +138,19 @@ describe('GLM-5.2: MLA with the DSA lightning indexer', () => {
   });
 });
 
+describe('DeepSeek-V3.2: DeepSeek-V3 with the DSA indexer on every layer', () => {
+  test('the reconstructed V3.2-Exp config is V3 plus 61 indexers and one in the MTP module; its checkpoint keeps V3\'s MTP copies', async () => {
+    const { arch } = await extract(fixturePath('extra/deepseek-ai__DeepSeek-V3.2-Exp.reconstructed.json'));
+    const v3 = (await extract(fixturePath('configs/deepseek-ai__DeepSeek-V3.json'))).arch;
+    // wq_b [64·128, 1536], wk [128, 7168], k_norm weight and bias, weights_proj [64, 7168]
+    const indexer = 64 * 128 * 1536 + 128 * 7168 + 2 * 128 + 64 * 7168;
+    assert.equal(arch.totals.params_main, v3.totals.params_main + 61 * indexer);
+    assert.equal(arch.totals.params, v3.totals.params + 62 * indexer);
+    assert.equal(arch.totals.checkpoint_params, v3.totals.checkpoint_params! + 62 * indexer);
+    assert.ok(arch.layers.every((l) => l.attention.indexer));
+  });
+});
+
 describe('Hy4: gated MLA with sinks, the DSA indexer and independent hyper-connections', () => {
   test('iHC mixers of 2·n_hc outputs on every main layer and none in the MTP module; the gate and sinks in the attention', async () => {
     const { arch } = await extract(fixturePath('configs/tencent__Hy4-preview.json'));

@@ -37,6 +37,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/meta-models__Muse-Glimmer-30B.json': ['Muse Glimmer 30B (27.9B)', 'meta'],
   'configs/google__gemma-4-12B-it.json': ['Gemma 4 12B (11.9B)', 'google'],
   'configs/google__gemma-4-E2B-it.json': ['Gemma 4 E2B (4.63B)', 'google'],
+  'extra/deepseek-ai__DeepSeek-V3.2-Exp.reconstructed.json': ['DeepSeek V3.2 Exp (672B, 37.5B active)', 'deepseek'],
   'extra/google__gemma-4-E4B-it.reconstructed.json': ['Gemma 4 E4B (7.46B)', 'google'],
   'configs/arcee-ai__Trinity-Large-Base.json': ['Trinity Large (399B, 12.8B active)', 'arcee'],
   'configs/CohereLabs__North-Mini-Code-1.0.json': ['North Mini Code 1.0 (30.5B, 3.31B active)', 'cohere'],

@@ -396,6 +396,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // GLM-5 / 5.2: DeepSeek-V3's MLA and MoE (mlp_layer_types) with the DSA lightning indexer on the
   // indexer_types "full" layers; its MTP layer stores no copy of the embedding or head.
   glm_moe_dsa: reader((r) => describeDeepseek(r, { mtpCopies: false, indexer: 'indexer_types' })),
+  // DeepSeek-V3.2: DeepSeek-V3 with the DSA lightning indexer on every layer and its MTP module
+  // (DeepseekV32Config has no indexer_types; GLM-5 copied the indexer from it).
+  deepseek_v32: reader((r) => describeDeepseek(r, { mtpCopies: true, indexer: 'indexer_types' })),
   // Kimi K2 (and the text decoder of the Kimi K2.5/K2.6 wrapper) is DeepSeek-V3's architecture under its own name.
   kimi_k2: reader(describeDeepseek),
   // GLM-4.7-Flash: DeepSeek-V3's MLA and MoE, each layer's FFN listed in mlp_layer_types.
@@ -534,6 +537,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   OPTForCausalLM: 'opt',
   DeepseekV2ForCausalLM: 'deepseek_v2',
   DeepseekV3ForCausalLM: 'deepseek_v3',
+  DeepseekV32ForCausalLM: 'deepseek_v32',
   DeepseekV4ForCausalLM: 'deepseek_v4',
   DeepseekV41ForCausalLM: 'deepseek_v41',
   KimiK25ForConditionalGeneration: 'kimi_k25',

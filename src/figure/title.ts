@@ -237,7 +237,7 @@ const ORGS = new Map<string, string>(Object.entries({
 
 /** Whose architecture a model_type is, when the organisation is not known. */
 const MODEL_TYPES = new Map<string, string>(Object.entries({
-  deepseek_v2: 'deepseek', deepseek_v3: 'deepseek', deepseek_v4: 'deepseek', deepseek_v41_text: 'deepseek',
+  deepseek_v2: 'deepseek', deepseek_v3: 'deepseek', deepseek_v32: 'deepseek', deepseek_v4: 'deepseek', deepseek_v41_text: 'deepseek',
   qwen2: 'qwen', qwen2_moe: 'qwen', qwen3: 'qwen', qwen3_moe: 'qwen', qwen3_next: 'qwen', qwen3_5_text: 'qwen', qwen3_5_moe_text: 'qwen', qwen4_exp_text: 'qwen',
   llama: 'meta', llama4_text: 'meta', opt: 'meta', muse_glimmer_text: 'meta',
   gemma: 'google', gemma2: 'google', gemma3_text: 'google', gemma4_unified_text: 'google', gemma4_text: 'google',

@@ -163,7 +163,11 @@ function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, note
   const n = full.filter((t) => t === 'full').length;
   // How many tokens attention reads (no tensor; the figure says it). The config classes' default: 2048.
   dims['k_i'] = r.present('index_topk') ? r.dim('k_{i}', 'index_topk') : derivedDim('k_{i}', 2048, 'index_topk (absent: 2048)');
-  notes.push(`DSA lightning indexer on ${n} of ${L} layers (indexer_types "full") and on the MTP modules; the other layers reuse the last top-k (${dims['k_i'].value} tokens).`);
+  notes.push(
+    n === L
+      ? `DSA lightning indexer on every layer and on the MTP modules: attention reads the top-k (${dims['k_i'].value}) tokens it picks.`
+      : `DSA lightning indexer on ${n} of ${L} layers (${listed ? 'indexer_types "full"' : 'by index_topk_freq'}) and on the MTP modules; the other layers reuse the last top-k (${dims['k_i'].value} tokens).`,
+  );
   return (i) => i >= L || full[i] === 'full';
 }
 
