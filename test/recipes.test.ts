@@ -356,6 +356,31 @@ describe('Motif-3: grouped differential latent attention, mHC with split project
   });
 });
 
+describe('LFM2 and LFM2-MoE: gated short convolutions beside GQA layers', () => {
+  test('the conv layers: in_proj [3d, d], a depthwise conv of conv_L_cache taps, out_proj; the MLP width adjusted as Lfm2MLP does', async () => {
+    const { arch } = await extract(fixturePath('configs/LiquidAI__LFM2.5-350M.json'));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    assert.deepEqual([unit('layers.conv').param_count, unit('layers.conv').repeat], [4 * 1024 * 1024 + 3 * 1024, 10]);
+    // int(2·6656/3) = 4437, × 1.0, rounded up to a multiple of 256: 4608
+    assert.equal(arch.dims['d_ff']!.value, 4608);
+    assert.equal(unit('layers.ffn').param_count, 3 * 1024 * 4608);
+    assert.ok(arch.flags.tied_embeddings, 'tie_embedding');
+    // only the 6 attention layers cache: 8 KV heads × 64, K and V, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 6 * 2 * 8 * 64 * 2);
+    const moe = (await extract(fixturePath('configs/LiquidAI__LFM2.5-8B-A1B.json'))).arch;
+    // gate [32, d] and the expert bias [32]: the checkpoint's F32 bucket is 22 × 32
+    assert.deepEqual([moe.units.find((u) => u.id === 'layers.router')!.param_count, moe.units.find((u) => u.id === 'layers.router')!.repeat], [32 * 2048 + 32, 22]);
+  });
+
+  test('a layer kind it does not know, convolution biases or MLP sizes that disagree are refused at their field', () => {
+    const l = load('configs/LiquidAI__LFM2.5-350M.json') as Config & { layer_types: string[] };
+    assert.equal(refusal({ ...l, layer_types: l.layer_types.map((t, i) => (i === 0 ? 'mamba' : t)) }).location.field, 'layer_types[0]');
+    assert.equal(refusal({ ...l, conv_bias: true }).location.field, 'conv_bias');
+    assert.equal(refusal({ ...l, block_ff_dim: 4096 }).location.field, 'block_ff_dim');
+    assert.equal(refusal({ ...l, block_dim: 2048 }).location.field, 'block_dim');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };
@@ -763,7 +788,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 35, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 37, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

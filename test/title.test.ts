@@ -58,6 +58,8 @@ const TITLES: Record<string, [string, string]> = {
   'configs/meituan-longcat__LongCat-Flash-Lite.json': ['LongCat Flash Lite (68.6B, 4.52B active)', 'meituan'],
   'configs/thinkingmachines__Inkling.json': ['Inkling (947B, 39.8B active)', 'thinking'],
   'configs/Motif-Technologies__Motif-3-Beta.json': ['Motif 3 Beta (315B, 12.1B active)', 'motif'],
+  'configs/LiquidAI__LFM2.5-350M.json': ['LFM2.5 350M (354M)', 'liquid'],
+  'configs/LiquidAI__LFM2.5-8B-A1B.json': ['LFM2.5 8B-A1B (8.47B, 1.69B active)', 'liquid'],
   'configs/tencent__Hy4-preview.json': ['Hy4 Preview (770B, 48.3B active)', 'tencent'],
   'configs/EleutherAI__gpt-neox-20b.json': ['GPT-NeoX 20B (20.6B)', 'eleutherai'],
   'configs/ibm-granite__granite-4.1-30b.json': ['Granite 4.1 30B (28.9B)', 'ibm'],

@@ -18,6 +18,7 @@ import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
 import { describeInkling } from './models/inkling.js';
+import { describeLfm2 } from './models/lfm2.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -410,6 +411,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Inkling's decoder (the inkling_mm_model wrapper's text_config, which names no type); its
   // experts are moe_intermediate_size wide, 3072 in InklingTextConfig.
   inkling_text: { describe: describeInkling, defaults: { moe_intermediate_size: 3072 } },
+  // LFM2 / LFM2-MoE (Liquid): gated short convolutions and GQA layers (models/lfm2.ts).
+  lfm2: reader((r) => describeLfm2(r, { moe: false })),
+  lfm2_moe: reader((r) => describeLfm2(r, { moe: true })),
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -546,6 +550,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Grok1ForCausalLM: 'grok',
   LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
   MotifForCausalLM: 'motif',
+  Lfm2ForCausalLM: 'lfm2',
+  Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.
   LongcatFlashForCausalLM: 'longcat_flash',

@@ -37,8 +37,9 @@ export interface LayerSpec {
   index: number;
   attention: {
     /** `softmax`: MHA/GQA/MQA; `mla`: DeepSeek-V2/V3 latent attention; `dsv4`: DeepSeek-V4
-     * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention. */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet';
+     * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention; `short_conv`: LFM2's gated
+     * short convolution (no attention, a fixed state). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends

@@ -24,11 +24,13 @@ export function stripRows(arch: ArchJson): StripRow[] {
   const add = (name: string, values: string[], legend: Record<string, string>) => {
     if (new Set(values).size > 1) rows.push({ name, values, legend });
   };
-  add('attention', L.map((l) => (l.attention.kind === 'gated_deltanet' ? 'A' : 'B')), { A: 'Gated DeltaNet (linear)', B: 'full attention' });
+  // Linear mixers against attention: Qwen3-Next's Gated DeltaNet, LFM2's short convolutions.
+  const linear = (l: ArchJson['layers'][number]) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv';
+  add('attention', L.map((l) => (linear(l) ? 'A' : 'B')), { A: L.some((l) => l.attention.kind === 'short_conv') ? 'gated short conv' : 'Gated DeltaNet (linear)', B: 'full attention' });
   add('window', L.map((l) => (l.attention.window !== null ? 'A' : 'B')), { A: 'sliding window', B: 'global' });
   add('chunks', L.map((l) => (l.attention.chunk !== null ? 'A' : 'B')), { A: 'chunked attention', B: 'global' });
   // Linear-attention layers have no positions at all: only attention layers can differ here.
-  const softmaxRope = L.filter((l) => l.attention.kind !== 'gated_deltanet').map((l) => l.attention.rope);
+  const softmaxRope = L.filter((l) => !linear(l)).map((l) => l.attention.rope);
   if (new Set(softmaxRope).size > 1) add('position', L.map((l) => (l.attention.rope ? 'B' : 'A')), { A: 'NoPE', B: 'RoPE' });
   // Compression: one colour per distinct (ratio, indexer) combination, legend from the layers.
   const comboOf = (l: ArchJson['layers'][number]) => `${l.attention.compress_ratio ?? 0}${l.attention.indexer ? '+i' : ''}`;

@@ -195,6 +195,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   meituan: '#8A6A00', // Meituan yellow, darkened to read on white (LongCat)
   thinking: '#334155', // Thinking Machines slate (Inkling)
   motif: '#0B6E4F', // Motif Technologies green
+  liquid: '#1D4F91', // Liquid AI blue (LFM)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -203,6 +204,7 @@ const ORGS = new Map<string, string>(Object.entries({
   'meituan-longcat': 'meituan',
   thinkingmachines: 'thinking',
   'motif-technologies': 'motif',
+  liquidai: 'liquid',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -254,6 +256,8 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   longcat_flash_ngram: 'meituan',
   inkling_text: 'thinking',
   motif: 'motif',
+  lfm2: 'liquid',
+  lfm2_moe: 'liquid',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

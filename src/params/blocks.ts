@@ -224,6 +224,23 @@ export function ngramMemory(arch: ArchDescription): Draft[] {
   ];
 }
 
+/**
+ * LFM2's gated short convolution (Lfm2ShortConv): `in_proj` [3d, d] gives B, C and x; B ⊙ x passes
+ * a depthwise `conv` of K taps [d, 1, K]; C gates its output; `out_proj` [d, d] (no biases).
+ */
+export function gatedShortConv(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, K] = [dim('d'), dim('K_c')];
+  return {
+    id: 'conv',
+    name: 'Gated short convolution',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [...linear('in_proj', d, mul(3, d), false), { name: 'conv', expr: mul(d, K) }, ...linear('out_proj', d, d, false)],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

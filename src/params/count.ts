@@ -9,6 +9,7 @@ import {
   dimsOf,
   dsaIndexer,
   gatedDeltaNet,
+  gatedShortConv,
   mlaAttention,
   ngramMemory,
   ngramTables,
@@ -148,6 +149,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'gated_deltanet':
       drafts = [gatedDeltaNet(arch)];
+      break;
+    case 'short_conv':
+      drafts = [gatedShortConv(arch)];
       break;
   }
   return drafts.filter((x): x is Draft => x !== null);

@@ -50,6 +50,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
     case 'gated_deltanet':
+    case 'short_conv':
       return [0, 1];
     case 'dsv4': {
       const r = layer.attention.compress_ratio ?? 0;
@@ -85,6 +86,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * bounded(a.window);
         break;
       case 'gated_deltanet':
+      case 'short_conv':
         break;
       case 'dsv4': {
         const r = a.compress_ratio ?? 0;

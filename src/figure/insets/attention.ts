@@ -491,6 +491,41 @@ function deltaNetInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// LFM2's gated short convolution.
+
+/**
+ * Lfm2ShortConv: `in_proj` gives B, C and x; B ⊙ x passes a causal depthwise conv of K taps; C
+ * gates its output; `out_proj` maps it back. A state of K − 1 tokens replaces the KV cache.
+ */
+function shortConvInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const K = need(arch, 'K_c');
+  const [B, X, C] = [0, 1, 2];
+  const rows: Cell[][] = [
+    [cell('conv.in', B, C, lbl('Linear in → B, C, x', `3 × ${g(d)}`), 'proj')],
+    [cell('conv.bx', B, X, lbl('B ⊙ x'), 'box')],
+    [cell('conv.conv', B, X, lbl('Depthwise causal conv', `${K} taps, per channel`), 'attention', 'attentionInk')],
+    [cell('conv.gate', B, C, lbl('⊙ C (output gate)'), 'box')],
+  ];
+  const outLines = lbl(`Linear out ${g(d)} → ${g(d)}`);
+  const widths = Grid.fit(3, [...rows, [cell('conv.out', B, C, outLines, 'proj')]], 40);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.conv'], widths, rows);
+  grid.input('conv.in.stem', y0, [{ box: 'conv.in' }]);
+  grid.lane('conv.lane.bx', B, ['conv.in', 'conv.bx', 'conv.conv', 'conv.gate']);
+  grid.lane('conv.lane.x', X, ['conv.in', 'conv.bx']);
+  grid.lane('conv.lane.c', C, ['conv.in', 'conv.gate']);
+  const gate = grid.box('conv.gate');
+  grid.row([cell('conv.out', B, C, outLines, 'proj')]);
+  const out = grid.box('conv.out');
+  grid.items.push(arrow('conv.to_out', [top(gate), bottom(out)]));
+  outArrow(grid, 'conv.out.arrow', out);
+  const caption: Run[][] = [[strong('a state of '), accent(String(K - 1)), strong(' tokens, no KV cache')]];
+  const share = layerShare(arch, 'short_conv');
+  if (share) caption.push(share);
+  return finish('conv', 'Gated short convolution', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The DSA lightning indexer of MLA (GLM-5.2, Hy4): which tokens attention reads.
 
 /**
@@ -553,5 +588,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('mla') && arch.units.some((u) => u.id === 'layers.indexer')) insets.push(indexerInset(arch, opts));
   if (kinds.has('softmax')) insets.push(softmaxInset(arch, opts));
   if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
+  if (kinds.has('short_conv')) insets.push(shortConvInset(arch, opts));
   return insets;
 }
