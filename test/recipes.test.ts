@@ -381,6 +381,46 @@ describe('LFM2 and LFM2-MoE: gated short convolutions beside GQA layers', () => 
   });
 });
 
+describe('Jamba: Mamba mixers beside attention every 8th layer, MoE every other layer', () => {
+  test('the Mamba mixer: in_proj [2·d_in, d], conv1d with its bias, x_proj to Δ, B, C with their RMSNorms, dt_proj with its bias, A_log, D, out_proj', async () => {
+    const { arch } = await extract(fixturePath('configs/ai21labs__Jamba-v0.1.json'));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, din, N, K, r] = [4096, 8192, 16, 4, 256];
+    const mamba = 2 * d * din + din * K + din + din * (r + 2 * N) + r * din + din + din * N + din + din * d + r + 2 * N;
+    assert.deepEqual([unit('layers.mamba').param_count, unit('layers.mamba').repeat], [mamba, 28]);
+    assert.equal(unit('layers.mamba').param_count, 105_308_448);
+    assert.equal(unit('layers.attn').repeat, 4);
+    assert.equal(unit('layers.experts').repeat, 16);
+    assert.equal(unit('layers.ffn').repeat, 16);
+    // attention on layers 4, 12, 20, 28; MoE on the odd layers
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind !== 'mamba').map((l) => l.index), [4, 12, 20, 28]);
+    assert.deepEqual(arch.layers.filter((l) => l.ffn.kind === 'moe').map((l) => l.index).slice(0, 3), [1, 3, 5]);
+    // only the attention layers cache: 4 × K and V × 8 heads × 128, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 4 * 2 * 8 * 128 * 2);
+  });
+
+  test('fields left out take JambaConfig\'s defaults, named in the notes; mamba_dt_rank "auto" is ceil(d / 16)', () => {
+    const full = load('configs/ai21labs__Jamba-v0.1.json');
+    const bare = { ...full };
+    for (const k of ['num_experts', 'num_experts_per_tok', 'expert_layer_period', 'expert_layer_offset', 'attn_layer_period', 'attn_layer_offset', 'mamba_d_state', 'mamba_d_conv', 'mamba_expand', 'mamba_conv_bias', 'mamba_proj_bias']) delete bare[k];
+    bare['mamba_dt_rank'] = 'auto';
+    const a = fromConfig(bare);
+    assert.equal(a.totals.params_main, 51_570_323_328);
+    assert.ok(a.notes.some((n) => n.includes('attn_layer_period is absent')), a.notes.join('\n'));
+    assert.equal(fromConfig({ ...full, mamba_dt_rank: 'auto', hidden_size: 4000 }).dims['r_dt']!.value, 250);
+  });
+
+  test('projection biases, no conv bias, a window or another activation are refused at their field', () => {
+    const j = load('configs/ai21labs__Jamba-v0.1.json');
+    assert.equal(refusal({ ...j, mamba_proj_bias: true }).location.field, 'mamba_proj_bias');
+    assert.equal(refusal({ ...j, mamba_conv_bias: false }).location.field, 'mamba_conv_bias');
+    assert.equal(refusal({ ...j, sliding_window: 4096 }).location.field, 'sliding_window');
+    assert.equal(refusal({ ...j, hidden_act: 'gelu' }).location.field, 'hidden_act');
+    assert.equal(refusal({ ...j, attn_layer_offset: 8 }).location.field, 'attn_layer_offset');
+    assert.equal(refusal({ ...j, mamba_dt_rank: 'wide' }).location.field, 'mamba_dt_rank');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };
@@ -788,7 +828,7 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
       return false;
     }
   });
-  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 37, fixtures.join(', ')));
+  test('the fixtures hold configs of the corpus checkpoints', () => assert.ok(fixtures.length >= 38, fixtures.join(', ')));
   for (const file of fixtures) {
     const entry = entries[file]!;
     test(`${file}: ${entry.exact ? 'checkpoint_params equals the Hub total' : 'extracts; the Hub total is not a parameter count'}`, async () => {

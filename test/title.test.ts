@@ -71,6 +71,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/Qwen__Qwen3-30B-A3B.json': ['Qwen3 30B-A3B (30.5B, 3.04B active)', 'qwen'],
   'configs/Qwen__Qwen3-8B.json': ['Qwen3 8B (8.19B)', 'qwen'],
   'configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json': ['Qwen3 Next 80B-A3B (79.7B, 3.56B active)', 'qwen'],
+  'configs/ai21labs__Jamba-v0.1.json': ['Jamba v0.1 (51.6B, 11.8B active)', 'ai21'],
   'configs/allenai__OLMo-2-1124-7B-Instruct.json': ['OLMo 2 7B (7.30B)', 'ai2'],
   'configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json': ['DeepSeek V2 Lite (15.7B, 2.45B active)', 'deepseek'],
   'configs/deepseek-ai__DeepSeek-V3.json': ['DeepSeek V3 (671B, 36.6B active)', 'deepseek'],

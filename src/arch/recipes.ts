@@ -18,6 +18,7 @@ import { describeGpt2 } from './models/gpt2.js';
 import { describeGptNeox } from './models/gpt-neox.js';
 import { describeMimo } from './models/mimo.js';
 import { describeInkling } from './models/inkling.js';
+import { describeJamba } from './models/jamba.js';
 import { describeLfm2 } from './models/lfm2.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
@@ -411,6 +412,15 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Inkling's decoder (the inkling_mm_model wrapper's text_config, which names no type); its
   // experts are moe_intermediate_size wide, 3072 in InklingTextConfig.
   inkling_text: { describe: describeInkling, defaults: { moe_intermediate_size: 3072 } },
+  // Jamba (AI21): Mamba mixers, attention every attn_layer_period-th layer, MoE every other one;
+  // JambaConfig's defaults for the fields a config may leave out.
+  jamba: {
+    describe: describeJamba,
+    defaults: {
+      num_experts: 16, num_experts_per_tok: 2, expert_layer_period: 2, expert_layer_offset: 1, attn_layer_period: 8, attn_layer_offset: 4,
+      mamba_d_state: 16, mamba_d_conv: 4, mamba_expand: 2, mamba_dt_rank: 'auto', mamba_conv_bias: true, mamba_proj_bias: false,
+    },
+  },
   // LFM2 / LFM2-MoE (Liquid): gated short convolutions and GQA layers (models/lfm2.ts).
   lfm2: reader((r) => describeLfm2(r, { moe: false })),
   lfm2_moe: reader((r) => describeLfm2(r, { moe: true })),
@@ -551,6 +561,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   LongcatFlashNgramForCausalLM: 'longcat_flash_ngram',
   MotifForCausalLM: 'motif',
   Lfm2ForCausalLM: 'lfm2',
+  JambaForCausalLM: 'jamba',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

@@ -38,8 +38,9 @@ export interface LayerSpec {
   attention: {
     /** `softmax`: MHA/GQA/MQA; `mla`: DeepSeek-V2/V3 latent attention; `dsv4`: DeepSeek-V4
      * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention; `short_conv`: LFM2's gated
-     * short convolution (no attention, a fixed state). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv';
+     * short convolution (no attention, a fixed state); `mamba`: a Mamba selective state-space
+     * mixer (Jamba). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends

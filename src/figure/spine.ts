@@ -37,6 +37,9 @@ export interface SpineRow {
   streamsIn?: number;
 }
 
+/** Mixers that are not attention (their layers have no positions and no KV cache). */
+const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba']);
+
 /** Attention modifiers drawn left of the attention box, each with an arrow into it. */
 export interface Modifier {
   id: string;
@@ -56,6 +59,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
   // LFM2: gated short convolutions or grouped-query attention.
   if (kinds.has('short_conv')) return [[key('Short conv'), plain(' or')], [key('grouped-query'), plain(' attention')]];
+  // Jamba: Mamba mixers or grouped-query attention.
+  if (kinds.has('mamba')) return [[key('Mamba'), plain(' or')], [key('grouped-query'), plain(' attention')]];
   // Hy4's gated_mla: the heads' output is gated elementwise.
   // Motif's GDLA: signal heads minus weighted noise heads, over a latent KV.
   if (arch.family === 'mla' && arch.flags.differential_heads) return [[key('Differential'), plain(' latent')], [plain('attention (GDLA)')]];
@@ -78,8 +83,8 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
   const items: Modifier[] = [];
   const L = arch.layers.length;
   const f = arch.flags;
-  const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv');
-  const softmaxLayers = arch.layers.filter((l) => l.attention.kind !== 'gated_deltanet' && l.attention.kind !== 'short_conv').length;
+  const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
+  const softmaxLayers = arch.layers.filter((l) => !LINEAR_MIXERS.has(l.attention.kind)).length;
   const rope = arch.layers.filter((l) => l.attention.rope).length;
   const mod = (id: string, text: string) => items.push({ id, lines: wrap(text, 'sans', SIZE.small, MOD_W - 14) });
   // The last modifier's count line, per layer × layers.
@@ -148,10 +153,10 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate', 'layers.residual_ffn'] : ['layers.ffn', 'layers.ffn.*'];
   const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
   // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
-  const hybrid = arch.layers.some((l) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv');
+  const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.

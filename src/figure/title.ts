@@ -196,6 +196,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   thinking: '#334155', // Thinking Machines slate (Inkling)
   motif: '#0B6E4F', // Motif Technologies green
   liquid: '#1D4F91', // Liquid AI blue (LFM)
+  ai21: '#A21CAF', // AI21 Labs magenta (Jamba)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -205,6 +206,7 @@ const ORGS = new Map<string, string>(Object.entries({
   thinkingmachines: 'thinking',
   'motif-technologies': 'motif',
   liquidai: 'liquid',
+  ai21labs: 'ai21',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -258,6 +260,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   motif: 'motif',
   lfm2: 'liquid',
   lfm2_moe: 'liquid',
+  jamba: 'ai21',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

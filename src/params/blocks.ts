@@ -241,6 +241,34 @@ export function gatedShortConv(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * Jamba's Mamba mixer (JambaMambaMixer): `in_proj` [2·d_in, d] (x and the gate z), a depthwise
+ * `conv1d` of K taps with its bias, `x_proj` [r + 2·N, d_in] (Δ, B, C), `dt_proj` [d_in, r] with
+ * its bias, `A_log` [d_in, N], `D` [d_in], `out_proj` [d, d_in]; RMSNorms over Δ, B and C.
+ * (`mamba_proj_bias` would add biases to in_proj and out_proj; refused by the reader.)
+ */
+export function mambaMixer(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, din, K, r, N] = [dim('d'), dim('d_in'), dim('K_m'), dim('r_dt'), dim('N')];
+  const bias = false;
+  return {
+    id: 'mamba',
+    name: 'Mamba mixer',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      ...linear('in_proj', d, mul(2, din), bias),
+      { name: 'conv1d (weight, bias)', expr: add(mul(din, K), din) },
+      ...linear('x_proj', din, add(r, mul(2, N)), false),
+      ...linear('dt_proj', r, din, true),
+      { name: 'A_log, D', expr: add(mul(din, N), din) },
+      ...linear('out_proj', din, d, bias),
+      { name: 'dt_layernorm, b_layernorm, c_layernorm', expr: add(r, mul(2, N)) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

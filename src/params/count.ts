@@ -10,6 +10,7 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   gatedShortConv,
+  mambaMixer,
   mlaAttention,
   ngramMemory,
   ngramTables,
@@ -152,6 +153,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'short_conv':
       drafts = [gatedShortConv(arch)];
+      break;
+    case 'mamba':
+      drafts = [mambaMixer(arch)];
       break;
   }
   return drafts.filter((x): x is Draft => x !== null);

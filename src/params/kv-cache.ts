@@ -51,6 +51,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
     case 'gated_deltanet':
     case 'short_conv':
+    case 'mamba':
       return [0, 1];
     case 'dsv4': {
       const r = layer.attention.compress_ratio ?? 0;
@@ -87,6 +88,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         break;
       case 'gated_deltanet':
       case 'short_conv':
+      case 'mamba':
         break;
       case 'dsv4': {
         const r = a.compress_ratio ?? 0;

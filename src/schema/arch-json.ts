@@ -70,7 +70,7 @@ const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array
 const layerSchema = z.object({
   index: int,
   attention: z.object({
-    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv']),
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba']),
     window: int.nullable(),
     chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),

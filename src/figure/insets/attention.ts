@@ -526,6 +526,46 @@ function shortConvInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Jamba's Mamba mixer.
+
+/**
+ * JambaMambaMixer: `in_proj` gives x and the gate z; x passes a causal conv of K taps and SiLU;
+ * `x_proj` gives Δ (rank r), B and C (N each, each RMS-normalised); `dt_proj` widens Δ; the
+ * selective scan runs a state of N per channel (A_log, D); SiLU(z) gates it; `out_proj`.
+ */
+function mambaInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const din = need(arch, 'd_in');
+  const K = need(arch, 'K_m');
+  const N = need(arch, 'N');
+  const r = need(arch, 'r_dt');
+  const [X, Z] = [0, 1];
+  const rows: Cell[][] = [
+    [cell('mamba.in', X, Z, lbl('Linear in → x, z', `2 × ${g(din)}`), 'proj')],
+    [cell('mamba.conv', X, X, lbl('Causal conv1d', `${K} taps, SiLU`), 'box')],
+    [cell('mamba.x_proj', X, X, lbl('Linear → Δ, B, C', `${r} + ${N} + ${N}, RMSNorms`), 'proj')],
+    [cell('mamba.dt_proj', X, X, lbl('Linear Δ', `${r} → ${g(din)}`), 'proj')],
+    [cell('mamba.core', X, X, coreLabel('Selective scan', [`state ${N} per channel`, 'A_log, D']), 'attention', 'attentionInk')],
+    [cell('mamba.gate', X, Z, lbl('⊙ SiLU(z)'), 'box')],
+  ];
+  const outLines = lbl(`Linear out ${g(din)} → ${g(d)}`);
+  const widths = Grid.fit(2, [...rows, [cell('mamba.out', X, Z, outLines, 'proj')]], [60, 30]);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.mamba'], widths, rows);
+  grid.input('mamba.in.stem', y0, [{ box: 'mamba.in' }]);
+  grid.lane('mamba.lane.x', X, ['mamba.in', 'mamba.conv', 'mamba.x_proj', 'mamba.dt_proj', 'mamba.core', 'mamba.gate']);
+  grid.lane('mamba.lane.z', Z, ['mamba.in', 'mamba.gate']);
+  const gate = grid.box('mamba.gate');
+  grid.row([cell('mamba.out', X, Z, outLines, 'proj')]);
+  const out = grid.box('mamba.out');
+  grid.items.push(arrow('mamba.to_out', [top(gate), bottom(out)]));
+  outArrow(grid, 'mamba.out.arrow', out);
+  const caption: Run[][] = [[strong('a state of '), accent(String(N)), strong(' per channel, no KV cache')]];
+  const share = layerShare(arch, 'mamba');
+  if (share) caption.push(share);
+  return finish('mamba', 'Mamba (selective state space)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The DSA lightning indexer of MLA (GLM-5.2, Hy4): which tokens attention reads.
 
 /**
@@ -589,5 +629,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('softmax')) insets.push(softmaxInset(arch, opts));
   if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
   if (kinds.has('short_conv')) insets.push(shortConvInset(arch, opts));
+  if (kinds.has('mamba')) insets.push(mambaInset(arch, opts));
   return insets;
 }
