@@ -23,6 +23,12 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/deepseek-ai__DeepSeek-V3.json': { titles: ['Multi-head latent attention'], captions: [['128 heads', 'KV compressed to 512 (+64 RoPE)']] },
   // LFM2: GQA and the gated short convolution, each with its share of the layers.
   'configs/LiquidAI__LFM2.5-350M.json': { titles: ['Grouped-query attention', 'Gated short convolution'], captions: [['16 query heads, 8 key & value heads', 'in 6 of 16 layers'], ['a state of 2 tokens, no KV cache', 'in 10 of 16 layers']] },
+  // Gemma 4 with attention_k_eq_v: the sliding layers, and the global layers whose K projection
+  // gives the values too, each in an inset of its own.
+  'configs/google__gemma-4-12B-it.json': {
+    titles: ['Grouped-query attention', 'Multi-query attention with K = V'],
+    captions: [['16 query heads, 8 key & value heads', 'head dimension 256', 'in 40 of 48 layers'], ['16 query heads, 1 key & value head', 'head dimension 512', 'in 8 of 48 layers']],
+  },
   // Jamba: GQA on every 8th layer, the Mamba mixer on the others.
   'configs/ai21labs__Jamba-v0.1.json': { titles: ['Grouped-query attention', 'Mamba (selective state space)'], captions: [['32 query heads, 8 key & value heads', 'in 4 of 32 layers'], ['a state of 16 per channel, no KV cache', 'in 28 of 32 layers']] },
   // MLA with the DSA indexer: a second inset for the indexer, with its layer share.
@@ -141,11 +147,30 @@ describe('attention insets', () => {
         checkDrawing(inset);
         // The formula carries the exact count of every unit the inset explains.
         const formula = text((inset.items.find((i) => i.kind === 'text' && i.id === `${inset.id}.formula`) as { lines: Run[][] }).lines);
-        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : inset.id === 'indexer' ? ['layers.indexer'] : inset.id === 'conv' ? ['layers.conv'] : inset.id === 'mamba' ? ['layers.mamba'] : ['layers.attn', 'layers.qk_norm'];
+        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : inset.id === 'indexer' ? ['layers.indexer'] : inset.id === 'conv' ? ['layers.conv'] : inset.id === 'mamba' ? ['layers.mamba'] : inset.id === 'attn_kv' ? ['layers.attn.global', 'layers.qk_norm.global'] : ['layers.attn', 'layers.qk_norm'];
         for (const u of arch.units.filter((u) => ids.includes(u.id))) assert.ok(formula.includes(`= ${groupDigits(u.param_count)}`), `${u.id} = ${groupDigits(u.param_count)} in "${formula}"`);
       }
     });
   }
+
+  test('Gemma 4 K = V: the global inset has no V projection, its values leave the K projection through a weightless RMSNorm', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/google__gemma-4-12B-it.json`);
+    const [sliding, global] = attentionInsets(arch);
+    const box = (inset: Inset, id: string) => inset.items.find((i) => i.kind === 'box' && i.id === id) as Item & Rect & { lines: Run[][] } | undefined;
+    assert.ok(box(sliding!, 'attn.v'), 'the sliding layers have v_proj');
+    assert.equal(box(global!, 'attn_kv.v'), undefined, 'no v_proj on the K = V layers');
+    assert.equal(text(box(global!, 'attn_kv.k')!.lines), 'Linear K, also V\n1 × 512');
+    // the value lane: from the K projection's top to the weightless norm, then to the core
+    const k = box(global!, 'attn_kv.k')!;
+    const vNorm = box(global!, 'attn_kv.v_norm')!;
+    assert.equal(text(vNorm.lines), 'RMSNorm\nno weight');
+    const lane = global!.items.find((i): i is ArrowItem => i.kind === 'arrow' && i.id === 'attn_kv.lane.v.0')!;
+    assert.ok(Math.abs(lane.points[0]![1] - (k.y + k.h)) < 0.01 && Math.abs(lane.points.at(-1)![1] - vNorm.y) < 0.01, 'K → v_norm');
+    assert.ok(lane.points[0]![0] > k.x && lane.points[0]![0] < k.x + k.w);
+    // Gemma 2 has no v_norm
+    const g2 = (await extract(`${FIXTURES}configs/google__gemma-2-2b-it.json`)).arch;
+    assert.ok(!attentionInsets(g2).some((i) => i.items.some((x) => x.id === 'attn.v_norm')));
+  });
 
   test('fused projections are one box; QK-norm and RoPE boxes follow the flags', async () => {
     const boxes = async (f: string) => {

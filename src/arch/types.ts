@@ -169,6 +169,8 @@ export interface Flags {
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
    * softplus (Laguna) or sigmoid (Step 3.5). Absent: none. */
   head_gate?: 'sigmoid' | 'softplus';
+  /** Gemma 4 `v_norm`: the values pass an RMSNorm without a weight (no parameters). Absent: none. */
+  value_norm?: 'unscaled';
   /** Attention logits soft-capped as `cap · tanh(logits / cap)` (Gemma 2
    * `attn_logit_softcapping`, 50); null when uncapped. No parameters. */
   attn_softcap: number | null;

@@ -674,7 +674,9 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
   ctx.later(() => {
       const box = ctx.find(target) ?? ctx.find('attn');
       if (!box) return;
-      const ty = box.y + box.h / 2;
+      // Level with the box's centre, unless another leader already runs there across the gutter
+      // (Gemma 4 26B: the attention box and the MoE inset's first expert at one height).
+      const ty = freeRow(out, box, RIGHT_X - 40, box.x >= RIGHT_X - 20 ? box.x : RIGHT_X);
       if (box.x >= RIGHT_X - 20) {
         // From an item of another inset (the MoE's first expert): out to the left of the
         // column, along it, and into this frame's left edge.
@@ -706,6 +708,25 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
         out.push(leader(`${inset.id}.link`, [[box.x + box.w, ty], [gx, ty], [gx, ly], [fx, ly]]));
       }
   });
+}
+
+/** Arrows closer than this, side by side, read as one line (the scene check's limit, and 1 pt). */
+const LEADER_GAP = 4;
+
+/**
+ * A height inside `box` for a leader's horizontal run over [x0, x1]: the box's centre, or the
+ * nearest height in its middle half that keeps clear of the horizontal runs already drawn.
+ */
+function freeRow(items: Item[], box: BoxItem, x0: number, x1: number): number {
+  const runs = items.flatMap((i) => (i.kind === 'arrow' ? i.points.slice(1).map((q, k) => [i.points[k]!, q] as const) : []))
+    .filter(([p, q]) => Math.abs(p[1] - q[1]) < 0.01 && Math.min(Math.max(p[0], q[0]), x1) - Math.max(Math.min(p[0], q[0]), x0) > 0)
+    .map(([p]) => p[1]);
+  const cy = box.y + box.h / 2;
+  for (const dy of [0, -1, 1, -2, 2].map((k) => k * LEADER_GAP)) {
+    const y = cy + dy;
+    if (Math.abs(dy) <= box.h / 4 && runs.every((r) => Math.abs(r - y) >= LEADER_GAP)) return y;
+  }
+  return cy;
 }
 
 /**

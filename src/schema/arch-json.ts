@@ -146,6 +146,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attention_sinks: z.boolean(),
     output_gate: z.boolean(),
     head_gate: z.enum(['sigmoid', 'softplus']).optional(),
+    value_norm: z.literal('unscaled').optional(),
     early_exit_gate: z.boolean().optional(),
     output_gate_separate: z.boolean().optional(),
     k_eq_v: z.boolean().optional(),

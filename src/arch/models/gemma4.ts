@@ -79,6 +79,8 @@ export function describeGemma4(r: ConfigReader, options: { moeBlock: boolean } =
   const flags = defaultFlags({
     tied_embeddings: readTied(r, true, notes),
     qk_norm: 'per_head',
+    // v_norm: Gemma4RMSNorm(head_dim, with_scale=False) on the values of every layer.
+    value_norm: 'unscaled',
     norm_placement: 'sandwich',
     ffn_kind: 'geglu',
     final_softcap: readSoftcap(r, 'final_logit_softcapping'),

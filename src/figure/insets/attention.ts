@@ -196,7 +196,12 @@ function outArrow(grid: Grid, id: string, box: BoxItem): void {
 
 /** "(12 of 48 layers)" when only some layers are of this kind, else null. */
 function layerShare(arch: ArchJson, kind: string): Run[] | null {
-  const n = arch.layers.filter((l) => l.attention.kind === kind).length;
+  return layerShareWhere(arch, (l) => l.attention.kind === kind);
+}
+
+/** "(8 of 48 layers)" for the layers `which` picks, or null when it picks them all. */
+function layerShareWhere(arch: ArchJson, which: Which): Run[] | null {
+  const n = arch.layers.filter(which).length;
   if (n === arch.layers.length) return null;
   return [strong('in '), accent(String(n)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')];
 }
@@ -213,8 +218,8 @@ function softmaxTitle(arch: ArchJson): string {
 }
 
 /** Notes on the attention core: sliding windows, sinks, ALiBi (all from flags and layers). */
-function coreNotes(arch: ArchJson): string[] {
-  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax');
+function coreNotes(arch: ArchJson, which: Which = () => true): string[] {
+  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax' && which(l));
   const windowed = soft.filter((l) => l.attention.window !== null);
   const notes: string[] = [];
   if (windowed.length > 0) {
@@ -227,7 +232,8 @@ function coreNotes(arch: ArchJson): string[] {
   notes.push(...indexerNotes(arch, 'blocks'));
   // Gemma 4's global layers: the keys are the values.
   const kv = soft.filter((l) => l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
-  if (kv.length > 0) notes.push(`values = keys in ${kv.length} of ${soft.length} layers`);
+  if (kv.length > 0 && kv.length < soft.length) notes.push(`values = keys in ${kv.length} of ${soft.length} layers`);
+  if (kv.length === soft.length && windowed.length === 0) notes.push('over the whole context');
   // Gemma 4 E2B/E4B: the last layers attend over an earlier layer's cache.
   const shared = soft.filter((l) => l.attention.kv_source !== undefined);
   if (shared.length > 0) notes.push(`K, V shared in the last ${shared.length} layers`);
@@ -259,9 +265,9 @@ function windowNotes(arch: ArchJson): string[] {
 }
 
 /** The RoPE box label, or null when there is no rotary embedding (ALiBi, learned positions). */
-function ropeLabel(arch: ArchJson): Run[][] | null {
+function ropeLabel(arch: ArchJson, which: Which = () => true): Run[][] | null {
   const f = arch.flags;
-  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax');
+  const soft = arch.layers.filter((l) => l.attention.kind === 'softmax' && which(l));
   const rope = soft.filter((l) => l.attention.rope).length;
   if (f.alibi || f.learned_positions || rope === 0) return null;
   const first = f.partial_rotary < 1 ? `RoPE on ${Math.round(f.partial_rotary * 100)}% of dims` : 'RoPE';
@@ -269,18 +275,63 @@ function ropeLabel(arch: ArchJson): Run[][] | null {
   return rope < soft.length ? lbl(first, `in ${rope} of ${soft.length} layers`) : lbl(first);
 }
 
-function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
+/** A predicate on layers: which of them an inset draws. */
+type Which = (l: ArchJson['layers'][number]) => boolean;
+
+/**
+ * Which softmax layers one inset draws: all of them, or (Gemma 4 with `attention_k_eq_v`) the
+ * layers with a V projection and the global layers whose keys are the values, each in an inset
+ * of its own.
+ */
+interface SoftmaxView {
+  /** The inset's id and the prefix of its item ids. */
+  id: string;
+  which: Which;
+  /** The units whose formulas it shows. */
+  units: string[];
+  title?: string;
+  /** The layers drawn have no v_proj: the values are the keys' projection (Gemma4TextAttention). */
+  kEqV?: boolean;
+}
+
+const ALL_SOFTMAX: SoftmaxView = { id: 'attn', which: () => true, units: ['layers.attn', 'layers.qk_norm'] };
+
+/** A softmax layer whose geometry has K = V. */
+const kEqVLayer = (arch: ArchJson): Which => (l) =>
+  l.attention.kind === 'softmax' && l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v === true;
+
+/** The two views of a model with K = V global layers: the others, and those. */
+function kEqVViews(arch: ArchJson): SoftmaxView[] {
+  const keqv = kEqVLayer(arch);
+  const geoms = Object.entries(arch.geometries ?? {}).filter(([, g]) => g.k_eq_v).map(([k]) => k);
+  const heads = (which: Which): string => {
+    const Hkv = layerValues(arch, 'H_kv', which);
+    return Hkv.length === 1 && Hkv[0] === 1 ? 'Multi-query attention' : 'Grouped-query attention';
+  };
+  const views: SoftmaxView[] = [];
+  if (arch.layers.some((l) => l.attention.kind === 'softmax' && !keqv(l))) views.push({ ...ALL_SOFTMAX, which: (l) => !keqv(l) });
+  views.push({
+    id: 'attn_kv',
+    which: keqv,
+    units: geoms.flatMap((k) => [`layers.attn.${k}`, `layers.qk_norm.${k}`]),
+    title: `${heads(keqv)} with K = V`,
+    kEqV: true,
+  });
+  return views;
+}
+
+function softmaxInset(arch: ArchJson, opts: InsetOptions, view: SoftmaxView = ALL_SOFTMAX): Inset {
   const f = arch.flags;
-  const H = need(arch, 'H');
-  const Hkv = dim(arch, 'H_kv') ?? H;
+  const p = view.id;
+  const which = view.which;
   const d = need(arch, 'd');
   // Per-layer sizes (Laguna's query heads): written as 48/64.
-  const Ht = layerValueText(arch, 'H');
-  const Hkvt = layerValueText(arch, 'H_kv');
-  const dht = layerValueText(arch, 'd_h');
+  const Ht = layerValueText(arch, 'H', which);
+  const Hkvt = layerValueText(arch, 'H_kv', which);
+  const dht = layerValueText(arch, 'd_h', which);
   // MiMo-V2: value heads of their own size. Gemma 4: only the layers that have a v_proj.
-  const dvt = layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h');
-  const withV = (l: ArchJson['layers'][number]) => !(l.attention.geometry !== undefined && arch.geometries?.[l.attention.geometry]?.k_eq_v);
+  const dvt = layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h', which);
+  const withV = (l: ArchJson['layers'][number]) => which(l) && !kEqVLayer(arch)(l);
   const vt = `${layerValueText(arch, 'H_kv', withV)} × ${layerValueText(arch, arch.dims['d_hv'] ? 'd_hv' : 'd_h', withV)}`;
   // Qwen3-Next's gate comes out of q_proj; Laguna's head-wise gate is a projection of its own.
   const headGate = f.head_gate !== undefined && !f.output_gate;
@@ -293,29 +344,32 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
   const k = q + 1;
   const v = q + 2;
   const proj: Cell[] = f.fused_projections
-    ? [cell('attn.qkv', q, v, lbl('Linear QKV (fused)', dvt === dht ? `(${Ht} + ${Hkvt} + ${Hkvt}) × ${dht}` : `(${Ht} + ${Hkvt}) × ${dht} + ${Hkvt} × ${dvt}`), 'proj')]
+    ? [cell(`${p}.qkv`, q, v, lbl('Linear QKV (fused)', dvt === dht ? `(${Ht} + ${Hkvt} + ${Hkvt}) × ${dht}` : `(${Ht} + ${Hkvt}) × ${dht} + ${Hkvt} × ${dvt}`), 'proj')]
     : [
         // Qwen3-Next `q_proj` emits each head's query and its gate side by side (2·d_h per head).
-        ...(ownGate ? [cell('attn.g', 0, 0, lbl('Gate', headGate ? `→ ${Ht}` : `${Ht} × ${dht}`), 'proj')] : []),
-        fusedGate ? cell('attn.q', 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell('attn.q', q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
-        cell('attn.k', k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'),
-        cell('attn.v', v, v, lbl('Linear V', vt), 'proj'),
+        ...(ownGate ? [cell(`${p}.g`, 0, 0, lbl('Gate', headGate ? `→ ${Ht}` : `${Ht} × ${dht}`), 'proj')] : []),
+        fusedGate ? cell(`${p}.q`, 0, q, lbl('Linear Q + gate', `${Ht} × (${dht} + ${dht})`), 'proj') : cell(`${p}.q`, q, q, lbl('Linear Q', `${Ht} × ${dht}`), 'proj'),
+        ...(view.kEqV
+          ? [cell(`${p}.k`, k, v, lbl('Linear K, also V', `${Hkvt} × ${dht}`), 'proj')]
+          : [cell(`${p}.k`, k, k, lbl('Linear K', `${Hkvt} × ${dht}`), 'proj'), cell(`${p}.v`, v, v, lbl('Linear V', vt), 'proj')]),
       ];
   // Muse Glimmer normalises q and k without a weight.
   const normLabel = f.qk_norm === 'unscaled' ? lbl('RMSNorm', 'no weight') : lbl('RMSNorm');
   const norms: Cell[] =
     f.qk_norm === 'per_head' || f.qk_norm === 'full' || f.qk_norm === 'unscaled'
-      ? [cell('attn.q_norm', q, q, normLabel, 'norm'), cell('attn.k_norm', k, k, normLabel, 'norm')]
+      ? [cell(`${p}.q_norm`, q, q, normLabel, 'norm'), cell(`${p}.k_norm`, k, k, normLabel, 'norm')]
       : [];
-  const ropeText = ropeLabel(arch);
-  const rope: Cell[] = ropeText ? [cell('attn.rope', q, k, ropeText, 'box')] : [];
+  // Gemma 4 `v_norm`: the values through an RMSNorm without a weight (with K = V, the raw keys).
+  const vNorm: Cell[] = f.value_norm === 'unscaled' ? [cell(`${p}.v_norm`, v, v, lbl('RMSNorm', 'no weight'), 'norm')] : [];
+  const ropeText = ropeLabel(arch, which);
+  const rope: Cell[] = ropeText ? [cell(`${p}.rope`, q, k, ropeText, 'box')] : [];
   // Llama 4 `qk_norm`: a weightless L2 norm after RoPE, only in the RoPE layers.
   const l2: Cell[] = f.qk_norm === 'l2' ? [cell('attn.l2', q, k, lbl(f.nope_layers ? 'L2 norm (RoPE layers)' : 'L2 norm'), 'norm')] : [];
-  const core: Cell[] = [cell('attn.core', q, v, coreLabel('Scaled dot-product attention (causal)', coreNotes(arch)), 'attention', 'attentionInk')];
-  if (gate) core.push(cell('attn.sigmoid', 0, 0, lbl(headGate ? f.head_gate! : 'sigmoid'), 'box'));
-  const rows = [proj, norms, rope, l2, core];
+  const core: Cell[] = [cell(`${p}.core`, q, v, coreLabel('Scaled dot-product attention (causal)', coreNotes(arch, which)), 'attention', 'attentionInk')];
+  if (gate) core.push(cell(`${p}.sigmoid`, 0, 0, lbl(headGate ? f.head_gate! : 'sigmoid'), 'box'));
+  const rows = [proj, [...norms, ...vNorm], rope, l2, core];
   const outLines = lbl('Linear output', `${Ht} × ${dvt} → ${g(d)}`);
-  const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell('attn.o', 0, v, outLines, 'proj')]], 44);
+  const widths = Grid.fit(gate ? 4 : 3, [...rows, [cell(`${p}.o`, 0, v, outLines, 'proj')]], 44);
   // q and k (and v) equally wide, unless the head count differs between layers (Q's "48/64 × 128"
   // alone is wide) or a gate takes a fourth column: then the inset stays within its width limit.
   if (layerValues(arch, 'H').length <= 1 && !ownGate) {
@@ -324,43 +378,46 @@ function softmaxInset(arch: ArchJson, opts: InsetOptions): Inset {
     widths[v] = Math.max(widths[v]!, widths[k]!);
   }
 
-  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn', 'layers.qk_norm'], widths, rows);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, view.units, widths, rows);
   const ids = (...xs: (Cell | undefined)[]) => xs.filter((c): c is Cell => c !== undefined).map((c) => c.id);
-  const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj.filter((c) => c.id !== 'attn.g');
-  grid.input('attn.in', y0, f.fused_projections ? [{ box: 'attn.qkv' }] : [...(ownGate ? [{ box: 'attn.g' }] : []), { box: 'attn.q' }, { box: 'attn.k' }, { box: 'attn.v' }]);
-  grid.lane('attn.lane.q', q, ids(pq, norms[0], rope[0], l2[0], core[0]));
-  grid.lane('attn.lane.k', k, ids(pk, norms[1], rope[0], l2[0], core[0]));
-  grid.lane('attn.lane.v', v, ids(pv, core[0]));
+  const [pq, pk, pv] = f.fused_projections ? [proj[0]!, proj[0]!, proj[0]!] : proj.filter((c) => c.id !== `${p}.g`);
+  const inputs = [...(ownGate ? [`${p}.g`] : []), `${p}.q`, `${p}.k`, ...(view.kEqV ? [] : [`${p}.v`])];
+  grid.input(`${p}.in`, y0, (f.fused_projections ? [`${p}.qkv`] : inputs).map((box) => ({ box })));
+  grid.lane(`${p}.lane.q`, q, ids(pq, norms[0], rope[0], l2[0], core[0]));
+  grid.lane(`${p}.lane.k`, k, ids(pk, norms[1], rope[0], l2[0], core[0]));
+  // With K = V the values leave the K projection on their own lane.
+  grid.lane(`${p}.lane.v`, v, ids(view.kEqV ? pk : pv, vNorm[0], core[0]));
 
-  const coreBox = grid.box('attn.core');
+  const coreBox = grid.box(`${p}.core`);
   let below: [number, number] = top(coreBox);
   if (gate) {
     // output = o_proj(attn ⊙ sigmoid(gate)): the gate leaves the fused q/gate projection (or its
     // own head-wise projection) at the left.
-    grid.lane('attn.lane.gate', 0, [ownGate ? 'attn.g' : 'attn.q', 'attn.sigmoid']);
+    grid.lane(`${p}.lane.gate`, 0, [ownGate ? `${p}.g` : `${p}.q`, `${p}.sigmoid`]);
     const cy = coreBox.y + coreBox.h + ROW_GAP + CIRCLE_R;
-    const times = circle('attn.times', top(coreBox)[0], cy, 'times');
-    grid.items.push(times, arrow('attn.to_times', [top(coreBox), [times.cx, cy - CIRCLE_R]]));
-    const sig = grid.box('attn.sigmoid');
-    grid.items.push(arrow('attn.gate', [top(sig), [grid.cx(0), cy], [times.cx - CIRCLE_R, cy]]));
+    const times = circle(`${p}.times`, top(coreBox)[0], cy, 'times');
+    grid.items.push(times, arrow(`${p}.to_times`, [top(coreBox), [times.cx, cy - CIRCLE_R]]));
+    const sig = grid.box(`${p}.sigmoid`);
+    grid.items.push(arrow(`${p}.gate`, [top(sig), [grid.cx(0), cy], [times.cx - CIRCLE_R, cy]]));
     grid.y = cy + CIRCLE_R;
     below = [times.cx, cy + CIRCLE_R];
   }
-  const o = grid.add(boxAt('attn.o', grid.width / 2, grid.y + ROW_GAP + boxSize(outLines, { size: SIZE.small }).h / 2, outLines, { fill: 'proj', size: SIZE.small }));
-  grid.items.push(arrow('attn.to_o', [below, [below[0], o.y]]));
-  outArrow(grid, 'attn.out', o);
+  const o = grid.add(boxAt(`${p}.o`, grid.width / 2, grid.y + ROW_GAP + boxSize(outLines, { size: SIZE.small }).h / 2, outLines, { fill: 'proj', size: SIZE.small }));
+  grid.items.push(arrow(`${p}.to_o`, [below, [below[0], o.y]]));
+  outArrow(grid, `${p}.out`, o);
 
   // Sizes that differ between layers read "48 or 64".
-  const either = (name: string): Run[] => layerValues(arch, name).flatMap((x, i) => [...(i ? [strong(' or ')] : []), accent(String(x))]);
-  const varies = (name: string) => layerValues(arch, name).length > 1;
+  const either = (name: string): Run[] => layerValues(arch, name, which).flatMap((x, i) => [...(i ? [strong(' or ')] : []), accent(String(x))]);
+  const [Hs, Hkvs] = [layerValues(arch, 'H', which), layerValues(arch, 'H_kv', which)];
+  const oneKv = Hkvs.length === 1 && Hkvs[0] === 1;
   const caption: Run[][] =
-    Hkv === H && !varies('H') && !varies('H_kv')
-      ? [[accent(String(H)), strong(' heads')]]
-      : [[...either('H'), strong(' query heads, '), ...either('H_kv'), strong(Hkv === 1 && !varies('H_kv') ? ' key & value head' : ' key & value heads')]];
+    Hs.length === 1 && Hkvs.length <= 1 && Hs[0] === (Hkvs[0] ?? Hs[0])
+      ? [[accent(String(Hs[0] ?? need(arch, 'H'))), strong(' heads')]]
+      : [[...either('H'), strong(' query heads, '), ...either('H_kv'), strong(oneKv ? ' key & value head' : ' key & value heads')]];
   caption.push(dvt === dht ? [strong('head dimension '), ...either('d_h')] : [strong('head dimension '), ...either('d_h'), strong(' (values '), ...either(arch.dims['d_hv'] ? 'd_hv' : 'd_h'), strong(')')]);
-  const share = layerShare(arch, 'softmax');
+  const share = layerShareWhere(arch, (l) => l.attention.kind === 'softmax' && which(l));
   if (share) caption.push(share);
-  return finish('attn', softmaxTitle(arch), caption, formula, grid);
+  return finish(p, view.title ?? softmaxTitle(arch), caption, formula, grid);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,20 +596,24 @@ function mambaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const K = need(arch, 'K_m');
   const N = need(arch, 'N');
   const r = need(arch, 'r_dt');
-  const [X, Z] = [0, 1];
+  // Lanes (JambaMambaMixer): x after the conv goes to the scan and to x_proj; B and C leave
+  // x_proj for the scan; Δ goes through dt_proj first; z bypasses everything to the gate.
+  const [X, BC, DT, Z] = [0, 1, 2, 3];
   const rows: Cell[][] = [
     [cell('mamba.in', X, Z, lbl('Linear in → x, z', `2 × ${g(din)}`), 'proj')],
-    [cell('mamba.conv', X, X, lbl('Causal conv1d', `${K} taps, SiLU`), 'box')],
-    [cell('mamba.x_proj', X, X, lbl('Linear → Δ, B, C', `${r} + ${N} + ${N}, RMSNorms`), 'proj')],
-    [cell('mamba.dt_proj', X, X, lbl('Linear Δ', `${r} → ${g(din)}`), 'proj')],
-    [cell('mamba.core', X, X, coreLabel('Selective scan', [`state ${N} per channel`, 'A_log, D']), 'attention', 'attentionInk')],
+    [cell('mamba.conv', X, BC, lbl('Causal conv1d', `${K} taps, SiLU`), 'box')],
+    [cell('mamba.x_proj', BC, DT, lbl('Linear → Δ, B, C', `${r} + ${N} + ${N}, RMSNorms`), 'proj')],
+    [cell('mamba.dt_proj', DT, DT, lbl('Linear Δ', `${r} → ${g(din)}`), 'proj')],
+    [cell('mamba.core', X, DT, coreLabel('Selective scan', [`state ${N} per channel`, 'A_log, D']), 'attention', 'attentionInk')],
     [cell('mamba.gate', X, Z, lbl('⊙ SiLU(z)'), 'box')],
   ];
   const outLines = lbl(`Linear out ${g(din)} → ${g(d)}`);
-  const widths = Grid.fit(2, [...rows, [cell('mamba.out', X, Z, outLines, 'proj')]], [60, 30]);
+  const widths = Grid.fit(4, [...rows, [cell('mamba.out', X, Z, outLines, 'proj')]], [30, 30, 30, 16]);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.mamba'], widths, rows);
   grid.input('mamba.in.stem', y0, [{ box: 'mamba.in' }]);
-  grid.lane('mamba.lane.x', X, ['mamba.in', 'mamba.conv', 'mamba.x_proj', 'mamba.dt_proj', 'mamba.core', 'mamba.gate']);
+  grid.lane('mamba.lane.x', X, ['mamba.in', 'mamba.conv', 'mamba.core', 'mamba.gate']);
+  grid.lane('mamba.lane.bc', BC, ['mamba.conv', 'mamba.x_proj', 'mamba.core']);
+  grid.lane('mamba.lane.dt', DT, ['mamba.x_proj', 'mamba.dt_proj', 'mamba.core']);
   grid.lane('mamba.lane.z', Z, ['mamba.in', 'mamba.gate']);
   const gate = grid.box('mamba.gate');
   grid.row([cell('mamba.out', X, Z, outLines, 'proj')]);
@@ -626,7 +687,10 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   const insets: Inset[] = [];
   if (kinds.has('mla')) insets.push(mlaInset(arch, opts));
   if (kinds.has('mla') && arch.units.some((u) => u.id === 'layers.indexer')) insets.push(indexerInset(arch, opts));
-  if (kinds.has('softmax')) insets.push(softmaxInset(arch, opts));
+  if (kinds.has('softmax')) {
+    const split = arch.layers.some(kEqVLayer(arch));
+    insets.push(...(split ? kEqVViews(arch) : [ALL_SOFTMAX]).map((view) => softmaxInset(arch, opts, view)));
+  }
   if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
   if (kinds.has('short_conv')) insets.push(shortConvInset(arch, opts));
   if (kinds.has('mamba')) insets.push(mambaInset(arch, opts));
