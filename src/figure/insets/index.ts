@@ -1,7 +1,7 @@
 /**
  * The insets of a figure, in the order they are stacked on the right: what attention does, the
- * hyper-connection mixer, the MoE layer, the FFN module (one expert for MoE models). A new block
- * kind adds its module here.
+ * hyper-connection mixer, the MoE layer, the FFN module (one expert for MoE models), the
+ * per-layer embeddings. A new block kind adds its module here.
  */
 import type { ArchJson } from '../../schema/arch-json.js';
 import type { Inset, InsetOptions } from './inset.js';
@@ -9,10 +9,11 @@ import { attentionInsets } from './attention.js';
 import { dsv4AttentionInset, mhcInset } from './dsv4.js';
 import { moeInset } from './moe.js';
 import { ffnInset } from './ffn.js';
+import { pleInset } from './ple.js';
 
 /** Every inset that applies to `arch`. */
 export function figureInsets(arch: ArchJson, o: InsetOptions): Inset[] {
-  const insets = [...attentionInsets(arch, o), dsv4AttentionInset(arch, o), mhcInset(arch, o), moeInset(arch, o), ffnInset(arch, o)].filter((i): i is Inset => i !== null);
+  const insets = [...attentionInsets(arch, o), dsv4AttentionInset(arch, o), mhcInset(arch, o), moeInset(arch, o), ffnInset(arch, o), pleInset(arch, o)].filter((i): i is Inset => i !== null);
   return insets.map(markOpenEnds);
 }
 
