@@ -381,6 +381,31 @@ describe('LFM2 and LFM2-MoE: gated short convolutions beside GQA layers', () => 
   });
 });
 
+describe('DeepSeek-V4-Flash 0731: DSpark draft blocks in place of the MTP module', () => {
+  test('the dspark_* fields make the draft blocks DeepSeek-V4.1\'s: a MoE of their own, no compressor, heads stored once', () => {
+    const rec = load('extra/deepseek-ai__DeepSeek-V4-Flash-0731.reconstructed.json');
+    const a = fromConfig(rec);
+    const v4 = fromConfig(load('configs/deepseek-ai__DeepSeek-V4-Flash.json'));
+    assert.equal(a.totals.params_main, v4.totals.params_main, 'the draft is outside the decoder');
+    const unit = (id: string) => a.units.find((u) => u.id === id);
+    assert.equal(unit('mtp.experts')!.param_count, 128 * 3 * 4096 * 2048);
+    assert.equal(unit('mtp.experts')!.repeat, 3);
+    assert.ok(unit('mtp.dspark_in') && unit('mtp.dspark_out'));
+    assert.ok(v4.units.some((u) => u.id === 'mtp.proj'));
+    assert.equal(unit('mtp.proj'), undefined, 'no per-block projection: DSpark stores its heads once');
+    assert.ok(!a.units.some((u) => u.scope === 'mtp' && u.id.startsWith('mtp.compressor')));
+    assert.ok(a.notes.some((n) => n.startsWith('DSpark draft: 3 blocks')));
+  });
+
+  test('a draft block with a compressed cache, or a DSpark MoE wider than its experts, is refused at its field', () => {
+    const rec = load('extra/deepseek-ai__DeepSeek-V4-Flash-0731.reconstructed.json') as Config & { compress_ratios: number[] };
+    const ratios = [...rec.compress_ratios];
+    ratios[ratios.length - 1] = 4;
+    assert.equal(refusal({ ...rec, compress_ratios: ratios }).location.field, `compress_ratios[${ratios.length - 1}]`);
+    assert.equal(refusal({ ...rec, dspark_num_experts_per_tok: 200 }).location.field, 'dspark_num_experts_per_tok');
+  });
+});
+
 describe('Jamba: Mamba mixers beside attention every 8th layer, MoE every other layer', () => {
   test('the Mamba mixer: in_proj [2·d_in, d], conv1d with its bias, x_proj to Δ, B, C with their RMSNorms, dt_proj with its bias, A_log, D, out_proj', async () => {
     const { arch } = await extract(fixturePath('configs/ai21labs__Jamba-v0.1.json'));

@@ -77,6 +77,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/deepseek-ai__DeepSeek-V3.json': ['DeepSeek V3 (671B, 36.6B active)', 'deepseek'],
   'configs/deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json': ['DeepSeek V4.1 Flash (748B, 16.1B active)', 'deepseek'],
   'configs/deepseek-ai__DeepSeek-V4-Flash.json': ['DeepSeek V4 Flash (284B, 13.3B active)', 'deepseek'],
+  'extra/deepseek-ai__DeepSeek-V4-Flash-0731.reconstructed.json': ['DeepSeek V4 Flash (284B, 13.3B active)', 'deepseek'],
   'configs/facebook__opt-125m.json': ['OPT 125M (125M)', 'meta'],
   'configs/google__gemma-2-2b-it.json': ['Gemma 2 2B (2.61B)', 'google'],
   'configs/meta-llama__Llama-2-7b-hf.lora-merged-copy.json': ['Llama 2 7B (6.74B)', 'meta'],

@@ -3,11 +3,13 @@
  * a grouped low-rank output, a KV compressor on layers with `compress_ratios[i] > 0` and a
  * lightning indexer on ratio-4 layers, sliding-window attention everywhere, hyper-connections
  * (`hc_mult` residual streams), MoE on every layer with one shared expert, hash routing on the
- * first `num_hash_layers` layers, MTP. Shapes: fixtures/deepseek-v4-tensors.md.
+ * first `num_hash_layers` layers, MTP. Shapes: fixtures/deepseek-v4-tensors.md. The 0731 revision
+ * of V4-Flash drafts with DSpark (`dspark_*` fields, models/dspark.ts) instead of MTP modules.
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { checkTopK, defaultFlags, description, noBiases, plainLayer, readCore, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
+import { readDspark } from './dspark.js';
 
 /**
  * The sizes DeepSeek-V4 and V4.1 share, checked: one KV latent of `head_dim`, a rope part within
@@ -64,6 +66,8 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
       throw r.error('config-invalid-field', `compress_ratios[${i}]`, `is the ${distinct.size}th distinct ratio, more than the limit of ${LIMITS.distinctRatios}`);
     }
   }
+  // The 0731 revision: DSpark blocks in place of the MTP modules (DeepSeek-V4.1's draft).
+  const draft = nMtp > 0 && r.has('dspark_n_routed_experts') ? readDspark(r, dims, ratios, nMtp, 'DeepSeek-V4') : null;
   const hashLayers = r.intOr('num_hash_layers', 0, { min: 0, max: LIMITS.layers });
   if (hashLayers > L.value) throw r.error('config-inconsistent', 'num_hash_layers', `(${hashLayers}) exceeds num_hidden_layers (${L.value})`);
 
@@ -79,6 +83,7 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
   if (hashLayers > 0) {
     notes.push(`The first ${hashLayers} layers route by a fixed token-id → expert table (tid2eid, V × k integers): not learned, listed apart from the parameters.`);
   }
+  if (draft) notes.push(draft);
   notes.push('Routed experts are stored in FP4 (two values per byte); counts are of the unpacked values, quantization scales excluded.');
   const all = [...layers, ...mtpLayers];
   return description(
@@ -108,8 +113,6 @@ export function describeDeepseekV4(r: ConfigReader): ArchDescription {
       biases: noBiases(),
       notes,
     },
-    {
-      mtp_layers: mtpLayers,
-    },
+    { mtp_layers: mtpLayers, ...(draft ? { dspark: true } : {}) },
   );
 }

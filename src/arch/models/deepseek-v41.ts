@@ -18,14 +18,9 @@ import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { defaultFlags, derivedDim, description, noBiases, plainLayer, readTied } from '../common.js';
 import type { ArchDescription, LayerSpec } from '../types.js';
 import { readDsv4Dims } from './deepseek-v4.js';
+import { layerIds as ids, readDspark } from './dspark.js';
 
-/** Distinct layer ids below `n` from `field`, in order. */
-function layerIds(r: ConfigReader, field: string, n: number): number[] {
-  const ids = r.intArray(field, { min: 0, max: n - 1, maxLength: n });
-  if (!ids) throw r.error('config-invalid-field', field, 'is required for DeepSeek-V4.1 (a list of layer indices)');
-  if (new Set(ids).size !== ids.length) throw r.error('config-invalid-field', field, 'lists a layer twice');
-  return ids;
-}
+const layerIds = (r: ConfigReader, field: string, n: number): number[] => ids(r, field, n, 'DeepSeek-V4.1');
 
 export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
@@ -35,7 +30,7 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const hash = r.intOr('num_hash_layers', 0, { min: 0 });
   if (hash !== 0) throw r.error('unsupported-feature', 'num_hash_layers', `is ${hash}; DeepSeek-V4.1 has no hash-routed layers`);
   // Routing, numerics, rotary bases, candidate filtering and the DSpark runtime: no tensors.
-  r.mark('topk_method', 'scoring_func', 'norm_topk_prob', 'routed_scaling_factor', 'swiglu_limit', 'hc_eps', 'hc_sinkhorn_iters', 'compress_rope_theta', 'index_topk', 'candidate_block_size', 'candidate_source_layer_id', 'candidate_topk_blocks', 'dspark_block_size', 'dspark_noise_token_id', 'engram_vocab_size', 'engram_compressed_vocab_size', 'engram_pad_token_id', 'hidden_act');
+  r.mark('topk_method', 'scoring_func', 'norm_topk_prob', 'routed_scaling_factor', 'swiglu_limit', 'hc_eps', 'hc_sinkhorn_iters', 'compress_rope_theta', 'index_topk', 'candidate_block_size', 'candidate_source_layer_id', 'candidate_topk_blocks', 'engram_vocab_size', 'engram_compressed_vocab_size', 'engram_pad_token_id', 'hidden_act');
 
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   const ratios = r.intArray('compress_ratios', { min: 0, max: LIMITS.ratio, length: L.value + nMtp });
@@ -50,9 +45,6 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   for (const [i, ratio] of ratios.slice(0, L.value).entries()) {
     if (ratio > 0 && sourceOf(i) === undefined) throw r.error('config-inconsistent', `compress_ratios[${i}]`, `is ${ratio}, but no kv_source_layer_ids layer at or before ${i} writes a cache of that ratio`);
   }
-  for (let k = 0; k < nMtp; k++) {
-    if (ratios[L.value + k] !== 0) throw r.error('unsupported-feature', `compress_ratios[${L.value + k}]`, 'is not 0; DSpark blocks with a compressed cache are not known');
-  }
 
   // Engram memories: a table per layer, N_e = (max n-gram − 1) · heads hash columns of d_e.
   const engramLayers = layerIds(r, 'engram_layer_ids', L.value);
@@ -66,13 +58,7 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   } else r.mark('engram_max_ngram_size', 'engram_n_heads', 'engram_head_dim');
 
   // DSpark: its blocks' MoE, the target layers its input projection reads, its Markov rank.
-  if (nMtp > 0) {
-    dims['E_m'] = r.dim('E_{m}', 'dspark_n_routed_experts');
-    dims['k_m'] = r.dim('k_{m}', 'dspark_num_experts_per_tok');
-    if (dims['k_m'].value > dims['E_m'].value) throw r.error('config-inconsistent', 'dspark_num_experts_per_tok', `(${dims['k_m'].value}) exceeds dspark_n_routed_experts (${dims['E_m'].value})`);
-    dims['T'] = derivedDim('T', layerIds(r, 'dspark_target_layer_ids', L.value).length, `the number of ${r.path('dspark_target_layer_ids')}`);
-    dims['r_m'] = r.dim('r_{m}', 'dspark_markov_rank');
-  }
+  const draft = nMtp > 0 ? readDspark(r, dims, ratios, nMtp, 'DeepSeek-V4.1') : null;
   const vision = r.wrapper?.has('vision_config') ?? false;
 
   const layer = (i: number): LayerSpec => {
@@ -93,7 +79,7 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const layers = Array.from({ length: L.value }, (_, i) => layer(i));
   const mtpLayers = Array.from({ length: nMtp }, (_, k) => layer(L.value + k));
   notes.push(`One compressed KV cache shared across layers: only layers ${kvSources.map((i) => i + 1).join(', ')} (kv_source_layer_ids) own a compressor, the other compressed layers read theirs; ${indexSources.length} layers own a lightning indexer (index_source_layer_ids), of which the KV sources also own the index keys.`);
-  if (nMtp > 0) notes.push(`DSpark draft: ${nMtp} blocks with a MoE of ${dims['E_m']!.value} experts (${dims['k_m']!.value} per token) and heads stored once.`);
+  if (draft) notes.push(draft);
   notes.push('Routed experts are stored in FP4 (two values per byte); counts are of the unpacked values, quantization scales excluded.');
   return description(
     r,
