@@ -19,7 +19,8 @@ describe('per-layer embeddings inset', () => {
     assert.equal(inset.target, 'ple');
     const box = (id: string) => inset.items.find((i): i is BoxItem => i.kind === 'box' && i.id === id)!;
     assert.equal(text(box('ple.gate').lines), 'Linear gate\n→ 256');
-    assert.equal(text(box('ple.table').lines), 'Table lookup\n35 × 256');
+    assert.equal(text(box('ple.table').lines), 'Table lookup\n35 × 256\n× √256');
+    assert.equal(text(box('ple.model_proj').lines), 'Linear\n→ 35 × 256\n× 1/√1,536');
     assert.equal(text(box('ple.proj').lines), 'Linear\n256 → 1,536');
     // each lane joins the boxes it names, bottom to top, in this order
     const lane = (id: string) => inset.items.filter((i): i is ArrowItem => i.kind === 'arrow' && i.id.startsWith(`${id}.`));
@@ -29,6 +30,9 @@ describe('per-layer embeddings inset', () => {
       arrows.forEach((a, k) => {
         const [from, to] = [box(boxes[k]!), box(boxes[k + 1]!)];
         assert.ok(Math.abs(a.points[0]![1] - (from.y + from.h)) < 0.01 && Math.abs(a.points.at(-1)![1] - to.y) < 0.01, `${a.id}: ${boxes[k]} → ${boxes[k + 1]}`);
+        const x = a.points[0]![0];
+        assert.ok(a.points.every((p) => Math.abs(p[0] - x) < 0.01), `${a.id} runs straight up its lane`);
+        for (const b of [from, to]) assert.ok(x > b.x && x < b.x + b.w, `${a.id} at x ${x} leaves or enters ${b.id} within it`);
       });
     };
     joins('ple.lane.h', ['ple.hidden', 'ple.gate', 'ple.act', 'ple.times']);

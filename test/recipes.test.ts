@@ -397,6 +397,15 @@ describe('DeepSeek-V4-Flash 0731: DSpark draft blocks in place of the MTP module
     assert.ok(a.notes.some((n) => n.startsWith('DSpark draft: 3 blocks')));
   });
 
+  test('DeepSeek-V4.1 without draft blocks still accepts the DSpark runtime fields, as before models/dspark.ts', () => {
+    const v41 = load('configs/deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json') as Config & { text_config: Config & { compress_ratios: number[]; num_hidden_layers: number } };
+    const t = v41.text_config;
+    const { dspark_n_routed_experts: _e, dspark_num_experts_per_tok: _k, dspark_target_layer_ids: _t, dspark_markov_rank: _m, ...rest } = t;
+    const none = fromConfig({ ...v41, text_config: { ...rest, num_nextn_predict_layers: 0, compress_ratios: t.compress_ratios.slice(0, t.num_hidden_layers) } });
+    assert.ok(none.totals.params_main > 0);
+    assert.ok(!none.units.some((u) => u.scope === 'mtp'));
+  });
+
   test('a draft block with a compressed cache, or a DSpark MoE wider than its experts, is refused at its field', () => {
     const rec = load('extra/deepseek-ai__DeepSeek-V4-Flash-0731.reconstructed.json') as Config & { compress_ratios: number[] };
     const ratios = [...rec.compress_ratios];
@@ -427,12 +436,31 @@ describe('Jamba: Mamba mixers beside attention every 8th layer, MoE every other 
   test('fields left out take JambaConfig\'s defaults, named in the notes; mamba_dt_rank "auto" is ceil(d / 16)', () => {
     const full = load('configs/ai21labs__Jamba-v0.1.json');
     const bare = { ...full };
-    for (const k of ['num_experts', 'num_experts_per_tok', 'expert_layer_period', 'expert_layer_offset', 'attn_layer_period', 'attn_layer_offset', 'mamba_d_state', 'mamba_d_conv', 'mamba_expand', 'mamba_conv_bias', 'mamba_proj_bias']) delete bare[k];
+    for (const k of ['num_key_value_heads', 'num_experts', 'num_experts_per_tok', 'expert_layer_period', 'expert_layer_offset', 'attn_layer_period', 'attn_layer_offset', 'mamba_d_state', 'mamba_d_conv', 'mamba_expand', 'mamba_conv_bias', 'mamba_proj_bias']) delete bare[k];
     bare['mamba_dt_rank'] = 'auto';
     const a = fromConfig(bare);
     assert.equal(a.totals.params_main, 51_570_323_328);
     assert.ok(a.notes.some((n) => n.includes('attn_layer_period is absent')), a.notes.join('\n'));
-    assert.equal(fromConfig({ ...full, mamba_dt_rank: 'auto', hidden_size: 4000 }).dims['r_dt']!.value, 250);
+    // 4,104 / 16 = 256.5: the ceiling, 257
+    assert.equal(fromConfig({ ...full, mamba_dt_rank: 'auto', hidden_size: 4104, num_attention_heads: 8, num_key_value_heads: 8 }).dims['r_dt']!.value, 257);
+    // num_key_value_heads null: one per query head, as JambaConfig has it
+    assert.equal(fromConfig({ ...full, num_key_value_heads: null }).dims['H_kv']!.value, 32);
+  });
+
+  test('the head size is hidden_size / num_attention_heads whatever head_dim says; the flags follow the layers there are', () => {
+    const j = load('configs/ai21labs__Jamba-v0.1.json');
+    assert.equal(refusal({ ...j, head_dim: 64 }).location.field, 'head_dim');
+    assert.equal(fromConfig({ ...j, head_dim: 128 }).totals.params_main, 51_570_323_328);
+    // MoE every 64th layer from 40: none in 32 layers, so no MoE anywhere
+    const dense = fromConfig({ ...j, expert_layer_period: 64, expert_layer_offset: 40 });
+    assert.equal(dense.flags.moe, false);
+    assert.ok(!dense.units.some((u) => u.id === 'layers.experts'));
+    assert.equal(dense.units.find((u) => u.id === 'layers.ffn')!.repeat, 32);
+    // attention every 64th layer from 40: every layer is Mamba
+    const mamba = fromConfig({ ...j, attn_layer_period: 64, attn_layer_offset: 40 });
+    assert.equal(mamba.flags.nope_layers, false);
+    assert.ok(!mamba.units.some((u) => u.id === 'layers.attn'));
+    assert.equal(mamba.totals.kv_cache_bytes_per_token, 0);
   });
 
   test('projection biases, no conv bias, a window or another activation are refused at their field', () => {

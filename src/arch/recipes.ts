@@ -417,6 +417,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   jamba: {
     describe: describeJamba,
     defaults: {
+      // num_key_value_heads: 8 when absent; null means one per query head (MHA), as readHeads does.
+      num_key_value_heads: 8,
       num_experts: 16, num_experts_per_tok: 2, expert_layer_period: 2, expert_layer_offset: 1, attn_layer_period: 8, attn_layer_offset: 4,
       mamba_d_state: 16, mamba_d_conv: 4, mamba_expand: 2, mamba_dt_rank: 'auto', mamba_conv_bias: true, mamba_proj_bias: false,
     },

@@ -57,10 +57,16 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
-  // LFM2: gated short convolutions or grouped-query attention.
-  if (kinds.has('short_conv')) return [[key('Short conv'), plain(' or')], [key('grouped-query'), plain(' attention')]];
-  // Jamba: Mamba mixers or grouped-query attention.
-  if (kinds.has('mamba')) return [[key('Mamba'), plain(' or')], [key('grouped-query'), plain(' attention')]];
+  // LFM2: gated short convolutions or grouped-query attention; Jamba: Mamba mixers or attention
+  // (by its heads), or Mamba alone when no layer is attention.
+  const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : null;
+  if (mixer) {
+    if (!kinds.has('softmax')) return [[key(mixer)], [plain(mixer === 'Mamba' ? 'mixer' : 'layer')]];
+    const H = dim(arch, 'H');
+    const Hkv = dim(arch, 'H_kv');
+    const variant = Hkv === 1 ? 'multi-query' : Hkv === H || Hkv === null ? 'multi-head' : 'grouped-query';
+    return [[key(mixer), plain(' or')], [key(variant), plain(' attention')]];
+  }
   // Hy4's gated_mla: the heads' output is gated elementwise.
   // Motif's GDLA: signal heads minus weighted noise heads, over a latent KV.
   if (arch.family === 'mla' && arch.flags.differential_heads) return [[key('Differential'), plain(' latent')], [plain('attention (GDLA)')]];

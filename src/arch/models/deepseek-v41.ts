@@ -30,7 +30,7 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const hash = r.intOr('num_hash_layers', 0, { min: 0 });
   if (hash !== 0) throw r.error('unsupported-feature', 'num_hash_layers', `is ${hash}; DeepSeek-V4.1 has no hash-routed layers`);
   // Routing, numerics, rotary bases, candidate filtering and the DSpark runtime: no tensors.
-  r.mark('topk_method', 'scoring_func', 'norm_topk_prob', 'routed_scaling_factor', 'swiglu_limit', 'hc_eps', 'hc_sinkhorn_iters', 'compress_rope_theta', 'index_topk', 'candidate_block_size', 'candidate_source_layer_id', 'candidate_topk_blocks', 'engram_vocab_size', 'engram_compressed_vocab_size', 'engram_pad_token_id', 'hidden_act');
+  r.mark('topk_method', 'scoring_func', 'norm_topk_prob', 'routed_scaling_factor', 'swiglu_limit', 'hc_eps', 'hc_sinkhorn_iters', 'compress_rope_theta', 'index_topk', 'candidate_block_size', 'candidate_source_layer_id', 'candidate_topk_blocks', 'dspark_block_size', 'dspark_noise_token_id', 'engram_vocab_size', 'engram_compressed_vocab_size', 'engram_pad_token_id', 'hidden_act');
 
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   const ratios = r.intArray('compress_ratios', { min: 0, max: LIMITS.ratio, length: L.value + nMtp });

@@ -13,6 +13,14 @@ import type { ArchDescription, Dim } from '../types.js';
 export function describeJamba(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
+  // JambaAttention's head size is always hidden_size / num_attention_heads: a head_dim that says
+  // otherwise would be read by nothing.
+  const heads = r.intOr('num_attention_heads', 0);
+  if (r.has('head_dim') && heads > 0 && r.intOr('head_dim', 0) * heads !== d.value) {
+    throw r.error('config-inconsistent', 'head_dim', `is ${String(r.get('head_dim'))}, but JambaAttention uses hidden_size / num_attention_heads (${d.value / heads})`, {
+      hint: 'Remove "head_dim" from the config.',
+    });
+  }
   const { H, Hkv, dh } = readHeads(r, d, { headDimDerived: true, kvDefaultsToHeads: true });
   const expand = r.int('mamba_expand', { max: 16 });
   // mamba_dt_rank "auto" is ceil(d / 16), as JambaConfig resolves it.
@@ -58,15 +66,17 @@ export function describeJamba(r: ConfigReader): ArchDescription {
     return l;
   });
   const attention = layers.filter((l) => l.attention.kind === 'softmax').length;
+  // The flags say what the layers have: a period beyond the depth leaves no MoE (or attention) layer.
+  const moeLayers = layers.filter((l) => l.ffn.kind === 'moe').length;
   notes.push(`${L.value - attention} of ${L.value} layers are Mamba mixers (a state of ${dims['N']!.value} per channel, no KV cache); ${attention} are attention, without positional encoding.`);
   return description(r, {
     model_type: r.modelType,
     family: Hkv.value === H.value ? 'mha' : 'gqa',
     flags: defaultFlags({
       tied_embeddings: readTied(r, false, notes),
-      linear_attention_hybrid: true,
-      nope_layers: true,
-      ...(E > 1 ? { moe: true, moe_every: ePeriod } : {}),
+      linear_attention_hybrid: attention < L.value,
+      nope_layers: attention > 0,
+      ...(moeLayers > 0 ? { moe: true, moe_every: ePeriod } : {}),
     }),
     dims,
     layers,

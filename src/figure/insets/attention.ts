@@ -432,7 +432,7 @@ function mambaInset(arch: ArchJson, opts: InsetOptions): Inset {
     [cell('mamba.in', X, Z, lbl('Linear in → x, z', `2 × ${g(din)}`), 'proj')],
     [cell('mamba.conv', X, BC, lbl('Causal conv1d', `${K} taps, SiLU`), 'box')],
     [cell('mamba.x_proj', BC, DT, lbl('Linear → Δ, B, C', `${r} + ${N} + ${N}, RMSNorms`), 'proj')],
-    [cell('mamba.dt_proj', DT, DT, lbl('Linear Δ', `${r} → ${g(din)}`), 'proj')],
+    [cell('mamba.dt_proj', DT, DT, lbl('Linear Δ', `${r} → ${g(din)}`, 'softplus'), 'proj')],
     [cell('mamba.core', X, DT, coreLabel('Selective scan', [`state ${N} per channel`, 'A_log, D']), 'attention', 'attentionInk')],
     [cell('mamba.gate', X, Z, lbl('⊙ SiLU(z)'), 'box')],
   ];

@@ -29,8 +29,9 @@ export function pleInset(arch: ArchJson, opts: InsetOptions): Inset | null {
     [cell('ple.hidden', H, H, lbl('Hidden', 'after the FFN'), 'box'), cell('ple.ids', P, P, lbl('Token ids'), 'box'), cell('ple.tok', E, E, lbl('Token', 'embedding'), 'box')],
     [
       cell('ple.gate', H, H, lbl('Linear gate', `→ ${ple}`), 'proj'),
-      cell('ple.table', P, P, lbl('Table lookup', `${L} × ${ple}`), 'embed'),
-      cell('ple.model_proj', E, E, lbl('Linear', `→ ${L} × ${ple}`), 'proj'),
+      // Gemma4TextModel scales the looked-up rows by √d_ple and the projection by 1/√d.
+      cell('ple.table', P, P, lbl('Table lookup', `${L} × ${ple}`, `× √${ple}`), 'embed'),
+      cell('ple.model_proj', E, E, lbl('Linear', `→ ${L} × ${ple}`, `× 1/√${g(d)}`), 'proj'),
     ],
     [cell('ple.act', H, H, lbl(act), 'box'), cell('ple.proj_norm', E, E, lbl('RMSNorm', `each ${ple}`), 'norm')],
     [cell('ple.mix', P, E, lbl('Sum × 1/√2', `this layer's ${ple}`), 'box')],
