@@ -51,6 +51,13 @@ const MOD_W = 100;
 
 const normName = (arch: ArchJson, suffix: string): string => `${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}${suffix}`;
 
+/** Softmax attention named by its heads: one KV head, one per query head, or groups. */
+function headsVariant(arch: ArchJson): 'Multi-query' | 'Multi-head' | 'Grouped-query' {
+  const H = dim(arch, 'H');
+  const Hkv = dim(arch, 'H_kv');
+  return Hkv === 1 ? 'Multi-query' : Hkv === H || Hkv === null ? 'Multi-head' : 'Grouped-query';
+}
+
 /** The label of the attention box, with the variant's key word in the accent colour. */
 export function attentionLabel(arch: ArchJson): Run[][] {
   const kinds = new Set(arch.layers.map((l) => l.attention.kind));
@@ -62,20 +69,15 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : null;
   if (mixer) {
     if (!kinds.has('softmax')) return [[key(mixer)], [plain(mixer === 'Mamba' ? 'mixer' : 'layer')]];
-    const H = dim(arch, 'H');
-    const Hkv = dim(arch, 'H_kv');
-    const variant = Hkv === 1 ? 'multi-query' : Hkv === H || Hkv === null ? 'multi-head' : 'grouped-query';
-    return [[key(mixer), plain(' or')], [key(variant), plain(' attention')]];
+    return [[key(mixer), plain(' or')], [key(headsVariant(arch).toLowerCase()), plain(' attention')]];
   }
   // Hy4's gated_mla: the heads' output is gated elementwise.
   // Motif's GDLA: signal heads minus weighted noise heads, over a latent KV.
   if (arch.family === 'mla' && arch.flags.differential_heads) return [[key('Differential'), plain(' latent')], [plain('attention (GDLA)')]];
   if (arch.family === 'mla') return [[plain('Multi-head '), key('Latent')], [plain(arch.flags.output_gate ? 'Attention, gated' : 'Attention')]];
-  const H = dim(arch, 'H');
-  const Hkv = dim(arch, 'H_kv');
   // Read from tensor names without the config's head counts: the kind of attention is not known.
-  if (arch.model.structure === 'tensor-names' && (H === null || Hkv === null)) return [[key('Attention')]];
-  const variant = Hkv === 1 ? 'Multi-query' : Hkv === H || Hkv === null ? 'Multi-head' : 'Grouped-query';
+  if (arch.model.structure === 'tensor-names' && (dim(arch, 'H') === null || dim(arch, 'H_kv') === null)) return [[key('Attention')]];
+  const variant = headsVariant(arch);
   const windows = arch.layers.filter((l) => l.attention.window !== null).length;
   const chunks = arch.layers.filter((l) => l.attention.chunk !== null).length;
   const extra = windows > 0 && windows < arch.layers.length ? '(plus sliding window)' : windows > 0 ? '(sliding window)' : chunks > 0 ? '(plus chunked)' : null;

@@ -13,15 +13,14 @@ import type { ArchDescription, Dim } from '../types.js';
 export function describeJamba(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
+  const { H, Hkv, dh } = readHeads(r, d, { headDimDerived: true, kvDefaultsToHeads: true });
   // JambaAttention's head size is always hidden_size / num_attention_heads: a head_dim that says
   // otherwise would be read by nothing.
-  const heads = r.intOr('num_attention_heads', 0);
-  if (r.has('head_dim') && heads > 0 && r.intOr('head_dim', 0) * heads !== d.value) {
-    throw r.error('config-inconsistent', 'head_dim', `is ${String(r.get('head_dim'))}, but JambaAttention uses hidden_size / num_attention_heads (${d.value / heads})`, {
+  if (dh.value * H.value !== d.value) {
+    throw r.error('config-inconsistent', 'head_dim', `is ${dh.value}, but JambaAttention uses hidden_size / num_attention_heads (${d.value / H.value})`, {
       hint: 'Remove "head_dim" from the config.',
     });
   }
-  const { H, Hkv, dh } = readHeads(r, d, { headDimDerived: true, kvDefaultsToHeads: true });
   const expand = r.int('mamba_expand', { max: 16 });
   // mamba_dt_rank "auto" is ceil(d / 16), as JambaConfig resolves it.
   const dtRank = r.get('mamba_dt_rank') === 'auto'

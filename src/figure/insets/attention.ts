@@ -18,7 +18,7 @@ import { plain, type Run } from '../text.js';
 import { CIRCLE_R, SIZE } from '../style.js';
 import type { Inset, InsetOptions } from './inset.js';
 import { dim, layerValues, layerValueText } from '../dims.js';
-import { cell, coreLabel, finish, g, Grid, gridOverFormulas, lbl, need, outArrow, ROW_GAP, type Cell } from './grid.js';
+import { cell, coreLabel, finish, g, Grid, gridOverFormulas, lbl, need, outArrow, outputRow, ROW_GAP, type Cell } from './grid.js';
 
 /** Widest drawing area: the right column of the figure. */
 export { INSET_MAX_W as ATTENTION_INSET_MAX_W } from './grid.js';
@@ -299,11 +299,7 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.lane('attn.lane.q', Q, rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up', 'attn.q_rope', 'attn.core'] : ['attn.q_up', 'attn.q_rope', 'attn.core']);
   grid.lane('attn.lane.c', C, ['attn.kv_a', 'attn.kv_norm', 'attn.kv_b', 'attn.core']);
   grid.lane('attn.lane.r', R, ['attn.kv_a', 'attn.k_rope', 'attn.core']);
-  const coreBox = grid.box('attn.core');
-  grid.row([cell('attn.o', Q, R, outLines, 'proj')]);
-  const o = grid.box('attn.o');
-  grid.items.push(arrow('attn.to_o', [top(coreBox), bottom(o)]));
-  outArrow(grid, 'attn.out', o);
+  outputRow(grid, 'attn.core', cell('attn.o', Q, R, outLines, 'proj'), 'attn.to_o', 'attn.out');
   const caption: Run[][] = [
     gdla ? [accent(String(outHeads)), strong(' signal + '), accent(String(need(arch, 'H_n'))), strong(' noise heads,')] : [accent(String(H)), strong(' heads,')],
     [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(' RoPE)')],
@@ -400,11 +396,7 @@ function shortConvInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.lane('conv.lane.bx', B, ['conv.in', 'conv.bx', 'conv.conv', 'conv.gate']);
   grid.lane('conv.lane.x', X, ['conv.in', 'conv.bx']);
   grid.lane('conv.lane.c', C, ['conv.in', 'conv.gate']);
-  const gate = grid.box('conv.gate');
-  grid.row([cell('conv.out', B, C, outLines, 'proj')]);
-  const out = grid.box('conv.out');
-  grid.items.push(arrow('conv.to_out', [top(gate), bottom(out)]));
-  outArrow(grid, 'conv.out.arrow', out);
+  outputRow(grid, 'conv.gate', cell('conv.out', B, C, outLines, 'proj'), 'conv.to_out', 'conv.out.arrow');
   const caption: Run[][] = [[strong('a state of '), accent(String(K - 1)), strong(' tokens, no KV cache')]];
   const share = layerShare(arch, 'short_conv');
   if (share) caption.push(share);
@@ -444,11 +436,7 @@ function mambaInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.lane('mamba.lane.bc', BC, ['mamba.conv', 'mamba.x_proj', 'mamba.core']);
   grid.lane('mamba.lane.dt', DT, ['mamba.x_proj', 'mamba.dt_proj', 'mamba.core']);
   grid.lane('mamba.lane.z', Z, ['mamba.in', 'mamba.gate']);
-  const gate = grid.box('mamba.gate');
-  grid.row([cell('mamba.out', X, Z, outLines, 'proj')]);
-  const out = grid.box('mamba.out');
-  grid.items.push(arrow('mamba.to_out', [top(gate), bottom(out)]));
-  outArrow(grid, 'mamba.out.arrow', out);
+  outputRow(grid, 'mamba.gate', cell('mamba.out', X, Z, outLines, 'proj'), 'mamba.to_out', 'mamba.out.arrow');
   const caption: Run[][] = [[strong('a state of '), accent(String(N)), strong(' per channel, no KV cache')]];
   const share = layerShare(arch, 'mamba');
   if (share) caption.push(share);
@@ -491,11 +479,7 @@ function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
   grid.lane('indexer.lane.q', Q, ['indexer.q', 'indexer.q_rope', 'indexer.score']);
   grid.lane('indexer.lane.k', K, ['indexer.k', 'indexer.k_norm', 'indexer.k_rope', 'indexer.score']);
   grid.lane('indexer.lane.w', W, ['indexer.w', 'indexer.score']);
-  const score = grid.box('indexer.score');
-  grid.row([cell('indexer.top', Q, W, outLines, 'box')]);
-  const topBox = grid.box('indexer.top');
-  grid.items.push(arrow('indexer.to_top', [top(score), bottom(topBox)]));
-  outArrow(grid, 'indexer.out', topBox);
+  outputRow(grid, 'indexer.score', cell('indexer.top', Q, W, outLines, 'box'), 'indexer.to_top', 'indexer.out');
   const own = arch.layers.filter((l) => l.attention.indexer).length;
   const caption: Run[][] = [[accent(String(Hi)), strong(' index heads of '), accent(String(di))]];
   if (own < arch.layers.length) caption.push([strong('own indexer in '), accent(String(own)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')]);

@@ -6,7 +6,7 @@
 import type { ArchJson } from '../../schema/arch-json.js';
 import type { Unit } from '../../params/types.js';
 import type { BoxItem, Item, Role } from '../scene.js';
-import { arrow, boxAt, boxSize, textAt, top } from '../draw.js';
+import { arrow, bottom, boxAt, boxSize, textAt, top } from '../draw.js';
 import { formulaBlock } from '../formula.js';
 import { translateItems } from '../geometry.js';
 import { groupDigits } from '../format.js';
@@ -184,6 +184,17 @@ export function finish(id: string, title: string, caption: Run[][], formula: Run
   const items = translateItems(grid.items, dx, 0);
   if (formula.length) items.push(textAt(`${id}.formula`, 0, 0, formula, { size: SIZE.label, color: 'ink' }));
   return { id, title: [plain(title, 'bold')], w, h: grid.y, items, caption, target };
+}
+
+/**
+ * The drawing's last box: `out` in a row of its own, an arrow `arrowId` into it from the top of
+ * box `from`, and the open arrow `outId` out of its top.
+ */
+export function outputRow(grid: Grid, from: string, out: Cell, arrowId: string, outId: string): void {
+  grid.row([out]);
+  const box = grid.box(out.id);
+  grid.items.push(arrow(arrowId, [top(grid.box(from)), bottom(box)]));
+  outArrow(grid, outId, box);
 }
 
 /** The arrow out of the top box to the top of the drawing area. */
