@@ -60,11 +60,20 @@ function fill(text: string, piece: string, by: string): string {
  */
 const ASTRO = ['astro@7.3.5', '@astrojs/markdown-remark@7.3.1'];
 
+/**
+ * The registry as it was on this day (`npm install --before`): the sites resolve the same tree
+ * every run. Unpinned, a dependency published after it can break a build that did nothing wrong
+ * (on 2026-12-02 `@babel/types@7.29.17` asked for a `@babel/helper-validator-identifier@^7.29.17`
+ * the registry did not have, and every Astro and Docusaurus install failed). Move it forward on
+ * purpose, or set E2E_NPM_BEFORE to try a newer registry.
+ */
+const NPM_BEFORE = process.env['E2E_NPM_BEFORE'] ?? '2026-12-01T00:00:00Z';
+
 /** A site folder with the framework, node@22 and this package installed, and two model configs. */
 function site(name: string, deps: string[], packageJson: Record<string, unknown> = { type: 'module' }): string {
   const dir = mkdtempSync(join(tmpdir(), `hf-arch-e2e-${name}-`));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `e2e-${name}`, private: true, ...packageJson }));
-  sh(dir, 'npm', ['install', '--no-audit', '--no-fund', 'node@22', tarball, ...deps]);
+  sh(dir, 'npm', ['install', '--no-audit', '--no-fund', `--before=${NPM_BEFORE}`, 'node@22', tarball, ...deps]);
   mkdirSync(join(dir, 'models'), { recursive: true });
   for (const f of ['Qwen__Qwen3-0.6B.json', 'deepseek-ai__DeepSeek-V3.json']) cpSync(join(REPO, 'fixtures/configs', f), join(dir, 'models', f));
   return dir;
