@@ -474,6 +474,95 @@ describe('Jamba: Mamba mixers beside attention every 8th layer, MoE every other 
   });
 });
 
+describe('Nemotron-H: one mixer per block (Mamba-2, attention, MLP or latent MoE) by hybrid_override_pattern', () => {
+  const NANO = 'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json';
+  const SUPER = 'configs/nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-BF16.json';
+  const unitOf = (arch: ArchJson) => (id: string) => arch.units.find((u) => u.id === id)!;
+
+  test('the Mamba-2 mixer of the Nano, tensor by tensor; one norm per block; attention without positions', async () => {
+    const { arch } = await extract(fixturePath(NANO));
+    const unit = unitOf(arch);
+    const [d, heads, P, G, N, K] = [3136, 96, 80, 8, 128, 4];
+    const din = heads * P; // 7,680: not expand · d = 6,272
+    const conv = din + 2 * G * N;
+    // in_proj (z, x, B, C, dt), conv1d weight and bias, dt_bias, A_log, D, the gated norm, out_proj
+    const mamba2 = d * (2 * din + 2 * G * N + heads) + conv * K + conv + 3 * heads + din + din * d;
+    assert.deepEqual([unit('layers.mamba2').param_count, unit('layers.mamba2').repeat], [mamba2, 21]);
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [2 * d * 40 * 128 + 2 * d * 8 * 128, 4]);
+    // relu2: up and down, no gate
+    assert.deepEqual([unit('layers.ffn').param_count, unit('layers.ffn').repeat], [2 * d * 12544, 17]);
+    assert.deepEqual([unit('layers.norm').param_count, unit('layers.norm').repeat], [d, 42]);
+    assert.ok(!arch.units.some((u) => u.id === 'layers.attn_norm' || u.id === 'layers.ffn_norm'));
+    // the pattern, character by character: M-M-M-MM-M-M*-…
+    const kinds = arch.layers.map((l) => (l.attention.kind === 'mamba2' ? 'M' : l.attention.kind === 'softmax' ? '*' : l.ffn.kind === 'moe' ? 'E' : '-')).join('');
+    assert.equal(kinds, load(NANO)['hybrid_override_pattern']);
+    assert.ok(arch.layers.every((l) => (l.attention.kind === 'none') !== (l.ffn.kind === 'none')));
+    assert.ok(arch.layers.every((l) => !l.attention.rope));
+    // only the 4 attention blocks cache: K and V × 8 heads × 128, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 4 * 2 * 8 * 128 * 2);
+    assert.equal(arch.dims['d_in']!.value, din);
+  });
+
+  test('the latent MoE of the Super: the router and shared expert on d, the experts in the latent; the MTP module "*E"', async () => {
+    const { arch } = await extract(fixturePath(SUPER));
+    const unit = unitOf(arch);
+    const [d, E, k, lat, de, ds] = [4096, 512, 22, 1024, 2688, 5376];
+    assert.equal(unit('layers.router').param_count, E * d + E);
+    assert.equal(unit('layers.experts').param_count, E * 2 * lat * de);
+    assert.equal(unit('layers.latent_proj').param_count, 2 * d * lat);
+    assert.equal(unit('layers.shared_experts').param_count, 2 * d * ds);
+    assert.equal(unit('layers.experts').active_param_count, k * 2 * lat * de);
+    // eh_proj [d, 2d] and enorm, hnorm, final_layernorm
+    assert.equal(unit('mtp.proj').param_count, 2 * d * d + 3 * d);
+    assert.ok(unit('mtp.attn') && unit('mtp.experts') && unit('mtp.attn_norm') && unit('mtp.ffn_norm'));
+    assert.equal(arch.totals.params - arch.totals.params_main, 2_942_325_248);
+    // the Hub's BF16 total plus its F32 bucket: 41 × 512 selection biases
+    assert.equal(arch.totals.checkpoint_params, 123_611_012_096 + 41 * 512);
+  });
+
+  test('layers_block_type (transformers 5) reads like the pattern; the two must agree', () => {
+    const nano = load(NANO);
+    const names = new Map([['M', 'mamba'], ['*', 'attention'], ['-', 'mlp'], ['E', 'moe']]);
+    const types = [...(nano['hybrid_override_pattern'] as string)].map((c) => names.get(c)!);
+    const { hybrid_override_pattern: _, ...rest } = nano;
+    assert.equal(fromConfig({ ...rest, layers_block_type: types }).totals.params_main, 3_973_556_832);
+    const swapped = [...types];
+    [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
+    assert.equal(refusal({ ...nano, layers_block_type: swapped }).location.field, 'hybrid_override_pattern');
+  });
+
+  test('a pattern of the wrong length or with an unknown mixer, biases, other activations, other MTP modules are refused at their field', () => {
+    const nano = load(NANO);
+    const sup = load(SUPER);
+    const pattern = nano['hybrid_override_pattern'] as string;
+    assert.equal(refusal({ ...nano, hybrid_override_pattern: pattern.slice(1) }).location.field, 'hybrid_override_pattern');
+    const bad = refusal({ ...nano, hybrid_override_pattern: `${pattern.slice(0, -1)}X` });
+    assert.equal(bad.location.field, 'hybrid_override_pattern');
+    assert.match(bad.message, /"X" at position 41/);
+    for (const field of ['use_bias', 'mamba_proj_bias', 'mlp_bias', 'attention_bias']) assert.equal(refusal({ ...nano, [field]: true }).location.field, field);
+    assert.equal(refusal({ ...nano, use_conv_bias: false }).location.field, 'use_conv_bias');
+    assert.equal(refusal({ ...nano, mlp_hidden_act: 'silu' }).location.field, 'mlp_hidden_act');
+    assert.equal(refusal({ ...nano, n_groups: 7 }).location.field, 'n_groups');
+    assert.equal(refusal({ ...nano, sliding_window: 4096 }).location.field, 'sliding_window');
+    assert.equal(refusal({ ...sup, mtp_hybrid_override_pattern: 'ME' }).location.field, 'mtp_hybrid_override_pattern');
+    assert.equal(refusal({ ...sup, num_nextn_predict_layers: 2 }).location.field, 'num_nextn_predict_layers');
+    assert.equal(refusal({ ...sup, n_shared_experts: 2 }).location.field, 'n_shared_experts');
+    assert.equal(refusal({ ...sup, num_experts_per_tok: 513 }).location.field, 'num_experts_per_tok');
+    // the Mamba-1 fields a Nemotron-H config carries size nothing: no refusal, the same count
+    assert.equal(fromConfig({ ...nano, expand: 4, time_step_rank: 8 }).totals.params_main, 3_973_556_832);
+  });
+
+  test('without a latent, the experts read the model width; without MoE blocks the MoE fields are not needed', () => {
+    const sup = load(SUPER);
+    const plain = fromConfig({ ...sup, moe_latent_size: null });
+    assert.equal(plain.units.find((u) => u.id === 'layers.experts')!.param_count, 512 * 2 * 4096 * 2688);
+    assert.ok(!plain.units.some((u) => u.id === 'layers.latent_proj'));
+    const nano = load(NANO);
+    assert.ok(!('n_routed_experts' in nano));
+    assert.equal(fromConfig(nano).flags.moe, false);
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };

@@ -20,6 +20,7 @@ import { describeMimo } from './models/mimo.js';
 import { describeInkling } from './models/inkling.js';
 import { describeJamba } from './models/jamba.js';
 import { describeLfm2 } from './models/lfm2.js';
+import { describeNemotronH } from './models/nemotron-h.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -426,6 +427,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // LFM2 / LFM2-MoE (Liquid): gated short convolutions and GQA layers (models/lfm2.ts).
   lfm2: reader((r) => describeLfm2(r, { moe: false })),
   lfm2_moe: reader((r) => describeLfm2(r, { moe: true })),
+  // Nemotron-H (NVIDIA Nemotron 3): one mixer per block by hybrid_override_pattern — Mamba-2,
+  // attention, relu2 MLP or (latent) MoE — and an MTP module (models/nemotron-h.ts).
+  nemotron_h: reader(describeNemotronH),
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -564,6 +568,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   MotifForCausalLM: 'motif',
   Lfm2ForCausalLM: 'lfm2',
   JambaForCausalLM: 'jamba',
+  NemotronHForCausalLM: 'nemotron_h',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

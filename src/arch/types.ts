@@ -39,8 +39,9 @@ export interface LayerSpec {
     /** `softmax`: MHA/GQA/MQA; `mla`: DeepSeek-V2/V3 latent attention; `dsv4`: DeepSeek-V4
      * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention; `short_conv`: LFM2's gated
      * short convolution (no attention, a fixed state); `mamba`: a Mamba selective state-space
-     * mixer (Jamba). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba';
+     * mixer (Jamba); `mamba2`: a Mamba-2 mixer (scalar decay per head, Nemotron-H); `none`: the
+     * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'none';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends
@@ -69,7 +70,9 @@ export interface LayerSpec {
     kv_source?: number;
   };
   ffn: {
-    kind: 'dense' | 'moe';
+    /** `none`: the layer's one mixer is its attention side (Nemotron-H's Mamba-2 and attention
+     * layers): no FFN, no second norm. */
+    kind: 'dense' | 'moe' | 'none';
     /** The dense MLP is twice `d_ff` wide in this layer (Gemma 4 `use_double_wide_mlp` on its
      * KV-shared layers). */
     double_wide?: boolean;
@@ -243,8 +246,9 @@ export interface ArchDescription {
   /** Whether each MTP module has a norm of its own before the shared head (DeepSeek's
    * `shared_head.norm`); absent: it has. Inkling's MTP depths have none. */
   mtp_head_norm?: boolean;
-  /** The names of the MTP module's two norms when it has no head norm (Inkling: hidden_norm,
-   * embed_norm; Motif: embed_norm, final_layernorm). */
+  /** The names of the MTP module's norms where they are not DeepSeek's: its two when it has no
+   * head norm (Inkling: hidden_norm, embed_norm; Motif: embed_norm, final_layernorm), or all
+   * three (Nemotron-H: enorm, hnorm, final_layernorm). */
   mtp_norm_names?: string;
   /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
   text_config_path: string | null;

@@ -4,12 +4,15 @@
  * in monospace like the gallery's "3:1 Ratio" lists.
  */
 import type { ArchJson } from '../schema/arch-json.js';
+import { mixerKey, mixerKinds, singleMixer } from './spine.js';
 
 type Layer = ArchJson['layers'][number];
 
 /** What a layer is, in a few words: its mixer, then its FFN. */
 function layerName(arch: ArchJson, l: Layer): string {
   const a = l.attention;
+  // Nemotron-H: one mixer a layer.
+  if (singleMixer(arch)) return mixerKinds(arch).find((k) => k.key === mixerKey(l))!.name;
   let mixer: string;
   if (a.kind === 'gated_deltanet') mixer = 'Gated DeltaNet';
   else if (a.kind === 'short_conv') mixer = 'Short conv';

@@ -37,8 +37,40 @@ export interface SpineRow {
   streamsIn?: number;
 }
 
-/** Mixers that are not attention (their layers have no positions and no KV cache). */
-const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba']);
+/** Mixers that are not attention (their layers have no positions and no KV cache); `none`: a
+ * layer whose one mixer is its FFN (Nemotron-H). */
+const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'none']);
+
+/** Whether each layer has one mixer, not attention and FFN (Nemotron-H's blocks). */
+export function singleMixer(arch: ArchJson): boolean {
+  return arch.layers.some((l) => l.attention.kind === 'none' || l.ffn.kind === 'none');
+}
+
+/** One kind of mixer of a single-mixer model: its name, its layers and the units it counts. */
+export interface MixerKind {
+  key: 'mamba2' | 'attention' | 'mlp' | 'moe';
+  name: string;
+  layers: number;
+  units: string[];
+}
+
+/** The mixer of a single-mixer layer. */
+export function mixerKey(l: ArchJson['layers'][number]): MixerKind['key'] {
+  if (l.attention.kind === 'mamba2') return 'mamba2';
+  if (l.attention.kind !== 'none') return 'attention';
+  return l.ffn.kind === 'moe' ? 'moe' : 'mlp';
+}
+
+/** The mixers of a single-mixer model, in the order Mamba-2, attention, MLP, MoE. */
+export function mixerKinds(arch: ArchJson): MixerKind[] {
+  const all: Omit<MixerKind, 'layers'>[] = [
+    { key: 'mamba2', name: 'Mamba-2', units: ['layers.mamba2'] },
+    { key: 'attention', name: `${headsVariant(arch)} attention`, units: ['layers.attn', 'layers.attn.*', 'layers.qk_norm'] },
+    { key: 'mlp', name: 'MLP', units: ['layers.ffn'] },
+    { key: 'moe', name: arch.dims['d_lat'] ? 'Latent MoE' : 'MoE', units: ['layers.router*', 'layers.experts', 'layers.latent_proj', 'layers.shared_experts', 'layers.shared_expert_gate'] },
+  ];
+  return all.map((k) => ({ ...k, layers: arch.layers.filter((l) => mixerKey(l) === k.key).length })).filter((k) => k.layers > 0);
+}
 
 /** Attention modifiers drawn left of the attention box, each with an arrow into it. */
 export interface Modifier {
@@ -194,6 +226,19 @@ export function spineRows(arch: ArchJson): SpineRow[] {
     blockRow({ id: 'norm4', center: normBox(4, 'layers.ffn_norm2') });
     blockRow({ id: 'ffn2', center: box('ffn2', label('Feed forward'), 'proj', ['layers.ffn2']) });
     blockRow({ id: 'plus4', center: { kind: 'plus' }, residualSink: true });
+  } else if (singleMixer(arch)) {
+    // Nemotron-H: RMSNorm, then the layer's one mixer, then the residual add. One box names each
+    // kind with its count per layer × its layers; the strip says which layer has which.
+    const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
+    const count = (k: MixerKind): Run[] => {
+      const us = arch.units.filter((u) => k.units.some((id) => (id.endsWith('*') ? u.id.startsWith(id.slice(0, -1)) : u.id === id)));
+      const per = us.reduce((a, u) => a + u.param_count, 0);
+      return [{ text: `${groupDigits(per)} × ${k.layers}`, face: 'sans', scale: 0.9 }];
+    };
+    const lines: Run[][] = [[plain('One mixer per layer:', 'sans')], ...mixerKinds(arch).flatMap((k) => [[key(k.name)], count(k)])];
+    blockRow({ id: 'norm1', center: box('norm1', label(normName(arch, '')), 'norm', ['layers.norm']) });
+    blockRow({ id: 'attn', center: { kind: 'boxes', boxes: [{ ...attnBox, lines, units: [] }] } });
+    blockRow({ id: 'plus1', center: { kind: 'plus' }, residualSink: true });
   } else {
     const pre = placement === 'pre' || placement === 'sandwich';
     const post = placement === 'post' || placement === 'sandwich';

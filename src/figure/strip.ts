@@ -7,6 +7,7 @@ import type { ArchJson } from '../schema/arch-json.js';
 import type { Item, Role } from './scene.js';
 import { blockSize, plain } from './text.js';
 import { SIZE } from './style.js';
+import { mixerKey, mixerKinds, singleMixer } from './spine.js';
 
 interface StripRow {
   name: string;
@@ -24,6 +25,13 @@ export function stripRows(arch: ArchJson): StripRow[] {
   const add = (name: string, values: string[], legend: Record<string, string>) => {
     if (new Set(values).size > 1) rows.push({ name, values, legend });
   };
+  // Nemotron-H: each layer's one mixer, in the spine box's order.
+  if (singleMixer(arch)) {
+    const kinds = mixerKinds(arch).slice(0, 4);
+    const letter = (l: ArchJson['layers'][number]) => 'ABCD'[kinds.findIndex((k) => k.key === mixerKey(l))]!;
+    add('mixer', L.map(letter), Object.fromEntries(kinds.map((k, i) => ['ABCD'[i]!, k.key === 'attention' ? 'attention' : k.name])));
+    return rows;
+  }
   // Linear mixers against attention: Qwen3-Next's Gated DeltaNet, LFM2's short convolutions.
   const linear = (l: ArchJson['layers'][number]) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv' || l.attention.kind === 'mamba';
   const linearName = L.some((l) => l.attention.kind === 'short_conv') ? 'gated short conv' : L.some((l) => l.attention.kind === 'mamba') ? 'Mamba' : 'Gated DeltaNet (linear)';

@@ -197,6 +197,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   motif: '#0B6E4F', // Motif Technologies green
   liquid: '#1D4F91', // Liquid AI blue (LFM)
   ai21: '#A21CAF', // AI21 Labs magenta (Jamba)
+  nvidia: '#4D7A00', // NVIDIA green, darkened to read on white (Nemotron)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -207,6 +208,7 @@ const ORGS = new Map<string, string>(Object.entries({
   'motif-technologies': 'motif',
   liquidai: 'liquid',
   ai21labs: 'ai21',
+  nvidia: 'nvidia',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -261,6 +263,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   lfm2: 'liquid',
   lfm2_moe: 'liquid',
   jamba: 'ai21',
+  nemotron_h: 'nvidia',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

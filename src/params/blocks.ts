@@ -269,6 +269,33 @@ export function mambaMixer(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * A Mamba-2 mixer (Nemotron-H's NemotronHMamba2Mixer) over `d_in` = H_m · d_hm channels, `G`
+ * groups of B and C with `N` states: `in_proj` [2·d_in + 2·G·N + H_m, d] (z, x, B, C and Δ per
+ * head), a depthwise `conv1d` of K taps with its bias over x, B and C, `dt_bias`, `A_log` and
+ * `D` [H_m] (one decay per head, not per channel as in Mamba-1), the gated RMSNorm `norm`
+ * [d_in], `out_proj` [d, d_in]. (`use_bias` would add biases to both projections; refused.)
+ */
+export function mamba2Mixer(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, din, Hm, G, N, K] = [dim('d'), dim('d_in'), dim('H_m'), dim('G'), dim('N'), dim('K_m')];
+  const conv = add(din, mul(2, G, N));
+  return {
+    id: 'mamba2',
+    name: 'Mamba-2 mixer',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      ...linear('in_proj (z, x, B, C, dt)', d, add(mul(2, din), mul(2, G, N), Hm), false),
+      { name: 'conv1d (weight, bias)', expr: add(mul(conv, K), conv) },
+      { name: 'dt_bias, A_log, D', expr: mul(3, Hm) },
+      { name: 'norm (gated RMSNorm)', expr: mul(din) },
+      ...linear('out_proj', din, d, false),
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
@@ -372,7 +399,7 @@ export function perLayerProjection(arch: ArchDescription): Draft {
 /** An activation as papers write it: `gelu_new` → GELU, `relu` → ReLU, `silu` → SiLU. */
 function activationName(act: string): string {
   const base = act.toLowerCase().replace(/_(new|fast|pytorch_tanh|python|accurate)$/, '');
-  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU', poly_norm: 'PolyNorm' }));
+  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU', poly_norm: 'PolyNorm', relu2: 'ReLU²' }));
   return known.get(base) ?? base.toUpperCase();
 }
 
@@ -405,13 +432,21 @@ export function router(arch: ArchDescription, layer: LayerSpec): Draft {
   };
 }
 
-/** Routed experts: E gated experts (gate, up, down) of width d_e; k of them are active per token. */
+/**
+ * Routed experts: E experts of width d_e, gated (gate, up, down) or, where the MLPs are not
+ * (Nemotron-H's relu2), two matrices (up, down); k of them are active per token. In a latent MoE
+ * (`d_lat`, Nemotron-H `moe_latent_size`) they read and write the latent, not the model width.
+ */
 export function routedExperts(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
-  const [d, E, k, de] = [dim('d'), dim('E'), dim('k'), dim('d_e')];
-  const one = add(arch.biases.experts ? add(mul(3, d, de), mul(2, de), d) : mul(3, d, de), arch.flags.polynorm ? 4 : 0);
-  const parts = [{ name: 'experts (gate, up, down)', expr: mul(E, 3, d, de) }];
-  if (arch.biases.experts) parts.push({ name: 'expert biases', expr: mul(E, add(mul(2, de), d)) });
+  const [E, k, de] = [dim('E'), dim('k'), dim('d_e')];
+  const d = arch.dims['d_lat'] ?? dim('d');
+  const m = arch.flags.ffn_kind === 'mlp' ? 2 : 3;
+  // gpt-oss: a bias on each matrix, d_e wide for gate and up, d for down.
+  const biases = add(mul(m - 1, de), d);
+  const one = add(arch.biases.experts ? add(mul(m, d, de), biases) : mul(m, d, de), arch.flags.polynorm ? 4 : 0);
+  const parts = [{ name: m === 3 ? 'experts (gate, up, down)' : 'experts (up, down)', expr: mul(E, m, d, de) }];
+  if (arch.biases.experts) parts.push({ name: 'expert biases', expr: mul(E, biases) });
   // Motif: each expert's PolyNorm (weight [E, 3], bias [E, 1]).
   if (arch.flags.polynorm) parts.push({ name: 'experts.act_fn (PolyNorm)', expr: mul(4, E) });
   return {
@@ -423,6 +458,15 @@ export function routedExperts(arch: ArchDescription): Draft {
     parts,
     active: mul(k, one),
   };
+}
+
+/** A latent MoE's way in and out (Nemotron-H `moe_latent_size`): `fc1_latent_proj` [d_lat, d]
+ * before the routed experts, `fc2_latent_proj` [d, d_lat] after them; none without a latent. */
+export function latentProjections(arch: ArchDescription): Draft[] {
+  const lat = arch.dims['d_lat'];
+  if (!lat) return [];
+  const d = dimsOf(arch)('d');
+  return [{ id: 'latent_proj', name: 'Latent projections', family: 'experts', shape_in: [d.value], shape_out: [d.value], parts: [...linear('fc1_latent_proj', d, lat, false), ...linear('fc2_latent_proj', lat, d, false)] }];
 }
 
 /** Shared experts: DeepSeek's n_s experts of width d_e, or Qwen's one of width d_s with a gate. */
@@ -439,8 +483,11 @@ export function sharedExperts(arch: ArchDescription): Draft[] {
       family: 'shared_experts',
       shape_in: [d.value],
       shape_out: [d.value],
-      // Motif's shared expert has its PolyNorm too.
-      parts: [{ name: 'gate, up, down', expr: mul(3, d, width) }, ...(arch.flags.polynorm ? [{ name: 'act_fn (PolyNorm weight, bias)', expr: num(4) }] : [])],
+      // Motif's shared expert has its PolyNorm too; Nemotron-H's is a relu2 MLP (up, down).
+      parts: [
+        arch.flags.ffn_kind === 'mlp' ? { name: 'up, down', expr: mul(2, d, width) } : { name: 'gate, up, down', expr: mul(3, d, width) },
+        ...(arch.flags.polynorm ? [{ name: 'act_fn (PolyNorm weight, bias)', expr: num(4) }] : []),
+      ],
     },
   ];
   if (arch.flags.shared_expert_gate) {

@@ -10,6 +10,8 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   gatedShortConv,
+  latentProjections,
+  mamba2Mixer,
   mambaMixer,
   mlaAttention,
   ngramMemory,
@@ -51,9 +53,36 @@ function shortcutLayerDrafts(arch: ArchDescription, layer: LayerSpec): Draft[] {
   return [...first, router(arch, layer), routedExperts(arch), denseFfn(arch), ...first.map(second), second(denseFfn(arch))];
 }
 
+/**
+ * A layer with one mixer (Nemotron-H's blocks: `norm` → Mamba-2, attention, MLP or MoE → ⊕): one
+ * norm, the same unit in every layer, and the mixer's blocks.
+ */
+function singleMixerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
+  const n = arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
+  return [norm(arch, 'norm', n), ...attentionDrafts(arch, layer), ...ffnDrafts(arch, layer, mtp)];
+}
+
+/** The FFN side of a layer: a dense MLP, or a router, its experts and what goes with them. */
+function ffnDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
+  if (layer.ffn.kind === 'none') return [];
+  if (layer.ffn.kind === 'dense') return [denseFfn(arch, layer.ffn.double_wide === true)];
+  // DeepSeek-V4.1's DSpark blocks route among experts of their own number.
+  const experts = mtp && arch.dspark ? { ...arch, dims: { ...arch.dims, E: arch.dims['E_m']!, k: arch.dims['k_m']! } } : arch;
+  const out = [router(experts, layer), routedExperts(experts), ...latentProjections(arch), ...sharedExperts(arch)];
+  // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
+  if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
+  // Gemma 4's MoE block normalises the experts' input and both outputs apart.
+  if (arch.flags.gemma4_moe) {
+    const d = dimsOf(arch)('d');
+    out.push({ id: 'moe_norms', name: 'MoE-block norms', family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'pre_feedforward_layernorm_2, post_feedforward_layernorm_1, _2', expr: mul(3, d) }] });
+  }
+  return out;
+}
+
 /** The blocks of one decoder layer (or MTP block), bottom to top. */
 function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft[] {
   if (arch.flags.shortcut_moe && !mtp) return shortcutLayerDrafts(arch, layer);
+  if (layer.attention.kind === 'none' || layer.ffn.kind === 'none') return singleMixerDrafts(arch, layer, mtp);
   const { norm_placement: placement, norm_kind } = arch.flags;
   const n = norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm';
   const pre = placement === 'pre' || placement === 'sandwich';
@@ -74,19 +103,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
   if (hc) out.push(hyperConnection(arch, 'ffn'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
-  if (layer.ffn.kind === 'dense') out.push(denseFfn(arch, layer.ffn.double_wide === true));
-  else {
-    // DeepSeek-V4.1's DSpark blocks route among experts of their own number.
-    const experts = mtp && arch.dspark ? { ...arch, dims: { ...arch.dims, E: arch.dims['E_m']!, k: arch.dims['k_m']! } } : arch;
-    out.push(router(experts, layer), routedExperts(experts), ...sharedExperts(arch));
-    // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
-    if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
-    // Gemma 4's MoE block normalises the experts' input and both outputs apart.
-    if (arch.flags.gemma4_moe) {
-      const d = dimsOf(arch)('d');
-      out.push({ id: 'moe_norms', name: 'MoE-block norms', family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'pre_feedforward_layernorm_2, post_feedforward_layernorm_1, _2', expr: mul(3, d) }] });
-    }
-  }
+  out.push(...ffnDrafts(arch, layer, mtp));
   if (arch.flags.short_convs) out.push(shortConv(arch, 'mlp_sconv'));
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
   if (arch.flags.per_layer_embeddings) out.push(perLayerInput(arch));
@@ -156,6 +173,12 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'mamba':
       drafts = [mambaMixer(arch)];
+      break;
+    case 'mamba2':
+      drafts = [mamba2Mixer(arch)];
+      break;
+    case 'none':
+      drafts = [];
       break;
   }
   return drafts.filter((x): x is Draft => x !== null);
@@ -292,8 +315,8 @@ function mtpExtras(arch: ArchDescription): Draft | null {
         : [
             // eh_proj maps [embedding; hidden] (2d) to d.
             { name: 'eh_proj', expr: mul(2, d, d) },
-            { name: 'enorm, hnorm', expr: mul(2, d) },
-            { name: 'shared_head.norm', expr: mul(d) },
+            // Nemotron-H names its three: enorm, hnorm, final_layernorm.
+            ...(arch.mtp_norm_names ? [{ name: arch.mtp_norm_names, expr: mul(3, d) }] : [{ name: 'enorm, hnorm', expr: mul(2, d) }, { name: 'shared_head.norm', expr: mul(d) }]),
           ];
   return { id: 'proj', name: 'MTP input projection and norms', family: 'mtp', shape_in: [2 * d.value], shape_out: [d.value], parts };
 }

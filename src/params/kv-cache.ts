@@ -52,6 +52,8 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'gated_deltanet':
     case 'short_conv':
     case 'mamba':
+    case 'mamba2':
+    case 'none':
       return [0, 1];
     case 'dsv4': {
       const r = layer.attention.compress_ratio ?? 0;
@@ -89,6 +91,8 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       case 'gated_deltanet':
       case 'short_conv':
       case 'mamba':
+      case 'mamba2':
+      case 'none':
         break;
       case 'dsv4': {
         const r = a.compress_ratio ?? 0;

@@ -70,7 +70,7 @@ const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array
 const layerSchema = z.object({
   index: int,
   attention: z.object({
-    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba']),
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'none']).describe('`mamba2` and `none` from 0.5.0 on (Nemotron-H).'),
     window: int.nullable(),
     chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),
@@ -82,7 +82,7 @@ const layerSchema = z.object({
     index_keys: z.boolean().optional(),
     kv_source: int.optional().describe('The earlier layer whose keys and values this layer reads (Gemma 4 KV sharing): no K, V or cache of its own. Absent otherwise, and in files written before 0.5.0.'),
   }),
-  ffn: z.object({ kind: z.enum(['dense', 'moe']), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
+  ffn: z.object({ kind: z.enum(['dense', 'moe', 'none']).describe('`none` from 0.5.0 on: the layer\'s one mixer is on the attention side (Nemotron-H).'), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
   engram: int.optional().describe('DeepSeek-V4.1: the index of the layer\'s Engram memory in engram_layer_ids. Absent otherwise, and in files written before 0.5.0.'),
   ngram_memory: z.boolean().optional().describe('The layer first adds a hashed n-gram embedding to its streams (Qwen4-exp ple_layer_ids). Absent otherwise, and in files written before 0.5.0.'),
 });

@@ -487,6 +487,42 @@ function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Nemotron-H's Mamba-2 mixer.
+
+/**
+ * NemotronHMamba2Mixer: `in_proj` gives z, x, B, C and Δ (one per head) at once; x, B and C pass
+ * a causal conv of K taps and SiLU; Δ + dt_bias through softplus; the scan (SSD) runs a state of
+ * N for each of the H_m heads of d_hm channels, with one decay A = −exp(A_log) per head and the D
+ * skip; a gated RMSNorm over G groups multiplies in SiLU(z); `out_proj`.
+ */
+function mamba2Inset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const din = need(arch, 'd_in');
+  const [Hm, P, G, N, K] = [need(arch, 'H_m'), need(arch, 'd_hm'), need(arch, 'G'), need(arch, 'N'), need(arch, 'K_m')];
+  // Lanes: x and B, C through the conv into the scan, Δ on its own into the scan, z to the norm.
+  const [X, BC, DT, Z] = [0, 1, 2, 3];
+  const rows: Cell[][] = [
+    [cell('mamba2.in', X, Z, lbl('Linear in → x, B, C, Δ, z', `x, z: ${g(din)}; B, C: ${G} × ${N}; Δ: ${Hm}`), 'proj')],
+    [cell('mamba2.conv', X, BC, lbl('Causal conv1d', `${K} taps, SiLU`), 'box'), cell('mamba2.dt', DT, DT, lbl('Δ + dt_bias', 'softplus'), 'box')],
+    [cell('mamba2.core', X, DT, coreLabel('Scan (SSD)', [`${Hm} heads × ${P}`, `state ${N}, A per head, D`]), 'attention', 'attentionInk')],
+    [cell('mamba2.norm', X, Z, lbl('Gated RMSNorm', `× SiLU(z), ${G} groups`), 'norm')],
+  ];
+  const outLines = lbl(`Linear out ${g(din)} → ${g(d)}`);
+  const widths = Grid.fit(4, [...rows, [cell('mamba2.out', X, Z, outLines, 'proj')]], [30, 30, 30, 16]);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.mamba2'], widths, rows);
+  grid.input('mamba2.in.stem', y0, [{ box: 'mamba2.in' }]);
+  grid.lane('mamba2.lane.x', X, ['mamba2.in', 'mamba2.conv', 'mamba2.core', 'mamba2.norm']);
+  grid.lane('mamba2.lane.bc', BC, ['mamba2.in', 'mamba2.conv', 'mamba2.core']);
+  grid.lane('mamba2.lane.dt', DT, ['mamba2.in', 'mamba2.dt', 'mamba2.core']);
+  grid.lane('mamba2.lane.z', Z, ['mamba2.in', 'mamba2.norm']);
+  outputRow(grid, 'mamba2.norm', cell('mamba2.out', X, Z, outLines, 'proj'), 'mamba2.to_out', 'mamba2.out.arrow');
+  const caption: Run[][] = [[strong('a state of '), accent(String(N)), strong(' per channel, no KV cache')]];
+  const share = layerShare(arch, 'mamba2');
+  if (share) caption.push(share);
+  return finish('mamba2', 'Mamba-2 (state space duality)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The insets that show attention internals: one per attention kind of the model (softmax
@@ -507,5 +543,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('gated_deltanet')) insets.push(deltaNetInset(arch, opts));
   if (kinds.has('short_conv')) insets.push(shortConvInset(arch, opts));
   if (kinds.has('mamba')) insets.push(mambaInset(arch, opts));
+  if (kinds.has('mamba2')) insets.push(mamba2Inset(arch, opts));
   return insets;
 }

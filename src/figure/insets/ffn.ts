@@ -42,6 +42,8 @@ export function activationName(activation: string): string {
   const a = activation.toLowerCase();
   if (a === 'silu' || a === 'swish') return 'SiLU';
   if (a === 'relu') return 'ReLU';
+  // Nemotron-H: squared ReLU.
+  if (a === 'relu2') return 'ReLU²';
   // gelu_new, gelu_pytorch_tanh, gelu_fast: the tanh approximation of GELU
   if (a === 'gelu_new' || a === 'gelu_pytorch_tanh' || a === 'gelu_fast') return 'GELU (tanh)';
   if (a.startsWith('gelu')) return 'GELU';
@@ -68,7 +70,9 @@ const isGated = (arch: ArchJson): boolean => arch.flags.ffn_kind !== 'mlp';
  * `layers.experts` unit (a bug in one of the two, not an input error). Null without MoE.
  */
 export function expertFormula(arch: ArchJson): { tex: string; count: number } | null {
-  const { d, d_e: de, E } = arch.dims;
+  // A latent MoE's experts read and write the latent (Nemotron-H moe_latent_size).
+  const { d_e: de, E } = arch.dims;
+  const d = arch.dims['d_lat'] ?? arch.dims['d'];
   const unit = arch.units.find((u) => u.id === 'layers.experts');
   if (!arch.flags.moe || !d || !de || !E || !unit) return null;
   const gated = isGated(arch);
@@ -116,7 +120,7 @@ interface FfnSpec {
 }
 
 function specOf(arch: ArchJson): FfnSpec | null {
-  const d = arch.dims['d']?.value;
+  const d = (arch.flags.moe ? arch.dims['d_lat'] ?? arch.dims['d'] : arch.dims['d'])?.value;
   const hidden = arch.flags.moe ? arch.dims['d_e']?.value : arch.dims['d_ff']?.value;
   if (d === undefined || hidden === undefined) return null;
   const gated = isGated(arch);

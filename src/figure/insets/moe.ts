@@ -34,7 +34,8 @@ import { BOX_RADIUS, SIZE } from '../style.js';
 import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { wrapRuns } from '../wrap-runs.js';
 import { INSET_PAD, type Inset, type InsetOptions } from './inset.js';
-import { INSET_MAX_W, moveTo, xExtent } from './ffn.js';
+import { activationName, INSET_MAX_W, moveTo, xExtent } from './ffn.js';
+import { cell, finish, g, Grid, gridOverFormulas, lbl, need, outArrow, type Cell } from './grid.js';
 
 /** Largest E drawn expert by expert; above it, experts 1 and E with "…" between. */
 export const MAX_DRAWN_EXPERTS = 8;
@@ -287,6 +288,39 @@ function captionLines(k: number, E: number, shared: number, identity = 0): Run[]
 }
 
 /**
+ * A latent MoE (Nemotron-H `moe_latent_size`), as NemotronHMoE computes it: the router scores the
+ * full hidden state; `fc1_latent_proj` takes it down to the latent, where the k chosen experts
+ * run and are summed with the router's weights; `fc2_latent_proj` brings the sum back to d; the
+ * shared expert reads the full hidden state and is added.
+ */
+function latentMoeInset(arch: ArchJson, o: InsetOptions, E: number, k: number): Inset {
+  const [d, lat, de, ds] = [need(arch, 'd'), need(arch, 'd_lat'), need(arch, 'd_e'), need(arch, 'd_s')];
+  const act = activationName(arch.activation);
+  const [R, X, S] = [0, 1, 2];
+  const rows: Cell[][] = [
+    [
+      cell('moe.router', R, R, lbl('Router', `${k} of ${E}`), 'router'),
+      cell('moe.down', X, X, lbl('Linear down', `${g(d)} → ${g(lat)}`), 'proj'),
+      cell('moe.shared', S, S, lbl('Shared expert', `width ${g(ds)}`), 'expert'),
+    ],
+    [cell('moe.expert.1', R, X, lbl(`${k} routed experts`, `${g(lat)} → ${g(de)} → ${g(lat)}, ${act}`, 'weighted by the router'), 'expert')],
+    [cell('moe.up', X, X, lbl('Linear up', `${g(lat)} → ${g(d)}`), 'proj')],
+  ];
+  const sum = cell('moe.sum', X, S, lbl('Add'), 'box');
+  const widths = Grid.fit(3, [...rows, [sum]], [30, 30, 30]);
+  const ids = ['layers.router', 'layers.experts', 'layers.latent_proj', 'layers.shared_experts'];
+  const { formula, y0, grid } = gridOverFormulas(arch, o, ids, widths, rows);
+  grid.input('moe.in', y0, [{ box: 'moe.router' }, { box: 'moe.down' }, { box: 'moe.shared' }]);
+  grid.lane('moe.lane.router', R, ['moe.router', 'moe.expert.1']);
+  grid.row([sum]);
+  grid.lane('moe.lane.x', X, ['moe.down', 'moe.expert.1', 'moe.up', 'moe.sum']);
+  grid.lane('moe.lane.shared', S, ['moe.shared', 'moe.sum']);
+  outArrow(grid, 'moe.out', grid.box('moe.sum'));
+  const inset = finish('moe', 'Latent MoE layer', captionLines(k, E, 1), formula, grid, 'ffn');
+  return { ...inset, title: [strong('Latent MoE layer')] };
+}
+
+/**
  * The MoE-layer inset of `arch` (target `ffn`), or null for a dense model. Caption: "k of E
  * experts active per token" (+ "plus n shared").
  */
@@ -294,6 +328,7 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const E = arch.dims['E']?.value;
   const k = arch.dims['k']?.value;
   if (!arch.flags.moe || E === undefined || k === undefined) return null;
+  if (arch.dims['d_lat']) return latentMoeInset(arch, o, E, k);
   // The fan when its row fits (with two-line expert labels if need be), else the ladder.
   const parts: Parts = { E, expert: EXPERT_LINES.one, router: routerBox(arch), shared: sharedBoxes(arch) };
   if (fanRowWidth(parts) > INSET_MAX_W && E > MAX_DRAWN_EXPERTS) parts.expert = EXPERT_LINES.two;
