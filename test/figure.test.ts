@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { extract } from '../src/index.js';
+import { altText, extract } from '../src/index.js';
 import { layoutFigure } from '../src/figure/layout.js';
 import type { Scene } from '../src/figure/scene.js';
 import { sceneProblems, sceneStats, themeContrastProblems } from '../src/figure/check.js';
-import { groupDigits } from '../src/figure/format.js';
+import { contextTokens, groupDigits } from '../src/figure/format.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 const files = ['configs', 'extra'].flatMap((dir) =>
@@ -49,6 +49,31 @@ describe('figure layout', () => {
       assert.ok(!allText(layoutFigure(arch, { mtp: false })).includes('MTP module'), '--no-mtp hides the branch');
     });
   }
+
+  test('MiniMax-Text-01 (postnorm): each residual leaves after its norm; elsewhere it leaves below the norm', async () => {
+    const box = (scene: Scene, id: string) => scene.items.find((i) => i.kind === 'box' && i.id === id) as { y: number; h: number };
+    const start = (scene: Scene, n: number) => (scene.items.find((i) => i.kind === 'arrow' && i.id === `residual.${n}`) as { points: [number, number][] }).points[0]![1];
+    const { arch: minimax } = await extract(`${FIXTURES}configs/MiniMaxAI__MiniMax-Text-01.json`);
+    const post = layoutFigure(minimax);
+    for (const [n, norm, main] of [[0, 'norm1', 'attn'], [1, 'norm2', 'ffn']] as const) {
+      const y = start(post, n);
+      assert.ok(y > box(post, norm).y + box(post, norm).h && y < box(post, main).y, `residual ${n} between ${norm} and ${main}`);
+    }
+    const { arch: llama } = await extract(`${FIXTURES}configs/meta-llama__Meta-Llama-3-8B-Instruct.json`);
+    const pre = layoutFigure(llama);
+    assert.ok(start(pre, 0) < box(pre, 'norm1').y, 'the usual residual leaves below RMSNorm 1');
+  });
+
+  test('Nemotron-H: one norm and one mixer box per block, which names each mixer with its count', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-BF16.json`);
+    const scene = layoutFigure(arch);
+    const mixer = scene.items.find((i) => i.kind === 'box' && i.id === 'attn') as { lines: { text: string }[][] };
+    const lines = mixer.lines.map((l) => l.map((r) => r.text).join(''));
+    assert.deepEqual(lines, ['One mixer per layer:', 'Mamba-2', '109,635,968 × 40', 'Grouped-query attention', '35,651,584 × 8', 'Latent MoE', '2,873,098,752 × 40']);
+    assert.ok(!scene.items.some((i) => i.kind === 'box' && (i.id === 'norm2' || i.id === 'ffn')), 'no second sub-layer');
+    assert.equal(scene.items.filter((i) => i.kind === 'arrow' && i.id.startsWith('residual.')).length, 1);
+    assert.ok(scene.items.some((i) => i.id === 'strip.mixer.legend.C.text'), 'a mixer row in the strip');
+  });
 
   test('the dense-prefix callout reads as English for one block and for several', async () => {
     const { arch: kimi } = await extract(`${FIXTURES}configs/moonshotai__Kimi-K2.6.json`);
@@ -146,5 +171,29 @@ describe('figure layout', () => {
     const { arch } = await extract(`${FIXTURES}configs/Qwen__Qwen3-8B.json`);
     const scene = layoutFigure(arch, { title: '\\input{/etc/passwd} '.repeat(12) });
     assert.deepEqual(sceneProblems(scene), []);
+  });
+});
+
+describe('context lengths as quoted', () => {
+  test('k below a million, M for whole binary millions, digits otherwise', () => {
+    assert.equal(contextTokens(131_072), '128k');
+    assert.equal(contextTokens(1_048_576), '1M');
+    assert.equal(contextTokens(10_485_760), '10M');
+    // MiniMax-Text-01: 10,240,000 = 10,000 × 1,024, not "10000k"
+    assert.equal(contextTokens(10_240_000), '10,240,000');
+    assert.equal(contextTokens(4_000), '4,000');
+  });
+});
+
+describe('alternative text of hybrids', () => {
+  test('says which mixer each layer has, not Gated DeltaNet for every hybrid', async () => {
+    const alt = async (file: string) => altText((await extract(`${FIXTURES}configs/${file}`)).arch);
+    assert.match(await alt('nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json'), /42 blocks of one mixer each: Mamba-2 in 21, grouped-query attention \(40 heads\) in 4, an MLP feed-forward of width 12,544 in 17;/);
+    assert.match(await alt('nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-BF16.json'), /a mixture of experts \(512 routed, 22 active per token, plus a shared expert\) in 40;/);
+    assert.match(await alt('ai21labs__Jamba-v0.1.json'), /Mamba mixers in 28 layers and grouped-query attention in 4 \(32 heads\)/);
+    assert.match(await alt('MiniMaxAI__MiniMax-Text-01.json'), /lightning \(linear\) attention in 70 layers and grouped-query attention in 10/);
+    assert.match(await alt('LiquidAI__LFM2.5-350M.json'), /gated short convolutions in 10 layers/);
+    assert.match(await alt('Qwen__Qwen3-Next-80B-A3B-Instruct.json'), /Gated DeltaNet linear attention mixed with gated attention/);
+    assert.match(await alt('openai-community__gpt2.json'), /an MLP feed-forward of width 3,072/);
   });
 });

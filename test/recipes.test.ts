@@ -520,15 +520,41 @@ describe('Nemotron-H: one mixer per block (Mamba-2, attention, MLP or latent MoE
     assert.equal(arch.totals.checkpoint_params, 123_611_012_096 + 41 * 512);
   });
 
-  test('layers_block_type (transformers 5) reads like the pattern; the two must agree', () => {
+  test('layers_block_type in either naming reads like the pattern, and gives the depth when num_hidden_layers is absent; the two must agree', () => {
     const nano = load(NANO);
-    const names = new Map([['M', 'mamba'], ['*', 'attention'], ['-', 'mlp'], ['E', 'moe']]);
-    const types = [...(nano['hybrid_override_pattern'] as string)].map((c) => names.get(c)!);
-    const { hybrid_override_pattern: _, ...rest } = nano;
-    assert.equal(fromConfig({ ...rest, layers_block_type: types }).totals.params_main, 3_973_556_832);
+    const { hybrid_override_pattern: _, num_hidden_layers: _L, ...rest } = nano;
+    for (const names of [
+      new Map([['M', 'mamba'], ['*', 'attention'], ['-', 'mlp'], ['E', 'moe']]),
+      // what transformers writes today
+      new Map([['M', 'linear_attention'], ['*', 'full_attention'], ['-', 'mlp'], ['E', 'moe']]),
+    ]) {
+      const types = [...(nano['hybrid_override_pattern'] as string)].map((c) => names.get(c)!);
+      assert.equal(fromConfig({ ...rest, num_hidden_layers: 42, layers_block_type: types }).totals.params_main, 3_973_556_832);
+      const bare = fromConfig({ ...rest, layers_block_type: types });
+      assert.equal(bare.totals.params_main, 3_973_556_832);
+      assert.equal(bare.dims['L']!.value, 42);
+    }
+    const types = [...(nano['hybrid_override_pattern'] as string)].map((c) => ({ M: 'mamba', '*': 'attention', '-': 'mlp', E: 'moe' })[c]!);
     const swapped = [...types];
     [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
     assert.equal(refusal({ ...nano, layers_block_type: swapped }).location.field, 'hybrid_override_pattern');
+    assert.equal(refusal({ ...nano, layers_block_type: types.slice(1) }).location.field, 'layers_block_type');
+  });
+
+  test('the MTP module from mtp_layers_block_type (transformers) as from the pattern; without MTP either field is understood', () => {
+    const sup = load(SUPER);
+    const { mtp_hybrid_override_pattern: _, ...rest } = sup;
+    assert.equal(fromConfig({ ...rest, mtp_layers_block_type: ['full_attention', 'moe'] }).totals.params, 123_611_033_088);
+    assert.equal(fromConfig({ ...rest, mtp_layers_block_type: ['attention', 'moe'] }).totals.params, 123_611_033_088);
+    // absent: NemotronHConfig's ['full_attention', 'moe']
+    assert.equal(fromConfig(rest).totals.params, 123_611_033_088);
+    assert.equal(refusal({ ...rest, mtp_layers_block_type: ['moe'] }).location.field, 'mtp_layers_block_type');
+    assert.equal(refusal({ ...sup, mtp_layers_block_type: ['moe', 'full_attention'] }).location.field, 'mtp_hybrid_override_pattern');
+    const none = fromConfig({ ...rest, num_nextn_predict_layers: 0, mtp_layers_block_type: ['full_attention', 'moe'] });
+    assert.equal(none.totals.params, 120_668_707_840);
+    // n_shared_experts absent: NemotronHConfig's 1
+    const { n_shared_experts: _n, ...noShared } = sup;
+    assert.equal(fromConfig(noShared).totals.params, 123_611_033_088);
   });
 
   test('a pattern of the wrong length or with an unknown mixer, biases, other activations, other MTP modules are refused at their field', () => {
@@ -539,7 +565,9 @@ describe('Nemotron-H: one mixer per block (Mamba-2, attention, MLP or latent MoE
     const bad = refusal({ ...nano, hybrid_override_pattern: `${pattern.slice(0, -1)}X` });
     assert.equal(bad.location.field, 'hybrid_override_pattern');
     assert.match(bad.message, /"X" at position 41/);
-    for (const field of ['use_bias', 'mamba_proj_bias', 'mlp_bias', 'attention_bias']) assert.equal(refusal({ ...nano, [field]: true }).location.field, field);
+    for (const field of ['use_bias', 'mlp_bias', 'attention_bias']) assert.equal(refusal({ ...nano, [field]: true }).location.field, field);
+    // in_proj and out_proj read use_bias; mamba_proj_bias sizes nothing
+    assert.equal(fromConfig({ ...nano, mamba_proj_bias: true }).totals.params_main, 3_973_556_832);
     assert.equal(refusal({ ...nano, use_conv_bias: false }).location.field, 'use_conv_bias');
     assert.equal(refusal({ ...nano, mlp_hidden_act: 'silu' }).location.field, 'mlp_hidden_act');
     assert.equal(refusal({ ...nano, n_groups: 7 }).location.field, 'n_groups');
@@ -560,6 +588,46 @@ describe('Nemotron-H: one mixer per block (Mamba-2, attention, MLP or latent MoE
     const nano = load(NANO);
     assert.ok(!('n_routed_experts' in nano));
     assert.equal(fromConfig(nano).flags.moe, false);
+  });
+});
+
+describe('MiniMax-Text-01: lightning attention on 7 layers of 8, GQA on the 8th, a Mixtral MoE in every layer', () => {
+  const TEXT01 = 'configs/MiniMaxAI__MiniMax-Text-01.json';
+
+  test('the lightning attention, tensor by tensor; the softmax layers by attn_type_list; no KV cache in the lightning layers', async () => {
+    const { arch } = await extract(fixturePath(TEXT01));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, dh, Hkv] = [6144, 64, 128, 8];
+    // qkv_proj, output_gate, norm over the heads' output, out_proj (slope_rate is a buffer)
+    assert.deepEqual([unit('layers.lightning_attn').param_count, unit('layers.lightning_attn').repeat], [3 * H * dh * d + H * dh * d + H * dh + H * dh * d, 70]);
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [2 * d * H * dh + 2 * d * Hkv * dh, 10]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind === 'softmax').map((l) => l.index), [7, 15, 23, 31, 39, 47, 55, 63, 71, 79]);
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 10 * 2 * Hkv * dh * 2);
+    assert.equal(arch.flags.partial_rotary, 0.5);
+    assert.equal(arch.flags.residual_after_norm, true);
+    assert.ok(arch.notes.some((n) => n.includes('α 3.557')), arch.notes.join('\n'));
+  });
+
+  test('transformers\' MiniMaxConfig (model_type minimax, layer_types) counts the same', () => {
+    const remote = load(TEXT01);
+    const types = (remote['attn_type_list'] as number[]).map((t) => (t === 0 ? 'linear_attention' : 'full_attention'));
+    const { attn_type_list: _a, postnorm: _p, layernorm_full_attention_alpha: _1, layernorm_full_attention_beta: _2, layernorm_linear_attention_alpha: _3, layernorm_linear_attention_beta: _4, layernorm_mlp_alpha: _5, layernorm_mlp_beta: _6, rotary_dim: _r, shared_intermediate_size: _s, shared_moe_mode: _m, ...rest } = remote;
+    const hf = fromConfig({ ...rest, model_type: 'minimax', architectures: ['MiniMaxForCausalLM'], layer_types: types, full_attn_alpha_factor: 3.5565588200778455, linear_attn_alpha_factor: 3.5565588200778455, mlp_alpha_factor: 3.5565588200778455, block_size: 256, partial_rotary_factor: 0.5 });
+    assert.equal(hf.totals.params_main, 456_089_655_296);
+    assert.equal(hf.flags.residual_after_norm, true);
+    // without layer_types: MiniMaxConfig's default, full attention on the even layers
+    const alternate = fromConfig({ ...rest, model_type: 'minimax', num_hidden_layers: 4 });
+    assert.deepEqual(alternate.layers.map((l) => l.attention.kind), ['softmax', 'lightning', 'softmax', 'lightning']);
+  });
+
+  test('a list of the wrong length or with other values, shared experts, another activation, a window are refused at their field', () => {
+    const m = load(TEXT01);
+    assert.equal(refusal({ ...m, attn_type_list: (m['attn_type_list'] as number[]).slice(1) }).location.field, 'attn_type_list');
+    assert.equal(refusal({ ...m, attn_type_list: [2, ...(m['attn_type_list'] as number[]).slice(1)] }).location.field, 'attn_type_list[0]');
+    assert.equal(refusal({ ...m, shared_intermediate_size: 4096 }).location.field, 'shared_intermediate_size');
+    assert.equal(refusal({ ...m, hidden_act: 'gelu' }).location.field, 'hidden_act');
+    assert.equal(refusal({ ...m, sliding_window: 4096 }).location.field, 'sliding_window');
+    assert.equal(refusal({ ...m, rotary_dim: 256 }).location.field, 'rotary_dim');
   });
 });
 

@@ -21,6 +21,7 @@ import { describeInkling } from './models/inkling.js';
 import { describeJamba } from './models/jamba.js';
 import { describeLfm2 } from './models/lfm2.js';
 import { describeNemotronH } from './models/nemotron-h.js';
+import { describeMiniMaxText01 } from './models/minimax-text-01.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -430,6 +431,10 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Nemotron-H (NVIDIA Nemotron 3): one mixer per block by hybrid_override_pattern — Mamba-2,
   // attention, relu2 MLP or (latent) MoE — and an MTP module (models/nemotron-h.ts).
   nemotron_h: reader(describeNemotronH),
+  // MiniMax-Text-01: lightning attention on 7 layers of 8, GQA on the 8th, MoE everywhere
+  // (models/minimax-text-01.ts); its remote config class and transformers' MiniMaxConfig.
+  minimax_text_01: reader((r) => describeMiniMaxText01(r, { transformers: false })),
+  minimax: reader((r) => describeMiniMaxText01(r, { transformers: true })),
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -569,6 +574,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   Lfm2ForCausalLM: 'lfm2',
   JambaForCausalLM: 'jamba',
   NemotronHForCausalLM: 'nemotron_h',
+  MiniMaxText01ForCausalLM: 'minimax_text_01',
+  MiniMaxForCausalLM: 'minimax',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

@@ -40,8 +40,9 @@ export interface LayerSpec {
      * compressed MQA; `gated_deltanet`: Qwen3-Next linear attention; `short_conv`: LFM2's gated
      * short convolution (no attention, a fixed state); `mamba`: a Mamba selective state-space
      * mixer (Jamba); `mamba2`: a Mamba-2 mixer (scalar decay per head, Nemotron-H); `none`: the
-     * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'none';
+     * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers);
+     * `lightning`: MiniMax-Text-01's lightning attention (linear attention, a decay per head). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'none';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends
@@ -172,6 +173,9 @@ export interface Flags {
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
    * softplus (Laguna) or sigmoid (Step 3.5). Absent: none. */
   head_gate?: 'sigmoid' | 'softplus';
+  /** Each sub-layer's residual is its normalised input, not the stream before the norm
+   * (MiniMax-Text-01 `postnorm`). Absent: the usual pre-norm residual. */
+  residual_after_norm?: boolean;
   /** Gemma 4 `v_norm`: the values pass an RMSNorm without a weight (no parameters). Absent: none. */
   value_norm?: 'unscaled';
   /** Attention logits soft-capped as `cap · tanh(logits / cap)` (Gemma 2

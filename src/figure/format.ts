@@ -26,9 +26,10 @@ export function bytes(n: number): string {
   return scaled(n, [[1024, ' KiB'], [1024 ** 2, ' MiB'], [1024 ** 3, ' GiB']]);
 }
 
-/** A context length as it is quoted: 128k for 131,072 tokens, 1M for 1,048,576, else in digits. */
+/** A context length as it is quoted: 128k for 131,072 tokens, 1M for 1,048,576, else in digits
+ * (MiniMax-Text-01's 10,240,000 is no whole number of M, and 10000k reads as a typo). */
 export function contextTokens(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}M`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}k`;
+  if (n >= 1024 && n < 1024 * 1024 && n % 1024 === 0) return `${n / 1024}k`;
   return groupDigits(n);
 }

@@ -110,6 +110,15 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   const fromTensors = arch.model.structure === 'tensor-names';
   const insets = (options.detail ?? 'full') === 'full' && !fromTensors ? figureInsets(arch, { formulas: !withTable }) : [];
   const rows = spineRows(arch);
+  // Leader anchors of the spine boxes that have them (see SpineBox.anchors).
+  const lineAnchors = new Map(rows.flatMap((r) => (r.center.kind === 'boxes' ? r.center.boxes : [])).filter((b) => b.anchors).map((b) => [b.id, b.anchors!]));
+  // The height where an inset's leader meets a box: its anchor line, else its centre (lines are
+  // of one height, the block of them centred in the box).
+  const leaderY = (box: BoxItem, insetId: string): number => {
+    const line = lineAnchors.get(box.id)?.[insetId];
+    const cy = box.y + box.h / 2;
+    return line === undefined ? cy : cy + (box.lines.length / 2 - line - 0.5) * box.size * LINE_SPACING;
+  };
 
   // Boxes of each row, sized by their label and count line.
   const rowBoxes = (r: SpineRow): BoxItem[] => {
@@ -284,9 +293,9 @@ export function layoutFigure(arch: ArchJson, options: FigureOptions = {}): Scene
   placeCallouts(items, callouts(arch, { rope: modBoxes.some((b) => b.id === 'mod.rope') }), anchors, leftBusy, notesLeft ? base - 4 : mainBottom, outTop);
 
   // Right: insets near the boxes they explain, then the MoE savings and the layer recipe.
-  const rightTop = placeRight(items, notesLeft ? right : [...right, ...notes], byId, mainBottom, mainBottom + mainH);
+  const rightTop = placeRight(items, notesLeft ? right : [...right, ...notes], byId, mainBottom, mainBottom + mainH, leaderY);
   // Under the stack, left: the notes, or the one inset that did not fit the column.
-  const now: DrawContext = { items, find: (id) => byId.get(id), later: (fn) => fn(), hasRightNeighbour: () => false, gutterX: () => RIGHT_X - 3 };
+  const now: DrawContext = { items, find: (id) => byId.get(id), later: (fn) => fn(), hasRightNeighbour: () => false, gutterX: () => RIGHT_X - 3, leaderY };
   if (under) under.draw(base - 16 - under.h, CONTAINER_X + CONTAINER_W - under.w, now);
   else if (notesLeft) {
     let ny = mainBottom;
@@ -411,8 +420,11 @@ function residuals(items: Item[], placed: PlacedRow[], centers: Map<string, Cent
     if (!r.inBlock) continue;
     if (start === null) start = k;
     if (r.residualSink) {
-      const first = centers.get(placed[start]!.row.id)!;
-      const below = centers.get(placed[start - 1]!.row.id)!;
+      // A residual taken after the sub-layer's norm (residualSource) leaves between the norm and the
+      // row above it.
+      const from = placed[start]!.row.residualSource && start + 1 < k ? start + 1 : start;
+      const first = centers.get(placed[from]!.row.id)!;
+      const below = centers.get(placed[from - 1]!.row.id)!;
       // Inside the block: never on its frame (the block starts BLOCK_PAD below the first row).
       const y0 = Math.max((below.top + first.bottom) / 2, first.bottom - 7);
       const sink = centers.get(r.id)!;
@@ -635,6 +647,8 @@ interface DrawContext {
   hasRightNeighbour: (box: BoxItem) => boolean;
   /** The x of a free lane in the gutter between the stack and the inset column. */
   gutterX: () => number;
+  /** The height where the leader of inset `insetId` meets `box`. */
+  leaderY: (box: BoxItem, insetId: string) => number;
 }
 
 /** The insets as column blocks: dotted frame, title, drawing, caption under it, leader to the box. */
@@ -676,7 +690,7 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
       if (!box) return;
       // Level with the box's centre, unless another leader already runs there across the gutter
       // (Gemma 4 26B: the attention box and the MoE inset's first expert at one height).
-      const ty = freeRow(out, box, RIGHT_X - 40, box.x >= RIGHT_X - 20 ? box.x : RIGHT_X);
+      const ty = freeRow(out, box, RIGHT_X - 40, box.x >= RIGHT_X - 20 ? box.x : RIGHT_X, ctx.leaderY(box, inset.id));
       if (box.x >= RIGHT_X - 20) {
         // From an item of another inset (the MoE's first expert): out to the left of the
         // column, along it, and into this frame's left edge.
@@ -717,11 +731,10 @@ const LEADER_GAP = 4;
  * A height inside `box` for a leader's horizontal run over [x0, x1]: the box's centre, or the
  * nearest height in its middle half that keeps clear of the horizontal runs already drawn.
  */
-function freeRow(items: Item[], box: BoxItem, x0: number, x1: number): number {
+function freeRow(items: Item[], box: BoxItem, x0: number, x1: number, cy = box.y + box.h / 2): number {
   const runs = items.flatMap((i) => (i.kind === 'arrow' ? i.points.slice(1).map((q, k) => [i.points[k]!, q] as const) : []))
     .filter(([p, q]) => Math.abs(p[1] - q[1]) < 0.01 && Math.min(Math.max(p[0], q[0]), x1) - Math.max(Math.min(p[0], q[0]), x0) > 0)
     .map(([p]) => p[1]);
-  const cy = box.y + box.h / 2;
   for (const dy of [0, -1, 1, -2, 2].map((k) => k * LEADER_GAP)) {
     const y = cy + dy;
     if (Math.abs(dy) <= box.h / 4 && runs.every((r) => Math.abs(r - y) >= LEADER_GAP)) return y;
@@ -763,7 +776,7 @@ function columnPlan(
 }
 
 /** Places the column blocks near their targets, draws them and their leaders; returns the top. */
-function placeRight(items: Item[], blocks: ColumnBlock[], byId: Map<string, BoxItem>, lo: number, hi: number): number {
+function placeRight(items: Item[], blocks: ColumnBlock[], byId: Map<string, BoxItem>, lo: number, hi: number, leaderY: DrawContext['leaderY']): number {
   if (blocks.length === 0) return hi;
   const links: (() => void)[] = [];
   let lanes = 0;
@@ -773,13 +786,14 @@ function placeRight(items: Item[], blocks: ColumnBlock[], byId: Map<string, BoxI
     later: (fn) => links.push(fn),
     hasRightNeighbour: (box) => [...byId.values()].some((o) => o !== box && Math.abs(o.y + o.h / 2 - (box.y + box.h / 2)) < 1 && o.x > box.x),
     gutterX: () => RIGHT_X - 3 - 3.2 * lanes++,
+    leaderY,
   };
   // Wishes: level with the target box; an item of another inset sits just above that inset;
   // notes after everything else.
   const wantY = (b: ColumnBlock, i: number): number => {
     if (b.target === null) return -1e6 - i;
     const box = byId.get(b.target);
-    if (box) return box.y + box.h / 2;
+    if (box) return leaderY(box, b.id);
     const owner = blocks.find((o) => o.id === b.target!.split('.')[0]);
     const ob = owner?.target ? byId.get(owner.target) : undefined;
     return ob ? ob.y + ob.h / 2 + 1 : 0;

@@ -23,6 +23,10 @@ export interface SpineBox {
   /** Ids of the units it stands for (a trailing `*` matches a prefix): its count line sums them. */
   units: string[];
   dashed?: boolean;
+  /** Where an inset's leader meets the box, when not at its centre: inset id → the line it is
+   * level with (0 the top line; x.5 between two lines). Nemotron-H's mixer box: each mixer's inset
+   * at its own name and count. */
+  anchors?: Record<string, number>;
 }
 
 export interface SpineRow {
@@ -35,11 +39,14 @@ export interface SpineRow {
   residualSink?: boolean;
   /** The flow from the row below into this one carries this many streams (mHC), drawn as a bundle. */
   streamsIn?: number;
+  /** The sub-layer's residual starts above this row, not below it: the residual is the output of
+   * this norm (MiniMax-Text-01 `postnorm`). */
+  residualSource?: boolean;
 }
 
 /** Mixers that are not attention (their layers have no positions and no KV cache); `none`: a
  * layer whose one mixer is its FFN (Nemotron-H). */
-const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'none']);
+const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'none']);
 
 /** Whether each layer has one mixer, not attention and FFN (Nemotron-H's blocks). */
 export function singleMixer(arch: ArchJson): boolean {
@@ -98,9 +105,10 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
   // LFM2: gated short convolutions or grouped-query attention; Jamba: Mamba mixers or attention
   // (by its heads), or Mamba alone when no layer is attention.
-  const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : null;
+  // MiniMax-Text-01: lightning (linear) attention or softmax attention.
+  const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : kinds.has('lightning') ? 'Lightning' : null;
   if (mixer) {
-    if (!kinds.has('softmax')) return [[key(mixer)], [plain(mixer === 'Mamba' ? 'mixer' : 'layer')]];
+    if (!kinds.has('softmax')) return [[key(mixer)], [plain(mixer === 'Mamba' ? 'mixer' : mixer === 'Lightning' ? 'attention' : 'layer')]];
     return [[key(mixer), plain(' or')], [key(headsVariant(arch).toLowerCase()), plain(' attention')]];
   }
   // Hy4's gated_mla: the heads' output is gated elementwise.
@@ -196,7 +204,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.
@@ -235,9 +243,13 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       const per = us.reduce((a, u) => a + u.param_count, 0);
       return [{ text: `${groupDigits(per)} × ${k.layers}`, face: 'sans', scale: 0.9 }];
     };
-    const lines: Run[][] = [[plain('One mixer per layer:', 'sans')], ...mixerKinds(arch).flatMap((k) => [[key(k.name)], count(k)])];
+    const kinds = mixerKinds(arch);
+    const lines: Run[][] = [[plain('One mixer per layer:', 'sans')], ...kinds.flatMap((k) => [[key(k.name)], count(k)])];
+    // Each inset's leader meets its mixer's two lines (name and count).
+    const insetOf: Record<MixerKind['key'], string> = { mamba2: 'mamba2', attention: 'attn', mlp: 'ffn', moe: 'moe' };
+    const anchors = Object.fromEntries(kinds.map((k, i) => [insetOf[k.key], 1.5 + 2 * i]));
     blockRow({ id: 'norm1', center: box('norm1', label(normName(arch, '')), 'norm', ['layers.norm']) });
-    blockRow({ id: 'attn', center: { kind: 'boxes', boxes: [{ ...attnBox, lines, units: [] }] } });
+    blockRow({ id: 'attn', center: { kind: 'boxes', boxes: [{ ...attnBox, lines, units: [], anchors }] } });
     blockRow({ id: 'plus1', center: { kind: 'plus' }, residualSink: true });
   } else {
     const pre = placement === 'pre' || placement === 'sandwich';
@@ -251,7 +263,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       // The mixer's one projection (`hc_attn_fn`/`hc_ffn_fn` with its bias and scales) computes
       // H_pre, H_post and H_res from the streams before the sub-layer: its count is the pre-mixer's.
       if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcName} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
-      if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]) });
+      // MiniMax-Text-01 (postnorm): the residual leaves after the norm.
+      if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]), ...(f.residual_after_norm ? { residualSource: true } : {}) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
       // Inkling: a depthwise short conv (with its own residual) after attention and after the MLP.
       if (f.short_convs) blockRow({ id: `sconv${n}`, center: box(`sconv${n}`, [[plain('Short conv')], [plain(`${dim(arch, 'K') ?? ''} taps, depthwise`, 'sans')]], 'box', [n === 1 ? 'layers.attn_sconv' : 'layers.mlp_sconv']) });

@@ -282,6 +282,8 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   smollm3: 'huggingface',
   minimax_m2: 'minimax',
   minimax_m3: 'minimax',
+  minimax_text_01: 'minimax',
+  minimax: 'minimax',
 }));
 
 /**

@@ -296,6 +296,29 @@ export function mamba2Mixer(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * MiniMax-Text-01's lightning attention (MiniMaxLightningAttention): `qkv_proj` [3·H·d_h, d],
+ * `output_gate` [H·d_h, d] (a sigmoid gate of the layer input), `norm` [H·d_h] over the heads'
+ * output, `out_proj` [d, H·d_h]; the per-head decay is a buffer (`slope_rate`), not a parameter.
+ */
+export function lightningAttention(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, dh] = [dim('d'), dim('H'), dim('d_h')];
+  return {
+    id: 'lightning_attn',
+    name: 'Lightning attention',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      { name: 'qkv_proj', expr: mul(3, d, H, dh) },
+      { name: 'output_gate', expr: mul(d, H, dh) },
+      { name: 'norm', expr: mul(H, dh) },
+      { name: 'out_proj', expr: mul(H, dh, d) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

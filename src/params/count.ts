@@ -11,6 +11,7 @@ import {
   gatedDeltaNet,
   gatedShortConv,
   latentProjections,
+  lightningAttention,
   mamba2Mixer,
   mambaMixer,
   mlaAttention,
@@ -176,6 +177,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'mamba2':
       drafts = [mamba2Mixer(arch)];
+      break;
+    case 'lightning':
+      drafts = [lightningAttention(arch)];
       break;
     case 'none':
       drafts = [];

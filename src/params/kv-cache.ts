@@ -53,6 +53,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'short_conv':
     case 'mamba':
     case 'mamba2':
+    case 'lightning':
     case 'none':
       return [0, 1];
     case 'dsv4': {
@@ -92,6 +93,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       case 'short_conv':
       case 'mamba':
       case 'mamba2':
+      case 'lightning':
       case 'none':
         break;
       case 'dsv4': {

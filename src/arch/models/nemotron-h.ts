@@ -9,24 +9,37 @@
  * `mamba_num_heads · mamba_head_dim` (not `expand · hidden_size`).
  */
 import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
-import { checkTopK, defaultFlags, derivedDim, description, noBiases, plainLayer, readCore, readHeads, readTied } from '../common.js';
+import { checkTopK, defaultFlags, derivedDim, description, noBiases, plainLayer, readHeads, readTied } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 
 /** A block's one mixer, as the pattern's character says it. */
 type Mixer = 'M' | '*' | '-' | 'E';
 
-const BLOCK_TYPES = new Map<string, Mixer>([['mamba', 'M'], ['attention', '*'], ['mlp', '-'], ['moe', 'E']]);
+/** The block types of `layers_block_type`: transformers writes `linear_attention` and
+ * `full_attention` and reads the older `mamba` and `attention` as the same. */
+const BLOCK_TYPES = new Map<string, Mixer>([['mamba', 'M'], ['linear_attention', 'M'], ['attention', '*'], ['full_attention', '*'], ['mlp', '-'], ['moe', 'E']]);
 
-/** The layers' mixers from `hybrid_override_pattern` or `layers_block_type`. */
-function readPattern(r: ConfigReader, L: number): Mixer[] {
-  if (r.has('layers_block_type')) {
-    const types = r.strArray('layers_block_type', { length: L, allowed: [...BLOCK_TYPES.keys()] })!;
-    if (r.has('hybrid_override_pattern') && patternOf(r, 'hybrid_override_pattern', L).join('') !== types.map((t) => BLOCK_TYPES.get(t)).join('')) {
-      throw r.error('config-inconsistent', 'hybrid_override_pattern', 'disagrees with layers_block_type');
-    }
-    return types.map((t) => BLOCK_TYPES.get(t)!);
+/** Mixers from a block-type list (`layers_block_type`, `mtp_layers_block_type`), or null when absent. */
+function blockTypes(r: ConfigReader, field: string, length: number | null): Mixer[] | null {
+  const types = r.strArray(field, { ...(length === null ? {} : { length }), allowed: [...BLOCK_TYPES.keys()] });
+  return types && types.map((t) => BLOCK_TYPES.get(t)!);
+}
+
+/**
+ * The layers' mixers from `layers_block_type` or `hybrid_override_pattern` (both must agree), and
+ * their number: transformers takes it from the list when `num_hidden_layers` is absent.
+ */
+function readLayers(r: ConfigReader, fallbackL: () => Dim): { pattern: Mixer[]; L: Dim } {
+  const listed = r.has('layers_block_type') ? (r.get('layers_block_type') as unknown[]) : null;
+  const L = r.has('num_hidden_layers') || !Array.isArray(listed)
+    ? fallbackL()
+    : derivedDim('L', listed.length, `the length of ${r.path('layers_block_type')}`);
+  const fromList = blockTypes(r, 'layers_block_type', L.value);
+  if (fromList === null) return { pattern: patternOf(r, 'hybrid_override_pattern', L.value), L };
+  if (r.has('hybrid_override_pattern') && patternOf(r, 'hybrid_override_pattern', L.value).join('') !== fromList.join('')) {
+    throw r.error('config-inconsistent', 'hybrid_override_pattern', 'disagrees with layers_block_type');
   }
-  return patternOf(r, 'hybrid_override_pattern', L);
+  return { pattern: fromList, L };
 }
 
 /** A pattern string of `length` characters (any length when null), each M, *, - or E. */
@@ -49,17 +62,24 @@ function mixerLayer(index: number, m: Mixer): LayerSpec {
 
 export function describeNemotronH(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
-  const { d, V, L } = readCore(r);
-  const pattern = readPattern(r, L.value);
+  const d = r.dim('d', 'hidden_size', { max: LIMITS.width });
+  const V = r.dim('V', 'vocab_size', { max: LIMITS.vocab });
+  const { pattern, L } = readLayers(r, () => r.dim('L', 'num_hidden_layers', { max: LIMITS.layers }));
   const dims: Record<string, Dim> = { d, V, L };
   const has = (m: Mixer) => pattern.includes(m);
 
-  // The MTP module's blocks count too: a '*' or 'E' there needs the same sizes.
+  // The MTP module's blocks count too: a '*' or 'E' there needs the same sizes. transformers
+  // writes them as mtp_layers_block_type (always, ['full_attention', 'moe'] by default).
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: 1 });
-  const mtpPattern = nMtp > 0 ? patternOf(r, 'mtp_hybrid_override_pattern', null) : (r.mark('mtp_hybrid_override_pattern'), []);
-  if (nMtp > 0 && mtpPattern.join('') !== '*E') {
-    throw r.error('unsupported-feature', 'mtp_hybrid_override_pattern', `is ${quote(mtpPattern.join(''))}; only the MTP module of attention then MoE ("*E", Nemotron 3 Super) is known`);
-  }
+  const mtpField = r.has('mtp_layers_block_type') || !r.has('mtp_hybrid_override_pattern') ? 'mtp_layers_block_type' : 'mtp_hybrid_override_pattern';
+  let mtpPattern: Mixer[] = [];
+  if (nMtp > 0) {
+    mtpPattern = mtpField === 'mtp_layers_block_type' ? blockTypes(r, mtpField, null) ?? ['*', 'E'] : patternOf(r, mtpField, null);
+    if (r.has('mtp_layers_block_type') && r.has('mtp_hybrid_override_pattern') && patternOf(r, 'mtp_hybrid_override_pattern', null).join('') !== mtpPattern.join('')) {
+      throw r.error('config-inconsistent', 'mtp_hybrid_override_pattern', 'disagrees with mtp_layers_block_type');
+    }
+    if (mtpPattern.join('') !== '*E') throw r.error('unsupported-feature', mtpField, `says ${quote(mtpPattern.join(''))}; only the MTP module of attention then MoE ("*E", Nemotron 3 Super) is known`);
+  } else r.mark('mtp_layers_block_type', 'mtp_hybrid_override_pattern');
   const uses = (m: Mixer) => has(m) || mtpPattern.includes(m);
 
   if (uses('*')) {
@@ -85,7 +105,9 @@ export function describeNemotronH(r: ConfigReader): ArchDescription {
     });
     if (Hm.value % dims['G']!.value !== 0) throw r.error('config-inconsistent', 'n_groups', `(${dims['G']!.value}) must divide mamba_num_heads (${Hm.value})`);
     if (!r.bool('use_conv_bias', true)) throw r.error('unsupported-feature', 'use_conv_bias', 'is false; only Nemotron-H with its conv bias is known');
-    for (const f of ['use_bias', 'mamba_proj_bias']) if (r.bool(f, false)) throw r.error('unsupported-feature', f, 'is true; Mamba-2 projections with biases are not counted yet');
+    // in_proj and out_proj take their bias from use_bias; mamba_proj_bias is read by no implementation.
+    if (r.bool('use_bias', false)) throw r.error('unsupported-feature', 'use_bias', 'is true; Mamba-2 projections with biases are not counted yet');
+    r.mark('mamba_proj_bias');
     const act = r.strOr('mamba_hidden_act', 'silu');
     if (act !== 'silu') throw r.error('config-invalid-field', 'mamba_hidden_act', `is ${quote(act)}; the Mamba-2 mixer's conv and gate are SiLU`);
     // `expand` sizes nothing here (d_in is heads × head size); the Mamba-1 `time_step_rank` neither.
@@ -109,7 +131,8 @@ export function describeNemotronH(r: ConfigReader): ArchDescription {
       d_s: r.dim('d_{s}', 'moe_shared_expert_intermediate_size'),
     });
     checkTopK(r, dims);
-    const shared = r.int('n_shared_experts', { min: 0 });
+    // NemotronHConfig's default is 1; vLLM widens the shared expert by it, transformers does not.
+    const shared = r.intOr('n_shared_experts', 1, { min: 0 });
     if (shared !== 1) throw r.error('unsupported-feature', 'n_shared_experts', `is ${shared}; only Nemotron-H's one shared expert is known`);
     if (r.has('moe_latent_size')) dims['d_lat'] = r.dim('d_{lat}', 'moe_latent_size', { max: LIMITS.width });
     else r.get('moe_latent_size');

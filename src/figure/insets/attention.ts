@@ -505,7 +505,7 @@ function mamba2Inset(arch: ArchJson, opts: InsetOptions): Inset {
     [cell('mamba2.in', X, Z, lbl('Linear in → x, B, C, Δ, z', `x, z: ${g(din)}; B, C: ${G} × ${N}; Δ: ${Hm}`), 'proj')],
     [cell('mamba2.conv', X, BC, lbl('Causal conv1d', `${K} taps, SiLU`), 'box'), cell('mamba2.dt', DT, DT, lbl('Δ + dt_bias', 'softplus'), 'box')],
     [cell('mamba2.core', X, DT, coreLabel('Scan (SSD)', [`${Hm} heads × ${P}`, `state ${N}, A per head, D`]), 'attention', 'attentionInk')],
-    [cell('mamba2.norm', X, Z, lbl('Gated RMSNorm', `× SiLU(z), ${G} groups`), 'norm')],
+    [cell('mamba2.norm', X, Z, lbl('Gated RMSNorm', `RMSNorm(y · SiLU(z)), ${G} groups`), 'norm')],
   ];
   const outLines = lbl(`Linear out ${g(din)} → ${g(d)}`);
   const widths = Grid.fit(4, [...rows, [cell('mamba2.out', X, Z, outLines, 'proj')]], [30, 30, 30, 16]);
@@ -520,6 +520,39 @@ function mamba2Inset(arch: ArchJson, opts: InsetOptions): Inset {
   const share = layerShare(arch, 'mamba2');
   if (share) caption.push(share);
   return finish('mamba2', 'Mamba-2 (state space duality)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// MiniMax-Text-01's lightning attention.
+
+/**
+ * MiniMaxLightningAttention: `qkv_proj` and SiLU give q, k, v per head; linear attention keeps a
+ * d_h × d_h state per head that decays by a fixed rate per head (`slope_rate`, a buffer); the
+ * heads' output passes an RMSNorm, is multiplied by a sigmoid gate of the layer input
+ * (`output_gate`), then `out_proj`.
+ */
+function lightningInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const H = need(arch, 'H');
+  const dh = need(arch, 'd_h');
+  const [X, G] = [0, 1];
+  const rows: Cell[][] = [
+    [cell('lightning.qkv', X, X, lbl('Linear Q, K, V', `3 × ${H} × ${dh}, SiLU`), 'proj'), cell('lightning.gate', G, G, lbl('Linear gate', `${g(d)} → ${g(H * dh)}`), 'proj')],
+    [cell('lightning.core', X, X, coreLabel('Linear attention', [`state ${dh} × ${dh} per head`, 'fixed decay per head']), 'attention', 'attentionInk')],
+    [cell('lightning.norm', X, X, lbl('RMSNorm', `${H} × ${dh}`), 'norm')],
+    [cell('lightning.times', X, G, lbl('× σ(gate)'), 'box')],
+  ];
+  const outLines = lbl(`Linear out ${g(H * dh)} → ${g(d)}`);
+  const widths = Grid.fit(2, [...rows, [cell('lightning.out', X, G, outLines, 'proj')]], [60, 40]);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.lightning_attn'], widths, rows);
+  grid.input('lightning.in.stem', y0, [{ box: 'lightning.qkv' }, { box: 'lightning.gate' }]);
+  grid.lane('lightning.lane.x', X, ['lightning.qkv', 'lightning.core', 'lightning.norm', 'lightning.times']);
+  grid.lane('lightning.lane.gate', G, ['lightning.gate', 'lightning.times']);
+  outputRow(grid, 'lightning.times', cell('lightning.out', X, G, outLines, 'proj'), 'lightning.to_out', 'lightning.out.arrow');
+  const caption: Run[][] = [[strong('a state of '), accent(`${dh} × ${dh}`), strong(' per head, no KV cache')]];
+  const share = layerShare(arch, 'lightning');
+  if (share) caption.push(share);
+  return finish('lightning', 'Lightning attention (linear)', caption, formula, grid);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,5 +577,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('short_conv')) insets.push(shortConvInset(arch, opts));
   if (kinds.has('mamba')) insets.push(mambaInset(arch, opts));
   if (kinds.has('mamba2')) insets.push(mamba2Inset(arch, opts));
+  if (kinds.has('lightning')) insets.push(lightningInset(arch, opts));
   return insets;
 }
