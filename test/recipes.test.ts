@@ -631,6 +631,52 @@ describe('MiniMax-Text-01: lightning attention on 7 layers of 8, GQA on the 8th,
   });
 });
 
+describe('Solar-Open2: Kimi Delta Attention beside gated GQA without positions, a MoE in every layer', () => {
+  const SOLAR = 'configs/upstage__Solar-Open2-250B.json';
+
+  test('the KDA layer tensor by tensor; the GQA layers from gqa_layers, with their gate', async () => {
+    const { arch } = await extract(fixturePath(SOLAR));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, dl, K] = [4096, 64, 128, 4];
+    const P = H * dl;
+    // q, k, v; their short convs (no bias); f and g low-rank (rank d_l); b_proj; A_log; dt_bias per channel; o_norm per head size; o_proj
+    const kda = 3 * d * P + 3 * P * K + 2 * (d * dl + dl * P) + d * H + H + P + dl + P * d;
+    assert.deepEqual([unit('layers.kda').param_count, unit('layers.kda').repeat], [kda, 36]);
+    // q, k, v, o and the elementwise gate g_proj [H·d_h, d]
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [2 * d * P + 2 * d * 8 * 128 + d * P, 12]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind === 'softmax').map((l) => l.index), [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44]);
+    assert.ok(arch.layers.every((l) => !l.attention.rope), 'use_rope false: NoPE');
+    assert.equal(unit('layers.router').param_count, 320 * d + 320);
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 12 * 2 * 8 * 128 * 2);
+  });
+
+  test('layer_types, then gqa_interval (as transformers reads it) choose the GQA layers; full-rank gates count d · H_l · d_l each', () => {
+    const solar = load(SOLAR);
+    const { gqa_layers: _, ...rest } = solar;
+    const byInterval = fromConfig(rest);
+    assert.equal(byInterval.totals.params_main, 250_287_810_304);
+    assert.ok(byInterval.notes.some((n) => n.includes('gqa_interval')));
+    const types = Array.from({ length: 48 }, (_, i) => (i % 2 === 0 ? 'full_attention' : 'linear_attention'));
+    assert.equal(fromConfig({ ...solar, layer_types: types }).layers.filter((l) => l.attention.kind === 'kda').length, 24);
+    const full = fromConfig({ ...solar, kda_use_full_proj: true });
+    const lowRank = 2 * (4096 * 128 + 128 * 8192);
+    assert.equal(full.units.find((u) => u.id === 'layers.kda')!.param_count - fromConfig(solar).units.find((u) => u.id === 'layers.kda')!.param_count, 2 * 4096 * 8192 - lowRank);
+  });
+
+  test('unknown KDA settings, biases, QK-norms and another activation are refused at their field', () => {
+    const solar = load(SOLAR) as Config & { linear_attn_config: Config };
+    const unknown = refusal({ ...solar, linear_attn_config: { ...solar.linear_attn_config, gate_rank: 64 } });
+    assert.equal(unknown.location.field, 'linear_attn_config.gate_rank');
+    assert.equal(refusal({ ...solar, linear_attn_config: { ...solar.linear_attn_config, num_kv_heads: 7 } }).location.field, 'linear_attn_config.num_kv_heads');
+    for (const field of ['attention_bias', 'use_qk_norm', 'use_gqa_gate_bias']) assert.equal(refusal({ ...solar, [field]: true }).location.field, field);
+    assert.equal(refusal({ ...solar, hidden_act: 'gelu' }).location.field, 'hidden_act');
+    const { first_k_dense_replace: _f, ...noPrefix } = solar;
+    assert.equal(refusal(noPrefix).location.field, 'first_k_dense_replace');
+    const { linear_attn_config: _l, ...noKda } = solar;
+    assert.equal(refusal(noKda).location.field, 'linear_attn_config');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };

@@ -22,6 +22,7 @@ import { describeJamba } from './models/jamba.js';
 import { describeLfm2 } from './models/lfm2.js';
 import { describeNemotronH } from './models/nemotron-h.js';
 import { describeMiniMaxText01 } from './models/minimax-text-01.js';
+import { describeSolarOpen2 } from './models/solar-open2.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -435,6 +436,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // (models/minimax-text-01.ts); its remote config class and transformers' MiniMaxConfig.
   minimax_text_01: reader((r) => describeMiniMaxText01(r, { transformers: false })),
   minimax: reader((r) => describeMiniMaxText01(r, { transformers: true })),
+  // Solar-Open2 (Upstage): Kimi Delta Attention beside gated NoPE GQA layers, GLM-style MoE.
+  solar_open2: reader(describeSolarOpen2),
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -576,6 +579,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   NemotronHForCausalLM: 'nemotron_h',
   MiniMaxText01ForCausalLM: 'minimax_text_01',
   MiniMaxForCausalLM: 'minimax',
+  SolarOpen2ForCausalLM: 'solar_open2',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

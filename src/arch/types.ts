@@ -41,8 +41,9 @@ export interface LayerSpec {
      * short convolution (no attention, a fixed state); `mamba`: a Mamba selective state-space
      * mixer (Jamba); `mamba2`: a Mamba-2 mixer (scalar decay per head, Nemotron-H); `none`: the
      * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers);
-     * `lightning`: MiniMax-Text-01's lightning attention (linear attention, a decay per head). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'none';
+     * `lightning`: MiniMax-Text-01's lightning attention (linear attention, a decay per head);
+     * `kda`: Kimi Delta Attention (a delta rule with a decay per channel, Solar-Open2, Kimi Linear). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'kda' | 'none';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends
@@ -173,6 +174,9 @@ export interface Flags {
   /** One gate per attention head, projected from the input (`g_proj` [H, d]), and its activation:
    * softplus (Laguna) or sigmoid (Step 3.5). Absent: none. */
   head_gate?: 'sigmoid' | 'softplus';
+  /** Kimi Delta Attention's forget and output gates are full projections (`kda_use_full_proj`:
+   * `f_proj`, `g_proj` [H·d_k, d]) instead of low-rank pairs of rank d_k. Absent: low-rank. */
+  kda_full_gates?: boolean;
   /** Each sub-layer's residual is its normalised input, not the stream before the norm
    * (MiniMax-Text-01 `postnorm`). Absent: the usual pre-norm residual. */
   residual_after_norm?: boolean;

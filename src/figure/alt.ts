@@ -15,6 +15,7 @@ const LINEAR: Record<string, string> = {
   mamba: 'Mamba mixers',
   mamba2: 'Mamba-2 mixers',
   lightning: 'lightning (linear) attention',
+  kda: 'Kimi Delta Attention',
 };
 
 /** What the layers mix: Qwen3-Next's Gated DeltaNet with gated attention, or another linear

@@ -18,6 +18,7 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.kind === 'short_conv') mixer = 'Short conv';
   else if (a.kind === 'mamba') mixer = 'Mamba';
   else if (a.kind === 'lightning') mixer = 'Lightning';
+  else if (a.kind === 'kda') mixer = 'KDA';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
   // Motif: MLA with sliding windows on some layers.
   else if (a.kind === 'mla' && arch.layers.some((x) => x.attention.window !== null)) mixer = a.window !== null ? 'Sliding MLA' : 'Global MLA';
@@ -25,7 +26,7 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.window !== null) mixer = 'Sliding window';
   else if (a.chunk !== null) mixer = 'Chunked';
   else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global' : 'Attention';
-  if (!a.rope && a.kind !== 'gated_deltanet' && a.kind !== 'short_conv' && a.kind !== 'mamba' && a.kind !== 'lightning' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
+  if (!a.rope && a.kind !== 'gated_deltanet' && a.kind !== 'short_conv' && a.kind !== 'mamba' && a.kind !== 'lightning' && a.kind !== 'kda' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
   if (a.kv_source !== undefined) mixer += ' (KV shared)';
   const ffn = l.ffn.kind === 'dense' ? (l.ffn.double_wide ? 'wide FFN' : 'dense FFN') : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
   return `${mixer} → ${ffn}`;
@@ -95,7 +96,7 @@ function tiled(names: string[]): { heading: string; lines: string[] } | null {
       for (const g of groups(rest.slice(reps * p, reps * p + tail))) lines.push(`${g.n} × ${g.name}`);
       const counts = period.map((g) => g.n);
       // A ratio is what readers quote for linear/full hybrids ("3:1"); elsewhere it says nothing.
-      const linear = period.some((g) => g.name.startsWith('Gated DeltaNet') || g.name.startsWith('Short conv') || g.name.startsWith('Mamba') || g.name.startsWith('Lightning'));
+      const linear = period.some((g) => g.name.startsWith('Gated DeltaNet') || g.name.startsWith('Short conv') || g.name.startsWith('Mamba') || g.name.startsWith('Lightning') || g.name.startsWith('KDA'));
       const heading = period.length === 2 && linear ? `Layer recipe (${counts[0]}:${counts[1]})` : 'Layer recipe';
       return { heading, lines };
     }

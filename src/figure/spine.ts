@@ -46,7 +46,7 @@ export interface SpineRow {
 
 /** Mixers that are not attention (their layers have no positions and no KV cache); `none`: a
  * layer whose one mixer is its FFN (Nemotron-H). */
-const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'none']);
+const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'none']);
 
 /** Whether each layer has one mixer, not attention and FFN (Nemotron-H's blocks). */
 export function singleMixer(arch: ArchJson): boolean {
@@ -103,6 +103,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
+  // Solar-Open2: Kimi Delta Attention or (gated) grouped-query attention.
+  if (kinds.has('kda')) return [[key('Kimi Delta'), plain(' attention')], [plain('or '), key(arch.flags.output_gate ? 'gated' : headsVariant(arch).toLowerCase()), plain(' attention')]];
   // LFM2: gated short convolutions or grouped-query attention; Jamba: Mamba mixers or attention
   // (by its heads), or Mamba alone when no layer is attention.
   // MiniMax-Text-01: lightning (linear) attention or softmax attention.
@@ -204,7 +206,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', 'layers.kda', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.

@@ -33,9 +33,9 @@ export function stripRows(arch: ArchJson): StripRow[] {
     return rows;
   }
   // Linear mixers against attention: Qwen3-Next's Gated DeltaNet, LFM2's short convolutions.
-  const linear = (l: ArchJson['layers'][number]) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv' || l.attention.kind === 'mamba' || l.attention.kind === 'lightning';
+  const linear = (l: ArchJson['layers'][number]) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv' || l.attention.kind === 'mamba' || l.attention.kind === 'lightning' || l.attention.kind === 'kda';
   const some = (kind: string) => L.some((l) => l.attention.kind === kind);
-  const linearName = some('short_conv') ? 'gated short conv' : some('mamba') ? 'Mamba' : some('lightning') ? 'lightning (linear)' : 'Gated DeltaNet (linear)';
+  const linearName = some('short_conv') ? 'gated short conv' : some('mamba') ? 'Mamba' : some('lightning') ? 'lightning (linear)' : some('kda') ? 'Kimi Delta (linear)' : 'Gated DeltaNet (linear)';
   add('attention', L.map((l) => (linear(l) ? 'A' : 'B')), { A: linearName, B: 'full attention' });
   add('window', L.map((l) => (l.attention.window !== null ? 'A' : 'B')), { A: 'sliding window', B: 'global' });
   add('chunks', L.map((l) => (l.attention.chunk !== null ? 'A' : 'B')), { A: 'chunked attention', B: 'global' });

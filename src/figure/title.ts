@@ -198,6 +198,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   liquid: '#1D4F91', // Liquid AI blue (LFM)
   ai21: '#A21CAF', // AI21 Labs magenta (Jamba)
   nvidia: '#4D7A00', // NVIDIA green, darkened to read on white (Nemotron)
+  upstage: '#9333EA', // Upstage purple (Solar)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -209,6 +210,7 @@ const ORGS = new Map<string, string>(Object.entries({
   liquidai: 'liquid',
   ai21labs: 'ai21',
   nvidia: 'nvidia',
+  upstage: 'upstage',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -264,6 +266,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   lfm2_moe: 'liquid',
   jamba: 'ai21',
   nemotron_h: 'nvidia',
+  solar_open2: 'upstage',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

@@ -319,6 +319,41 @@ export function lightningAttention(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * Kimi Delta Attention (SolarOpen2LinearAttention, Kimi Linear's KimiDeltaAttention), over H_l
+ * heads of d_l (H_lkv key/value heads): q_proj [H_l·d_l, d], k_proj and v_proj [H_lkv·d_l, d],
+ * depthwise short convs on each (q/k/v_conv1d [C, 1, K], no bias), the forget gate f and the
+ * output gate g as low-rank pairs (f_a_proj [d_l, d], f_b_proj [H_l·d_l, d_l]; g_a, g_b alike) or
+ * full projections [H_l·d_l, d], b_proj [H_l, d] for β, A_log [H_l], dt_bias [H_l·d_l] (one decay
+ * per channel), the gated RMSNorm o_norm [d_l] shared by the heads, o_proj [d, H_l·d_l].
+ */
+export function kdaAttention(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, dl, Hkv, K] = [dim('d'), dim('H_l'), dim('d_l'), dim('H_lkv'), dim('K_c')];
+  const width = mul(H, dl);
+  const kv = Hkv.value === H.value ? width : mul(Hkv, dl);
+  const gate = (name: string) => (arch.flags.kda_full_gates ? [{ name: `${name}_proj`, expr: mul(d, width) }] : [{ name: `${name}_a_proj, ${name}_b_proj`, expr: add(mul(d, dl), mul(dl, width)) }]);
+  return {
+    id: 'kda',
+    name: 'Kimi Delta Attention',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      { name: 'q_proj', expr: mul(d, width) },
+      { name: 'k_proj, v_proj', expr: mul(2, d, kv) },
+      { name: 'q_conv1d, k_conv1d, v_conv1d', expr: mul(add(width, mul(2, kv)), K) },
+      ...gate('f'),
+      ...gate('g'),
+      { name: 'b_proj', expr: mul(d, H) },
+      { name: 'A_log', expr: mul(H) },
+      { name: 'dt_bias', expr: width },
+      { name: 'o_norm', expr: mul(dl) },
+      { name: 'o_proj', expr: mul(width, d) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

@@ -10,6 +10,7 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   gatedShortConv,
+  kdaAttention,
   latentProjections,
   lightningAttention,
   mamba2Mixer,
@@ -180,6 +181,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'lightning':
       drafts = [lightningAttention(arch)];
+      break;
+    case 'kda':
+      drafts = [kdaAttention(arch)];
       break;
     case 'none':
       drafts = [];

@@ -54,6 +54,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'mamba':
     case 'mamba2':
     case 'lightning':
+    case 'kda':
     case 'none':
       return [0, 1];
     case 'dsv4': {
@@ -94,6 +95,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       case 'mamba':
       case 'mamba2':
       case 'lightning':
+      case 'kda':
       case 'none':
         break;
       case 'dsv4': {

@@ -70,7 +70,7 @@ const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array
 const layerSchema = z.object({
   index: int,
   attention: z.object({
-    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'none']).describe('`mamba2`, `lightning` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01).'),
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'none']).describe('`mamba2`, `lightning`, `kda` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01, Solar-Open2).'),
     window: int.nullable(),
     chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),
@@ -163,6 +163,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     embed_norm: z.boolean().optional(),
     shared_expert_router_rows: z.boolean().optional(),
     ngram_embeddings: z.boolean().optional(),
+    kda_full_gates: z.boolean().optional(),
     residual_after_norm: z.boolean().optional().describe('Each residual is the normalised input (MiniMax-Text-01 postnorm); absent otherwise, and before 0.5.0.'),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),

@@ -556,6 +556,41 @@ function lightningInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Kimi Delta Attention (Solar-Open2).
+
+/**
+ * KDA: q, k and v projections, each through a short depthwise conv and SiLU (q and k then
+ * L2-normalised); the forget gate f (low-rank) with A_log and dt_bias gives a decay per channel,
+ * b_proj gives β; the delta rule updates a d_l × d_l state per head; the output passes a gated
+ * RMSNorm whose gate (low-rank g) reads the layer input; o_proj.
+ */
+function kdaInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const [H, dl, Hkv, K] = [need(arch, 'H_l'), need(arch, 'd_l'), need(arch, 'H_lkv'), need(arch, 'K_c')];
+  const rank = arch.flags.kda_full_gates ? 'full' : `rank ${dl}`;
+  const [X, F, G] = [0, 1, 2];
+  const kv = Hkv === H ? `3 × ${H} × ${dl}` : `${H} + 2 × ${Hkv} heads × ${dl}`;
+  const rows: Cell[][] = [
+    [cell('kda.qkv', X, X, lbl('Linear Q, K, V', kv), 'proj'), cell('kda.f', F, F, lbl('Linear f, β', rank), 'proj'), cell('kda.g', G, G, lbl('Linear g', rank), 'proj')],
+    [cell('kda.conv', X, X, lbl('Short convs, SiLU', `${K} taps; L2 on q, k`), 'box'), cell('kda.decay', F, F, lbl('Decay', 'A_log, dt_bias'), 'box')],
+    [cell('kda.core', X, F, coreLabel('Delta rule', [`state ${dl} × ${dl} per head`, 'decay per channel, β']), 'attention', 'attentionInk')],
+    [cell('kda.norm', X, G, lbl('Gated RMSNorm', '× σ(g)'), 'norm')],
+  ];
+  const outLines = lbl(`Linear out ${g(H * dl)} → ${g(d)}`);
+  const widths = Grid.fit(3, [...rows, [cell('kda.out', X, G, outLines, 'proj')]], [40, 40, 30]);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.kda'], widths, rows);
+  grid.input('kda.in.stem', y0, ['kda.qkv', 'kda.f', 'kda.g'].map((box) => ({ box })));
+  grid.lane('kda.lane.x', X, ['kda.qkv', 'kda.conv', 'kda.core', 'kda.norm']);
+  grid.lane('kda.lane.f', F, ['kda.f', 'kda.decay', 'kda.core']);
+  grid.lane('kda.lane.g', G, ['kda.g', 'kda.norm']);
+  outputRow(grid, 'kda.norm', cell('kda.out', X, G, outLines, 'proj'), 'kda.to_out', 'kda.out.arrow');
+  const caption: Run[][] = [[strong('a state of '), accent(`${dl} × ${dl}`), strong(' per head, no KV cache')]];
+  const share = layerShare(arch, 'kda');
+  if (share) caption.push(share);
+  return finish('kda', 'Kimi Delta Attention (linear)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The insets that show attention internals: one per attention kind of the model (softmax
@@ -578,5 +613,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('mamba')) insets.push(mambaInset(arch, opts));
   if (kinds.has('mamba2')) insets.push(mamba2Inset(arch, opts));
   if (kinds.has('lightning')) insets.push(lightningInset(arch, opts));
+  if (kinds.has('kda')) insets.push(kdaInset(arch, opts));
   return insets;
 }
