@@ -72,6 +72,7 @@ export function archFromConfig(loaded: LoadedConfig, options: DescribeOptions = 
     dims: arch.dims,
     ...(arch.geometries ? { geometries: arch.geometries } : {}),
     ...(arch.loops ? { loops: arch.loops } : {}),
+    ...(arch.latent_moe ? { latent_moe: arch.latent_moe } : {}),
     max_position_embeddings: arch.max_position_embeddings,
     final_norm: arch.final_norm,
     activation: arch.activation,

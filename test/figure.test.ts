@@ -64,6 +64,20 @@ describe('figure layout', () => {
     assert.ok(start(pre, 0) < box(pre, 'norm1').y, 'the usual residual leaves below RMSNorm 1');
   });
 
+  test('Kimi K3: each sub-layer begins with its attention-residual mix (the residual lane leaves below it), the final norm reads one, an inset explains it', async () => {
+    const { arch } = await extract(`${FIXTURES}configs/moonshotai__Kimi-K3.json`);
+    const scene = layoutFigure(arch);
+    const box = (id: string) => scene.items.find((i) => i.kind === 'box' && i.id === id) as { y: number; h: number } | undefined;
+    const start = (n: number) => (scene.items.find((i) => i.kind === 'arrow' && i.id === `residual.${n}`) as { points: [number, number][] }).points[0]![1];
+    for (const [n, mix, norm] of [[0, 'ares1', 'norm1'], [1, 'ares2', 'norm2']] as const) {
+      assert.ok(box(mix)!.y + box(mix)!.h < box(norm)!.y, `${mix} under ${norm}`);
+      assert.ok(start(n) < box(mix)!.y, `the running sum leaves below ${mix}`);
+    }
+    assert.ok(box('output_res')!.y + box('output_res')!.h < box('final_norm')!.y);
+    assert.ok(scene.items.some((i) => i.kind === 'frame' && i.id === 'ares.frame'));
+    assert.match(allText(scene), /8 sealed \+ the running one/);
+  });
+
   test('Nemotron-H: one norm and one mixer box per block, which names each mixer with its count', async () => {
     const { arch } = await extract(`${FIXTURES}configs/nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-BF16.json`);
     const scene = layoutFigure(arch);

@@ -35,6 +35,8 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/MiniMaxAI__MiniMax-Text-01.json': { titles: ['Grouped-query attention', 'Lightning attention (linear)'], captions: [['64 query heads, 8 key & value heads', 'in 10 of 80 layers'], ['a state of 128 × 128 per head, no KV cache', 'in 70 of 80 layers']] },
   // Solar-Open2: gated GQA on 12 of 48 layers, Kimi Delta Attention on the others.
   'configs/upstage__Solar-Open2-250B.json': { titles: ['Gated attention', 'Kimi Delta Attention (linear)'], captions: [['64 query heads, 8 key & value heads', 'in 12 of 48 layers'], ['a state of 128 × 128 per head, no KV cache', 'in 36 of 48 layers']] },
+  // Kimi K3: gated NoPE MLA on 24 of 93 layers, KDA on the others.
+  'configs/moonshotai__Kimi-K3.json': { titles: ['Gated multi-head latent attention', 'Kimi Delta Attention (linear)'], captions: [['96 heads', '+64 shared key', 'no positional encoding'], ['a state of 128 × 128 per head, no KV cache', 'in 69 of 93 layers']] },
   // Nemotron-H: attention on 4 of 42 blocks, the Mamba-2 mixer on 21 (the others are MLPs).
   'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json': { titles: ['Grouped-query attention', 'Mamba-2 (state space duality)'], captions: [['40 query heads, 8 key & value heads', 'in 4 of 42 layers'], ['a state of 128 per channel, no KV cache', 'in 21 of 42 layers']] },
   // MLA with the DSA indexer: a second inset for the indexer, with its layer share.

@@ -677,6 +677,78 @@ describe('Solar-Open2: Kimi Delta Attention beside gated GQA without positions, 
   });
 });
 
+describe('Kimi K3 (kimi_k3 → kimi_linear): KDA and gated NoPE MLA, a latent MoE, block attention residuals, a MoonViT tower', () => {
+  const K3 = 'configs/moonshotai__Kimi-K3.json';
+  type K3Config = Config & { text_config: Config & { linear_attn_config: Config }; vision_config: Config };
+
+  test('the units against the checkpoint listing (gogongxt/python scripts/models/kimi_k3.md)', async () => {
+    const { arch } = await extract(fixturePath(K3));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, dl, K] = [7168, 96, 128, 4];
+    const P = H * dl;
+    // q/k/v, their convs, f_a/f_b (rank d_l), the full-rank g_proj, b_proj, A_log (96 read), dt_bias, o_norm, o_proj
+    const kda = 3 * d * P + 3 * P * K + (d * dl + dl * P) + d * P + d * H + H + P + dl + P * d;
+    assert.deepEqual([unit('layers.kda').param_count, unit('layers.kda').repeat], [kda, 69]);
+    // q_a, q_a_layernorm, q_b; kv_a_proj_with_mqa, kv_a_layernorm, kv_b; o_proj; g_proj
+    const mla = d * 1536 + 1536 + 1536 * H * 192 + d * 576 + 512 + 512 * H * 256 + P * d + d * P;
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [mla, 24]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind === 'mla').map((l) => l.index + 1).slice(0, 3), [4, 8, 12]);
+    assert.ok(arch.layers.every((l) => !l.attention.rope));
+    // the attention-residual queries and key norms: two per layer and one at the output
+    assert.deepEqual([unit('layers.attn_res').param_count, unit('layers.mlp_res').param_count, unit('output_attn_res').param_count], [2 * d, 2 * d, 2 * d]);
+    // routed_expert_down_proj, routed_expert_norm, routed_expert_up_proj
+    assert.equal(unit('layers.latent_proj').param_count, 2 * d * 3584 + 3584);
+    assert.equal(unit('layers.experts').param_count, 896 * 3 * 3584 * 3072);
+    assert.equal(unit('layers.shared_experts').param_count, 3 * d * 2 * 3072);
+    assert.equal(unit('layers.ffn').repeat, 1);
+    // the MoonViT tower and the patch merger v2, as stored
+    assert.deepEqual((arch.towers ?? []).map((t) => t.total), [401_214_464, 46_144_512]);
+    // A_log is stored with 32 zeros after the 96 values the model reads
+    const pad = (arch.stored_copies ?? []).find((c) => c.id === 'layers.a_log_padding')!;
+    assert.deepEqual([pad.count, pad.repeat], [32, 69]);
+    assert.equal(arch.totals.checkpoint_params, arch.totals.params + 401_214_464 + 46_144_512 + 69 * 32);
+    // only the 24 MLA layers cache: 512 + 64 per token, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 24 * 576 * 2);
+  });
+
+  test('Kimi-Linear-48B-A3B, from the same reader: its listing total to the unit', () => {
+    const k3 = load(K3) as K3Config;
+    const { attn_res_block_size: _a, routed_expert_hidden_size: _r, latent_moe_use_norm: _n, mla_use_output_gate: _g, ...text } = k3.text_config;
+    const full = [4, 8, 12, 16, 20, 24, 27];
+    const linear = {
+      ...k3.text_config.linear_attn_config,
+      num_heads: 32,
+      head_dim: 128,
+      use_full_rank_gate: false,
+      full_attn_layers: full,
+      kda_layers: Array.from({ length: 27 }, (_, i) => i + 1).filter((i) => !full.includes(i)),
+    };
+    const { quantization_config: _q, ...plain } = text;
+    const k48 = fromConfig({
+      ...plain, hidden_size: 2304, num_hidden_layers: 27, num_attention_heads: 32, num_key_value_heads: 32, q_lora_rank: null,
+      intermediate_size: 9216, num_experts: 256, num_experts_per_token: 8, moe_intermediate_size: 1024, num_shared_experts: 1, linear_attn_config: linear,
+    });
+    assert.equal(k48.totals.params, 49_122_681_728);
+    assert.ok(!k48.units.some((u) => u.id === 'layers.attn_res' || u.id === 'layers.latent_proj'));
+  });
+
+  test('layer lists that overlap or leave a layer out, MLA with positions, MTP modules and other towers are refused at their field', () => {
+    const k3 = load(K3) as K3Config;
+    const t = k3.text_config;
+    const la = t.linear_attn_config;
+    const withText = (text: Config) => ({ ...k3, text_config: text });
+    assert.equal(refusal(withText({ ...t, linear_attn_config: { ...la, kda_layers: [...(la['kda_layers'] as number[]), 4] } })).location.field, 'text_config.linear_attn_config.full_attn_layers');
+    assert.equal(refusal(withText({ ...t, linear_attn_config: { ...la, kda_layers: (la['kda_layers'] as number[]).slice(1) } })).location.field, 'text_config.linear_attn_config.kda_layers');
+    assert.equal(refusal(withText({ ...t, linear_attn_config: { ...la, gate_rank: 64 } })).location.field, 'text_config.linear_attn_config.gate_rank');
+    assert.equal(refusal(withText({ ...t, mla_use_nope: false })).location.field, 'text_config.mla_use_nope');
+    assert.equal(refusal(withText({ ...t, num_nextn_predict_layers: 1 })).location.field, 'text_config.num_nextn_predict_layers');
+    assert.equal(refusal(withText({ ...t, hidden_act: 'gelu' })).location.field, 'text_config.hidden_act');
+    assert.equal(refusal({ ...k3, vision_config: { ...k3.vision_config, mm_projector_type: 'patchmerger' } }).location.field, 'vision_config.mm_projector_type');
+    assert.equal(refusal({ ...k3, vision_config: { ...k3.vision_config, attn_bias: true } }).location.field, 'vision_config.attn_bias');
+    assert.equal(refusal({ ...k3, vision_config: { ...k3.vision_config, vt_num_attention_heads: 7 } }).location.field, 'vision_config.vt_num_attention_heads');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };

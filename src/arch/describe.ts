@@ -180,7 +180,7 @@ function readArchitectures(r: ConfigReader): string[] {
 }
 
 /** Fields of a multimodal wrapper that concern the vision side or the token plumbing. */
-const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|multimodal_projector_bias|\w+_token_(index|id)|mm_tokens_per_image|image_seq_length|spatial_merge_size|vision_feature_(layer|select_strategy)|image_grid_pinpoints|downsample_ratio|ignore_index|video_placeholder|use_unified_vision_chunk)$/;
+const WRAPPER_FIELD = /^(vision_config|audio_config|text_config|projector_\w+|multimodal_projector_bias|\w+_token_(index|id)|mm_tokens_per_image|image_seq_length|spatial_merge_size|vision_feature_(layer|select_strategy)|image_grid_pinpoints|downsample_ratio|ignore_index|video_placeholder|image_placeholder|use_unified_vision_chunk)$/;
 
 /**
  * Checks a wrapper's own fields: the vision side is marked as understood; a top-level

@@ -23,6 +23,7 @@ import { describeLfm2 } from './models/lfm2.js';
 import { describeNemotronH } from './models/nemotron-h.js';
 import { describeMiniMaxText01 } from './models/minimax-text-01.js';
 import { describeSolarOpen2 } from './models/solar-open2.js';
+import { describeKimiLinear } from './models/kimi-linear.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -438,6 +439,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   minimax: reader((r) => describeMiniMaxText01(r, { transformers: true })),
   // Solar-Open2 (Upstage): Kimi Delta Attention beside gated NoPE GQA layers, GLM-style MoE.
   solar_open2: reader(describeSolarOpen2),
+  // Kimi Linear (Kimi-Linear-48B; the text decoder of Kimi K3): KDA and gated NoPE MLA, a latent
+  // MoE, K3's block attention residuals (models/kimi-linear.ts).
+  kimi_linear: reader(describeKimiLinear),
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -496,6 +500,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   idefics3: null,
   paligemma: null,
   kimi_k25: 'kimi_k2',
+  kimi_k3: 'kimi_linear',
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
   qwen4_exp: 'qwen4_exp_text',
@@ -580,6 +585,8 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   MiniMaxText01ForCausalLM: 'minimax_text_01',
   MiniMaxForCausalLM: 'minimax',
   SolarOpen2ForCausalLM: 'solar_open2',
+  KimiLinearForCausalLM: 'kimi_linear',
+  KimiK3ForConditionalGeneration: 'kimi_k3',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

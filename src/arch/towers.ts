@@ -9,7 +9,7 @@ import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'moonvit_k3' | 'patch_merger_v2' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -63,6 +63,64 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       kind: 'patch_merger_mlp',
       dims: {
         h_mm: mm,
+        m: derivedDim('m', mm.value * kernel[0]! * kernel[1]!, `${v.path('mm_hidden_size')} × ${v.path('merge_kernel_size')}`),
+        d: textWidth,
+      },
+    },
+  ];
+  for (const f of v.unknownFields()) unknown.push(f);
+  return towers;
+}
+
+/**
+ * Kimi K3 (`kimi_k3`): MoonViT without biases, with RMSNorms and an attention `qkv_hidden_size`
+ * wide (KimiK3VisionTower): `patch_embed.proj` (Conv2d, no bias), the learned P_h × P_w position
+ * table (`divided_fixed`: the time axis is a fixed buffer), per block `wqkv` [3q, h], `wo` [h, q],
+ * `mlp.fc0`, `mlp.fc1`, RMSNorms `norm0`, `norm1`; `encoder.final_layernorm` (RMSNorm). The
+ * projector (`patchmergerv2`): `proj.0` [m, m], `proj.2` [d, m], no biases, then `post_norm` [d].
+ */
+function readMoonVitK3(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Kimi K3 wraps a MoonViT vision tower');
+  const h = v.dim('h_{v}', 'vt_hidden_size');
+  const q = v.has('qkv_hidden_size') ? v.dim('q_{v}', 'qkv_hidden_size') : { ...h, tex: 'q_{v}' };
+  checkHeadsDivide(v, 'vt_num_attention_heads', v.int('vt_num_attention_heads'), 'qkv_hidden_size', q.value);
+  const expect = (field: string, value: string | boolean) => {
+    const got = typeof value === 'boolean' ? v.bool(field, value) : v.strOr(field, value);
+    if (got !== value) throw v.error('unsupported-feature', field, `is ${quote(String(got))}; only Kimi K3's ${quote(String(value))} is counted`);
+  };
+  expect('mm_projector_type', 'patchmergerv2');
+  expect('pos_emb_type', 'divided_fixed');
+  expect('mlp_type', 'mlp2');
+  expect('merge_type', 'sd2_tpool');
+  expect('norm_type', 'rmsnorm');
+  for (const f of ['attn_bias', 'linear_bias', 'patch_embed_proj_bias']) expect(f, false);
+  const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
+  const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
+  const text = v.intOr('text_hidden_size', textWidth.value);
+  if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
+  // The attention kernel, the fixed time axis, interpolation, activations, numerics: no tensors.
+  v.mark('_attn_implementation', 'init_pos_emb_time', 'pos_emb_interpolation_mode', 'activation_func', 'projector_hidden_act', 'projector_ln_eps', 'video_attn_type');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (MoonViT)',
+      kind: 'moonvit_k3',
+      dims: {
+        h_v: h,
+        q_v: q,
+        f_v: v.dim('f_{v}', 'vt_intermediate_size'),
+        L_v: v.dim('L_{v}', 'vt_num_hidden_layers'),
+        p: v.dim('p', 'patch_size'),
+        P_h: v.dim('P_{h}', 'init_pos_emb_height'),
+        P_w: v.dim('P_{w}', 'init_pos_emb_width'),
+      },
+    },
+    {
+      id: 'projector',
+      name: 'Vision projector (patch merger)',
+      kind: 'patch_merger_v2',
+      dims: {
         m: derivedDim('m', mm.value * kernel[0]! * kernel[1]!, `${v.path('mm_hidden_size')} × ${v.path('merge_kernel_size')}`),
         d: textWidth,
       },
@@ -497,6 +555,7 @@ function hmlpPlan(v: ConfigReader, P: number, T: number, C: number, layers: numb
  * reader should know about the towers to `notes`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]) => TowerSpec[]>([
   ['kimi_k25', readMoonVit],
+  ['kimi_k3', readMoonVitK3],
   ['qwen3_5', readQwenVit],
   ['qwen3_5_moe', readQwenVit],
   ['qwen4_exp', readQwenVit],

@@ -177,6 +177,14 @@ export interface Flags {
   /** Kimi Delta Attention's forget and output gates are full projections (`kda_use_full_proj`:
    * `f_proj`, `g_proj` [H·d_k, d]) instead of low-rank pairs of rank d_k. Absent: low-rank. */
   kda_full_gates?: boolean;
+  /** Only the output gate of Kimi Delta Attention is a full projection (Kimi K3
+   * `use_full_rank_gate`: `g_proj` [H·d_k, d]); the forget gate stays low-rank. */
+  kda_full_output_gate?: boolean;
+  /** Kimi K3's block attention residuals, sealed every this many layers (`attn_res_block_size`):
+   * each sub-layer's input is a softmax mix, by a learned query (`*_res_proj` [1, d]) over
+   * RMS-normalised keys (`*_res_norm` [d]), of the sealed block sums and the running one, whose
+   * sum the outputs extend; the final norm reads such a mix too. Absent: plain residuals. */
+  attention_residuals?: number;
   /** Each sub-layer's residual is its normalised input, not the stream before the norm
    * (MiniMax-Text-01 `postnorm`). Absent: the usual pre-norm residual. */
   residual_after_norm?: boolean;
@@ -258,6 +266,10 @@ export interface ArchDescription {
    * head norm (Inkling: hidden_norm, embed_norm; Motif: embed_norm, final_layernorm), or all
    * three (Nemotron-H: enorm, hnorm, final_layernorm). */
   mtp_norm_names?: string;
+  /** A latent MoE's tensors (Nemotron-H `fc1_latent_proj` / `fc2_latent_proj`; Kimi K3
+   * `routed_expert_down_proj` / `routed_expert_up_proj` and `routed_expert_norm` over the experts'
+   * weighted sum); absent: Nemotron-H's names, no norm. */
+  latent_moe?: { down: string; up: string; norm: string | null };
   /** Path of the nested config holding the text decoder (e.g. `text_config`), or null. */
   text_config_path: string | null;
   /** Whether a norm follows the last layer (post-norm OPT has none). */

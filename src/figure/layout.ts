@@ -695,7 +695,9 @@ function drawInset(ctx: DrawContext, inset: Inset, frame: { x: number; y: number
         // From an item of another inset (the MoE's first expert): out to the left of the
         // column, along it, and into this frame's left edge.
         const lx = ctx.gutterX();
-        const ly = fy + Math.min(16, frameH / 2);
+        // Into the frame near its top, clear of a leader that already runs in at that height
+        // (Kimi K3: the MoE box's own leader reaches the column level with the FFN frame's top).
+        const ly = freeHeight(out, fy + Math.min(16, frameH / 2), lx, fx, Math.min(12, frameH / 4));
         out.push(leader(`${inset.id}.link`, [[box.x, ty], [lx, ty], [lx, ly], [fx, ly]]));
         return;
       }
@@ -732,12 +734,18 @@ const LEADER_GAP = 4;
  * nearest height in its middle half that keeps clear of the horizontal runs already drawn.
  */
 function freeRow(items: Item[], box: BoxItem, x0: number, x1: number, cy = box.y + box.h / 2): number {
+  return freeHeight(items, cy, x0, x1, box.h / 4);
+}
+
+/** `cy`, or the nearest height within `maxDy` of it whose run over [x0, x1] keeps clear of the
+ * horizontal runs already drawn. */
+function freeHeight(items: Item[], cy: number, x0: number, x1: number, maxDy: number): number {
   const runs = items.flatMap((i) => (i.kind === 'arrow' ? i.points.slice(1).map((q, k) => [i.points[k]!, q] as const) : []))
     .filter(([p, q]) => Math.abs(p[1] - q[1]) < 0.01 && Math.min(Math.max(p[0], q[0]), x1) - Math.max(Math.min(p[0], q[0]), x0) > 0)
     .map(([p]) => p[1]);
   for (const dy of [0, -1, 1, -2, 2].map((k) => k * LEADER_GAP)) {
     const y = cy + dy;
-    if (Math.abs(dy) <= box.h / 4 && runs.every((r) => Math.abs(r - y) >= LEADER_GAP)) return y;
+    if (Math.abs(dy) <= maxDy && runs.every((r) => Math.abs(r - y) >= LEADER_GAP)) return y;
   }
   return cy;
 }

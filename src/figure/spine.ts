@@ -104,7 +104,11 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
   // Solar-Open2: Kimi Delta Attention or (gated) grouped-query attention.
-  if (kinds.has('kda')) return [[key('Kimi Delta'), plain(' attention')], [plain('or '), key(arch.flags.output_gate ? 'gated' : headsVariant(arch).toLowerCase()), plain(' attention')]];
+  if (kinds.has('kda')) {
+    // Kimi K3: KDA or gated MLA (without positions).
+    const other = arch.family === 'mla' ? [plain('or '), key(arch.flags.output_gate ? 'gated' : 'latent'), plain(arch.flags.output_gate ? ' latent attention' : ' attention')] : [plain('or '), key(arch.flags.output_gate ? 'gated' : headsVariant(arch).toLowerCase()), plain(' attention')];
+    return [[key('Kimi Delta'), plain(' attention')], other];
+  }
   // LFM2: gated short convolutions or grouped-query attention; Jamba: Mamba mixers or attention
   // (by its heads), or Mamba alone when no layer is attention.
   // MiniMax-Text-01: lightning (linear) attention or softmax attention.
@@ -265,6 +269,8 @@ export function spineRows(arch: ArchJson): SpineRow[] {
       // The mixer's one projection (`hc_attn_fn`/`hc_ffn_fn` with its bias and scales) computes
       // H_pre, H_post and H_res from the streams before the sub-layer: its count is the pre-mixer's.
       if (hc) blockRow({ id: `hc_pre${n}`, center: box(n === 1 ? 'hc_attn' : 'hc_ffn', [[plain(`${hcName} pre-mixer`, 'bold', 'accent')]], 'box', [hcUnit]), streamsIn: hc });
+      // Kimi K3: the sub-layer reads a mix of the block sums; its output extends the running sum (⊕).
+      if (f.attention_residuals) blockRow({ id: `ares${n}`, center: box(`ares${n}`, [[plain('Attention residual', 'bold', 'accent')], [plain('mix of the block sums', 'sans')]], 'box', [n === 1 ? 'layers.attn_res' : 'layers.mlp_res']) });
       // MiniMax-Text-01 (postnorm): the residual leaves after the norm.
       if (pre) blockRow({ id: `norm${n}`, center: box(`norm${n}`, label(sandwich ? `Pre-${normName(arch, ` ${n}`)}` : normName(arch, ` ${n}`)), 'norm', [normUnit]), ...(f.residual_after_norm ? { residualSource: true } : {}) });
       blockRow({ id: main.id, center: { kind: 'boxes', boxes: [main] } });
@@ -296,6 +302,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
 
   // DeepSeek-V4.1 folds the streams without a learned head mixer.
   if (hc && arch.units.some((u) => u.id === 'hc_head')) add({ id: 'hc_head', center: box('hc_head', [[plain(`${hcName} head mixer`, 'bold', 'accent')]], 'box', ['hc_head']), streamsIn: hc });
+  if (f.attention_residuals) add({ id: 'output_res', center: box('output_res', [[plain('Attention residual', 'bold', 'accent')], [plain('over every block sum', 'sans')]], 'box', ['output_attn_res']) });
   if (arch.units.some((u) => u.id === 'final_norm')) add({ id: 'final_norm', center: box('final_norm', label(`Final ${normName(arch, '')}`), 'norm', ['final_norm']) });
   const head: Run[][] = [[plain('Linear output layer')]];
   if (f.tied_embeddings) head.push([plain('(tied to the embedding)', 'sans')]);

@@ -253,6 +253,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   gpt_oss: 'openai', gpt2: 'openai',
   olmo2: 'ai2', olmo3: 'ai2', olmoe: 'ai2',
   kimi_k2: 'moonshot',
+  kimi_linear: 'moonshot',
   granite: 'ibm',
   glm4_moe_lite: 'zai',
   glm4_moe: 'zai',

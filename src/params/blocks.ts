@@ -332,7 +332,9 @@ export function kdaAttention(arch: ArchDescription): Draft {
   const [d, H, dl, Hkv, K] = [dim('d'), dim('H_l'), dim('d_l'), dim('H_lkv'), dim('K_c')];
   const width = mul(H, dl);
   const kv = Hkv.value === H.value ? width : mul(Hkv, dl);
-  const gate = (name: string) => (arch.flags.kda_full_gates ? [{ name: `${name}_proj`, expr: mul(d, width) }] : [{ name: `${name}_a_proj, ${name}_b_proj`, expr: add(mul(d, dl), mul(dl, width)) }]);
+  // Solar-Open2's kda_use_full_proj: both gates full; Kimi K3's use_full_rank_gate: the output gate only.
+  const full = (name: string) => arch.flags.kda_full_gates === true || (name === 'g' && arch.flags.kda_full_output_gate === true);
+  const gate = (name: string) => (full(name) ? [{ name: `${name}_proj`, expr: mul(d, width) }] : [{ name: `${name}_a_proj, ${name}_b_proj`, expr: add(mul(d, dl), mul(dl, width)) }]);
   return {
     id: 'kda',
     name: 'Kimi Delta Attention',
@@ -352,6 +354,16 @@ export function kdaAttention(arch: ArchDescription): Draft {
       { name: 'o_proj', expr: mul(width, d) },
     ],
   };
+}
+
+/**
+ * One of Kimi K3's block attention residuals: a learned query (`<prefix>_proj` [1, d]) and the
+ * RMSNorm of the keys (`<prefix>_norm` [d]) that mix the block sums into a sub-layer's input.
+ */
+export function attentionResidual(arch: ArchDescription, id: 'attn_res' | 'mlp_res' | 'output_attn_res', prefix: string): Draft {
+  const d = dimsOf(arch)('d');
+  const name = { attn_res: 'Attention residual (attention input)', mlp_res: 'Attention residual (FFN input)', output_attn_res: 'Attention residual (output)' }[id];
+  return { id, name, family: 'attention_residual', shape_in: [d.value], shape_out: [d.value], parts: [{ name: `${prefix}_proj, ${prefix}_norm`, expr: mul(2, d) }] };
 }
 
 /** Qwen3-Next Gated DeltaNet (linear attention). */
@@ -389,7 +401,7 @@ export function denseFfn(arch: ArchDescription, doubleWide = false): Draft {
   // Inkling: a learned scalar scales each dense MLP's output; Motif: PolyNorm's weight [3], bias [1].
   if (arch.flags.global_scale) parts.push({ name: 'global_scale', expr: num(1) });
   if (arch.flags.polynorm) parts.push({ name: 'act_fn (PolyNorm weight, bias)', expr: num(4) });
-  const label = arch.flags.polynorm ? 'FeedForward (gated, PolyNorm)' : { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
+  const label = arch.flags.polynorm ? 'FeedForward (gated, PolyNorm)' : arch.activation === 'situ' ? 'FeedForward (SiTU GLU)' : { swiglu: 'FeedForward (SwiGLU)', geglu: 'FeedForward (GeGLU)', mlp: `FeedForward (${activationName(arch.activation)} MLP)` }[arch.flags.ffn_kind];
   if (doubleWide) return { id: 'ffn.double_wide', name: `${label}, double width`, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
   return { id: 'ffn', name: label, family: 'ffn', shape_in: [d.value], shape_out: [d.value], parts };
 }
@@ -457,7 +469,7 @@ export function perLayerProjection(arch: ArchDescription): Draft {
 /** An activation as papers write it: `gelu_new` → GELU, `relu` → ReLU, `silu` → SiLU. */
 function activationName(act: string): string {
   const base = act.toLowerCase().replace(/_(new|fast|pytorch_tanh|python|accurate)$/, '');
-  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU', poly_norm: 'PolyNorm', relu2: 'ReLU²' }));
+  const known = new Map(Object.entries({ gelu: 'GELU', relu: 'ReLU', silu: 'SiLU', swish: 'Swish', tanh: 'tanh', quick_gelu: 'QuickGELU', poly_norm: 'PolyNorm', relu2: 'ReLU²', situ: 'SiTU' }));
   return known.get(base) ?? base.toUpperCase();
 }
 
@@ -524,7 +536,10 @@ export function latentProjections(arch: ArchDescription): Draft[] {
   const lat = arch.dims['d_lat'];
   if (!lat) return [];
   const d = dimsOf(arch)('d');
-  return [{ id: 'latent_proj', name: 'Latent projections', family: 'experts', shape_in: [d.value], shape_out: [d.value], parts: [...linear('fc1_latent_proj', d, lat, false), ...linear('fc2_latent_proj', lat, d, false)] }];
+  const names = arch.latent_moe ?? { down: 'fc1_latent_proj', up: 'fc2_latent_proj', norm: null };
+  // Kimi K3: an RMSNorm over the experts' weighted sum, before the way up.
+  const norm = names.norm ? [{ name: names.norm, expr: mul(lat) }] : [];
+  return [{ id: 'latent_proj', name: 'Latent projections', family: 'experts', shape_in: [d.value], shape_out: [d.value], parts: [...linear(names.down, d, lat, false), ...norm, ...linear(names.up, lat, d, false)] }];
 }
 
 /** Shared experts: DeepSeek's n_s experts of width d_e, or Qwen's one of width d_s with a gate. */

@@ -10,6 +10,7 @@ import {
   dsaIndexer,
   gatedDeltaNet,
   gatedShortConv,
+  attentionResidual,
   kdaAttention,
   latentProjections,
   lightningAttention,
@@ -97,6 +98,8 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (layer.ngram_memory) out.push(...ngramMemory(arch));
   out.push(...engramDrafts(arch, layer));
   if (hc) out.push(hyperConnection(arch, 'attn'));
+  // Kimi K3: each sub-layer's input is an attention-residual mix (its learned query and key norm).
+  if (arch.flags.attention_residuals) out.push(attentionResidual(arch, 'attn_res', 'self_attention_res'));
   // Falcon-7B: one LayerNorm feeds attention and MLP side by side.
   if (placement === 'shared') out.push(norm(arch, 'attn_norm', n));
   if (pre) out.push(norm(arch, 'attn_norm', label(1, 'pre')));
@@ -104,6 +107,7 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   if (arch.flags.short_convs) out.push(shortConv(arch, 'attn_sconv'));
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
   if (hc) out.push(hyperConnection(arch, 'ffn'));
+  if (arch.flags.attention_residuals) out.push(attentionResidual(arch, 'mlp_res', 'mlp_res'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
   out.push(...ffnDrafts(arch, layer, mtp));
   if (arch.flags.short_convs) out.push(shortConv(arch, 'mlp_sconv'));
@@ -281,6 +285,8 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   if (arch.flags.hyper_connections && arch.hc_head !== false) {
     top.push({ id: 'hc_head', name: `${hcKind(arch.flags)} head mixer`, family: 'hyper_connection', shape_in: [dim('hc').value * d.value], shape_out: [d.value], parts: headHyperConnection(arch) });
   }
+  // Kimi K3: the final norm reads an attention-residual mix over every block sum.
+  if (arch.flags.attention_residuals) top.push(attentionResidual(arch, 'output_attn_res', 'output_attn_res'));
   if (arch.final_norm) top.push(norm(arch, 'final_norm', `Final ${arch.flags.norm_kind === 'layernorm' ? 'LayerNorm' : 'RMSNorm'}`));
   // Ouro: early_exit_gate, Linear(d, 1) with its bias, read after the final norm.
   if (arch.flags.early_exit_gate) {

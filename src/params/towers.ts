@@ -40,6 +40,27 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'final_layernorm', expr: mul(2, h) },
     ];
   },
+  // Kimi K3's MoonViT: no biases, RMSNorms, attention q_v wide: wqkv [3·q_v, h_v], wo [h_v, q_v].
+  moonvit_k3: (dim) => {
+    const [h, q, f, Lv, p, Ph, Pw] = [dim('h_v'), dim('q_v'), dim('f_v'), dim('L_v'), dim('p'), dim('P_h'), dim('P_w')];
+    return [
+      { name: 'patch_embed.proj', expr: mul(3, p, p, h) },
+      { name: 'patch_embed.pos_emb', expr: mul(Ph, Pw, h) },
+      { name: 'blocks: wqkv, wo', expr: mul(Lv, 4, q, h) },
+      { name: 'blocks: mlp.fc0, mlp.fc1', expr: mul(Lv, 2, h, f) },
+      { name: 'blocks: norm0, norm1 (RMSNorm)', expr: mul(Lv, 2, h) },
+      { name: 'final_layernorm (RMSNorm)', expr: mul(h) },
+    ];
+  },
+  // Kimi K3's patch merger v2: proj.0 (m → m), proj.2 (m → d), no biases, then an RMSNorm over d.
+  patch_merger_v2: (dim) => {
+    const [m, d] = [dim('m'), dim('d')];
+    return [
+      { name: 'proj.0', expr: mul(m, m) },
+      { name: 'proj.2', expr: mul(m, d) },
+      { name: 'post_norm (RMSNorm)', expr: mul(d) },
+    ];
+  },
   // Patch merger: LayerNorm over the vision width, then proj.0 (m → m) and proj.2 (m → d), biased,
   // where m is the vision width times the merged patches.
   patch_merger_mlp: (dim) => {

@@ -10,6 +10,8 @@ export type UnitFamily =
   | 'compressor'
   | 'indexer'
   | 'hyper_connection'
+  /** Kimi K3's block attention residuals: a learned query and a key norm per sub-layer. */
+  | 'attention_residual'
   /** A depthwise short convolution over the residual stream (Inkling's `attn_sconv`, `mlp_sconv`). */
   | 'short_conv'
   | 'ffn'

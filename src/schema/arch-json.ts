@@ -42,6 +42,8 @@ export interface ArchJson {
   geometries?: ArchDescription['geometries'];
   /** Absent in files before 0.5.0 and for models that run their layers once. */
   loops?: ArchDescription['loops'];
+  /** A latent MoE's tensor names; absent without one (and before 0.5.0). */
+  latent_moe?: ArchDescription['latent_moe'];
   max_position_embeddings: number | null;
   final_norm: boolean;
   activation: string;
@@ -92,7 +94,7 @@ const unitSchema = z.object({
   name: z.string(),
   family: z.enum([
     'embedding', 'positions', 'norm', 'attention', 'linear_attention', 'qk_norm', 'compressor', 'indexer',
-    'hyper_connection', 'short_conv', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head', 'tower', 'other',
+    'hyper_connection', 'attention_residual', 'short_conv', 'ffn', 'router', 'experts', 'shared_experts', 'mtp', 'head', 'tower', 'other',
   ]),
   scope: z.enum(['model', 'layers', 'mtp', 'tower']),
   shape_in: z.array(int),
@@ -164,6 +166,8 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     shared_expert_router_rows: z.boolean().optional(),
     ngram_embeddings: z.boolean().optional(),
     kda_full_gates: z.boolean().optional(),
+    kda_full_output_gate: z.boolean().optional(),
+    attention_residuals: z.number().int().positive().optional().describe('Kimi K3 block attention residuals: the block size (attn_res_block_size).'),
     residual_after_norm: z.boolean().optional().describe('Each residual is the normalised input (MiniMax-Text-01 postnorm); absent otherwise, and before 0.5.0.'),
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
@@ -186,6 +190,9 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
   dims: z.record(z.string(), dimSchema),
   loops: z.object({ count: z.number().int().min(2), field: z.string() }).optional().describe(
     'Looped depth: the stack of layers runs count times with the same weights (Nanbeige num_loops, Ouro total_ut_steps). Absent when it runs once, and in files written before 0.5.0.',
+  ),
+  latent_moe: z.object({ down: z.string(), up: z.string(), norm: z.string().nullable() }).optional().describe(
+    'A latent MoE: the tensors that take the input down to the latent and the experts\' sum back up, and the norm of that sum (Kimi K3) or null. Absent without one (Nemotron-H names its fc1_latent_proj, fc2_latent_proj), and in files written before 0.5.0.',
   ),
   geometries: z.record(z.string(), z.object({ label: z.string(), dims: z.record(z.string(), dimSchema), attention_sinks: z.boolean().optional(), k_eq_v: z.boolean().optional() })).optional().describe(
     'Attention sizes of some layers that differ from dims (MiMo-V2\'s sliding layers, Laguna\'s per-layer query heads), by the key their layers name. Absent in files written before 0.5.0.',

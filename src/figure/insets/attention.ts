@@ -265,6 +265,7 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const C = 1;
   const R = 2;
   const qHead = `${H} × (${dNope} + ${dRope})`;
+  const rope = arch.layers.some((l) => l.attention.kind === 'mla' && l.attention.rope);
   // Motif's GDLA: K and V for H_kv heads; the output over the signal heads, each the signal minus
   // σ(λ) times its group's noise head, gated from the query latent.
   const gdla = arch.flags.differential_heads === true;
@@ -286,7 +287,8 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
       ...(rq !== null ? [cell('attn.q_up', Q, Q, lbl('Linear up → q', qHead), 'proj')] : []),
       cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${kvHeads} × (${dNope} + ${dv})`), 'proj'),
     ],
-    [cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')],
+    // Kimi K3 (mla_use_nope): no rotation; the d_rope slice is a key shared by all heads.
+    ...(rope ? [[cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')]] : []),
     [cell('attn.core', Q, R, coreLabel(gdla ? 'Differential attention (causal)' : 'Scaled dot-product attention (causal)', coreNotes), 'attention', 'attentionInk')],
   ];
   // Hy4 (gated_mla): each value channel times sigmoid(gate_proj(x)) before the output projection.
@@ -296,13 +298,15 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const widths = Grid.fit(3, [...rows, [cell('attn.o', Q, R, outLines, 'proj')]], 40);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn'], widths, rows);
   grid.input('attn.in', y0, [{ box: rq !== null ? 'attn.q_a' : 'attn.q_up' }, { box: 'attn.kv_a' }]);
-  grid.lane('attn.lane.q', Q, rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up', 'attn.q_rope', 'attn.core'] : ['attn.q_up', 'attn.q_rope', 'attn.core']);
+  const qRope = rope ? ['attn.q_rope'] : [];
+  grid.lane('attn.lane.q', Q, [...(rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up'] : ['attn.q_up']), ...qRope, 'attn.core']);
   grid.lane('attn.lane.c', C, ['attn.kv_a', 'attn.kv_norm', 'attn.kv_b', 'attn.core']);
-  grid.lane('attn.lane.r', R, ['attn.kv_a', 'attn.k_rope', 'attn.core']);
+  grid.lane('attn.lane.r', R, ['attn.kv_a', ...(rope ? ['attn.k_rope'] : []), 'attn.core']);
   outputRow(grid, 'attn.core', cell('attn.o', Q, R, outLines, 'proj'), 'attn.to_o', 'attn.out');
   const caption: Run[][] = [
     gdla ? [accent(String(outHeads)), strong(' signal + '), accent(String(need(arch, 'H_n'))), strong(' noise heads,')] : [accent(String(H)), strong(' heads,')],
-    [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(' RoPE)')],
+    [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(rope ? ' RoPE)' : ' shared key)')],
+    ...(rope ? [] : [[strong('no positional encoding')]]),
   ];
   const title = gdla ? 'Grouped differential latent attention' : arch.flags.output_gate ? 'Gated multi-head latent attention' : 'Multi-head latent attention';
   return finish('attn', title, caption, formula, grid);

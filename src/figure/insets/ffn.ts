@@ -47,6 +47,8 @@ export function activationName(activation: string): string {
   // gelu_new, gelu_pytorch_tanh, gelu_fast: the tanh approximation of GELU
   if (a === 'gelu_new' || a === 'gelu_pytorch_tanh' || a === 'gelu_fast') return 'GELU (tanh)';
   if (a.startsWith('gelu')) return 'GELU';
+  // Kimi K3: SiTU, soft-capped SiLU on the gate and tanh on the up branch.
+  if (a === 'situ') return 'SiTU';
   // Motif: PolyNorm, a learned polynomial of the normalised input.
   if (a === 'poly_norm') return 'PolyNorm';
   return activation.toUpperCase();
@@ -56,6 +58,7 @@ export function activationName(activation: string): string {
 export function ffnKindName(arch: ArchJson): string {
   const kind = arch.flags.ffn_kind;
   if (arch.flags.polynorm) return 'PolyNorm';
+  if (arch.activation === 'situ') return 'SiTU GLU';
   if (kind === 'swiglu') return 'SwiGLU';
   if (kind === 'geglu') return 'GeGLU';
   return `${activationName(arch.activation).replace(' (tanh)', '')} MLP`;
@@ -125,9 +128,12 @@ function specOf(arch: ArchJson): FfnSpec | null {
   if (d === undefined || hidden === undefined) return null;
   const gated = isGated(arch);
   // gpt-oss experts: glu = clamp(gate)·σ(1.702·clamp(gate)), times (clamp(up) + 1)
+  // Kimi K3's SiTU: β·tanh(g/β)·σ(g) on the gate, β_l·tanh(u/β_l) on the up branch (no weights).
   const act: Run[][] = arch.model.model_type === 'gpt_oss' || arch.activation === 'swigluoai'
     ? [[plain('Clamped activation')], [{ text: 'x·σ(1.702·x)', face: 'sans', scale: 0.9 }]]
-    : [[plain(`${activationName(arch.activation)} activation`)]];
+    : arch.activation === 'situ'
+      ? [[plain('SiTU activation')], [{ text: 'soft-capped gate and up', face: 'sans', scale: 0.9 }]]
+      : [[plain(`${activationName(arch.activation)} activation`)]];
   return {
     gated,
     fused: gated && arch.flags.fused_projections,

@@ -163,10 +163,11 @@ function formulaLines(arch: ArchJson, ids: string[], width: number): Run[][] {
 
 /**
  * The formulas of the units `ids` (when `opts` asks for them) and the grid of `rows` above
- * them: `y0` is where the input stem starts, just above the formulas.
+ * them: `y0` is where the input stem starts, just above the formulas. The formulas wrap at `maxW`
+ * (the MoE and FFN insets' column is narrower than the attention insets').
  */
-export function gridOverFormulas(arch: ArchJson, opts: InsetOptions, ids: string[], widths: number[], rows: Cell[][]): { formula: Run[][]; y0: number; grid: Grid } {
-  const formula = opts.formulas ? formulaLines(arch, ids, INSET_MAX_W) : [];
+export function gridOverFormulas(arch: ArchJson, opts: InsetOptions, ids: string[], widths: number[], rows: Cell[][], maxW = INSET_MAX_W): { formula: Run[][]; y0: number; grid: Grid } {
+  const formula = opts.formulas ? formulaLines(arch, ids, maxW) : [];
   const y0 = blockSize(formula, SIZE.label).h + FORMULA_GAP;
   const grid = new Grid(widths, y0 + STEM - ROW_GAP);
   for (const r of rows) grid.row(r);
@@ -174,12 +175,12 @@ export function gridOverFormulas(arch: ArchJson, opts: InsetOptions, ids: string
 }
 
 /** Finishes an inset: formulas at the bottom, the drawing above, everything centred in `w`. */
-export function finish(id: string, title: string, caption: Run[][], formula: Run[][], grid: Grid, target = 'attn'): Inset {
+export function finish(id: string, title: string, caption: Run[][], formula: Run[][], grid: Grid, target = 'attn', maxW = INSET_MAX_W): Inset {
   const fs = blockSize(formula, SIZE.label);
   // The caption is set under the frame in bold callout type: the frame is at least as wide.
   const cw = Math.max(...caption.map((l) => lineWidth(l, SIZE.callout)));
   // Never narrower than the drawing (a config with very long labels widens the inset).
-  const w = Math.max(grid.width, Math.min(INSET_MAX_W, Math.max(fs.w, cw)));
+  const w = Math.max(grid.width, Math.min(maxW, Math.max(fs.w, cw)));
   const dx = (w - grid.width) / 2;
   const items = translateItems(grid.items, dx, 0);
   if (formula.length) items.push(textAt(`${id}.formula`, 0, 0, formula, { size: SIZE.label, color: 'ink' }));

@@ -10,10 +10,11 @@ import { dsv4AttentionInset, mhcInset } from './dsv4.js';
 import { moeInset } from './moe.js';
 import { ffnInset } from './ffn.js';
 import { pleInset } from './ple.js';
+import { attentionResidualInset } from './residuals.js';
 
 /** Every inset that applies to `arch`. */
 export function figureInsets(arch: ArchJson, o: InsetOptions): Inset[] {
-  const insets = [...attentionInsets(arch, o), dsv4AttentionInset(arch, o), mhcInset(arch, o), moeInset(arch, o), ffnInset(arch, o), pleInset(arch, o)].filter((i): i is Inset => i !== null);
+  const insets = [attentionResidualInset(arch, o), ...attentionInsets(arch, o), dsv4AttentionInset(arch, o), mhcInset(arch, o), moeInset(arch, o), ffnInset(arch, o), pleInset(arch, o)].filter((i): i is Inset => i !== null);
   return insets.map(markOpenEnds);
 }
 

@@ -35,6 +35,7 @@ import { blockSize, lineWidth, plain, type Run } from '../text.js';
 import { wrapRuns } from '../wrap-runs.js';
 import { INSET_PAD, type Inset, type InsetOptions } from './inset.js';
 import { activationName, INSET_MAX_W, moveTo, xExtent } from './ffn.js';
+import { dim } from '../dims.js';
 import { cell, finish, g, Grid, gridOverFormulas, lbl, need, outArrow, type Cell } from './grid.js';
 
 /** Largest E drawn expert by expert; above it, experts 1 and E with "…" between. */
@@ -287,6 +288,9 @@ function captionLines(k: number, E: number, shared: number, identity = 0): Run[]
   return lines;
 }
 
+/** The column of the latent path in the latent-MoE grid (router left, shared experts right). */
+const X_COL = 1;
+
 /**
  * A latent MoE (Nemotron-H `moe_latent_size`), as NemotronHMoE computes it: the router scores the
  * full hidden state; `fc1_latent_proj` takes it down to the latent, where the k chosen experts
@@ -294,29 +298,35 @@ function captionLines(k: number, E: number, shared: number, identity = 0): Run[]
  * shared expert reads the full hidden state and is added.
  */
 function latentMoeInset(arch: ArchJson, o: InsetOptions, E: number, k: number): Inset {
-  const [d, lat, de, ds] = [need(arch, 'd'), need(arch, 'd_lat'), need(arch, 'd_e'), need(arch, 'd_s')];
+  const [d, lat, de] = [need(arch, 'd'), need(arch, 'd_lat'), need(arch, 'd_e')];
+  // Nemotron-H: one shared expert of its own width; Kimi K3: n_s of the routed width.
+  const ns = dim(arch, 'n_s') ?? 1;
+  const ds = dim(arch, 'd_s') ?? ns * de;
   const act = activationName(arch.activation);
-  const [R, X, S] = [0, 1, 2];
+  // Kimi K3: an RMSNorm over the experts' weighted sum, before the way up.
+  const norm = arch.latent_moe?.norm ? [cell('moe.latent_norm', X_COL, X_COL, lbl('RMSNorm', g(lat)), 'norm')] : [];
+  const [R, X, S] = [0, X_COL, 2];
   const rows: Cell[][] = [
     [
       cell('moe.router', R, R, lbl('Router', `${k} of ${E}`), 'router'),
       cell('moe.down', X, X, lbl('Linear down', `${g(d)} → ${g(lat)}`), 'proj'),
-      cell('moe.shared', S, S, lbl('Shared expert', `width ${g(ds)}`), 'expert'),
+      cell('moe.shared', S, S, ns > 1 ? lbl('Shared experts', `${ns} × ${g(de)}`) : lbl('Shared expert', `width ${g(ds)}`), 'expert'),
     ],
     [cell('moe.expert.1', R, X, lbl(`${k} routed experts`, `${g(lat)} → ${g(de)} → ${g(lat)}, ${act}`, 'weighted by the router'), 'expert')],
+    ...(norm.length ? [norm] : []),
     [cell('moe.up', X, X, lbl('Linear up', `${g(lat)} → ${g(d)}`), 'proj')],
   ];
   const sum = cell('moe.sum', X, S, lbl('Add'), 'box');
   const widths = Grid.fit(3, [...rows, [sum]], [30, 30, 30]);
   const ids = ['layers.router', 'layers.experts', 'layers.latent_proj', 'layers.shared_experts'];
-  const { formula, y0, grid } = gridOverFormulas(arch, o, ids, widths, rows);
+  const { formula, y0, grid } = gridOverFormulas(arch, o, ids, widths, rows, INSET_MAX_W);
   grid.input('moe.in', y0, [{ box: 'moe.router' }, { box: 'moe.down' }, { box: 'moe.shared' }]);
   grid.lane('moe.lane.router', R, ['moe.router', 'moe.expert.1']);
   grid.row([sum]);
-  grid.lane('moe.lane.x', X, ['moe.down', 'moe.expert.1', 'moe.up', 'moe.sum']);
+  grid.lane('moe.lane.x', X, ['moe.down', 'moe.expert.1', ...(norm.length ? ['moe.latent_norm'] : []), 'moe.up', 'moe.sum']);
   grid.lane('moe.lane.shared', S, ['moe.shared', 'moe.sum']);
   outArrow(grid, 'moe.out', grid.box('moe.sum'));
-  const inset = finish('moe', 'Latent MoE layer', captionLines(k, E, 1), formula, grid, 'ffn');
+  const inset = finish('moe', 'Latent MoE layer', captionLines(k, E, ns), formula, grid, 'ffn', INSET_MAX_W);
   return { ...inset, title: [strong('Latent MoE layer')] };
 }
 
