@@ -29,6 +29,16 @@ export interface TowerSpec {
  * `wqkv`, `wo`, `mlp.fc0`, `mlp.fc1` (all biased) and two LayerNorms, `encoder.final_layernorm`;
  * `mm_projector.pre_norm` (LayerNorm), `proj.0`, `proj.2` (biased).
  */
+/** A MoonViT patch merger's sizes: `merge_kernel_size` (2 × 2 when absent), `mm_hidden_size` (the
+ * vision width when absent), and `text_hidden_size`, which must be the decoder's. */
+function mergerSizes(v: ConfigReader, h: Dim, textWidth: Dim): { kernel: number[]; mm: Dim } {
+  const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
+  const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
+  const text = v.intOr('text_hidden_size', textWidth.value);
+  if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
+  return { kernel, mm };
+}
+
 function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
   const v = top.child('vision_config');
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Kimi K2.5 wraps a MoonViT vision tower');
@@ -37,10 +47,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   checkHeadsDivide(v, 'vt_num_attention_heads', heads, 'vt_hidden_size', h.value);
   const type = v.strOr('mm_projector_type', 'patchmerger');
   if (type !== 'patchmerger') throw v.error('unsupported-feature', 'mm_projector_type', `is ${quote(type)}; only "patchmerger" is counted`);
-  const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
-  const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
-  const text = v.intOr('text_hidden_size', textWidth.value);
-  if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
+  const { kernel, mm } = mergerSizes(v, h, textWidth);
   // Fields of the attention kernel, the video pooling and numerics: no tensors of their own.
   v.mark('_attn_implementation', 'init_pos_emb_time', 'merge_type', 'pos_emb_type', 'projector_hidden_act', 'projector_ln_eps', 'video_attn_type');
   const towers: TowerSpec[] = [
@@ -95,10 +102,7 @@ function readMoonVitK3(top: ConfigReader, textWidth: Dim, unknown: string[]): To
   expect('merge_type', 'sd2_tpool');
   expect('norm_type', 'rmsnorm');
   for (const f of ['attn_bias', 'linear_bias', 'patch_embed_proj_bias']) expect(f, false);
-  const kernel = v.intArray('merge_kernel_size', { length: 2, min: 1 }) ?? [2, 2];
-  const mm: Dim = v.has('mm_hidden_size') ? v.dim('h_{mm}', 'mm_hidden_size') : { ...h, tex: 'h_{mm}' };
-  const text = v.intOr('text_hidden_size', textWidth.value);
-  if (text !== textWidth.value) throw v.error('config-inconsistent', 'text_hidden_size', `is ${text}, but the text decoder's hidden_size is ${textWidth.value}`);
+  const { kernel, mm } = mergerSizes(v, h, textWidth);
   // The attention kernel, the fixed time axis, interpolation, activations, numerics: no tensors.
   v.mark('_attn_implementation', 'init_pos_emb_time', 'pos_emb_interpolation_mode', 'activation_func', 'projector_hidden_act', 'projector_ln_eps', 'video_attn_type');
   const towers: TowerSpec[] = [

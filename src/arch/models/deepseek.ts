@@ -42,6 +42,27 @@ export interface DeepseekOptions {
   hy4?: boolean;
 }
 
+/**
+ * MLA's sizes (`kv_lora_rank`, `qk_nope_head_dim`, `qk_rope_head_dim`, `v_head_dim`, and
+ * `q_lora_rank` when not null). The remote-code and the transformers config classes default
+ * q_lora_rank differently (V3's 1536 in one, V2's 1536 or null...): a config must say.
+ */
+export function readMlaDims(r: ConfigReader, notes: string[]): Record<string, Dim> {
+  const dims: Record<string, Dim> = {
+    r_kv: r.dim('r_{kv}', 'kv_lora_rank'),
+    d_nope: r.dim('d_{nope}', 'qk_nope_head_dim'),
+    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
+    d_v: r.dim('d_{v}', 'v_head_dim'),
+  };
+  r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
+  if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
+  else {
+    r.get('q_lora_rank');
+    notes.push('q_lora_rank is null: queries use one full projection instead of a low-rank pair.');
+  }
+  return dims;
+}
+
 export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { mtpCopies: true }): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
@@ -52,25 +73,8 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
     const hd = r.get('head_dim');
     notes.push(`head_dim (${typeof hd === 'number' ? hd : quote(JSON.stringify(hd))}) is ignored: MLA head sizes are qk_nope_head_dim + qk_rope_head_dim for q/k and v_head_dim for v.`);
   }
-  const dims: Record<string, Dim> = {
-    d,
-    V,
-    L,
-    H,
-    r_kv: r.dim('r_{kv}', 'kv_lora_rank'),
-    d_nope: r.dim('d_{nope}', 'qk_nope_head_dim'),
-    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
-    d_v: r.dim('d_{v}', 'v_head_dim'),
-  };
-  // The remote-code and the transformers config classes default these differently (V3's q_lora_rank
-  // 1536 in one, V2's 1536 or null...): a config must say.
-  r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
+  const dims: Record<string, Dim> = { d, V, L, H, ...readMlaDims(r, notes) };
   if (!options.moe) r.requirePresent('n_routed_experts', 'write null for a dense model, or the number of routed experts');
-  if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
-  else {
-    r.get('q_lora_rank');
-    notes.push('q_lora_rank is null: queries use one full projection instead of a low-rank pair.');
-  }
   const attentionBias = r.bool('attention_bias', false);
   if (r.bool('mlp_bias', false)) throw r.error('config-inconsistent', 'mlp_bias', 'is true, but DeepSeek FFNs have no biases');
   const act = r.strOr('hidden_act', 'silu');

@@ -13,6 +13,7 @@ import { LIMITS, quote, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan, type MoeRecipe } from '../blocks/moe.js';
 import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore } from '../common.js';
 import type { ArchDescription, Dim } from '../types.js';
+import { readMlaDims } from './deepseek.js';
 
 const MOE: MoeRecipe = {
   layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', freq: true },
@@ -36,19 +37,7 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
   // MLA has no separate KV heads.
   r.mark('num_key_value_heads');
-  const dims: Record<string, Dim> = {
-    d,
-    V,
-    L,
-    H,
-    r_kv: r.dim('r_{kv}', 'kv_lora_rank'),
-    d_nope: r.dim('d_{nope}', 'qk_nope_head_dim'),
-    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
-    d_v: r.dim('d_{v}', 'v_head_dim'),
-  };
-  r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
-  if (r.has('q_lora_rank')) dims['r_q'] = r.dim('r_{q}', 'q_lora_rank');
-  else r.get('q_lora_rank');
+  const dims: Record<string, Dim> = { d, V, L, H, ...readMlaDims(r, notes) };
 
   const la = r.child('linear_attn_config');
   if (!la) throw r.error('config-invalid-field', 'linear_attn_config', 'is required: the Kimi Delta Attention sizes and layers');
