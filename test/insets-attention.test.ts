@@ -37,6 +37,8 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/upstage__Solar-Open2-250B.json': { titles: ['Gated attention', 'Kimi Delta Attention (linear)'], captions: [['64 query heads, 8 key & value heads', 'in 12 of 48 layers'], ['a state of 128 × 128 per head, no KV cache', 'in 36 of 48 layers']] },
   // Kimi K3: gated NoPE MLA on 24 of 93 layers, KDA on the others.
   'configs/moonshotai__Kimi-K3.json': { titles: ['Gated multi-head latent attention', 'Kimi Delta Attention (linear)'], captions: [['96 heads', '+64 shared key', 'no positional encoding'], ['a state of 128 × 128 per head, no KV cache', 'in 69 of 93 layers']] },
+  // xLSTM: the mLSTM layer in every block, no attention.
+  'configs/NX-AI__xLSTM-7b.json': { titles: ['mLSTM layer (matrix memory)'], captions: [['a memory of 256 × 512 per head, no KV cache']] },
   // Nemotron-H: attention on 4 of 42 blocks, the Mamba-2 mixer on 21 (the others are MLPs).
   'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json': { titles: ['Grouped-query attention', 'Mamba-2 (state space duality)'], captions: [['40 query heads, 8 key & value heads', 'in 4 of 42 layers'], ['a state of 128 per channel, no KV cache', 'in 21 of 42 layers']] },
   // MLA with the DSA indexer: a second inset for the indexer, with its layer share.
@@ -155,7 +157,7 @@ describe('attention insets', () => {
         checkDrawing(inset);
         // The formula carries the exact count of every unit the inset explains.
         const formula = text((inset.items.find((i) => i.kind === 'text' && i.id === `${inset.id}.formula`) as { lines: Run[][] }).lines);
-        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : inset.id === 'indexer' ? ['layers.indexer'] : inset.id === 'conv' ? ['layers.conv'] : inset.id === 'mamba' ? ['layers.mamba'] : inset.id === 'mamba2' ? ['layers.mamba2'] : inset.id === 'lightning' ? ['layers.lightning_attn'] : inset.id === 'kda' ? ['layers.kda'] : inset.id === 'attn_kv' ? ['layers.attn.global', 'layers.qk_norm.global'] : ['layers.attn', 'layers.qk_norm'];
+        const ids = inset.id === 'linear_attn' ? ['layers.linear_attn'] : inset.id === 'indexer' ? ['layers.indexer'] : inset.id === 'conv' ? ['layers.conv'] : inset.id === 'mamba' ? ['layers.mamba'] : inset.id === 'mamba2' ? ['layers.mamba2'] : inset.id === 'lightning' ? ['layers.lightning_attn'] : inset.id === 'kda' ? ['layers.kda'] : inset.id === 'mlstm' ? ['layers.mlstm'] : inset.id === 'attn_kv' ? ['layers.attn.global', 'layers.qk_norm.global'] : ['layers.attn', 'layers.qk_norm'];
         for (const u of arch.units.filter((u) => ids.includes(u.id))) assert.ok(formula.includes(`= ${groupDigits(u.param_count)}`), `${u.id} = ${groupDigits(u.param_count)} in "${formula}"`);
       }
     });

@@ -749,6 +749,40 @@ describe('Kimi K3 (kimi_k3 → kimi_linear): KDA and gated NoPE MLA, a latent Mo
   });
 });
 
+describe('xLSTM: mLSTM blocks and SwiGLU FFNs, no attention', () => {
+  const XLSTM = 'configs/NX-AI__xLSTM-7b.json';
+
+  test('the mLSTM layer tensor by tensor, the gate biases whatever use_bias says, the FFN width rounded up', async () => {
+    const { arch } = await extract(fixturePath(XLSTM));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, qk, v] = [4096, 8, 2048, 4096];
+    // q, k; v; ogate; igate and fgate with biases; multihead_norm; out_proj
+    assert.deepEqual([unit('layers.mlstm').param_count, unit('layers.mlstm').repeat], [2 * d * qk + d * v + d * v + 2 * (d * H + H) + v + v * d, 32]);
+    // 4,096 × 2.667 = 10,924.03, rounded up to a multiple of 64
+    assert.equal(arch.dims['d_ff']!.value, 10_944);
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 0);
+    assert.equal(arch.flags.final_softcap, 30);
+  });
+
+  test('absent factors take xLSTMConfig\'s defaults, named in the notes; hidden_size and num_hidden_layers are read too', () => {
+    const x = load(XLSTM);
+    const { qk_dim_factor: _q, v_dim_factor: _v, ffn_proj_factor: _f, ffn_round_up_to_multiple_of: _r, embedding_dim: _e, num_blocks: _b, ...rest } = x;
+    const bare = fromConfig({ ...rest, hidden_size: 4096, num_hidden_layers: 32 });
+    assert.equal(bare.totals.params_main, 6_865_424_896);
+    assert.ok(bare.notes.some((n) => n.includes('qk_dim_factor is absent')), bare.notes.join('\n'));
+  });
+
+  test('biases, QK-norms, a head size that disagrees and an unknown weight mode are refused at their field', () => {
+    const x = load(XLSTM);
+    assert.equal(refusal({ ...x, use_bias: true }).location.field, 'use_bias');
+    assert.equal(refusal({ ...x, add_qk_norm: true }).location.field, 'add_qk_norm');
+    assert.equal(refusal({ ...x, head_dim: 256 }).location.field, 'head_dim');
+    assert.equal(refusal({ ...x, weight_mode: 'split' }).location.field, 'weight_mode');
+    assert.equal(refusal({ ...x, hidden_size: 2048 }).location.field, 'hidden_size');
+    assert.equal(fromConfig({ ...x, weight_mode: 'fused' }).totals.params_main, 6_865_424_896);
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };

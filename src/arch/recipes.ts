@@ -24,6 +24,7 @@ import { describeNemotronH } from './models/nemotron-h.js';
 import { describeMiniMaxText01 } from './models/minimax-text-01.js';
 import { describeSolarOpen2 } from './models/solar-open2.js';
 import { describeKimiLinear } from './models/kimi-linear.js';
+import { describeXlstm } from './models/xlstm.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -442,6 +443,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Kimi Linear (Kimi-Linear-48B; the text decoder of Kimi K3): KDA and gated NoPE MLA, a latent
   // MoE, K3's block attention residuals (models/kimi-linear.ts).
   kimi_linear: reader(describeKimiLinear),
+  // xLSTM (NX-AI): mLSTM blocks and SwiGLU FFNs, no attention (models/xlstm.ts); xLSTMConfig's
+  // defaults for the factors a config may leave out.
+  xlstm: { describe: describeXlstm, defaults: { qk_dim_factor: 0.5, v_dim_factor: 1, ffn_proj_factor: 2.667, ffn_round_up_to_multiple_of: 64 } },
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
   // LongCat-Flash-Lite: its config has no model_type; read by LongcatFlashNgramForCausalLM.
@@ -587,6 +591,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   SolarOpen2ForCausalLM: 'solar_open2',
   KimiLinearForCausalLM: 'kimi_linear',
   KimiK3ForConditionalGeneration: 'kimi_k3',
+  xLSTMForCausalLM: 'xlstm',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

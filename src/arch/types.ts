@@ -42,8 +42,9 @@ export interface LayerSpec {
      * mixer (Jamba); `mamba2`: a Mamba-2 mixer (scalar decay per head, Nemotron-H); `none`: the
      * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers);
      * `lightning`: MiniMax-Text-01's lightning attention (linear attention, a decay per head);
-     * `kda`: Kimi Delta Attention (a delta rule with a decay per channel, Solar-Open2, Kimi Linear). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'kda' | 'none';
+     * `kda`: Kimi Delta Attention (a delta rule with a decay per channel, Solar-Open2, Kimi Linear);
+     * `mlstm`: xLSTM's mLSTM layer (a matrix memory with exponential input and forget gates). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'kda' | 'mlstm' | 'none';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends

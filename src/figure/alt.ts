@@ -16,6 +16,7 @@ const LINEAR: Record<string, string> = {
   mamba2: 'Mamba-2 mixers',
   lightning: 'lightning (linear) attention',
   kda: 'Kimi Delta Attention',
+  mlstm: 'mLSTM layers',
 };
 
 /** What the layers mix: Qwen3-Next's Gated DeltaNet with gated attention, or another linear

@@ -348,6 +348,8 @@ function kvCacheRuns(arch: ArchJson): Run[] {
   const t = arch.totals;
   const ctx = arch.max_position_embeddings;
   const perToken = bytes(t.kv_cache_bytes_per_token);
+  // xLSTM: no layer caches keys and values.
+  if (t.kv_cache_bytes_per_token === 0 && arch.layers.every((l) => l.attention.kind !== 'softmax' && l.attention.kind !== 'mla' && l.attention.kind !== 'dsv4')) return [plain('no KV cache', 'bold'), plain(' (a fixed state)')];
   if (t.kv_cache_bytes_at_context == null || ctx === null) return [plain('KV cache '), plain(perToken, 'bold'), plain(' per token (bf16)')];
   const bounded = arch.layers.some((l) => l.attention.window !== null || l.attention.chunk !== null || l.attention.kind === 'dsv4');
   return [

@@ -19,6 +19,7 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.kind === 'mamba') mixer = 'Mamba';
   else if (a.kind === 'lightning') mixer = 'Lightning';
   else if (a.kind === 'kda') mixer = 'KDA';
+  else if (a.kind === 'mlstm') mixer = 'mLSTM';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
   // Motif: MLA with sliding windows on some layers.
   else if (a.kind === 'mla' && arch.layers.some((x) => x.attention.window !== null)) mixer = a.window !== null ? 'Sliding MLA' : 'Global MLA';

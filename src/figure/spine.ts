@@ -46,7 +46,7 @@ export interface SpineRow {
 
 /** Mixers that are not attention (their layers have no positions and no KV cache); `none`: a
  * layer whose one mixer is its FFN (Nemotron-H). */
-const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'none']);
+const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'mlstm', 'none']);
 
 /** Whether each layer has one mixer, not attention and FFN (Nemotron-H's blocks). */
 export function singleMixer(arch: ArchJson): boolean {
@@ -112,9 +112,11 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   // LFM2: gated short convolutions or grouped-query attention; Jamba: Mamba mixers or attention
   // (by its heads), or Mamba alone when no layer is attention.
   // MiniMax-Text-01: lightning (linear) attention or softmax attention.
-  const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : kinds.has('lightning') ? 'Lightning' : null;
+  // xLSTM: the mLSTM layer alone.
+  const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : kinds.has('lightning') ? 'Lightning' : kinds.has('mlstm') ? 'mLSTM' : null;
   if (mixer) {
-    if (!kinds.has('softmax')) return [[key(mixer)], [plain(mixer === 'Mamba' ? 'mixer' : mixer === 'Lightning' ? 'attention' : 'layer')]];
+    const second = new Map([['Mamba', 'mixer'], ['Lightning', 'attention'], ['mLSTM', 'matrix memory']]).get(mixer) ?? 'layer';
+    if (!kinds.has('softmax')) return [[key(mixer)], [plain(second)]];
     return [[key(mixer), plain(' or')], [key(headsVariant(arch).toLowerCase()), plain(' attention')]];
   }
   // Hy4's gated_mla: the heads' output is gated elementwise.
@@ -210,7 +212,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
-  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', 'layers.kda', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
+  const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', 'layers.kda', 'layers.mlstm', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];
   const attnBox: SpineBox = { id: 'attn', lines: attentionLabel(arch), fill: 'attention', textColor: 'attentionInk', units: attnUnits };
   if (f.parallel_attention) {
     // Falcon: attention and MLP read the same normalised input side by side; one ⊕ adds both.

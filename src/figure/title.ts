@@ -199,6 +199,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   ai21: '#A21CAF', // AI21 Labs magenta (Jamba)
   nvidia: '#4D7A00', // NVIDIA green, darkened to read on white (Nemotron)
   upstage: '#9333EA', // Upstage purple (Solar)
+  nxai: '#0E6E8C', // NX-AI teal blue (xLSTM)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -211,6 +212,7 @@ const ORGS = new Map<string, string>(Object.entries({
   ai21labs: 'ai21',
   nvidia: 'nvidia',
   upstage: 'upstage',
+  'nx-ai': 'nxai',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -268,6 +270,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   jamba: 'ai21',
   nemotron_h: 'nvidia',
   solar_open2: 'upstage',
+  xlstm: 'nxai',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

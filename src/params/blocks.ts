@@ -366,6 +366,32 @@ export function attentionResidual(arch: ArchDescription, id: 'attn_res' | 'mlp_r
   return { id, name, family: 'attention_residual', shape_in: [d.value], shape_out: [d.value], parts: [{ name: `${prefix}_proj, ${prefix}_norm`, expr: mul(2, d) }] };
 }
 
+/**
+ * xLSTM's mLSTM layer (xLSTMLayer): q and k [d_qk, d], v [d_v, d], the output gate `ogate_preact`
+ * [d_v, d], the input and forget gates `igate_preact`, `fgate_preact` [H, d] with their biases
+ * (bias=True whatever `use_bias` says), `multihead_norm` [d_v] (one weight over the heads),
+ * `out_proj` [d, d_v].
+ */
+export function mlstmLayer(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, dqk, dv] = [dim('d'), dim('H'), dim('d_qk'), dim('d_v')];
+  return {
+    id: 'mlstm',
+    name: 'mLSTM layer',
+    family: 'linear_attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      { name: 'q, k', expr: mul(2, d, dqk) },
+      { name: 'v', expr: mul(d, dv) },
+      { name: 'ogate_preact', expr: mul(d, dv) },
+      { name: 'igate_preact, fgate_preact (weight, bias)', expr: mul(2, add(mul(d, H), H)) },
+      { name: 'multihead_norm', expr: mul(dv) },
+      { name: 'out_proj', expr: mul(dv, d) },
+    ],
+  };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

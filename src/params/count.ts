@@ -15,6 +15,7 @@ import {
   latentProjections,
   lightningAttention,
   mamba2Mixer,
+  mlstmLayer,
   mambaMixer,
   mlaAttention,
   ngramMemory,
@@ -188,6 +189,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'kda':
       drafts = [kdaAttention(arch)];
+      break;
+    case 'mlstm':
+      drafts = [mlstmLayer(arch)];
       break;
     case 'none':
       drafts = [];

@@ -55,6 +55,7 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'mamba2':
     case 'lightning':
     case 'kda':
+    case 'mlstm':
     case 'none':
       return [0, 1];
     case 'dsv4': {
@@ -96,6 +97,7 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
       case 'mamba2':
       case 'lightning':
       case 'kda':
+      case 'mlstm':
       case 'none':
         break;
       case 'dsv4': {

@@ -72,7 +72,7 @@ const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array
 const layerSchema = z.object({
   index: int,
   attention: z.object({
-    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'none']).describe('`mamba2`, `lightning`, `kda` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01, Solar-Open2).'),
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'mlstm', 'none']).describe('`mamba2`, `lightning`, `kda`, `mlstm` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01, Solar-Open2 and Kimi Linear, xLSTM).'),
     window: int.nullable(),
     chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),

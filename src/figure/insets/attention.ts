@@ -595,6 +595,43 @@ function kdaInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// xLSTM's mLSTM layer.
+
+/**
+ * xLSTMLayer: q, k, v, the output gate and the input and forget gates all read the normalised
+ * block input; per head a matrix memory C = f·C + i·kᵀv (and its normaliser) with an exponential
+ * input gate and a sigmoid forget gate, read by q; the heads' norm, times σ(o); out_proj.
+ */
+function mlstmInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const [H, dqk, dv] = [need(arch, 'H'), need(arch, 'd_qk'), need(arch, 'd_v')];
+  const [hk, hv] = [dqk / H, dv / H];
+  const [Q, V, F, O] = [0, 1, 2, 3];
+  const rows: Cell[][] = [
+    [
+      cell('mlstm.qk', Q, Q, lbl('Linear q, k', `2 × ${H} × ${hk}`), 'proj'),
+      cell('mlstm.v', V, V, lbl('Linear v', `${H} × ${hv}`), 'proj'),
+      cell('mlstm.if', F, F, lbl('Gates i, f', 'per head'), 'proj'),
+      cell('mlstm.o', O, O, lbl('Gate o', `${g(dv)}`), 'proj'),
+    ],
+    [cell('mlstm.core', Q, F, coreLabel('Matrix memory', ['C ← f·C + i·kᵀv', `${hk} × ${hv} per head`]), 'attention', 'attentionInk')],
+    [cell('mlstm.norm', Q, F, lbl('Head norm', `${hv} per head`), 'norm')],
+    [cell('mlstm.gate', Q, O, lbl('× σ(o)'), 'box')],
+  ];
+  const outLines = lbl(`Linear out ${g(dv)} → ${g(d)}`);
+  const widths = Grid.fit(4, [...rows, [cell('mlstm.out', Q, O, outLines, 'proj')]], [30, 30, 30, 30]);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.mlstm'], widths, rows);
+  grid.input('mlstm.in.stem', y0, ['mlstm.qk', 'mlstm.v', 'mlstm.if', 'mlstm.o'].map((box) => ({ box })));
+  grid.lane('mlstm.lane.q', Q, ['mlstm.qk', 'mlstm.core', 'mlstm.norm', 'mlstm.gate']);
+  grid.lane('mlstm.lane.v', V, ['mlstm.v', 'mlstm.core']);
+  grid.lane('mlstm.lane.f', F, ['mlstm.if', 'mlstm.core']);
+  grid.lane('mlstm.lane.o', O, ['mlstm.o', 'mlstm.gate']);
+  outputRow(grid, 'mlstm.gate', cell('mlstm.out', Q, O, outLines, 'proj'), 'mlstm.to_out', 'mlstm.out.arrow');
+  const caption: Run[][] = [[strong('a memory of '), accent(`${hk} × ${hv}`), strong(' per head, no KV cache')]];
+  return finish('mlstm', 'mLSTM layer (matrix memory)', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The insets that show attention internals: one per attention kind of the model (softmax
@@ -618,5 +655,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('mamba2')) insets.push(mamba2Inset(arch, opts));
   if (kinds.has('lightning')) insets.push(lightningInset(arch, opts));
   if (kinds.has('kda')) insets.push(kdaInset(arch, opts));
+  if (kinds.has('mlstm')) insets.push(mlstmInset(arch, opts));
   return insets;
 }
