@@ -783,6 +783,36 @@ describe('xLSTM: mLSTM blocks and SwiGLU FFNs, no attention', () => {
   });
 });
 
+describe('Ling 2.5 (bailing_hybrid): lightning attention with MLA on every 8th layer, a DeepSeek-style MoE', () => {
+  const LING = 'configs/inclusionAI__Ling-2.5-1T.json';
+
+  test('the lightning layer with its q/k norms and group norm, the MLA layers by layer_group_size, the MoE behind 4 dense layers', async () => {
+    const { arch } = await extract(fixturePath(LING));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, dh] = [8192, 64, 128];
+    // query_key_value, query/key_layernorm, g_proj, g_norm, dense (the decay slope is a buffer)
+    assert.deepEqual([unit('layers.lightning_attn').param_count, unit('layers.lightning_attn').repeat], [3 * d * H * dh + 2 * dh + d * H * dh + H * dh + H * dh * d, 70]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind === 'mla').map((l) => l.index), [7, 15, 23, 31, 39, 47, 55, 63, 71, 79]);
+    assert.ok(arch.layers.every((l) => l.attention.rope), 'partial rotary on the lightning layers too');
+    assert.equal(unit('layers.ffn').repeat, 4);
+    assert.equal(unit('layers.router').param_count, 256 * d + 256);
+    assert.equal(unit('layers.shared_experts').param_count, 3 * d * 2048);
+    // only the 10 MLA layers cache: 512 + 64 per token, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 10 * 576 * 2);
+  });
+
+  test('a tail past the last whole group is MLA; KV heads other than the query heads, biases and a SiLU gate are refused at their field', () => {
+    const ling = load(LING);
+    const tail = fromConfig({ ...ling, num_hidden_layers: 82, layer_group_size: 8 });
+    assert.deepEqual(tail.layers.filter((l) => l.attention.kind === 'mla').map((l) => l.index).slice(-3), [79, 80, 81]);
+    assert.equal(refusal({ ...ling, num_kv_heads_for_linear_attn: 8 }).location.field, 'num_kv_heads_for_linear_attn');
+    for (const field of ['use_bias', 'use_qkv_bias', 'linear_silu']) assert.equal(refusal({ ...ling, [field]: true }).location.field, field);
+    assert.equal(refusal({ ...ling, num_shared_experts: 2 }).location.field, 'num_shared_experts');
+    assert.equal(refusal({ ...ling, num_nextn_predict_layers: 1 }).location.field, 'num_nextn_predict_layers');
+    assert.equal(refusal({ ...ling, qk_head_dim: 128 }).location.field, 'qk_head_dim');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };

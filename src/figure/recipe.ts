@@ -20,6 +20,8 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.kind === 'lightning') mixer = 'Lightning';
   else if (a.kind === 'kda') mixer = 'KDA';
   else if (a.kind === 'mlstm') mixer = 'mLSTM';
+  // Beside linear layers (Ling 2.5, Kimi K3), MLA by its name.
+  else if (a.kind === 'mla' && arch.flags.linear_attention_hybrid) mixer = arch.flags.output_gate ? 'Gated MLA' : 'MLA';
   else if (a.kind === 'dsv4') mixer = a.compress_ratio ? `attention 1:${a.compress_ratio}${a.indexer ? ' + indexer' : ''}` : 'window attention';
   // Motif: MLA with sliding windows on some layers.
   else if (a.kind === 'mla' && arch.layers.some((x) => x.attention.window !== null)) mixer = a.window !== null ? 'Sliding MLA' : 'Global MLA';

@@ -116,6 +116,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const mixer = kinds.has('short_conv') ? 'Short conv' : kinds.has('mamba') ? 'Mamba' : kinds.has('lightning') ? 'Lightning' : kinds.has('mlstm') ? 'mLSTM' : null;
   if (mixer) {
     const second = new Map([['Mamba', 'mixer'], ['Lightning', 'attention'], ['mLSTM', 'matrix memory']]).get(mixer) ?? 'layer';
+    // Ling 2.5: lightning attention or MLA.
+    if (kinds.has('mla')) return [[key(mixer), plain(' or')], [key('latent'), plain(' attention (MLA)')]];
     if (!kinds.has('softmax')) return [[key(mixer)], [plain(second)]];
     return [[key(mixer), plain(' or')], [key(headsVariant(arch).toLowerCase()), plain(' attention')]];
   }
@@ -149,7 +151,8 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
   if (f.alibi) mod('alibi', 'ALiBi position biases');
   else if (!f.learned_positions && rope > 0) {
     let text = f.partial_rotary >= 1 ? 'RoPE' : 'Partial RoPE';
-    if (hybrid) text += ` (only in the ${softmaxLayers} attention layers)`;
+    // Ling 2.5's lightning layers rotate too: then no "only".
+    if (hybrid && rope < L) text += ` (only in the ${rope === softmaxLayers ? `${softmaxLayers} attention` : rope} layers)`;
     else if (rope < L) text += ` (NoPE in ${L - rope} of ${L} layers)`;
     mod('rope', text);
   }

@@ -200,6 +200,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   nvidia: '#4D7A00', // NVIDIA green, darkened to read on white (Nemotron)
   upstage: '#9333EA', // Upstage purple (Solar)
   nxai: '#0E6E8C', // NX-AI teal blue (xLSTM)
+  inclusion: '#1B5E20', // inclusionAI green (Ling)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -213,6 +214,7 @@ const ORGS = new Map<string, string>(Object.entries({
   nvidia: 'nvidia',
   upstage: 'upstage',
   'nx-ai': 'nxai',
+  inclusionai: 'inclusion',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -271,6 +273,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   nemotron_h: 'nvidia',
   solar_open2: 'upstage',
   xlstm: 'nxai',
+  bailing_hybrid: 'inclusion',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

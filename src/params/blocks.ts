@@ -304,19 +304,18 @@ export function mamba2Mixer(arch: ArchDescription): Draft {
 export function lightningAttention(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
   const [d, H, dh] = [dim('d'), dim('H'), dim('d_h')];
-  return {
-    id: 'lightning_attn',
-    name: 'Lightning attention',
-    family: 'linear_attention',
-    shape_in: [d.value],
-    shape_out: [d.value],
-    parts: [
-      { name: 'qkv_proj', expr: mul(3, d, H, dh) },
-      { name: 'output_gate', expr: mul(d, H, dh) },
-      { name: 'norm', expr: mul(H, dh) },
-      { name: 'out_proj', expr: mul(H, dh, d) },
-    ],
-  };
+  // Ling 2.5 (BailingMoeV2_5LinearAttention, with its group norm) names them query_key_value,
+  // g_proj, g_norm and dense, and normalises q and k per head (query_layernorm, key_layernorm).
+  const ling = arch.dims['G_n'] !== undefined;
+  const [qkv, gate, norm, out] = ling ? ['query_key_value', 'g_proj', 'g_norm (group RMSNorm)', 'dense'] : ['qkv_proj', 'output_gate', 'norm', 'out_proj'];
+  const parts = [
+    { name: qkv, expr: mul(3, d, H, dh) },
+    ...(arch.flags.qk_norm === 'per_head' ? [{ name: 'query_layernorm, key_layernorm', expr: mul(2, dh) }] : []),
+    { name: gate, expr: mul(d, H, dh) },
+    { name: norm, expr: mul(H, dh) },
+    { name: out, expr: mul(H, dh, d) },
+  ];
+  return { id: 'lightning_attn', name: 'Lightning attention', family: 'linear_attention', shape_in: [d.value], shape_out: [d.value], parts };
 }
 
 /**

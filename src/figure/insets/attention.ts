@@ -540,17 +540,24 @@ function lightningInset(arch: ArchJson, opts: InsetOptions): Inset {
   const H = need(arch, 'H');
   const dh = need(arch, 'd_h');
   const [X, G] = [0, 1];
+  // Ling 2.5: no SiLU on q, k, v; per-head q and k norms and partial RoPE; a group RMSNorm.
+  const groups = dim(arch, 'G_n');
+  const rope = arch.layers.some((l) => l.attention.kind === 'lightning' && l.attention.rope);
+  const qkRow: Cell[] = [
+    ...(arch.flags.qk_norm === 'per_head' || rope ? [cell('lightning.qk', X, X, lbl([arch.flags.qk_norm === 'per_head' ? 'QK-Norm' : null, rope ? 'RoPE' : null].filter(Boolean).join(', ')), 'box')] : []),
+  ];
   const rows: Cell[][] = [
-    [cell('lightning.qkv', X, X, lbl('Linear Q, K, V', `3 × ${H} × ${dh}, SiLU`), 'proj'), cell('lightning.gate', G, G, lbl('Linear gate', `${g(d)} → ${g(H * dh)}`), 'proj')],
+    [cell('lightning.qkv', X, X, lbl('Linear Q, K, V', `3 × ${H} × ${dh}${groups === null ? ', SiLU' : ''}`), 'proj'), cell('lightning.gate', G, G, lbl('Linear gate', `${g(d)} → ${g(H * dh)}`), 'proj')],
+    ...(qkRow.length ? [qkRow] : []),
     [cell('lightning.core', X, X, coreLabel('Linear attention', [`state ${dh} × ${dh} per head`, 'fixed decay per head']), 'attention', 'attentionInk')],
-    [cell('lightning.norm', X, X, lbl('RMSNorm', `${H} × ${dh}`), 'norm')],
+    [cell('lightning.norm', X, X, groups === null ? lbl('RMSNorm', `${H} × ${dh}`) : lbl('Group RMSNorm', `${groups} groups`), 'norm')],
     [cell('lightning.times', X, G, lbl('× σ(gate)'), 'box')],
   ];
   const outLines = lbl(`Linear out ${g(H * dh)} → ${g(d)}`);
   const widths = Grid.fit(2, [...rows, [cell('lightning.out', X, G, outLines, 'proj')]], [60, 40]);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.lightning_attn'], widths, rows);
   grid.input('lightning.in.stem', y0, [{ box: 'lightning.qkv' }, { box: 'lightning.gate' }]);
-  grid.lane('lightning.lane.x', X, ['lightning.qkv', 'lightning.core', 'lightning.norm', 'lightning.times']);
+  grid.lane('lightning.lane.x', X, ['lightning.qkv', ...(qkRow.length ? ['lightning.qk'] : []), 'lightning.core', 'lightning.norm', 'lightning.times']);
   grid.lane('lightning.lane.gate', G, ['lightning.gate', 'lightning.times']);
   outputRow(grid, 'lightning.times', cell('lightning.out', X, G, outLines, 'proj'), 'lightning.to_out', 'lightning.out.arrow');
   const caption: Run[][] = [[strong('a state of '), accent(`${dh} × ${dh}`), strong(' per head, no KV cache')]];
