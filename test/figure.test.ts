@@ -207,6 +207,8 @@ describe('alternative text of hybrids', () => {
     assert.match(await alt('ai21labs__Jamba-v0.1.json'), /Mamba mixers in 28 layers and grouped-query attention in 4 \(32 heads\)/);
     assert.match(await alt('MiniMaxAI__MiniMax-Text-01.json'), /lightning \(linear\) attention in 70 layers and grouped-query attention in 10/);
     assert.match(await alt('LiquidAI__LFM2.5-350M.json'), /gated short convolutions in 10 layers/);
+    // MLA is attention too; the shared experts by number; one dense layer in the singular
+    assert.match(await alt('moonshotai__Kimi-K3.json'), /Kimi Delta Attention in 69 layers and Multi-head Latent Attention in 24 .*plus 2 shared experts \(one layer uses a dense feed-forward instead\)/);
     assert.match(await alt('Qwen__Qwen3-Next-80B-A3B-Instruct.json'), /Gated DeltaNet linear attention mixed with gated attention/);
     assert.match(await alt('openai-community__gpt2.json'), /an MLP feed-forward of width 3,072/);
   });

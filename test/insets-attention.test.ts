@@ -209,3 +209,15 @@ describe('attention insets', () => {
     assert.ok(lite.some((t) => t.includes('KV cache: 576 per token')));
   });
 });
+
+describe('Kimi Delta Attention inset', () => {
+  test('the output gate is drawn full where the config makes it full (K3 use_full_rank_gate), low-rank elsewhere', async () => {
+    const gate = async (file: string) => {
+      const { arch } = await extract(`${FIXTURES}configs/${file}`);
+      const inset = attentionInsets(arch).find((i) => i.id === 'kda')!;
+      return text([(inset.items.find((i) => i.kind === 'box' && i.id === 'kda.g') as { lines: Run[][] }).lines.flat()]);
+    };
+    assert.match(await gate('moonshotai__Kimi-K3.json'), /full/);
+    assert.match(await gate('upstage__Solar-Open2-250B.json'), /rank 128/);
+  });
+});

@@ -663,6 +663,15 @@ describe('Solar-Open2: Kimi Delta Attention beside gated GQA without positions, 
     assert.equal(full.units.find((u) => u.id === 'layers.kda')!.param_count - fromConfig(solar).units.find((u) => u.id === 'layers.kda')!.param_count, 2 * 4096 * 8192 - lowRank);
   });
 
+  test('absent fields take SolarOpen2Config\'s defaults: one shared expert, no rotary positions, no dense prefix', () => {
+    const solar = load(SOLAR);
+    const { n_shared_experts: _s, use_rope: _r, first_k_dense_replace: _f, ...bare } = solar;
+    const arch = fromConfig(bare);
+    assert.equal(arch.totals.params_main, 250_287_810_304);
+    assert.ok(arch.layers.every((l) => !l.attention.rope));
+    assert.ok(arch.notes.some((n) => n.includes('n_shared_experts is absent')), arch.notes.join('\n'));
+  });
+
   test('unknown KDA settings, biases, QK-norms and another activation are refused at their field', () => {
     const solar = load(SOLAR) as Config & { linear_attn_config: Config };
     const unknown = refusal({ ...solar, linear_attn_config: { ...solar.linear_attn_config, gate_rank: 64 } });
@@ -670,8 +679,6 @@ describe('Solar-Open2: Kimi Delta Attention beside gated GQA without positions, 
     assert.equal(refusal({ ...solar, linear_attn_config: { ...solar.linear_attn_config, num_kv_heads: 7 } }).location.field, 'linear_attn_config.num_kv_heads');
     for (const field of ['attention_bias', 'use_qk_norm', 'use_gqa_gate_bias']) assert.equal(refusal({ ...solar, [field]: true }).location.field, field);
     assert.equal(refusal({ ...solar, hidden_act: 'gelu' }).location.field, 'hidden_act');
-    const { first_k_dense_replace: _f, ...noPrefix } = solar;
-    assert.equal(refusal(noPrefix).location.field, 'first_k_dense_replace');
     const { linear_attn_config: _l, ...noKda } = solar;
     assert.equal(refusal(noKda).location.field, 'linear_attn_config');
   });
@@ -730,6 +737,18 @@ describe('Kimi K3 (kimi_k3 → kimi_linear): KDA and gated NoPE MLA, a latent Mo
     });
     assert.equal(k48.totals.params, 49_122_681_728);
     assert.ok(!k48.units.some((u) => u.id === 'layers.attn_res' || u.id === 'layers.latent_proj'));
+  });
+
+  test('review mends: a latent width equal to hidden_size still builds the projections; A_log pads to head_dim; a head_dim written by transformers 5 sizes nothing', async () => {
+    const k3 = load(K3) as K3Config;
+    const t = k3.text_config;
+    const base = (await extract(fixturePath(K3))).arch;
+    const same = fromConfig({ ...k3, text_config: { ...t, routed_expert_hidden_size: 7168 } });
+    // KimiSparseMoeBlock: routed_expert_down/up_proj [7,168 ↔ 7,168] and the norm, whenever the field is set
+    assert.equal(same.units.find((u) => u.id === 'layers.latent_proj')!.param_count, 2 * 7168 * 7168 + 7168);
+    const heads = fromConfig({ ...k3, text_config: { ...t, linear_attn_config: { ...t.linear_attn_config, num_heads: 112 } } });
+    assert.equal((heads.stored_copies ?? []).find((c) => c.id === 'layers.a_log_padding')!.count, 16);
+    assert.equal(fromConfig({ ...k3, text_config: { ...t, head_dim: 74 } }).totals.checkpoint_params, base.totals.checkpoint_params);
   });
 
   test('layer lists that overlap or leave a layer out, MLA with positions, MTP modules and other towers are refused at their field', () => {

@@ -440,7 +440,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   minimax_text_01: reader((r) => describeMiniMaxText01(r, { transformers: false })),
   minimax: reader((r) => describeMiniMaxText01(r, { transformers: true })),
   // Solar-Open2 (Upstage): Kimi Delta Attention beside gated NoPE GQA layers, GLM-style MoE.
-  solar_open2: reader(describeSolarOpen2),
+  // SolarOpen2Config's defaults: one shared expert, no rotary positions, no dense prefix.
+  solar_open2: { describe: describeSolarOpen2, defaults: { n_shared_experts: 1, use_rope: false, first_k_dense_replace: 0 } },
   // Kimi Linear (Kimi-Linear-48B; the text decoder of Kimi K3): KDA and gated NoPE MLA, a latent
   // MoE, K3's block attention residuals (models/kimi-linear.ts).
   kimi_linear: reader(describeKimiLinear),

@@ -27,8 +27,16 @@ function hybridText(arch: ArchJson, softmax: string): string | null {
   const kind = Object.keys(LINEAR).find((k) => kinds.includes(k as ArchJson['layers'][number]['attention']['kind']));
   if (kind === undefined) return 'Gated DeltaNet linear attention mixed with gated attention';
   const linear = kinds.filter((k) => k === kind).length;
-  const attention = kinds.filter((k) => k === 'softmax').length;
+  // MLA counts as attention too (Kimi K3, Ling 2.5).
+  const attention = kinds.filter((k) => k === 'softmax' || k === 'mla' || k === 'dsv4').length;
   return attention ? `${LINEAR[kind]} in ${linear} layers and ${softmax} in ${attention}` : `${LINEAR[kind]}`;
+}
+
+/** ", plus a shared expert" or ", plus 2 shared experts", or nothing. */
+function sharedText(arch: ArchJson): string {
+  if (!arch.flags.shared_experts) return '';
+  const n = arch.dims['n_s']?.value ?? 1;
+  return n > 1 ? `, plus ${n} shared experts` : ', plus a shared expert';
 }
 
 /** "a" or "an" before a name as it is read aloud (an MLP, an RMSNorm, a SwiGLU). */
@@ -45,7 +53,7 @@ function singleMixerText(arch: ArchJson): string | null {
     [count((l) => l.attention.kind === 'mamba2'), 'Mamba-2'],
     [count((l) => l.attention.kind === 'softmax'), `${ATTENTION[arch.family]} (${d('H')} heads)`],
     [count((l) => l.ffn.kind === 'dense'), `an MLP feed-forward of width ${groupDigits(d('d_ff') ?? 0)}`],
-    [count((l) => l.ffn.kind === 'moe'), `a mixture of experts (${d('E')} routed, ${d('k')} active per token${arch.flags.shared_experts ? ', plus a shared expert' : ''})`],
+    [count((l) => l.ffn.kind === 'moe'), `a mixture of experts (${d('E')} routed, ${d('k')} active per token${sharedText(arch)})`],
   ];
   return `${L.length} blocks of one mixer each: ${items.filter(([n]) => n > 0).map(([n, what]) => `${what} in ${n}`).join(', ')}`;
 }
@@ -55,7 +63,7 @@ function ffnText(arch: ArchJson): string {
   const d = (n: string) => arch.dims[n]?.value;
   if (arch.flags.moe) {
     const dense = arch.layers.filter((l) => l.ffn.kind === 'dense').length;
-    return `a mixture of experts with ${d('E')} routed experts, ${d('k')} active per token${arch.flags.shared_experts ? ', plus a shared expert' : ''}${dense ? ` (${dense} layers use a dense feed-forward instead)` : ''}`;
+    return `a mixture of experts with ${d('E')} routed experts, ${d('k')} active per token${sharedText(arch)}${dense ? ` (${dense === 1 ? 'one layer uses' : `${dense} layers use`} a dense feed-forward instead)` : ''}`;
   }
   const kind = { swiglu: 'SwiGLU', geglu: 'GeGLU', mlp: 'MLP' }[arch.flags.ffn_kind];
   const width = arch.model.structure === 'tensor-names' || d('d_ff') === undefined ? '' : ` of width ${groupDigits(d('d_ff') ?? 0)}`;

@@ -35,8 +35,8 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
   const H = r.dim('H', 'num_attention_heads', { max: LIMITS.heads });
-  // MLA has no separate KV heads.
-  r.mark('num_key_value_heads');
+  // MLA has no separate KV heads; transformers 5 writes a head_dim that sizes nothing here.
+  r.mark('num_key_value_heads', 'head_dim');
   const dims: Record<string, Dim> = { d, V, L, H, ...readMlaDims(r, notes) };
 
   const la = r.child('linear_attn_config');
@@ -64,10 +64,12 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
   r.mark('activation_situ_beta', 'activation_situ_linear_beta', 'moe_router_activation_func', 'moe_renormalize', 'num_expert_group', 'use_grouped_topk', 'topk_method');
   const ffn = readFfnPlan(r, L.value, MOE);
   Object.assign(dims, ffn.dims);
-  const latent = r.intOr('routed_expert_hidden_size', d.value, { max: LIMITS.width });
-  const latentNorm = latent !== d.value && r.bool('latent_moe_use_norm', false);
-  if (latent === d.value) r.mark('latent_moe_use_norm');
-  else dims['d_lat'] = r.dim('d_{lat}', 'routed_expert_hidden_size');
+  // KimiSparseMoeBlock builds the latent projections whenever routed_expert_hidden_size is set,
+  // even to hidden_size.
+  const latent = r.has('routed_expert_hidden_size');
+  const latentNorm = latent && r.bool('latent_moe_use_norm', false);
+  if (latent) dims['d_lat'] = r.dim('d_{lat}', 'routed_expert_hidden_size', { max: LIMITS.width });
+  else r.mark('routed_expert_hidden_size', 'latent_moe_use_norm');
   const resBlock = r.intOr('attn_res_block_size', null, { min: 1, max: LIMITS.layers });
   // No released Kimi Linear has MTP modules; a config with some is refused here.
   r.intOr('num_nextn_predict_layers', 0, { min: 0, max: 0 });
@@ -78,11 +80,12 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
     return l;
   });
   notes.push(`${kda.size} of ${L.value} layers are Kimi Delta Attention (a state of ${dims['d_l'].value} × ${dims['d_l'].value} per head, no KV cache); the other ${full.size} are MLA without positions (the ${dims['d_rope']!.value}-wide shared key slice is not rotated).`);
-  if (resBlock !== null) notes.push(`Block attention residuals (attn_res_block_size ${resBlock}): each sub-layer reads a softmax mix, by a learned query, of the block sums sealed every ${resBlock} layers and the running one; the outputs add to the running sum. No plain residual path.`);
+  if (resBlock !== null) notes.push(`Block attention residuals (attn_res_block_size ${resBlock}): each sub-layer reads a softmax mix, by a learned query, of the block sums sealed so far and the running one; the outputs add to the running sum, which every ${resBlock}th layer seals as a block before its attention and restarts. No plain residual path.`);
   const checkpoint: ArchDescription['checkpoint'] = { mtp_copies: { embed: false, head: false }, unknown: null };
-  // Kimi K3's checkpoint stores A_log padded with zeros to 128 entries (the model reads num_heads).
-  if (resBlock !== null && dims['H_l'].value % 128 !== 0) {
-    const pad = 128 * Math.ceil(dims['H_l'].value / 128) - dims['H_l'].value;
+  // Kimi K3's checkpoint stores A_log padded with zeros to head_dim entries (the model reads
+  // num_heads); Kimi-Linear-48B's (no attention residuals) stores num_heads.
+  if (resBlock !== null && dims['H_l'].value < dims['d_l'].value) {
+    const pad = dims['d_l'].value - dims['H_l'].value;
     checkpoint.layer_buffers = [{ id: 'a_log_padding', name: 'A_log padding (zeros the checkpoint stores after the num_heads values)', count: pad, layers: [...kda].sort((a, b) => a - b) }];
     notes.push(`The checkpoint stores each KDA layer's A_log as ${dims['H_l'].value + pad} values, ${pad} zeros after the ${dims['H_l'].value} the model reads: counted in checkpoint_params, not in params.`);
   }
@@ -103,5 +106,5 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
     activation: act,
     biases: noBiases(),
     notes,
-  }, { checkpoint, ...(latent !== d.value ? { latent_moe: { down: 'routed_expert_down_proj', up: 'routed_expert_up_proj', norm: latentNorm ? 'routed_expert_norm' : null } } : {}) });
+  }, { checkpoint, ...(latent ? { latent_moe: { down: 'routed_expert_down_proj', up: 'routed_expert_up_proj', norm: latentNorm ? 'routed_expert_norm' : null } } : {}) });
 }

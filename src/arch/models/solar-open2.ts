@@ -64,10 +64,9 @@ export function describeSolarOpen2(r: ConfigReader): ArchDescription {
     if (r.bool(f, false)) throw r.error('unsupported-feature', f, 'is true; only Solar-Open2 without it is known');
   }
   const gated = r.bool('use_gqa_gate', true);
-  const rope = r.bool('use_rope', true);
+  const rope = r.bool('use_rope', false);
   // The rotary fields are read by nothing when use_rope is false; no parameters either way.
   r.mark('partial_rotary_factor');
-  r.requirePresent('first_k_dense_replace', "SolarOpen2Config's default is not known here");
   const ffn = readFfnPlan(r, L.value, MOE);
   Object.assign(dims, ffn.dims);
   const layers = gqa.map((isGqa, i) => {

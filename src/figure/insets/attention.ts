@@ -578,11 +578,13 @@ function lightningInset(arch: ArchJson, opts: InsetOptions): Inset {
 function kdaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const d = need(arch, 'd');
   const [H, dl, Hkv, K] = [need(arch, 'H_l'), need(arch, 'd_l'), need(arch, 'H_lkv'), need(arch, 'K_c')];
-  const rank = arch.flags.kda_full_gates ? 'full' : `rank ${dl}`;
+  // Solar-Open2's kda_use_full_proj: both gates full; Kimi K3's use_full_rank_gate: g only.
+  const rankF = arch.flags.kda_full_gates ? 'full' : `rank ${dl}`;
+  const rankG = arch.flags.kda_full_gates || arch.flags.kda_full_output_gate ? 'full' : `rank ${dl}`;
   const [X, F, G] = [0, 1, 2];
   const kv = Hkv === H ? `3 × ${H} × ${dl}` : `${H} + 2 × ${Hkv} heads × ${dl}`;
   const rows: Cell[][] = [
-    [cell('kda.qkv', X, X, lbl('Linear Q, K, V', kv), 'proj'), cell('kda.f', F, F, lbl('Linear f, β', rank), 'proj'), cell('kda.g', G, G, lbl('Linear g', rank), 'proj')],
+    [cell('kda.qkv', X, X, lbl('Linear Q, K, V', kv), 'proj'), cell('kda.f', F, F, lbl('Linear f, β', `f ${rankF}`), 'proj'), cell('kda.g', G, G, lbl('Linear g', rankG), 'proj')],
     [cell('kda.conv', X, X, lbl('Short convs, SiLU', `${K} taps; L2 on q, k`), 'box'), cell('kda.decay', F, F, lbl('Decay', 'A_log, dt_bias'), 'box')],
     [cell('kda.core', X, F, coreLabel('Delta rule', [`state ${dl} × ${dl} per head`, 'decay per channel, β']), 'attention', 'attentionInk')],
     [cell('kda.norm', X, G, lbl('Gated RMSNorm', '× σ(g)'), 'norm')],

@@ -22,7 +22,7 @@ export function attentionResidualInset(arch: ArchJson, opts: InsetOptions): Inse
   const sealed = Math.floor((L - 1) / block) + 1;
   const [V, K, Q] = [0, 1, 2];
   const rows: Cell[][] = [
-    [cell('ares.blocks', V, K, lbl('Block sums', `${sealed} sealed + the running one`), 'box'), cell('ares.query', Q, Q, lbl('Learned query', `1 × ${g(d)}`), 'proj')],
+    [cell('ares.blocks', V, K, lbl('Block sums', `up to ${sealed} sealed + the running one`), 'box'), cell('ares.query', Q, Q, lbl('Learned query', `1 × ${g(d)}`), 'proj')],
     [cell('ares.norm', K, K, lbl('RMSNorm', 'keys only'), 'norm')],
     [cell('ares.score', K, Q, lbl('Softmax over the sums', 'of key · query'), 'attention', 'attentionInk')],
   ];
@@ -36,7 +36,7 @@ export function attentionResidualInset(arch: ArchJson, opts: InsetOptions): Inse
   // The values are the raw sums: straight from the candidates to the mix, beside the keys' path.
   grid.lane('ares.lane.v', V, ['ares.blocks', 'ares.mix']);
   const caption: Run[][] = [
-    [strong('a block sealed every '), accent(String(block)), strong(' layers,')],
+    [strong('the running sum sealed every '), accent(String(block)), strong(' layers'), strong(',')],
     [strong('no plain residual')],
   ];
   return finish('ares', 'Block attention residuals', caption, formula, grid, 'ares1');
