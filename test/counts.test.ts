@@ -24,7 +24,7 @@ describe('exact parameter counts', () => {
       }
       assert.ok(arch.totals.active_params <= arch.totals.params_main);
       // Only a model without attention layers (xLSTM) caches nothing.
-      const attention = arch.layers.some((l) => ['softmax', 'mla', 'dsv4'].includes(l.attention.kind));
+      const attention = arch.layers.some((l) => ['softmax', 'mla', 'dsv4', 'cca'].includes(l.attention.kind));
       assert.equal(arch.totals.kv_cache_bytes_per_token > 0, attention);
     });
   }

@@ -41,6 +41,8 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/NX-AI__xLSTM-7b.json': { titles: ['mLSTM layer (matrix memory)'], captions: [['a memory of 256 × 512 per head, no KV cache']] },
   // Ling 2.5: MLA on every 8th layer, lightning attention with QK-norm and partial RoPE on the others.
   'configs/inclusionAI__Ling-2.5-1T.json': { titles: ['Multi-head latent attention', 'Lightning attention (linear)'], captions: [['64 heads', '+64 RoPE'], ['a state of 128 × 128 per head, no KV cache', 'in 70 of 80 layers']] },
+  // ZAYA1: compressed convolutional attention in every layer.
+  'configs/Zyphra__ZAYA1-8B.json': { titles: ['Compressed convolutional attention'], captions: [['8 query heads, 2 key & value heads', 'q and k convolved over 2 tokens']] },
   // Nemotron-H: attention on 4 of 42 blocks, the Mamba-2 mixer on 21 (the others are MLPs).
   'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json': { titles: ['Grouped-query attention', 'Mamba-2 (state space duality)'], captions: [['40 query heads, 8 key & value heads', 'in 4 of 42 layers'], ['a state of 128 per channel, no KV cache', 'in 21 of 42 layers']] },
   // MLA with the DSA indexer: a second inset for the indexer, with its layer share.

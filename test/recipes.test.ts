@@ -832,6 +832,54 @@ describe('Ling 2.5 (bailing_hybrid): lightning attention with MLA on every 8th l
   });
 });
 
+describe('fuzz cases found this session', () => {
+  test('an Engram layer without engram_num_embeddings, a zero rotary fraction or logit cap are located errors, not internal ones', () => {
+    const v41 = load('configs/deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json') as Config & { text_config: Config };
+    const { engram_num_embeddings: _e, ...text } = v41.text_config;
+    assert.equal(refusal({ ...v41, text_config: text }).location.field, 'text_config.engram_num_embeddings');
+    assert.equal(refusal({ ...load('configs/Zyphra__ZAYA1-8B.json'), partial_rotary_factor: 0 }).location.field, 'partial_rotary_factor');
+    assert.equal(refusal({ ...load('configs/NX-AI__xLSTM-7b.json'), output_logit_soft_cap: 0 }).location.field, 'output_logit_soft_cap');
+    // Inkling with every main layer MoE still sizes its MTP depths' dense MLPs
+    const ink = load('configs/thinkingmachines__Inkling.json') as Config & { text_config: Config };
+    const allMoe = fromConfig({ ...ink, text_config: { ...ink.text_config, dense_mlp_idx: 0 } });
+    assert.ok(allMoe.units.some((u) => u.id === 'mtp.ffn'));
+  });
+});
+
+describe('ZAYA1: compressed convolutional attention, an MLP router with a skip class, learned residual scaling', () => {
+  const ZAYA = 'configs/Zyphra__ZAYA1-8B.json';
+
+  test('CCA and the router tensor by tensor; the first layer carries no router state; the balancing biases are stored but not counted', async () => {
+    const { arch } = await extract(fixturePath(ZAYA));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, Hkv, dh, r, E] = [2048, 8, 2, 128, 256, 16];
+    const C = (H + Hkv) * dh;
+    // q, k, the two value halves; the depthwise and grouped convs with biases; the key scale; o_proj
+    const cca = d * H * dh + d * Hkv * dh + 2 * d * (Hkv * dh / 2) + (C * 2 + C) + (C * dh * 2 + C) + Hkv + H * dh * d;
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [cca, 40]);
+    const router = d * r + r + r + 2 * (r * r + r) + (E + 1) * r;
+    assert.deepEqual([unit('layers.router.first').param_count, unit('layers.router.first').layers], [router, [0]]);
+    assert.deepEqual([unit('layers.router').param_count, unit('layers.router').repeat], [router + r, 39]);
+    assert.deepEqual([unit('layers.res_scale_attn').param_count, unit('embed_scale').param_count], [4 * d, 2 * d]);
+    const buffers = arch.non_learned.find((t) => t.id === 'layers.balancing_biases')!;
+    assert.equal(buffers.total, 680);
+    // the Hub's BF16 bucket: the parameters and these buffers
+    assert.equal(arch.totals.checkpoint_params! + buffers.total, 8_840_489_464);
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 40 * 2 * Hkv * dh * 2);
+  });
+
+  test('sliding layers take sliding_window; biases and another activation are refused at their field', () => {
+    const z = load(ZAYA);
+    const types = Array.from({ length: 40 }, (_, i) => (i % 2 ? 'hybrid_sliding' : 'hybrid'));
+    const sliding = fromConfig({ ...z, layer_types: types, sliding_window: 4096 });
+    assert.deepEqual(sliding.layers.slice(0, 2).map((l) => l.attention.window), [null, 4096]);
+    assert.equal(refusal({ ...z, layer_types: types }).location.field, 'sliding_window');
+    for (const field of ['attention_bias', 'lm_head_bias']) assert.equal(refusal({ ...z, [field]: true }).location.field, field);
+    assert.equal(refusal({ ...z, hidden_act: 'gelu' }).location.field, 'hidden_act');
+    assert.equal(refusal({ ...z, num_experts_per_tok: 17 }).location.field, 'num_experts_per_tok');
+  });
+});
+
 describe('review of the 2026 model types: hostile and neighbouring configs', () => {
   test('an hMLP over a large patch plans quickly and exactly like a small one would (increasing choices only)', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { vision_config: Config };
@@ -1227,6 +1275,9 @@ const HUB_TOTAL_IS_A_COUNT = new Set([
   // Its Hub total counts FP4 bytes as 2 values (MXFP4's rule) and leaves the E8M0 scales out: each
   // dtype bucket equals the count of the tensors stored in it (docs/coverage/deepseek-family.md).
   'deepseek-ai__DeepSeek-V4.1-Flash.snapshot-trimmed.json',
+  // Its 'total' is the parameters; its BF16 bucket is 680 more: the 40 × 17 balancing_biases
+  // buffers, listed in non_learned (docs/coverage/scripts/hybrids/zaya.py).
+  'Zyphra__ZAYA1-8B.json',
 ]);
 
 describe('whole checkpoints against the Hub (checkpoints.json)', () => {

@@ -77,6 +77,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/moonshotai__Kimi-K3.json': ['Kimi K3 (2.78T, 104B active)', 'moonshot'],
   'configs/NX-AI__xLSTM-7b.json': ['xLSTM 7B (6.87B)', 'nxai'],
   'configs/inclusionAI__Ling-2.5-1T.json': ['Ling 2.5 1T (1.01T, 62.3B active)', 'inclusion'],
+  'configs/Zyphra__ZAYA1-8B.json': ['ZAYA1 8B (8.84B, 1.29B active)', 'zyphra'],
   'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json': ['NVIDIA Nemotron 3 Nano 4B (3.97B)', 'nvidia'],
   'configs/nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-BF16.json': ['NVIDIA Nemotron 3 Super 120B-A12B (121B, 12.2B active)', 'nvidia'],
   'configs/allenai__OLMo-2-1124-7B-Instruct.json': ['OLMo 2 7B (7.30B)', 'ai2'],

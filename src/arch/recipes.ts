@@ -26,6 +26,7 @@ import { describeSolarOpen2 } from './models/solar-open2.js';
 import { describeKimiLinear } from './models/kimi-linear.js';
 import { describeXlstm } from './models/xlstm.js';
 import { describeBailingHybrid } from './models/bailing-hybrid.js';
+import { describeZaya } from './models/zaya.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
@@ -449,6 +450,8 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // defaults for the factors a config may leave out.
   // Ling 2.5 (inclusionAI): lightning attention with MLA on every layer_group_size-th layer, MoE.
   bailing_hybrid: reader(describeBailingHybrid),
+  // ZAYA1 (Zyphra): compressed convolutional attention, an MLP router with a skip class (models/zaya.ts).
+  zaya: reader(describeZaya),
   xlstm: { describe: describeXlstm, defaults: { qk_dim_factor: 0.5, v_dim_factor: 1, ffn_proj_factor: 2.667, ffn_round_up_to_multiple_of: 64 } },
   // Motif-3 (its config says "Motif"): GDLA, split mHC, PolyNorm MLPs, MoE (models/motif.ts).
   motif: reader(describeMotif),
@@ -597,6 +600,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   KimiK3ForConditionalGeneration: 'kimi_k3',
   xLSTMForCausalLM: 'xlstm',
   BailingMoeV2_5ForCausalLM: 'bailing_hybrid',
+  ZayaForCausalLM: 'zaya',
   Lfm2MoeForCausalLM: 'lfm2_moe',
   InklingForConditionalGeneration: 'inkling_mm_model',
   // Known, not described yet: named precisely in the refusal.

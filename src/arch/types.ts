@@ -43,8 +43,10 @@ export interface LayerSpec {
      * layer has no attention-side mixer, only its FFN (Nemotron-H's MLP and MoE layers);
      * `lightning`: MiniMax-Text-01's lightning attention (linear attention, a decay per head);
      * `kda`: Kimi Delta Attention (a delta rule with a decay per channel, Solar-Open2, Kimi Linear);
-     * `mlstm`: xLSTM's mLSTM layer (a matrix memory with exponential input and forget gates). */
-    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'kda' | 'mlstm' | 'none';
+     * `mlstm`: xLSTM's mLSTM layer (a matrix memory with exponential input and forget gates);
+     * `cca`: ZAYA1's compressed convolutional attention (GQA whose q and k pass convolutions over
+     * time, half of each value from the previous token). */
+    kind: 'softmax' | 'mla' | 'dsv4' | 'gated_deltanet' | 'short_conv' | 'mamba' | 'mamba2' | 'lightning' | 'kda' | 'mlstm' | 'cca' | 'none';
     /** Sliding-window size in tokens, or null for global attention. */
     window: number | null;
     /** Chunked attention (Llama 4 `attention_chunk_size` on its RoPE layers): each token attends
@@ -83,6 +85,9 @@ export interface LayerSpec {
     residual?: boolean;
     /** MoE routing: learned scores, or a fixed token-id → expert table (DeepSeek-V4). */
     routing: 'score' | 'hash' | null;
+    /** ZAYA1: the router adds the previous layer's router state (`router_states_scale` [r]); every
+     * layer but the first. */
+    router_state?: boolean;
   };
   /** DeepSeek-V4.1 `engram_layer_ids`: the layer's Engram memory, by its index there (its table
    * has `engram_num_embeddings[k]` rows). */
@@ -186,6 +191,13 @@ export interface Flags {
    * RMS-normalised keys (`*_res_norm` [d]), of the sealed block sums and the running one, whose
    * sum the outputs extend; the final norm reads such a mix too. Absent: plain residuals. */
   attention_residuals?: number;
+  /** ZAYA1's router: an MLP over a `router_hidden_size` projection of the input (down_proj with
+   * bias, RMSNorm, fc1 and fc2 with biases, out_proj to E + 1 classes, the last "skip"). */
+  router_mlp?: boolean;
+  /** ZAYA1: each residual add is `(f(x) + b_h)·s_h + (x + b_r)·s_r` with four learned vectors [d]
+   * (`post_attention_residual_scale`, `post_mlp_residual_scale`), and the embedding is scaled and
+   * shifted before the first layer (`input_hidden_states_scale`, `_bias`). */
+  residual_scaling?: boolean;
   /** Each sub-layer's residual is its normalised input, not the stream before the norm
    * (MiniMax-Text-01 `postnorm`). Absent: the usual pre-norm residual. */
   residual_after_norm?: boolean;
@@ -312,6 +324,9 @@ export interface CheckpointSpec {
   /** The checkpoint stores k_proj, v_proj and k_norm of the KV-shared layers although the model
    * never builds them (Gemma 4 E2B/E4B: transformers drops them on load). */
   stores_shared_kv?: boolean;
+  /** Buffers every layer stores that are not learned and not counted (ZAYA1's
+   * `mlp.gate.balancing_biases`, kept by load balancing): listed in `non_learned`. */
+  unlearned_buffers?: { id: string; name: string; count: number }[];
 }
 
 /** Attention sizes that override `dims` in the layers that name them. */

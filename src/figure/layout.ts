@@ -826,7 +826,7 @@ function noteBlocks(arch: ArchJson): ColumnBlock[] {
     notes.push([
       [plain('Resource savings', 'bold', 'accent')],
       ...bullet([plain('Model size is '), accentRun(compact(t.params_main))]),
-      ...bullet([plain('but only '), ...(shared ? [accentRun(`${shared} (shared) + `)] : []), accentRun(`${k} experts`), plain(' active per token')]),
+      ...bullet([plain('but only '), ...(shared ? [accentRun(`${shared} (shared) + `)] : []), accentRun(`${k} expert${k === 1 ? '' : 's'}`), plain(' active per token')]),
       ...bullet([plain('only '), accentRun(compact(t.active_params_non_embedding)), plain(' parameters active per token ('), accentRun(compact(t.active_params)), plain(' with the embedding table)')]),
     ]);
   }

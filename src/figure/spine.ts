@@ -103,6 +103,8 @@ export function attentionLabel(arch: ArchJson): Run[][] {
   const key = (t: string): Run => ({ text: t, face: 'bold', color: 'attentionAccent' });
   if (arch.family === 'dsv4') return dsv4AttentionLabel(arch);
   if (kinds.has('gated_deltanet')) return [[key('Gated DeltaNet'), plain(' or')], [key('gated'), plain(' attention')]];
+  // ZAYA1: compressed convolutional attention.
+  if (kinds.has('cca')) return [[key('Compressed'), plain(' convolutional')], [plain('attention (CCA)')]];
   // Solar-Open2: Kimi Delta Attention or (gated) grouped-query attention.
   if (kinds.has('kda')) {
     // Kimi K3: KDA or gated MLA (without positions).
@@ -156,7 +158,9 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
     else if (rope < L) text += ` (NoPE in ${L - rope} of ${L} layers)`;
     mod('rope', text);
   }
-  if (f.qk_norm !== 'none' && !hybrid) {
+  // ZAYA1's CCA normalises q and k inside its inset (with a learned key scale).
+  const cca = arch.layers.some((l) => l.attention.kind === 'cca');
+  if (f.qk_norm !== 'none' && !hybrid && !cca) {
     mod('qk_norm', { per_head: 'QK-Norm', full: 'QK-Norm (full width)', l2: 'QK L2-Norm (no weights)', unscaled: 'QK-Norm (no weights)' }[f.qk_norm]);
     // Its weights are counted here, not in the attention box (the table has the same two rows).
     const u = arch.units.find((x) => x.id === 'layers.qk_norm');

@@ -201,6 +201,7 @@ export const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({
   upstage: '#9333EA', // Upstage purple (Solar)
   nxai: '#0E6E8C', // NX-AI teal blue (xLSTM)
   inclusion: '#1B5E20', // inclusionAI green (Ling)
+  zyphra: '#C2185B', // Zyphra magenta (ZAYA)
 }));
 
 /** Hub organisations, lower-case, and whose accent they take. */
@@ -215,6 +216,7 @@ const ORGS = new Map<string, string>(Object.entries({
   upstage: 'upstage',
   'nx-ai': 'nxai',
   inclusionai: 'inclusion',
+  zyphra: 'zyphra',
   tencent: 'tencent',
   poolside: 'poolside',
   xiaomimimo: 'xiaomi',
@@ -274,6 +276,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   solar_open2: 'upstage',
   xlstm: 'nxai',
   bailing_hybrid: 'inclusion',
+  zaya: 'zyphra',
   laguna: 'poolside',
   mimo_v2: 'xiaomi',
   mimo_v2_flash: 'xiaomi',

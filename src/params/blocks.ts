@@ -391,6 +391,69 @@ export function mlstmLayer(arch: ArchDescription): Draft {
   };
 }
 
+/**
+ * ZAYA1's compressed convolutional attention (ZayaAttention, ZayaCCAProjection): q_proj [H·d_h, d],
+ * k_proj [H_kv·d_h, d], values as two halves, `v_proj_current` and `v_proj_delayed` [H_kv·d_h/2, d]
+ * (the second reads the previous token); q and k concatenated (C = (H + H_kv)·d_h channels) pass
+ * `conv_qk_depthwise` [C, 1, t0] and `conv_qk_grouped` [C, C/(H + H_kv), t1], both with biases;
+ * `qk_norm.temp` [H_kv] scales the L2-normed keys; o_proj [d, H·d_h].
+ */
+export function ccaAttention(arch: ArchDescription): Draft {
+  const dim = dimsOf(arch);
+  const [d, H, Hkv, dh, t0, t1] = [dim('d'), dim('H'), dim('H_kv'), dim('d_h'), dim('t_0'), dim('t_1')];
+  const C = add(mul(H, dh), mul(Hkv, dh));
+  return {
+    id: 'attn',
+    name: 'Compressed convolutional attention',
+    family: 'attention',
+    shape_in: [d.value],
+    shape_out: [d.value],
+    parts: [
+      { name: 'q_proj', expr: mul(d, H, dh) },
+      { name: 'k_proj', expr: mul(d, Hkv, dh) },
+      // Hkv·dh/2 each: written as Hkv·dh over the two
+      { name: 'v_proj_current, v_proj_delayed', expr: mul(d, Hkv, dh) },
+      { name: 'conv_qk_depthwise (weight, bias)', expr: add(mul(C, t0), C) },
+      { name: 'conv_qk_grouped (weight, bias)', expr: add(mul(C, dh, t1), C) },
+      { name: 'qk_norm.temp', expr: mul(Hkv) },
+      { name: 'o_proj', expr: mul(H, dh, d) },
+    ],
+  };
+}
+
+/**
+ * ZAYA1's router (ZayaRouter): `down_proj` [r, d] with its bias, `router_states_scale` [r] where
+ * the layer carries the previous layer's router state, the router MLP's RMSNorm [r], `fc1` and
+ * `fc2` [r, r] with biases, `out_proj` [E + 1, r] (the last class skips the experts).
+ */
+export function routerMlp(arch: ArchDescription, layer: LayerSpec): Draft {
+  const dim = dimsOf(arch);
+  const [d, r, E] = [dim('d'), dim('r_r'), dim('E')];
+  const carried = layer.ffn.router_state === true;
+  return {
+    id: carried ? 'router' : 'router.first',
+    name: carried ? 'Router MLP' : 'Router MLP (first layer, no carried state)',
+    family: 'router',
+    shape_in: [d.value],
+    shape_out: [E.value + 1],
+    parts: [
+      ...linear('down_proj', d, r, true),
+      ...(carried ? [{ name: 'router_states_scale', expr: mul(r) }] : []),
+      { name: 'router_mlp.norm', expr: mul(r) },
+      { name: 'router_mlp.fc1, fc2 (weight, bias)', expr: mul(2, add(mul(r, r), r)) },
+      { name: 'router_mlp.out_proj', expr: mul(add(E, 1), r) },
+    ],
+  };
+}
+
+/** ZAYA1's learned residual scaling of one sub-layer: four vectors [d] (`hidden_states_scale`,
+ * `hidden_states_bias`, `residual_scale`, `residual_bias`). */
+export function residualScaling(arch: ArchDescription, id: 'res_scale_attn' | 'res_scale_ffn'): Draft {
+  const d = dimsOf(arch)('d');
+  const prefix = id === 'res_scale_attn' ? 'post_attention_residual_scale' : 'post_mlp_residual_scale';
+  return { id, name: id === 'res_scale_attn' ? 'Residual scaling (attention)' : 'Residual scaling (FFN)', family: 'norm', shape_in: [d.value], shape_out: [d.value], parts: [{ name: `${prefix} (scales and biases)`, expr: mul(4, d) }] };
+}
+
 /** Qwen3-Next Gated DeltaNet (linear attention). */
 export function gatedDeltaNet(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);

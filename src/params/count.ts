@@ -11,6 +11,9 @@ import {
   gatedDeltaNet,
   gatedShortConv,
   attentionResidual,
+  ccaAttention,
+  residualScaling,
+  routerMlp,
   kdaAttention,
   latentProjections,
   lightningAttention,
@@ -72,7 +75,9 @@ function ffnDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Draft
   if (layer.ffn.kind === 'dense') return [denseFfn(arch, layer.ffn.double_wide === true)];
   // DeepSeek-V4.1's DSpark blocks route among experts of their own number.
   const experts = mtp && arch.dspark ? { ...arch, dims: { ...arch.dims, E: arch.dims['E_m']!, k: arch.dims['k_m']! } } : arch;
-  const out = [router(experts, layer), routedExperts(experts), ...latentProjections(arch), ...sharedExperts(arch)];
+  // ZAYA1: an MLP router with a skip class.
+  const route = arch.flags.router_mlp ? routerMlp(arch, layer) : router(experts, layer);
+  const out = [route, routedExperts(experts), ...latentProjections(arch), ...sharedExperts(arch)];
   // Grok-2, Gemma 4: a dense MLP beside the experts, its output added to theirs.
   if (layer.ffn.residual) out.push({ ...denseFfn(arch), id: 'residual_ffn', name: 'Dense FFN beside the MoE' });
   // Gemma 4's MoE block normalises the experts' input and both outputs apart.
@@ -107,12 +112,14 @@ function layerDrafts(arch: ArchDescription, layer: LayerSpec, mtp: boolean): Dra
   out.push(...attentionDrafts(arch, layer));
   if (arch.flags.short_convs) out.push(shortConv(arch, 'attn_sconv'));
   if (post) out.push(norm(arch, 'post_attn_norm', label(1, 'post')));
+  if (arch.flags.residual_scaling) out.push(residualScaling(arch, 'res_scale_attn'));
   if (hc) out.push(hyperConnection(arch, 'ffn'));
   if (arch.flags.attention_residuals) out.push(attentionResidual(arch, 'mlp_res', 'mlp_res'));
   if (pre) out.push(norm(arch, 'ffn_norm', label(2, 'pre')));
   out.push(...ffnDrafts(arch, layer, mtp));
   if (arch.flags.short_convs) out.push(shortConv(arch, 'mlp_sconv'));
   if (post) out.push(norm(arch, 'post_ffn_norm', label(2, 'post')));
+  if (arch.flags.residual_scaling) out.push(residualScaling(arch, 'res_scale_ffn'));
   if (arch.flags.per_layer_embeddings) out.push(perLayerInput(arch));
   return out.filter((x): x is Draft => x !== null);
 }
@@ -192,6 +199,9 @@ function attentionBlocks(arch: ArchDescription, layer: LayerSpec): Draft[] {
       break;
     case 'mlstm':
       drafts = [mlstmLayer(arch)];
+      break;
+    case 'cca':
+      drafts = [ccaAttention(arch)];
       break;
     case 'none':
       drafts = [];
@@ -276,6 +286,8 @@ function modelDrafts(arch: ArchDescription): { bottom: Draft[]; top: Draft[] } {
   if (arch.flags.per_layer_embeddings) bottom.push(perLayerTable(arch), perLayerProjection(arch));
   if (arch.flags.ngram_embeddings) bottom.push(...ngramTables(arch));
   if (arch.flags.embed_norm) bottom.push(norm(arch, 'embed_norm', 'Embedding RMSNorm'));
+  // ZAYA1: the embedding is scaled and shifted before the first layer.
+  if (arch.flags.residual_scaling) bottom.push({ id: 'embed_scale', name: 'Embedding scale and bias', family: 'embedding', shape_in: [d.value], shape_out: [d.value], parts: [{ name: 'input_hidden_states_scale, input_hidden_states_bias', expr: mul(2, d) }] });
   if (arch.flags.learned_positions) {
     const P = dim('P');
     const rows = arch.position_offset ? add(P, arch.position_offset) : mul(P);
@@ -400,8 +412,11 @@ function aggregate(placed: Placed[]): Unit[] {
 }
 
 function nonLearned(arch: ArchDescription): NonLearned[] {
+  // ZAYA1's balancing_biases: stored in every layer, kept by load balancing, not counted.
+  const layers = arch.layers.map((l) => l.index);
+  const buffers = (arch.checkpoint.unlearned_buffers ?? []).map((b): NonLearned => ({ id: `layers.${b.id}`, name: b.name, shape: [b.count], count: b.count, repeat: layers.length, layers, total: b.count * layers.length }));
   const hashLayers = arch.layers.filter((l) => l.ffn.routing === 'hash').map((l) => l.index);
-  if (hashLayers.length === 0) return [];
+  if (hashLayers.length === 0) return buffers;
   const dim = dimsOf(arch);
   const [V, k] = [dim('V'), dim('k')];
   return [
@@ -414,6 +429,7 @@ function nonLearned(arch: ArchDescription): NonLearned[] {
       layers: hashLayers,
       total: V.value * k.value * hashLayers.length,
     },
+    ...buffers,
   ];
 }
 

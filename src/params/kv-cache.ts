@@ -46,6 +46,9 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
     case 'softmax':
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
+    case 'cca':
+      // ZAYA1: keys and values of the KV heads, as GQA (the values' halves from two tokens)
+      return [softmaxValues(v), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
@@ -86,6 +89,9 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
     switch (a.kind) {
       case 'softmax':
         values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
+        break;
+      case 'cca':
+        values += BigInt(softmaxValues(v)) * bounded(a.window);
         break;
       case 'mla':
         // Motif's sliding MLA layers keep their window only.

@@ -72,7 +72,7 @@ const storedSchema = z.object({ id: z.string(), name: z.string(), shape: z.array
 const layerSchema = z.object({
   index: int,
   attention: z.object({
-    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'mlstm', 'none']).describe('`mamba2`, `lightning`, `kda`, `mlstm` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01, Solar-Open2 and Kimi Linear, xLSTM).'),
+    kind: z.enum(['softmax', 'mla', 'dsv4', 'gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'mlstm', 'cca', 'none']).describe('`mamba2`, `lightning`, `kda`, `mlstm`, `cca` and `none` from 0.5.0 on (Nemotron-H, MiniMax-Text-01, Solar-Open2 and Kimi Linear, xLSTM, ZAYA1).'),
     window: int.nullable(),
     chunk: z.number().int().positive().nullable(),
     rope: z.boolean(),
@@ -84,7 +84,7 @@ const layerSchema = z.object({
     index_keys: z.boolean().optional(),
     kv_source: int.optional().describe('The earlier layer whose keys and values this layer reads (Gemma 4 KV sharing): no K, V or cache of its own. Absent otherwise, and in files written before 0.5.0.'),
   }),
-  ffn: z.object({ kind: z.enum(['dense', 'moe', 'none']).describe('`none` from 0.5.0 on: the layer\'s one mixer is on the attention side (Nemotron-H).'), routing: z.enum(['score', 'hash']).nullable(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
+  ffn: z.object({ kind: z.enum(['dense', 'moe', 'none']).describe('`none` from 0.5.0 on: the layer\'s one mixer is on the attention side (Nemotron-H).'), routing: z.enum(['score', 'hash']).nullable(), router_state: z.boolean().optional(), residual: z.boolean().optional(), double_wide: z.boolean().optional() }),
   engram: int.optional().describe('DeepSeek-V4.1: the index of the layer\'s Engram memory in engram_layer_ids. Absent otherwise, and in files written before 0.5.0.'),
   ngram_memory: z.boolean().optional().describe('The layer first adds a hashed n-gram embedding to its streams (Qwen4-exp ple_layer_ids). Absent otherwise, and in files written before 0.5.0.'),
 });
@@ -167,6 +167,8 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     ngram_embeddings: z.boolean().optional(),
     kda_full_gates: z.boolean().optional(),
     kda_full_output_gate: z.boolean().optional(),
+    router_mlp: z.boolean().optional(),
+    residual_scaling: z.boolean().optional(),
     attention_residuals: z.number().int().positive().optional().describe('Kimi K3 block attention residuals: the block size (attn_res_block_size).'),
     residual_after_norm: z.boolean().optional().describe('Each residual is the normalised input (MiniMax-Text-01 postnorm); absent otherwise, and before 0.5.0.'),
     attn_softcap: z.number().positive().nullable(),

@@ -50,6 +50,8 @@ export function describeDeepseekV41(r: ConfigReader): ArchDescription {
   const engramLayers = layerIds(r, 'engram_layer_ids', L.value);
   const rows = r.intArray('engram_num_embeddings', { min: 1, max: 1e12, length: engramLayers.length }) ?? [];
   if (engramLayers.length > 0) {
+    // Each Engram layer's table needs its row count (a fuzz case once reached an internal error).
+    if (rows.length === 0) throw r.error('config-invalid-field', 'engram_num_embeddings', `is required: one row count for each of the ${engramLayers.length} engram_layer_ids`);
     const n = r.int('engram_max_ngram_size', { min: 2, max: 16 });
     dims['N_e'] = derivedDim('N_{e}', (n - 1) * r.int('engram_n_heads', { max: 64 }), `(${r.path('engram_max_ngram_size')} − 1) · ${r.path('engram_n_heads')}`);
     dims['d_g'] = r.dim('d_{g}', 'engram_head_dim');

@@ -78,6 +78,8 @@ export function describeInkling(r: ConfigReader): ArchDescription {
 
   const ffn = readFfnPlan(r, L.value, INKLING_MOE, nMtp);
   Object.assign(dims, ffn.dims);
+  // The MTP depths have dense MLPs even when every main layer is MoE (dense_mlp_idx 0).
+  if (nMtp > 0 && !dims['d_ff']) dims['d_ff'] = r.dim('d_{ff}', 'dense_intermediate_size');
   if (!ffn.flags.moe) throw r.error('unsupported-feature', 'n_routed_experts', 'is 0 or absent; a dense Inkling is not known');
   const flags = defaultFlags({
     ...ffn.flags,

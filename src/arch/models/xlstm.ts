@@ -48,6 +48,7 @@ export function describeXlstm(r: ConfigReader): ArchDescription {
     'norm_reduction_force_float32', 'igate_bias_init_range', 'gate_soft_cap', 'force_bos_token_insert', 'add_embedding_dropout', 'add_forward_backend_padding', 'eps',
     'mlstm_round_up_to_multiple_of', 'add_post_blocks_norm');
   const cap = r.numberOr('output_logit_soft_cap', null);
+  if (cap !== null && !(cap > 0)) throw r.error('config-invalid-field', 'output_logit_soft_cap', `is ${cap}; a cap above 0 is expected (or null for none)`);
   const finalNorm = r.bool('add_out_norm', true);
   const layers = Array.from({ length: L.value }, (_, i) => plainLayer(i, { kind: 'mlstm', rope: false }));
   notes.push(`Every block is an mLSTM layer (a matrix memory of ${dqk.value / H.value} × ${dv.value / H.value} per head, no KV cache) and a SwiGLU FFN; there is no attention.`);

@@ -641,6 +641,37 @@ function mlstmInset(arch: ArchJson, opts: InsetOptions): Inset {
 }
 
 // ---------------------------------------------------------------------------------------------
+// ZAYA1's compressed convolutional attention.
+
+/**
+ * ZayaAttention: q and k projections, concatenated through a depthwise and a grouped convolution
+ * over time (added back to their means), L2-normed with a learned key scale, partial RoPE; the
+ * values half from this token, half from the previous one; GQA; o_proj.
+ */
+function ccaInset(arch: ArchJson, opts: InsetOptions): Inset {
+  const d = need(arch, 'd');
+  const [H, Hkv, dh, t0, t1] = [need(arch, 'H'), need(arch, 'H_kv'), need(arch, 'd_h'), need(arch, 't_0'), need(arch, 't_1')];
+  const rot = Math.round(arch.flags.partial_rotary * dh);
+  const [Q, K, V] = [0, 1, 2];
+  const rows: Cell[][] = [
+    [cell('cca.q', Q, Q, lbl('Linear Q', `${H} × ${dh}`), 'proj'), cell('cca.k', K, K, lbl('Linear K', `${Hkv} × ${dh}`), 'proj'), cell('cca.v', V, V, lbl('Linear V', 'half now,', 'half previous'), 'proj')],
+    [cell('cca.conv', Q, K, lbl('Convs over time', `${t0} taps depthwise, ${t1} grouped`), 'box')],
+    [cell('cca.norm', Q, K, lbl('L2 norm, key scale', `RoPE on ${rot} of ${dh}`), 'box')],
+    [cell('cca.core', Q, V, coreLabel('Scaled dot-product attention (causal)', [`${H} query, ${Hkv} KV heads`]), 'attention', 'attentionInk')],
+  ];
+  const outLines = lbl(`Linear output ${H} × ${dh} → ${g(d)}`);
+  const widths = Grid.fit(3, [...rows, [cell('cca.o', Q, V, outLines, 'proj')]], 40);
+  const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.attn'], widths, rows);
+  grid.input('cca.in', y0, [{ box: 'cca.q' }, { box: 'cca.k' }, { box: 'cca.v' }]);
+  grid.lane('cca.lane.q', Q, ['cca.q', 'cca.conv', 'cca.norm', 'cca.core']);
+  grid.lane('cca.lane.k', K, ['cca.k', 'cca.conv', 'cca.norm', 'cca.core']);
+  grid.lane('cca.lane.v', V, ['cca.v', 'cca.core']);
+  outputRow(grid, 'cca.core', cell('cca.o', Q, V, outLines, 'proj'), 'cca.to_o', 'cca.out');
+  const caption: Run[][] = [[accent(String(H)), strong(' query heads, '), accent(String(Hkv)), strong(' key & value heads')], [strong('q and k convolved over '), accent(String(Math.max(t0, t1))), strong(' tokens')]];
+  return finish('cca', 'Compressed convolutional attention', caption, formula, grid);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The insets that show attention internals: one per attention kind of the model (softmax
@@ -665,5 +696,6 @@ export function attentionInsets(arch: ArchJson, opts: InsetOptions = { formulas:
   if (kinds.has('lightning')) insets.push(lightningInset(arch, opts));
   if (kinds.has('kda')) insets.push(kdaInset(arch, opts));
   if (kinds.has('mlstm')) insets.push(mlstmInset(arch, opts));
+  if (kinds.has('cca')) insets.push(ccaInset(arch, opts));
   return insets;
 }

@@ -95,7 +95,9 @@ function hashLayersText(arch: ArchJson): string | null {
 function routerBox(arch: ArchJson): BoxItem {
   const hash = arch.flags.hash_routing ? hashLayersText(arch) : null;
   // DeepSeek-V4: in hash layers the experts come from a token-id table (tid2eid), the gate still weighs them.
-  const lines: Run[][] = [[plain('Router')], ...(hash ? [[{ text: `(hash-routed in ${hash})`, face: 'sans' as const, scale: 0.9 }]] : [])];
+  // ZAYA1: an MLP router that can also pick a class that runs no expert.
+  const mlp = arch.flags.router_mlp ? [[{ text: 'an MLP, + a skip class', face: 'sans' as const, scale: 0.9 }]] : [];
+  const lines: Run[][] = [[plain('Router')], ...mlp, ...(hash ? [[{ text: `(hash-routed in ${hash})`, face: 'sans' as const, scale: 0.9 }]] : [])];
   return boxAt('moe.router', 0, 0, lines, { fill: 'router' });
 }
 
@@ -353,5 +355,7 @@ export function moeInset(arch: ArchJson, o: InsetOptions = { formulas: true }): 
   const formula: TextItem = { ...formula0, x: 0 };
   const ns = arch.dims['n_s']?.value ?? 1;
   const caption = captionLines(k, E, arch.flags.shared_experts ? ns : 0, arch.dims['Z']?.value ?? 0);
+  // ZAYA1: the router's extra class runs no expert.
+  if (arch.flags.router_mlp) caption.push([strong('or none (the skip class)')]);
   return { id: 'moe', title, w, h: outputTop(drawn), items: o.formulas ? [...drawn, formula] : drawn, caption, target: 'ffn' };
 }
