@@ -39,6 +39,17 @@ function mergerSizes(v: ConfigReader, h: Dim, textWidth: Dim): { kernel: number[
   return { kernel, mm };
 }
 
+/** MoonViT's MLP width, depth, patch size and position table (K2.5's and K3's alike). */
+function moonVitDims(v: ConfigReader): Record<string, Dim> {
+  return {
+    f_v: v.dim('f_{v}', 'vt_intermediate_size'),
+    L_v: v.dim('L_{v}', 'vt_num_hidden_layers'),
+    p: v.dim('p', 'patch_size'),
+    P_h: v.dim('P_{h}', 'init_pos_emb_height'),
+    P_w: v.dim('P_{w}', 'init_pos_emb_width'),
+  };
+}
+
 function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
   const v = top.child('vision_config');
   if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; Kimi K2.5 wraps a MoonViT vision tower');
@@ -57,11 +68,7 @@ function readMoonVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
       kind: 'moonvit',
       dims: {
         h_v: h,
-        f_v: v.dim('f_{v}', 'vt_intermediate_size'),
-        L_v: v.dim('L_{v}', 'vt_num_hidden_layers'),
-        p: v.dim('p', 'patch_size'),
-        P_h: v.dim('P_{h}', 'init_pos_emb_height'),
-        P_w: v.dim('P_{w}', 'init_pos_emb_width'),
+        ...moonVitDims(v),
       },
     },
     {
@@ -113,11 +120,7 @@ function readMoonVitK3(top: ConfigReader, textWidth: Dim, unknown: string[]): To
       dims: {
         h_v: h,
         q_v: q,
-        f_v: v.dim('f_{v}', 'vt_intermediate_size'),
-        L_v: v.dim('L_{v}', 'vt_num_hidden_layers'),
-        p: v.dim('p', 'patch_size'),
-        P_h: v.dim('P_{h}', 'init_pos_emb_height'),
-        P_w: v.dim('P_{w}', 'init_pos_emb_width'),
+        ...moonVitDims(v),
       },
     },
     {
