@@ -843,6 +843,9 @@ describe('fuzz cases found this session', () => {
     const ink = load('configs/thinkingmachines__Inkling.json') as Config & { text_config: Config };
     const allMoe = fromConfig({ ...ink, text_config: { ...ink.text_config, dense_mlp_idx: 0 } });
     assert.ok(allMoe.units.some((u) => u.id === 'mtp.ffn'));
+    // Motif likewise, without n_dense_first_layers (FUZZ_SEED=30)
+    const { n_dense_first_layers: _n, ...motif } = load('configs/Motif-Technologies__Motif-3-Beta.json');
+    assert.ok(fromConfig(motif).units.some((u) => u.id === 'mtp.ffn'));
   });
 });
 

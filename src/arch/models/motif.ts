@@ -74,6 +74,8 @@ export function describeMotif(r: ConfigReader): ArchDescription {
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
   const ffn = readFfnPlan(r, L.value, MOTIF_MOE, nMtp);
   Object.assign(dims, ffn.dims);
+  // The MTP module's MLP is dense even when every main layer is MoE (no n_dense_first_layers).
+  if (nMtp > 0 && !dims['d_ff']) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
   dims['hc'] = r.dim('n_{hc}', 'mhc_expansion_rate', { max: 64 });
 
   // Sliding windows: every layer but each period-th (the GGUF converter's reading of "interleave").
