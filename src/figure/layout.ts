@@ -8,6 +8,7 @@
  * Horizontal positions are fixed for every figure, so two figures shown at the same width have
  * the same box sizes and their stacks line up; heights follow from the rows and the insets.
  */
+import { isStateMixer } from '../arch/mixers.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { HfArchError } from '../errors.js';
 import type { BoxItem, Item, Scene, TextItem } from './scene.js';
@@ -349,7 +350,7 @@ function kvCacheRuns(arch: ArchJson): Run[] {
   const ctx = arch.max_position_embeddings;
   const perToken = bytes(t.kv_cache_bytes_per_token);
   // xLSTM: no layer caches keys and values.
-  if (t.kv_cache_bytes_per_token === 0 && arch.layers.every((l) => l.attention.kind !== 'softmax' && l.attention.kind !== 'mla' && l.attention.kind !== 'dsv4')) return [plain('no KV cache', 'bold'), plain(' (a fixed state)')];
+  if (t.kv_cache_bytes_per_token === 0 && arch.layers.every((l) => l.attention.kind === 'none' || isStateMixer(l.attention.kind))) return [plain('no KV cache', 'bold'), plain(' (a fixed state)')];
   if (t.kv_cache_bytes_at_context == null || ctx === null) return [plain('KV cache '), plain(perToken, 'bold'), plain(' per token (bf16)')];
   const bounded = arch.layers.some((l) => l.attention.window !== null || l.attention.chunk !== null || l.attention.kind === 'dsv4');
   return [

@@ -5,6 +5,7 @@
  */
 import type { ArchJson } from '../schema/arch-json.js';
 import { mixerKey, mixerKinds, singleMixer } from './spine.js';
+import { isStateMixer } from '../arch/mixers.js';
 
 type Layer = ArchJson['layers'][number];
 
@@ -29,7 +30,7 @@ function layerName(arch: ArchJson, l: Layer): string {
   else if (a.window !== null) mixer = 'Sliding window';
   else if (a.chunk !== null) mixer = 'Chunked';
   else mixer = arch.layers.some((x) => x.attention.window !== null || x.attention.chunk !== null) ? 'Global' : 'Attention';
-  if (!a.rope && a.kind !== 'gated_deltanet' && a.kind !== 'short_conv' && a.kind !== 'mamba' && a.kind !== 'lightning' && a.kind !== 'kda' && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
+  if (!a.rope && !isStateMixer(a.kind) && arch.layers.some((x) => x.attention.rope)) mixer += ' (NoPE)';
   if (a.kv_source !== undefined) mixer += ' (KV shared)';
   const ffn = l.ffn.kind === 'dense' ? (l.ffn.double_wide ? 'wide FFN' : 'dense FFN') : l.ffn.routing === 'hash' ? 'MoE (hash)' : 'MoE';
   return `${mixer} → ${ffn}`;

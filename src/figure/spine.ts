@@ -13,6 +13,7 @@ import { hcKind } from '../params/hyper-connections.js';
 import { dim } from './dims.js';
 import { groupDigits } from './format.js';
 import { dsv4AttentionLabel } from './insets/dsv4.js';
+import { isStateMixer } from '../arch/mixers.js';
 
 /** A box of the main stack. */
 export interface SpineBox {
@@ -44,9 +45,9 @@ export interface SpineRow {
   residualSource?: boolean;
 }
 
-/** Mixers that are not attention (their layers have no positions and no KV cache); `none`: a
- * layer whose one mixer is its FFN (Nemotron-H). */
-const LINEAR_MIXERS: ReadonlySet<string> = new Set(['gated_deltanet', 'short_conv', 'mamba', 'mamba2', 'lightning', 'kda', 'mlstm', 'none']);
+/** Layers whose attention side is not attention (no positions, no KV cache): a state mixer, or
+ * `none`, a layer whose one mixer is its FFN (Nemotron-H). */
+const notAttention = (kind: ArchJson['layers'][number]['attention']['kind']): boolean => kind === 'none' || isStateMixer(kind);
 
 /** Whether each layer has one mixer, not attention and FFN (Nemotron-H's blocks). */
 export function singleMixer(arch: ArchJson): boolean {
@@ -143,8 +144,8 @@ export function attentionModifiers(arch: ArchJson): Modifier[] {
   const items: Modifier[] = [];
   const L = arch.layers.length;
   const f = arch.flags;
-  const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
-  const softmaxLayers = arch.layers.filter((l) => !LINEAR_MIXERS.has(l.attention.kind)).length;
+  const hybrid = arch.layers.some((l) => notAttention(l.attention.kind));
+  const softmaxLayers = arch.layers.filter((l) => !notAttention(l.attention.kind)).length;
   const rope = arch.layers.filter((l) => l.attention.rope).length;
   const mod = (id: string, text: string) => items.push({ id, lines: wrap(text, 'sans', SIZE.small, MOD_W - 14) });
   // The last modifier's count line, per layer × layers.
@@ -216,7 +217,7 @@ export function spineRows(arch: ArchJson): SpineRow[] {
   const ffnUnits = f.moe ? ['layers.router*', 'layers.experts', 'layers.shared_experts', 'layers.shared_expert_gate', 'layers.residual_ffn'] : ['layers.ffn', 'layers.ffn.*'];
   const ffnLabel = f.moe ? 'MoE' : 'Feed forward';
   // QK-norm is a modifier box of its own with its count, except in hybrids (inside the inset there).
-  const hybrid = arch.layers.some((l) => LINEAR_MIXERS.has(l.attention.kind));
+  const hybrid = arch.layers.some((l) => notAttention(l.attention.kind));
   // MLA's DSA indexer has a modifier box of its own (attentionModifiers); DeepSeek-V4's is in the box.
   // `layers.attn.<geometry>`: the layers whose attention has sizes of its own (MiMo-V2, Laguna).
   const attnUnits = ['layers.attn', 'layers.attn.*', 'layers.linear_attn', 'layers.conv', 'layers.mamba', 'layers.lightning_attn', 'layers.kda', 'layers.mlstm', ...(hybrid ? ['layers.qk_norm', 'layers.qk_norm.*'] : []), 'layers.compressor*', ...(arch.family === 'dsv4' ? ['layers.indexer*'] : [])];

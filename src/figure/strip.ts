@@ -8,6 +8,7 @@ import type { Item, Role } from './scene.js';
 import { blockSize, plain } from './text.js';
 import { SIZE } from './style.js';
 import { mixerKey, mixerKinds, singleMixer } from './spine.js';
+import { isStateMixer } from '../arch/mixers.js';
 
 interface StripRow {
   name: string;
@@ -33,7 +34,7 @@ export function stripRows(arch: ArchJson): StripRow[] {
     return rows;
   }
   // Linear mixers against attention: Qwen3-Next's Gated DeltaNet, LFM2's short convolutions.
-  const linear = (l: ArchJson['layers'][number]) => l.attention.kind === 'gated_deltanet' || l.attention.kind === 'short_conv' || l.attention.kind === 'mamba' || l.attention.kind === 'lightning' || l.attention.kind === 'kda';
+  const linear = (l: ArchJson['layers'][number]) => isStateMixer(l.attention.kind);
   const some = (kind: string) => L.some((l) => l.attention.kind === kind);
   const linearName = some('short_conv') ? 'gated short conv' : some('mamba') ? 'Mamba' : some('lightning') ? 'lightning (linear)' : some('kda') ? 'Kimi Delta (linear)' : 'Gated DeltaNet (linear)';
   add('attention', L.map((l) => (linear(l) ? 'A' : 'B')), { A: linearName, B: 'full attention' });

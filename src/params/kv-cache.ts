@@ -20,6 +20,7 @@
  * growing (Gemma 3: 52 of 62 layers keep 1,024 tokens), so {@link kvCacheBytesAtContext} gives the
  * whole cache at a context length, each layer holding what it really keeps.
  */
+import { isStateMixer } from '../arch/mixers.js';
 import type { ArchDescription, LayerSpec } from '../arch/types.js';
 
 const BYTES = 2;
@@ -42,25 +43,18 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
   const v = sizeOf(arch, layer);
   // Gemma 4's KV-shared layers read an earlier layer's cache and keep none.
   if (layer.attention.kv_source !== undefined) return [0, 1];
-  switch (layer.attention.kind) {
+  const kind = layer.attention.kind;
+  // State mixers keep a fixed state, not a KV cache; Nemotron-H's FFN-only layers have neither.
+  if (kind === 'none' || isStateMixer(kind)) return [0, 1];
+  switch (kind) {
     case 'softmax':
+    // ZAYA1's CCA caches keys and values of its KV heads as GQA does (the values' halves from two tokens)
+    case 'cca':
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
-    case 'cca':
-      // ZAYA1: keys and values of the KV heads, as GQA (the values' halves from two tokens)
-      return [softmaxValues(v), 1];
     case 'mla':
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
-    case 'gated_deltanet':
-    case 'short_conv':
-    case 'mamba':
-    case 'mamba2':
-    case 'lightning':
-    case 'kda':
-    case 'mlstm':
-    case 'none':
-      return [0, 1];
     case 'dsv4': {
       const r = layer.attention.compress_ratio ?? 0;
       if (r === 0) return [v('d_h'), 1];
@@ -84,27 +78,17 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
   for (const layer of arch.layers) {
     const v = sizeOf(arch, layer);
     const a = layer.attention;
-    if (a.kv_source !== undefined) continue;
+    const kind = a.kind;
+    if (a.kv_source !== undefined || kind === 'none' || isStateMixer(kind)) continue;
     const bounded = (limit: number | null) => BigInt(limit === null ? tokens : Math.min(tokens, limit));
-    switch (a.kind) {
+    switch (kind) {
       case 'softmax':
-        values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
-        break;
       case 'cca':
-        values += BigInt(softmaxValues(v)) * bounded(a.window);
+        values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
         // Motif's sliding MLA layers keep their window only.
         values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * bounded(a.window);
-        break;
-      case 'gated_deltanet':
-      case 'short_conv':
-      case 'mamba':
-      case 'mamba2':
-      case 'lightning':
-      case 'kda':
-      case 'mlstm':
-      case 'none':
         break;
       case 'dsv4': {
         const r = a.compress_ratio ?? 0;
