@@ -74,8 +74,9 @@ export interface FfnPlan {
 }
 
 /** Reads the FFN of `L` layers and `extra` MTP modules after them by the family's recipe (null:
- * dense only). */
-export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null, extra = 0): FfnPlan {
+ * dense only). `mtp`: whether the MTP modules follow the recipe's layer rule (`plan`, DeepSeek) or
+ * have dense MLPs whatever it says (`dense`: Inkling, Motif). */
+export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null, extra = 0, mtp: 'plan' | 'dense' = 'plan'): FfnPlan {
   if (recipe === null) return { isMoe: () => false, residual: false, dims: { d_ff: r.dim('d_{ff}', 'intermediate_size') }, flags: {}, biases: {} };
   const denseWidth = recipe.denseWidth ?? 'intermediate_size';
   const E = recipe.none === 'zero' ? r.intOr(recipe.experts, 0, { min: 0 }) : recipe.none === 'null' ? r.intOr(recipe.experts, null) : r.int(recipe.experts);
@@ -105,7 +106,8 @@ export function readFfnPlan(r: ConfigReader, L: number, recipe: MoeRecipe | null
   // Read (and so marked) with experts; markMoeFields marks it without.
   const residual = hasExperts && recipe.residual !== undefined && r.bool(recipe.residual, false);
   // MTP modules count too: a dense MTP layer needs the dense width even when every layer is MoE.
-  const anyDense = residual || Array.from({ length: L + extra }, (_, i) => !isMoe(i)).some(Boolean);
+  const denseMtp = extra > 0 && mtp === 'dense';
+  const anyDense = residual || denseMtp || Array.from({ length: L + extra }, (_, i) => !isMoe(i)).some(Boolean);
   if (anyDense) dims['d_ff'] = r.dim('d_{ff}', denseWidth);
   else r.mark(denseWidth);
   return { isMoe, residual, dims, flags, biases };

@@ -76,10 +76,9 @@ export function describeInkling(r: ConfigReader): ArchDescription {
   // unknownFields() gives full paths; error() adds the reader's prefix again.
   for (const f of mtpConfig?.unknownFields() ?? []) throw mtpConfig!.error('config-unknown-fields', f.slice(mtpConfig!.prefix.length + 1), 'is not understood in the MTP settings; it may change the MTP blocks');
 
-  const ffn = readFfnPlan(r, L.value, INKLING_MOE, nMtp);
-  Object.assign(dims, ffn.dims);
   // The MTP depths have dense MLPs even when every main layer is MoE (dense_mlp_idx 0).
-  if (nMtp > 0 && !dims['d_ff']) dims['d_ff'] = r.dim('d_{ff}', 'dense_intermediate_size');
+  const ffn = readFfnPlan(r, L.value, INKLING_MOE, nMtp, 'dense');
+  Object.assign(dims, ffn.dims);
   if (!ffn.flags.moe) throw r.error('unsupported-feature', 'n_routed_experts', 'is 0 or absent; a dense Inkling is not known');
   const flags = defaultFlags({
     ...ffn.flags,

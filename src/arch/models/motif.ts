@@ -72,10 +72,9 @@ export function describeMotif(r: ConfigReader): ArchDescription {
   r.mark('route_norm', 'route_scale', 'score_func', 'score_before_experts', 'load_balance_coeff', '_debug_force_load_balance', 'polynorm_bias_clamp', 'polynorm_output_scale', 'polynorm_output_scale_per_layer', 'hidden_clamp', 'mhc_identity_init', 'mhc_sinkhorn_iters', 'mscale', 'original_seq_len', 'rope_factor', 'swa_rope_theta');
 
   const nMtp = r.intOr('num_nextn_predict_layers', 0, { min: 0, max: LIMITS.mtp });
-  const ffn = readFfnPlan(r, L.value, MOTIF_MOE, nMtp);
-  Object.assign(dims, ffn.dims);
   // The MTP module's MLP is dense even when every main layer is MoE (no n_dense_first_layers).
-  if (nMtp > 0 && !dims['d_ff']) dims['d_ff'] = r.dim('d_{ff}', 'intermediate_size');
+  const ffn = readFfnPlan(r, L.value, MOTIF_MOE, nMtp, 'dense');
+  Object.assign(dims, ffn.dims);
   dims['hc'] = r.dim('n_{hc}', 'mhc_expansion_rate', { max: 64 });
 
   // Sliding windows: every layer but each period-th (the GGUF converter's reading of "interleave").
