@@ -30,6 +30,7 @@ import { describeZaya } from './models/zaya.js';
 import { describeLongcatNgram } from './models/longcat.js';
 import { describeMiniMaxM3 } from './models/minimax-m3.js';
 import { describeMotif } from './models/motif.js';
+import { describeGlm5Next } from './models/glm5-next.js';
 import { describeQwen4 } from './models/qwen4.js';
 import { describeOpt } from './models/opt.js';
 import { describeStep3p5 } from './models/step3p5.js';
@@ -446,6 +447,9 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Kimi Linear (Kimi-Linear-48B; the text decoder of Kimi K3): KDA and gated NoPE MLA, a latent
   // MoE, K3's block attention residuals (models/kimi-linear.ts).
   kimi_linear: reader(describeKimiLinear),
+  // GLM-5.3-Flash: Kimi Delta Attention beside NoPE MLA with a pooled DSA indexer, mHC, a
+  // DeepSeek MoE and one MTP layer (models/glm5-next.ts).
+  glm5_next_text: reader(describeGlm5Next),
   // xLSTM (NX-AI): mLSTM blocks and SwiGLU FFNs, no attention (models/xlstm.ts); xLSTMConfig's
   // defaults for the factors a config may leave out.
   // Ling 2.5 (inclusionAI): lightning attention with MLA on every layer_group_size-th layer, MoE.
@@ -512,6 +516,7 @@ export const WRAPPERS = new Map<string, string | null>(Object.entries({
   paligemma: null,
   kimi_k25: 'kimi_k2',
   kimi_k3: 'kimi_linear',
+  glm5_next: 'glm5_next_text',
   qwen3_5: 'qwen3_5_text',
   qwen3_5_moe: 'qwen3_5_moe_text',
   qwen4_exp: 'qwen4_exp_text',
@@ -598,6 +603,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   SolarOpen2ForCausalLM: 'solar_open2',
   KimiLinearForCausalLM: 'kimi_linear',
   KimiK3ForConditionalGeneration: 'kimi_k3',
+  Glm5NextForConditionalGeneration: 'glm5_next',
   xLSTMForCausalLM: 'xlstm',
   BailingMoeV2_5ForCausalLM: 'bailing_hybrid',
   ZayaForCausalLM: 'zaya',

@@ -9,7 +9,7 @@ import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
-export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'moonvit_k3' | 'patch_merger_v2' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner';
+export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'moonvit_k3' | 'patch_merger_v2' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner' | 'glm_vit' | 'glm_merger';
 
 /** One tower of a wrapper, with the sizes its formula uses. */
 export interface TowerSpec {
@@ -558,6 +558,52 @@ function hmlpPlan(v: ConfigReader, P: number, T: number, C: number, layers: numb
   return plan;
 }
 
+/**
+ * GLM-5.3-Flash (`glm5_next`): a ViT of `depth` blocks over Conv3d patches (`temporal_patch_size`
+ * frames × `patch_size`²) without a position table, attention with biases and per-head q and k
+ * RMSNorms, a biased SwiGLU MLP; a merger that folds `spatial_merge_size`² patches by a Conv2d
+ * (`downsample`) into the text width, then `proj`, a LayerNorm and a SwiGLU of
+ * `projection_intermediate_size`. Tensors as the checkpoint's `model.visual.*` lists them.
+ */
+function readGlm5NextVision(top: ConfigReader, textWidth: Dim, unknown: string[]): TowerSpec[] {
+  const v = top.child('vision_config');
+  if (!v) throw top.error('config-invalid-field', 'vision_config', 'is missing; GLM-5.3-Flash wraps a vision tower');
+  const h = v.dim('h_{v}', 'hidden_size');
+  const heads = v.int('num_heads');
+  checkHeadsDivide(v, 'num_heads', heads, 'hidden_size', h.value);
+  if (!v.bool('attention_bias', true)) throw v.error('unsupported-feature', 'attention_bias', 'is false; only the tower with biased attention is known');
+  const out = v.intOr('out_hidden_size', textWidth.value);
+  if (out !== textWidth.value) throw v.error('config-inconsistent', 'out_hidden_size', `is ${out}, but the text decoder's hidden_size is ${textWidth.value}`);
+  const act = v.strOr('hidden_act', 'silu');
+  if (act !== 'silu') throw v.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; the tower's MLPs are SwiGLU (silu)`);
+  // Input resolution, clamps, epsilons and initialisation: no tensors.
+  v.mark('image_size', 'swiglu_limit', 'rms_norm_eps', 'attention_dropout', 'initializer_range', 'model_type');
+  const towers: TowerSpec[] = [
+    {
+      id: 'vision',
+      name: 'Vision encoder (ViT)',
+      kind: 'glm_vit',
+      dims: {
+        h_v: h,
+        f_v: v.dim('f_{v}', 'intermediate_size'),
+        L_v: v.dim('L_{v}', 'depth'),
+        p: v.dim('p', 'patch_size'),
+        t: v.dim('t', 'temporal_patch_size'),
+        c: v.dim('c', 'in_channels'),
+        d_hv: derivedDim('d_{hv}', h.value / heads, `${v.path('hidden_size')} / ${v.path('num_heads')}`),
+      },
+    },
+    {
+      id: 'projector',
+      name: 'Vision merger',
+      kind: 'glm_merger',
+      dims: { h_v: h, s: v.dim('s', 'spatial_merge_size'), d: textWidth, f_m: v.dim('f_{m}', 'projection_intermediate_size') },
+    },
+  ];
+  for (const f of v.unknownFields()) unknown.push(f);
+  return towers;
+}
+
 /** Each reader appends the tower config's fields it does not understand to `unknown`, and what a
  * reader should know about the towers to `notes`. */
 export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknown: string[], notes: string[]) => TowerSpec[]>([
@@ -572,4 +618,5 @@ export const TOWERS = new Map<string, (top: ConfigReader, textWidth: Dim, unknow
   ['gemma4', readGemma4Vision],
   ['inkling_mm_model', readInkling],
   ['deepseek_v41', readDeepseekV41Vision],
+  ['glm5_next', readGlm5NextVision],
 ]);

@@ -152,6 +152,10 @@ export interface Flags {
   /** Qwen4-exp's QSA indexer on its full-attention layers (`index_qk_proj` fused, its q and k
    * norms); the same tensors' sizes as MiniMax-M3's block-sparse indexer. */
   qsa_indexer?: boolean;
+  /** GLM-5.3-Flash's pooled DSA indexer (`index_kpool` P_i): keys are pooled over P_i tokens by
+   * a softmax over a learned gate and a position table (`index_kpool_compress_gate` [d_i, d],
+   * `index_kpool_compress_ape` [P_i, d_i]) before the top-k. */
+  indexer_kpool?: boolean;
   /** Inkling: learned relative-position logits, `r_proj` [H·d_rel, d] and `rel_logits_proj`
    * [d_rel, X] over the layer's extent X. */
   relative_logits?: boolean;
@@ -272,6 +276,9 @@ export interface ArchDescription {
   /** Whether the hyper-connections' streams are folded by a learned head mixer (`hc_head`);
    * absent: they are. DeepSeek-V4.1 has none. */
   hc_head?: boolean;
+  /** Whether the MTP modules have hyper-connection mixers of their own; absent: as the variant
+   * has it (mHC yes, iHC and Motif's no). GLM-5.3-Flash's MTP layer has none. */
+  mtp_hyper_connections?: boolean;
   /** Whether each MTP module has a norm of its own before the shared head (DeepSeek's
    * `shared_head.norm`); absent: it has. Inkling's MTP depths have none. */
   mtp_head_norm?: boolean;

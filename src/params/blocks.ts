@@ -154,7 +154,8 @@ export function mlaAttention(arch: ArchDescription): Draft {
 
 /**
  * DSA lightning indexer of MLA (GLM-5.2, DeepSeek-V3.2): queries from the q latent (`wq_b`), one
- * shared key (`wk`, then `k_norm`, a LayerNorm with bias), per-head weights (`weights_proj`).
+ * shared key (`wk`, then `k_norm`, a LayerNorm with bias), per-head weights (`weights_proj`);
+ * GLM-5.3-Flash's pools its keys (`flags.indexer_kpool`: the pooling gate and position table).
  */
 export function dsaIndexer(arch: ArchDescription): Draft {
   const dim = dimsOf(arch);
@@ -170,6 +171,7 @@ export function dsaIndexer(arch: ArchDescription): Draft {
       { name: 'wk', expr: mul(d, di) },
       { name: 'k_norm (weight, bias)', expr: mul(2, di) },
       { name: 'weights_proj', expr: mul(d, Hi) },
+      ...(arch.flags.indexer_kpool ? [{ name: 'index_kpool_compress_gate', expr: mul(d, di) }, { name: 'index_kpool_compress_ape', expr: mul(dim('P_i'), di) }] : []),
     ],
   };
 }

@@ -89,7 +89,8 @@ export function headHyperConnection(arch: ArchDescription): Part[] {
 
 /** Whether MTP blocks keep the mixers (Hy4's MTP module has none: "MTP checkpoints do not carry
  * iHC pre/post weights", vLLM HYV4MTP). */
-export function mtpHasHyperConnections(arch: Pick<ArchDescription, 'flags'>): boolean {
+export function mtpHasHyperConnections(arch: Pick<ArchDescription, 'flags' | 'mtp_hyper_connections'>): boolean {
   // Motif's MTP module (MotifMTP) has none either.
+  if (arch.mtp_hyper_connections === false) return false;
   return arch.flags.hyper_connections && arch.flags.hc_variant !== 'independent' && arch.flags.hc_variant !== 'split';
 }

@@ -53,6 +53,8 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'mla':
+      // GLM-5.3-Flash: the indexer caches one pooled key per P_i tokens beside every token's latent.
+      if (layer.attention.indexer && v('P_i') > 1) return [(v('r_kv') + v('d_rope')) * v('P_i') + v('d_i'), v('P_i')];
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];
     case 'dsv4': {
@@ -87,6 +89,12 @@ export function kvCacheBytesAtContext(arch: Pick<ArchDescription, 'dims' | 'laye
         values += BigInt(softmaxValues(v, kIsV(arch, layer))) * bounded(a.window ?? a.chunk) + BigInt(a.indexer ? v('d_i') : 0) * BigInt(tokens);
         break;
       case 'mla':
+        // GLM-5.3-Flash: one pooled indexer key per P_i tokens (the incomplete tail pool is kept in
+        // a side buffer, not counted).
+        if (a.indexer && v('P_i') > 1) {
+          values += BigInt(v('r_kv') + v('d_rope')) * bounded(a.window) + BigInt(v('d_i')) * BigInt(Math.floor(tokens / v('P_i')));
+          break;
+        }
         // Motif's sliding MLA layers keep their window only.
         values += BigInt((v('r_kv') + v('d_rope') + (a.indexer ? v('d_i') : 0)) * attentionSublayers(arch)) * bounded(a.window);
         break;

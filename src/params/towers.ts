@@ -192,6 +192,31 @@ const FORMULAS: Record<TowerKind, (dim: (name: string) => Dim) => Parts> = {
       { name: 'image_start, image_end, image_newline', expr: mul(3, d) },
     ];
   },
+  // GLM-5.3-Flash ViT (glm5_next_vision): Conv3d patches with bias, no position table, L_v blocks
+  // of a biased qkv and proj, per-head q_norm and k_norm [h_v / heads], a biased SwiGLU MLP
+  // (gate_proj, up_proj, down_proj) and two RMSNorms; post_layernorm (RMSNorm).
+  glm_vit: (dim) => {
+    const [h, f, Lv, p, t, c, dh] = [dim('h_v'), dim('f_v'), dim('L_v'), dim('p'), dim('t'), dim('c'), dim('d_hv')];
+    return [
+      { name: 'patch_embed.proj (weight, bias)', expr: add(mul(c, t, p, p, h), h) },
+      { name: 'blocks: attn.qkv, attn.proj (with biases)', expr: mul(Lv, add(mul(4, h, h), mul(4, h))) },
+      { name: 'blocks: attn.q_norm, attn.k_norm', expr: mul(Lv, 2, dh) },
+      { name: 'blocks: mlp.gate_proj, up_proj, down_proj (with biases)', expr: mul(Lv, add(mul(3, h, f), mul(2, f), h)) },
+      { name: 'blocks: norm1, norm2 (RMSNorm)', expr: mul(Lv, 2, h) },
+      { name: 'post_layernorm (RMSNorm)', expr: mul(h) },
+    ];
+  },
+  // Its merger: downsample (Conv2d over s × s patches, h_v → d, bias), proj [d, d], a LayerNorm,
+  // and a SwiGLU of width f_m (gate_proj, up_proj, down_proj), no biases.
+  glm_merger: (dim) => {
+    const [h, s, d, f] = [dim('h_v'), dim('s'), dim('d'), dim('f_m')];
+    return [
+      { name: 'downsample (weight, bias)', expr: add(mul(s, s, h, d), d) },
+      { name: 'merger.proj', expr: mul(d, d) },
+      { name: 'merger.post_projection_norm (LayerNorm)', expr: mul(2, d) },
+      { name: 'merger.gate_proj, up_proj, down_proj', expr: mul(3, d, f) },
+    ];
+  },
   // One linear map into the text width (Gemma 4 12B's audio embedder).
   projection: (dim) => [{ name: 'embedding_projection', expr: mul(dim('o'), dim('d')) }],
 };

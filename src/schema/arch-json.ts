@@ -156,6 +156,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     per_layer_embeddings: z.boolean().optional(),
     shortcut_moe: z.boolean().optional(),
     qsa_indexer: z.boolean().optional(),
+    indexer_kpool: z.boolean().optional(),
     differential_heads: z.boolean().optional(),
     polynorm: z.boolean().optional(),
     router_vision_bias: z.boolean().optional(),

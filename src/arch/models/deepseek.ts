@@ -13,7 +13,7 @@ import type { ArchDescription, Dim, Flags, LayerSpec } from '../types.js';
  * layer (or as `mlp_layer_types` lists, GLM-4.7-Flash), `n_shared_experts` of the routed width, a
  * selection bias with `topk_method: "noaux_tc"`; `n_routed_experts: null` is a dense model.
  */
-const DEEPSEEK_MOE: MoeRecipe = {
+export const DEEPSEEK_MOE: MoeRecipe = {
   layers: { rule: 'dense_prefix', field: 'first_k_dense_replace', freq: true, list: 'mlp_layer_types' },
   experts: 'n_routed_experts',
   topK: 'num_experts_per_tok',
@@ -47,11 +47,12 @@ export interface DeepseekOptions {
  * `q_lora_rank` when not null). The remote-code and the transformers config classes default
  * q_lora_rank differently (V3's 1536 in one, V2's 1536 or null...): a config must say.
  */
-export function readMlaDims(r: ConfigReader, notes: string[]): Record<string, Dim> {
+export function readMlaDims(r: ConfigReader, notes: string[], options: { ropeMayBeZero?: boolean } = {}): Record<string, Dim> {
   const dims: Record<string, Dim> = {
     r_kv: r.dim('r_{kv}', 'kv_lora_rank'),
     d_nope: r.dim('d_{nope}', 'qk_nope_head_dim'),
-    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim'),
+    // GLM-5.3-Flash's NoPE MLA has no rope slice at all (0).
+    d_rope: r.dim('d_{rope}', 'qk_rope_head_dim', { min: options.ropeMayBeZero ? 0 : 1 }),
     d_v: r.dim('d_{v}', 'v_head_dim'),
   };
   r.requirePresent('q_lora_rank', 'write null for a single full q projection, or the rank of the low-rank pair');
@@ -145,7 +146,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
  * last full layer's, no tensors); absent, GlmMoeDsaConfig derives it from `index_topk_freq` and
  * `index_skip_topk_offset`. MTP modules (index L and up) have their own indexer.
  */
-function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[], byDefault: 'index_topk_freq' | 'hy4'): (i: number) => boolean {
+export function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[], byDefault: 'index_topk_freq' | 'hy4'): (i: number) => boolean {
   if (!dims['r_q']) throw r.error('config-inconsistent', 'q_lora_rank', 'is null, but the DSA indexer projects its queries from the q_lora_rank latent');
   dims['H_i'] = r.dim('H_{i}', 'index_n_heads');
   dims['d_i'] = r.dim('d_{i}', 'index_head_dim');

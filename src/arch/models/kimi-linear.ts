@@ -31,6 +31,18 @@ function layerList(la: ConfigReader, field: string, L: number): number[] {
   return list.map((i) => i - 1);
 }
 
+/** Kimi Delta Attention's sizes in `linear_attn_config`: heads, head size (keys and values alike)
+ * and the short convolutions' kernel (Kimi Linear, Kimi K3, GLM-5.3-Flash). */
+export function readKdaSizes(la: ConfigReader): Record<string, Dim> {
+  const H = la.dim('H_{l}', 'num_heads', { max: LIMITS.heads });
+  return {
+    H_l: H,
+    d_l: la.dim('d_{l}', 'head_dim', { max: LIMITS.width }),
+    H_lkv: derivedDim('H_{lkv}', H.value, la.path('num_heads')),
+    K_c: la.dim('K_{c}', 'short_conv_kernel_size', { max: 64 }),
+  };
+}
+
 export function describeKimiLinear(r: ConfigReader): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
@@ -41,10 +53,7 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
 
   const la = r.child('linear_attn_config');
   if (!la) throw r.error('config-invalid-field', 'linear_attn_config', 'is required: the Kimi Delta Attention sizes and layers');
-  dims['H_l'] = la.dim('H_{l}', 'num_heads', { max: LIMITS.heads });
-  dims['d_l'] = la.dim('d_{l}', 'head_dim', { max: LIMITS.width });
-  dims['H_lkv'] = derivedDim('H_{lkv}', dims['H_l'].value, la.path('num_heads'));
-  dims['K_c'] = la.dim('K_{c}', 'short_conv_kernel_size', { max: 64 });
+  Object.assign(dims, readKdaSizes(la));
   const kda = new Set(layerList(la, 'kda_layers', L.value));
   const full = new Set(layerList(la, 'full_attn_layers', L.value));
   for (let i = 0; i < L.value; i++) {
@@ -79,15 +88,15 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
     if (ffn.isMoe(i)) l.ffn = { kind: 'moe', routing: 'score' };
     return l;
   });
-  notes.push(`${kda.size} of ${L.value} layers are Kimi Delta Attention (a state of ${dims['d_l'].value} × ${dims['d_l'].value} per head, no KV cache); the other ${full.size} are MLA without positions (the ${dims['d_rope']!.value}-wide shared key slice is not rotated).`);
+  notes.push(`${kda.size} of ${L.value} layers are Kimi Delta Attention (a state of ${dims['d_l']!.value} × ${dims['d_l']!.value} per head, no KV cache); the other ${full.size} are MLA without positions (the ${dims['d_rope']!.value}-wide shared key slice is not rotated).`);
   if (resBlock !== null) notes.push(`Block attention residuals (attn_res_block_size ${resBlock}): each sub-layer reads a softmax mix, by a learned query, of the block sums sealed so far and the running one; the outputs add to the running sum, which every ${resBlock}th layer seals as a block before its attention and restarts. No plain residual path.`);
   const checkpoint: ArchDescription['checkpoint'] = { mtp_copies: { embed: false, head: false }, unknown: null };
   // Kimi K3's checkpoint stores A_log padded with zeros to head_dim entries (the model reads
   // num_heads); Kimi-Linear-48B's (no attention residuals) stores num_heads.
-  if (resBlock !== null && dims['H_l'].value < dims['d_l'].value) {
-    const pad = dims['d_l'].value - dims['H_l'].value;
+  if (resBlock !== null && dims['H_l']!.value < dims['d_l']!.value) {
+    const pad = dims['d_l']!.value - dims['H_l']!.value;
     checkpoint.layer_buffers = [{ id: 'a_log_padding', name: 'A_log padding (zeros the checkpoint stores after the num_heads values)', count: pad, layers: [...kda].sort((a, b) => a - b) }];
-    notes.push(`The checkpoint stores each KDA layer's A_log as ${dims['H_l'].value + pad} values, ${pad} zeros after the ${dims['H_l'].value} the model reads: counted in checkpoint_params, not in params.`);
+    notes.push(`The checkpoint stores each KDA layer's A_log as ${dims['H_l']!.value + pad} values, ${pad} zeros after the ${dims['H_l']!.value} the model reads: counted in checkpoint_params, not in params.`);
   }
   return description(r, {
     model_type: r.modelType,
