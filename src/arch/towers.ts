@@ -8,6 +8,12 @@ import { quote, type ConfigReader } from './config-reader.js';
 import { checkHeadsDivide, derivedDim } from './common.js';
 import type { Dim } from './types.js';
 
+/** A tower's `out_hidden_size` (the text width when absent) must be the decoder's hidden_size. */
+function checkOutWidth(v: ConfigReader, textWidth: Dim): void {
+  const out = v.intOr('out_hidden_size', textWidth.value);
+  if (out !== textWidth.value) throw v.error('config-inconsistent', 'out_hidden_size', `is ${out}, but the text decoder's hidden_size is ${textWidth.value}`);
+}
+
 /** Known tower architectures; each has its formula in `../params/towers.ts`. */
 export type TowerKind = 'moonvit' | 'patch_merger_mlp' | 'moonvit_k3' | 'patch_merger_v2' | 'qwen_vit' | 'qwen_merger' | 'gemma4_patch_embedder' | 'projection' | 'muse_vit' | 'muse_adapter' | 'clip_vit_rope' | 'minimax_projector' | 'gemma4_vit' | 'gemma4_audio' | 'dmel_embedding' | 'hmlp' | 'dsv41_vit' | 'dsv41_aligner' | 'glm_vit' | 'glm_merger';
 
@@ -158,8 +164,7 @@ function readQwenVit(top: ConfigReader, textWidth: Dim, unknown: string[]): Towe
   const deepstack = v.intArray('deepstack_visual_indexes', { min: 0 }) ?? [];
   if (deepstack.length > 0) throw v.error('unsupported-feature', 'deepstack_visual_indexes', 'lists layers; their DeepStack mergers are not counted yet');
   const merge = v.int('spatial_merge_size');
-  const out = v.intOr('out_hidden_size', textWidth.value);
-  if (out !== textWidth.value) throw v.error('config-inconsistent', 'out_hidden_size', `is ${out}, but the text decoder's hidden_size is ${textWidth.value}`);
+  checkOutWidth(v, textWidth);
   v.mark('hidden_act', 'initializer_range', 'model_type');
   const towers: TowerSpec[] = [
     {
@@ -572,8 +577,7 @@ function readGlm5NextVision(top: ConfigReader, textWidth: Dim, unknown: string[]
   const heads = v.int('num_heads');
   checkHeadsDivide(v, 'num_heads', heads, 'hidden_size', h.value);
   if (!v.bool('attention_bias', true)) throw v.error('unsupported-feature', 'attention_bias', 'is false; only the tower with biased attention is known');
-  const out = v.intOr('out_hidden_size', textWidth.value);
-  if (out !== textWidth.value) throw v.error('config-inconsistent', 'out_hidden_size', `is ${out}, but the text decoder's hidden_size is ${textWidth.value}`);
+  checkOutWidth(v, textWidth);
   const act = v.strOr('hidden_act', 'silu');
   if (act !== 'silu') throw v.error('config-invalid-field', 'hidden_act', `is ${quote(act)}; the tower's MLPs are SwiGLU (silu)`);
   // Input resolution, clamps, epsilons and initialisation: no tensors.

@@ -64,6 +64,14 @@ export function readMlaDims(r: ConfigReader, notes: string[], options: { ropeMay
   return dims;
 }
 
+/** GLM-4.7-Flash and GLM-5.3-Flash write the q/k head size out; it must be the sum of its two parts. */
+export function checkQkHeadDim(r: ConfigReader, dims: Record<string, Dim>): void {
+  const qkHead = r.intOr('qk_head_dim', null);
+  if (qkHead !== null && qkHead !== dims['d_nope']!.value + dims['d_rope']!.value) {
+    throw r.error('config-inconsistent', 'qk_head_dim', `is ${qkHead}, but qk_nope_head_dim + qk_rope_head_dim is ${dims['d_nope']!.value + dims['d_rope']!.value}`);
+  }
+}
+
 export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { mtpCopies: true }): ArchDescription {
   const notes: string[] = [];
   const { d, V, L } = readCore(r);
@@ -86,11 +94,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
     r.requirePresent('n_shared_experts', 'write the number of shared experts (0 or null for none)');
     r.requirePresent('topk_method', 'it decides whether the router has a selection bias ("noaux_tc") or not');
   }
-  // GLM-4.7-Flash writes the q/k head size out; it must be the sum of its two parts.
-  const qkHead = r.intOr('qk_head_dim', null);
-  if (qkHead !== null && qkHead !== dims['d_nope']!.value + dims['d_rope']!.value) {
-    throw r.error('config-inconsistent', 'qk_head_dim', `is ${qkHead}, but qk_nope_head_dim + qk_rope_head_dim is ${dims['d_nope']!.value + dims['d_rope']!.value}`);
-  }
+  checkQkHeadDim(r, dims);
   // Rotary covers the qk_rope_head_dim part of each head; a factor below 1 would rotate less of it.
   // transformers 5 writes the factor into rope_parameters as well.
   const ropeParameters = r.get('rope_parameters');

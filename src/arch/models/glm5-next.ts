@@ -12,7 +12,7 @@ import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan } from '../blocks/moe.js';
 import { defaultFlags, description, noBiases, plainLayer, readCore } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
-import { DEEPSEEK_MOE, readIndexer, readMlaDims } from './deepseek.js';
+import { checkQkHeadDim, DEEPSEEK_MOE, readIndexer, readMlaDims } from './deepseek.js';
 import { readKdaSizes } from './kimi-linear.js';
 
 export function describeGlm5Next(r: ConfigReader): ArchDescription {
@@ -22,10 +22,7 @@ export function describeGlm5Next(r: ConfigReader): ArchDescription {
   // MLA has no separate KV heads; head_dim (0) sizes nothing.
   r.mark('num_key_value_heads', 'head_dim');
   const dims: Record<string, Dim> = { d, V, L, H, ...readMlaDims(r, notes, { ropeMayBeZero: true }) };
-  const qkHead = r.intOr('qk_head_dim', null);
-  if (qkHead !== null && qkHead !== dims['d_nope']!.value + dims['d_rope']!.value) {
-    throw r.error('config-inconsistent', 'qk_head_dim', `is ${qkHead}, but qk_nope_head_dim + qk_rope_head_dim is ${dims['d_nope']!.value + dims['d_rope']!.value}`);
-  }
+  checkQkHeadDim(r, dims);
   if (!r.bool('mla_use_nope', false)) throw r.error('unsupported-feature', 'mla_use_nope', 'is false; only GLM-5.3-Flash with MLA without positions is known');
   if (!r.bool('mhc', true)) throw r.error('unsupported-feature', 'mhc', 'is false; only GLM-5.3-Flash with its hyper-connections is known');
   if (r.bool('attention_bias', false)) throw r.error('config-inconsistent', 'attention_bias', 'is true, but GLM-5.3-Flash projections have no biases');
