@@ -108,6 +108,11 @@ describe('figure layout', () => {
     const { arch: v3 } = await extract(`${FIXTURES}configs/deepseek-ai__DeepSeek-V3.json`);
     const rows = new Set(layoutFigure(v3).items.filter((i) => i.id.startsWith('strip.') && i.id.endsWith('.name')).map((i) => i.id));
     assert.deepEqual([...rows], ['strip.FFN.name'], 'dense prefix shown once, no routing row without hash routing');
+    // An indexer row only where some attention layers reuse a top-k: GLM-5.2 has one; GLM-5.3-Flash's
+    // KDA layers index nothing and all its MLA layers have their own indexer, so none.
+    const names = async (file: string) => layoutFigure((await extract(`${FIXTURES}configs/${file}`)).arch).items.filter((i) => i.id.startsWith('strip.') && i.id.endsWith('.name')).map((i) => i.id);
+    assert.ok((await names('zai-org__GLM-5.2.json')).includes('strip.indexer.name'));
+    assert.deepEqual(await names('zai-org__GLM-5.3-Flash.snapshot-trimmed.json'), ['strip.attention.name', 'strip.FFN.name']);
   });
 
   test('looped depth is drawn: an arrow from above the block back to below it, with the pass count', async () => {

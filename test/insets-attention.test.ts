@@ -47,6 +47,11 @@ const EXPECTED: Record<string, { titles: string[]; captions: string[][] }> = {
   'configs/nvidia__NVIDIA-Nemotron-3-Nano-4B-BF16.json': { titles: ['Grouped-query attention', 'Mamba-2 (state space duality)'], captions: [['40 query heads, 8 key & value heads', 'in 4 of 42 layers'], ['a state of 128 per channel, no KV cache', 'in 21 of 42 layers']] },
   // MLA with the DSA indexer: a second inset for the indexer, with its layer share.
   'configs/zai-org__GLM-5.2.json': { titles: ['Multi-head latent attention', 'Lightning indexer (DSA)'], captions: [['64 heads'], ['32 index heads of 128', 'own indexer in 21 of 78 layers']] },
+  // GLM-5.3-Flash: NoPE MLA without a shared key, its pooled indexer on every MLA layer, KDA on the others.
+  'configs/zai-org__GLM-5.3-Flash.snapshot-trimmed.json': {
+    titles: ['Multi-head latent attention', 'Lightning indexer (DSA)', 'Kimi Delta Attention (linear)'],
+    captions: [['64 heads', 'KV compressed to 512', 'no positional encoding'], ['32 index heads of 128', 'in all 11 latent-attention layers'], ['a state of 128 × 128 per head, no KV cache', 'in 34 of 45 layers']],
+  },
   'configs/tencent__Hy4-preview.json': { titles: ['Gated multi-head latent attention', 'Lightning indexer (DSA)'], captions: [['64 heads'], ['32 index heads of 128', 'own indexer in 21 of 78 layers']] },
   'configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json': { titles: ['Multi-head latent attention'], captions: [['16 heads', 'KV compressed to 512 (+64 RoPE)']] },
   'configs/Qwen__Qwen3-Next-80B-A3B-Instruct.json': {
@@ -205,6 +210,11 @@ describe('attention insets', () => {
     // The DSA indexer: queries from the q latent, one LayerNorm'd key, head weights, top-k.
     const glm = await boxes('configs/zai-org__GLM-5.2.json');
     for (const t of ['Linear Q\nq latent 2,048\n→ 32 × 128', 'Linear K\n6,144 → 128', 'Linear w\n6,144 → 32', 'LayerNorm', 'Top 2,048 tokens']) assert.ok(glm.some((x) => x.startsWith(t)), t);
+    // GLM-5.3-Flash: the pooled indexer (gate, pool of 4, pools scored and picked), no RoPE boxes at
+    // qk_rope_head_dim 0; its MLA has no shared-key lane, and every MLA layer has its own indexer.
+    const flash = await boxes('configs/zai-org__GLM-5.3-Flash.snapshot-trimmed.json');
+    for (const t of ['Gate\n4,096\n→ 128', 'Pool of 4 keys', 'Score of each earlier pool', 'Top 512 pools of 4 tokens', 'Linear up → q\n64 × 256', 'Linear down → 512\nKV cache: 512 per token']) assert.ok(flash.some((x) => x.startsWith(t)), t);
+    assert.ok(!flash.some((x) => x.startsWith('RoPE') || x.includes('+ 0') || x.includes('the rest reuse it')), flash.join(' | '));
     const lite = await boxes('configs/deepseek-ai__DeepSeek-V2-Lite-Chat.transformers-rendered.json');
     assert.ok(lite.some((t) => t.startsWith('Linear Q')), 'V2-Lite: q is one projection');
     assert.ok(!lite.some((t) => t.startsWith('Linear up → q')));

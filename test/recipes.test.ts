@@ -1309,3 +1309,93 @@ describe('whole checkpoints against the Hub (checkpoints.json)', () => {
     });
   }
 });
+
+describe('GLM-5.3-Flash (glm5_next → glm5_next_text): KDA beside NoPE MLA with a pooled DSA indexer, mHC without a head mixer, a ViT tower', () => {
+  const G = 'configs/zai-org__GLM-5.3-Flash.snapshot-trimmed.json';
+  type GConfig = Config & { text_config: Config & { linear_attn_config: Config }; vision_config: Config };
+
+  test('the units against the 62 shard headers (nibor1896/crow-nest converter/tests/fixtures/glm53-flash-tensors.tsv)', async () => {
+    const { arch } = await extract(fixturePath(G));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const [d, H, dl, K] = [4096, 64, 128, 4];
+    const P = H * dl;
+    // q/k/v, their convs, the low-rank f_a/f_b and g_a/g_b, b_proj, A_log, dt_bias, o_norm, o_proj
+    const kda = 3 * d * P + 3 * P * K + 2 * (d * dl + dl * P) + d * H + H + P + dl + P * d;
+    assert.deepEqual([unit('layers.kda').param_count, unit('layers.kda').repeat], [kda, 34]);
+    // q_a, q_a_layernorm, q_b (256 per head, no RoPE part); kv_a_proj_with_mqa (512 + 0), kv_a_layernorm, kv_b; o_proj
+    const mla = d * 1536 + 1536 + 1536 * H * 256 + d * 512 + 512 + 512 * H * 512 + H * 256 * d;
+    assert.deepEqual([unit('layers.attn').param_count, unit('layers.attn').repeat], [mla, 11]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.kind === 'mla').map((l) => l.index), [3, 7, 11, 15, 19, 23, 27, 31, 35, 39, 43]);
+    assert.ok(arch.layers.every((l) => !l.attention.rope));
+    // wq_b, wk, k_norm weight and bias, weights_proj, then the pool: index_kpool_compress_gate [d_i, d] and _ape [4, d_i]
+    const indexer = 32 * 128 * 1536 + 128 * d + 2 * 128 + 32 * d + 128 * d + 4 * 128;
+    assert.deepEqual([unit('layers.indexer').param_count, unit('layers.indexer').repeat], [indexer, 11]);
+    assert.equal(unit('mtp.indexer').param_count, indexer);
+    // hc_fn [(2 + 4)·4, 4·d], hc_base [24], hc_scale [3], around both sub-layers of all 45 layers; no head mixer, none in MTP
+    for (const id of ['layers.hc_attn', 'layers.hc_ffn']) assert.deepEqual([unit(id).param_count, unit(id).repeat], [24 * 4 * d + 24 + 3, 45]);
+    assert.ok(!arch.units.some((u) => u.id.startsWith('mtp.hc') || u.id === 'hc_head'));
+    assert.deepEqual([unit('layers.ffn').repeat, unit('layers.experts').repeat, unit('layers.experts').param_count], [3, 42, 288 * 3 * d * 2048]);
+    // eh_proj, enorm, hnorm, shared_head.norm; no copies of the embedding or head
+    assert.equal(unit('mtp.proj').param_count, 2 * d * d + 3 * d);
+    assert.deepEqual(arch.stored_copies, []);
+    assert.deepEqual([arch.totals.params, arch.totals.params_main], [320_759_404_382, 313_326_811_966]);
+    // 24 ViT blocks (qkv and proj with biases, q/k norms of 64, a biased SwiGLU MLP, two norms),
+    // the Conv3d patch embedding with its bias and the post-layernorm; the merger: a 2 × 2 Conv2d
+    // with bias, proj, a LayerNorm, a SwiGLU of 10,240
+    const block = 1024 * 3072 + 3072 + 1024 * 1024 + 1024 + 2 * 64 + 2 * (1024 * 4096 + 4096) + 4096 * 1024 + 1024 + 2 * 1024;
+    const vision = 24 * block + 3 * 2 * 14 * 14 * 1024 + 1024 + 1024;
+    const merger = 1024 * 4 * d + d + d * d + 2 * d + 3 * d * 10240;
+    assert.deepEqual((arch.towers ?? []).map((t) => t.total), [vision, merger]);
+    assert.equal(arch.totals.checkpoint_params, arch.totals.params + vision + merger);
+    assert.equal(arch.totals.checkpoint_params, 321_323_031_390);
+    // 11 MLA layers cache 512 + 0 per token and the indexer one key of 128 per pool of 4 tokens, bf16
+    assert.equal(arch.totals.kv_cache_bytes_per_token, 11 * 512 * 2 + (11 * 128 * 2) / 4);
+  });
+
+  test('the notes say what the figure cannot: the FP8 checkpoint total is no parameter count, the pool, the head without a mixer', async () => {
+    const { arch } = await extract(fixturePath(G));
+    for (const says of ['quantized (quantization_config)', 'pools its keys over 4 tokens', 'no head mixer', 'the MTP layer has no mixers', 'counted apart, in checkpoint_params only']) {
+      assert.ok(arch.notes.some((n) => n.includes(says)), `${says}\n${arch.notes.join('\n')}`);
+    }
+  });
+
+  test('hostile values: a pool out of range, layer lists that disagree with layer_types, positions, no mHC, unknown KDA fields are refused at their field', () => {
+    const g = load(G) as GConfig;
+    const t = g.text_config;
+    const la = t.linear_attn_config;
+    const withText = (text: Config) => ({ ...g, text_config: text });
+    const at = (text: Config) => refusal(withText(text)).location.field;
+    for (const pool of [0, -4, 2.5, '4', 1e9]) assert.equal(at({ ...t, index_kpool: pool }), 'text_config.index_kpool', String(pool));
+    assert.equal(at({ ...t, index_kpool_compress: false }), 'text_config.index_kpool_compress');
+    assert.equal(at({ ...t, linear_attn_config: { ...la, kda_layers: (la['kda_layers'] as number[]).slice(1) } }), 'text_config.linear_attn_config.kda_layers');
+    assert.equal(at({ ...t, linear_attn_config: { ...la, full_attn_layers: [3, 7] } }), 'text_config.linear_attn_config.full_attn_layers');
+    assert.equal(at({ ...t, linear_attn_config: { ...la, gate_rank: 64 } }), 'text_config.linear_attn_config.gate_rank');
+    assert.equal(at({ ...t, layer_types: (t['layer_types'] as string[]).map((x, i) => (i === 5 ? 'full_attention' : x)) }), 'text_config.layer_types[5]');
+    assert.equal(at({ ...t, layer_types: (t['layer_types'] as string[]).slice(1) }), 'text_config.layer_types');
+    assert.equal(at({ ...t, mla_use_nope: false }), 'text_config.mla_use_nope');
+    assert.equal(at({ ...t, mhc: false }), 'text_config.mhc');
+    assert.equal(at({ ...t, hidden_act: 'gelu' }), 'text_config.hidden_act');
+    assert.equal(refusal({ ...g, vision_config: { ...g.vision_config, num_heads: 7 } }).location.field, 'vision_config.num_heads');
+    assert.equal(refusal({ ...g, vision_config: { ...g.vision_config, out_hidden_size: 2048 } }).location.field, 'vision_config.out_hidden_size');
+    // A RoPE width of 0 is GLM-5.3-Flash's own: DeepSeek-V3 with it is refused.
+    assert.equal(refusal({ ...load('configs/deepseek-ai__DeepSeek-V3.json'), qk_rope_head_dim: 0 }).location.field, 'qk_rope_head_dim');
+  });
+
+  test('the pool tensors are stored at any pool size; without index_kpool the pool is transformers\' 16; index_topk must be whole pools', async () => {
+    const g = load(G) as GConfig;
+    const t = g.text_config;
+    const base = (await extract(fixturePath(G))).arch;
+    const indexer = (a: ArchJson) => a.units.find((u) => u.id === 'layers.indexer')!.param_count;
+    // Glm5NextTextIndexer: index_kpool_compress_ape [index_kpool, d_i] and _gate [d_i, d] whatever the pool
+    const one = fromConfig({ ...g, text_config: { ...t, index_kpool: 1 } });
+    assert.equal(indexer(one), indexer(base) - 3 * 128);
+    assert.equal(one.totals.kv_cache_bytes_per_token, 11 * 512 * 2 + 11 * 128 * 2);
+    assert.ok(one.notes.some((n) => n.includes('pools hold one token')), one.notes.join('\n'));
+    const { index_kpool: _p, ...bare } = t;
+    const absent = fromConfig({ ...g, text_config: bare });
+    assert.equal(indexer(absent), indexer(base) + 12 * 128);
+    assert.equal(absent.totals.kv_cache_bytes_per_token, 11 * 512 * 2 + (11 * 128 * 2) / 16);
+    assert.ok(absent.notes.some((n) => n.includes('index_kpool is absent: 16 tokens per pooled key')));
+    assert.equal(refusal({ ...g, text_config: { ...t, index_topk: 2050 } }).location.field, 'text_config.index_topk');
+  });
+});

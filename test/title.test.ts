@@ -54,6 +54,7 @@ const TITLES: Record<string, [string, string]> = {
   'configs/Qwen__Qwen3.8-27B.json': ['Qwen3.8 27B (26.9B)', 'qwen'],
   'configs/Qwen__Qwen3.5-397B-A17B.json': ['Qwen3.5 397B-A17B (396B, 16.3B active)', 'qwen'],
   'configs/zai-org__GLM-5.2.json': ['GLM 5.2 (743B, 40.3B active)', 'zai'],
+  'configs/zai-org__GLM-5.3-Flash.snapshot-trimmed.json': ['GLM 5.3 Flash (313B, 16.7B active)', 'zai'],
   'configs/tencent__Hy3-preview.json': ['Hy3 Preview (295B, 20.2B active)', 'tencent'],
   'configs/meituan-longcat__LongCat-Flash-Lite.json': ['LongCat Flash Lite (68.6B, 4.52B active)', 'meituan'],
   'configs/thinkingmachines__Inkling.json': ['Inkling (947B, 39.8B active)', 'thinking'],

@@ -61,9 +61,14 @@ export function stripRows(arch: ArchJson): StripRow[] {
       add('indexer', L.map((l) => (l.attention.indexer_shared === false ? 'A' : l.attention.indexer_shared ? 'B' : 'C')), { A: 'own indexer', B: 'reuses a top-k', C: 'none' });
     }
   }
-  // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k; MiniMax-M3:
-  // sparse layers with an indexer, and dense ones.
-  else if (arch.family === 'mla') add('indexer', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k' });
+  // MLA + DSA: layers with their own indexer, and layers that reuse the last top-k (linear-attention
+  // layers index nothing: GLM-5.3-Flash's indexer row would repeat its attention row, and is left
+  // out); MiniMax-M3: sparse layers with an indexer, and dense ones.
+  else if (arch.family === 'mla') {
+    if (new Set(L.filter((l) => !linear(l)).map((l) => l.attention.indexer)).size > 1) {
+      add('indexer', L.map((l) => (linear(l) ? 'C' : l.attention.indexer ? 'A' : 'B')), { A: 'own lightning indexer', B: 'reuses the last top-k', C: 'none (linear attention)' });
+    }
+  }
   else add('sparsity', L.map((l) => (l.attention.indexer ? 'A' : 'B')), { A: arch.flags.qsa_indexer ? 'QSA indexer' : 'block-sparse (indexer)', B: 'dense attention' });
   // Qwen4-exp: the layers with an n-gram memory.
   add('n-gram', L.map((l) => (l.ngram_memory ? 'A' : 'B')), { A: 'n-gram memory', B: 'none' });

@@ -264,6 +264,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   glm4_moe_lite: 'zai',
   glm4_moe: 'zai',
   glm_moe_dsa: 'zai',
+  glm5_next_text: 'zai',
   hy_v3: 'tencent',
   hy_v4: 'tencent',
   longcat_flash_ngram: 'meituan',

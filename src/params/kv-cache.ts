@@ -5,7 +5,8 @@
  *   model has a value head size of its own; each layer with its own geometry's sizes), sliding-window layers
  *   included (their cache is bounded, but the convention counts them);
  * - MLA: the compressed latent plus the shared rope key, `r_kv + d_rope` values, plus the DSA
- *   indexer's key `d_i` on layers with their own indexer (GLM-5.2);
+ *   indexer's key `d_i` on layers with their own indexer (GLM-5.2), one pooled key per
+ *   `index_kpool` tokens where the indexer pools them (GLM-5.3-Flash);
  * - DeepSeek-V4: one `d_h` latent per token on ratio-0 (sliding-window) layers, one per
  *   `compress_ratio` tokens on compressed layers, plus the indexer's `d_i` key per 4 tokens on
  *   ratio-4 layers; V4.1: the compressed cache only in the layers that write it (its KV sources,
@@ -53,7 +54,9 @@ function perLayer(arch: ArchDescription, layer: LayerSpec): [number, number] {
       // plus the indexer's key where the layer has one (MiniMax-M3's sparse layers)
       return [softmaxValues(v, kIsV(arch, layer)) + (layer.attention.indexer ? v('d_i') : 0), 1];
     case 'mla':
-      // GLM-5.3-Flash: the indexer caches one pooled key per P_i tokens beside every token's latent.
+      // GLM-5.3-Flash: the indexer caches one pooled key per P_i tokens beside every token's latent
+      // (vLLM's Glm5NextIndexerCache: tokens_per_state = index_kpool; transformers instead keeps
+      // every token's key and gate score and pools them again at each step).
       if (layer.attention.indexer && v('P_i') > 1) return [(v('r_kv') + v('d_rope')) * v('P_i') + v('d_i'), v('P_i')];
       // plus the DSA indexer's key where the layer has its own indexer; LongCat's layers hold two MLAs
       return [(v('r_kv') + v('d_rope') + (layer.attention.indexer ? v('d_i') : 0)) * attentionSublayers(arch), 1];

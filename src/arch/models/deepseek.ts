@@ -150,7 +150,7 @@ export function describeDeepseek(r: ConfigReader, options: DeepseekOptions = { m
  * last full layer's, no tensors); absent, GlmMoeDsaConfig derives it from `index_topk_freq` and
  * `index_skip_topk_offset`. MTP modules (index L and up) have their own indexer.
  */
-export function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[], byDefault: 'index_topk_freq' | 'hy4'): (i: number) => boolean {
+export function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim>, notes: string[], byDefault: 'index_topk_freq' | 'hy4', defaultOffset = 0): (i: number) => boolean {
   if (!dims['r_q']) throw r.error('config-inconsistent', 'q_lora_rank', 'is null, but the DSA indexer projects its queries from the q_lora_rank latent');
   dims['H_i'] = r.dim('H_{i}', 'index_n_heads');
   dims['d_i'] = r.dim('d_{i}', 'index_head_dim');
@@ -164,7 +164,7 @@ export function readIndexer(r: ConfigReader, L: number, dims: Record<string, Dim
   } else if (byDefault === 'hy4') full = Array.from({ length: L }, (_, i) => (i === 0 || (i - 1) % 4 === 0 ? 'full' : 'shared'));
   else {
     const freq = r.intOr('index_topk_freq', 1);
-    const offset = r.intOr('index_skip_topk_offset', 0, { min: 0 });
+    const offset = r.intOr('index_skip_topk_offset', defaultOffset, { min: 0 });
     full = Array.from({ length: L }, (_, i) => (Math.max(i - offset + 1, 0) % freq === 0 ? 'full' : 'shared'));
   }
   // Which layer's top-k a shared layer reuses, and the MTP's own iteration, change no tensor.

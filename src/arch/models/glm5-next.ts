@@ -10,7 +10,7 @@
  */
 import { LIMITS, type ConfigReader } from '../config-reader.js';
 import { readFfnPlan } from '../blocks/moe.js';
-import { defaultFlags, description, noBiases, plainLayer, readCore } from '../common.js';
+import { defaultFlags, derivedDim, description, noBiases, plainLayer, readCore } from '../common.js';
 import type { ArchDescription, Dim, LayerSpec } from '../types.js';
 import { checkQkHeadDim, DEEPSEEK_MOE, readIndexer, readMlaDims } from './deepseek.js';
 import { readKdaSizes } from './kimi-linear.js';
@@ -43,14 +43,20 @@ export function describeGlm5Next(r: ConfigReader): ArchDescription {
   la.mark('gate_lower_bound');
   for (const f of la.unknownFields()) throw la.error('config-unknown-fields', f.slice(la.prefix.length + 1), 'is not understood in linear_attn_config; it may change the KDA layers');
 
-  // The indexer's key pool (index_kpool tokens per pooled key); its tail rule and compression
-  // switch change no tensor count when the pool is there.
-  const pool = r.intOr('index_kpool', 1, { min: 1, max: 64 });
-  if (pool > 1 && !r.bool('index_kpool_compress', true)) throw r.error('unsupported-feature', 'index_kpool_compress', 'is false; only the learned pooling (gate and position table) is known');
-  if (pool > 1) dims['P_i'] = r.dim('P_{i}', 'index_kpool');
+  // The indexer's key pool (Glm5NextTextIndexer): index_kpool tokens per pooled key, default 16 in
+  // Glm5NextTextConfig; index_kpool_compress_gate [d_i, d] and index_kpool_compress_ape [P_i, d_i]
+  // are stored whatever the pool size. The tail rule changes no tensor; index_kpool_compress is
+  // the checkpoint's own switch (SGLang asserts it is true).
+  const pool = r.intOr('index_kpool', 16, { min: 1, max: 64 });
+  if (!r.has('index_kpool')) notes.push('index_kpool is absent: 16 tokens per pooled key, the transformers default.');
+  if (!r.bool('index_kpool_compress', true)) throw r.error('unsupported-feature', 'index_kpool_compress', 'is false; only the learned pooling (gate and position table) is known');
+  dims['P_i'] = r.has('index_kpool') ? r.dim('P_{i}', 'index_kpool') : derivedDim('P_{i}', pool, 'index_kpool default 16');
   r.mark('index_kpool_always_select_tail', 'index_kpool_compress');
   // readIndexer's note counts indexer_types over every layer; here only the MLA layers have one.
-  const ownIndexer = readIndexer(r, L.value, dims, [], 'index_topk_freq');
+  // Without indexer_types, Glm5NextTextConfig's index_skip_topk_offset defaults to 2.
+  const ownIndexer = readIndexer(r, L.value, dims, [], 'index_topk_freq', 2);
+  // The indexer picks index_topk / index_kpool whole pools (Glm5NextTextConfig.validate_architecture).
+  if (dims['k_i']!.value % pool !== 0) throw r.error('config-inconsistent', 'index_topk', `is ${dims['k_i']!.value}, not a multiple of index_kpool (${pool}): the indexer picks whole pools`);
 
   dims['hc'] = r.dim('n_{hc}', 'hc_mult', { max: 64 });
   r.mark('hc_eps', 'hc_sinkhorn_iters', 'swiglu_limit', 'moe_router_dtype');
@@ -70,7 +76,9 @@ export function describeGlm5Next(r: ConfigReader): ArchDescription {
   notes.push(`${kdaCount} of ${L.value} layers are Kimi Delta Attention (a state of ${dims['d_l']!.value} × ${dims['d_l']!.value} per head, no KV cache); the other ${L.value - kdaCount} are MLA without positions.`);
   const indexed = layers.filter((l) => l.attention.indexer).length;
   notes.push(`DSA lightning indexer on ${indexed} of the ${L.value - kdaCount} MLA layers${nMtp > 0 ? ' and on the MTP layer' : ''}: attention reads the top-k (${dims['k_i']!.value}) tokens it picks.`);
-  if (pool > 1) notes.push(`The indexer pools its keys over ${pool} tokens (a softmax over a learned gate and position table) and picks the top-k of the pools.`);
+  notes.push(pool > 1
+    ? `The indexer pools its keys over ${pool} tokens (a softmax over a learned gate and position table) and picks the top ${dims['k_i']!.value / pool} pools (${dims['k_i']!.value} tokens), plus the newest incomplete pool.`
+    : 'The indexer\'s pools hold one token (index_kpool 1): one key per token, its gate and position table still stored.');
   notes.push(`mHC: the residual stream is ${dims['hc'].value} streams wide, mixed around every sub-layer; an unweighted mean folds them before the final norm (no head mixer), and the MTP layer has no mixers.`);
   return description(r, {
     model_type: r.modelType,
@@ -82,7 +90,7 @@ export function describeGlm5Next(r: ConfigReader): ArchDescription {
       linear_attention_hybrid: kdaCount > 0,
       nope_layers: true,
       indexer: true,
-      ...(pool > 1 ? { indexer_kpool: true } : {}),
+      indexer_kpool: true,
       hyper_connections: true,
     }),
     dims,

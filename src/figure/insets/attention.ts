@@ -13,6 +13,7 @@
  * DeepSeek-V4's compressed attention has an inset of its own (not here).
  */
 import type { ArchJson } from '../../schema/arch-json.js';
+import { isStateMixer } from '../../arch/mixers.js';
 import { accent, arrow, boxAt, boxSize, circle, strong, bottom, top } from '../draw.js';
 import { plain, type Run } from '../text.js';
 import { CIRCLE_R, SIZE } from '../style.js';
@@ -81,7 +82,9 @@ function coreNotes(arch: ArchJson, which: Which = () => true): string[] {
 function indexerNotes(arch: ArchJson, what: 'tokens' | 'blocks'): string[] {
   const own = arch.layers.filter((l) => l.attention.indexer).length;
   if (own === 0 || arch.family === 'dsv4') return [];
-  const where = own < arch.layers.length ? ` (${own} of ${arch.layers.length} layers${arch.family === 'mla' ? '; the rest reuse it' : ''})` : '';
+  // Linear-attention layers (GLM-5.3-Flash's KDA) have nothing to index: the share is of the others.
+  const attending = arch.layers.filter((l) => !isStateMixer(l.attention.kind)).length;
+  const where = own < attending ? ` (${own} of ${attending} layers${arch.family === 'mla' ? '; the rest reuse it' : ''})` : '';
   return [`only the top-k ${what} its indexer picks`, ...(where ? [where.trim()] : [])];
 }
 
@@ -264,7 +267,9 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const Q = 0;
   const C = 1;
   const R = 2;
-  const qHead = `${H} × (${dNope} + ${dRope})`;
+  // GLM-5.3-Flash (qk_rope_head_dim 0): no shared key at all, so no third lane's content.
+  const noKeyShare = dRope === 0;
+  const qHead = noKeyShare ? `${H} × ${dNope}` : `${H} × (${dNope} + ${dRope})`;
   const rope = arch.layers.some((l) => l.attention.kind === 'mla' && l.attention.rope);
   // Motif's GDLA: K and V for H_kv heads; the output over the signal heads, each the signal minus
   // σ(λ) times its group's noise head, gated from the query latent.
@@ -280,12 +285,12 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
       rq !== null ? cell('attn.q_a', Q, Q, lbl('Linear down', `→ ${g(rq)}`), 'proj') : cell('attn.q_up', Q, Q, lbl('Linear Q', qHead), 'proj'),
       // kv_a_proj_with_mqa: d → r_kv + d_rope; these r_kv + d_rope values per token are what an
       // MLA inference cache keeps (kv_b_proj is applied to, or absorbed into, them).
-      cell('attn.kv_a', C, R, [[plain(`Linear down → ${g(rkv)} + ${dRope}`)], [plain(`KV cache: ${g(rkv + dRope)} per token`, 'sans', 'accent')]], 'proj'),
+      cell('attn.kv_a', C, R, [[plain(noKeyShare ? `Linear down → ${g(rkv)}` : `Linear down → ${g(rkv)} + ${dRope}`)], [plain(`KV cache: ${g(rkv + dRope)} per token`, 'sans', 'accent')]], 'proj'),
     ],
-    [...(rq !== null ? [cell('attn.q_norm', Q, Q, lbl('RMSNorm'), 'norm')] : []), cell('attn.kv_norm', C, C, lbl(`RMSNorm (${g(rkv)})`), 'norm')],
+    [...(rq !== null ? [cell('attn.q_norm', Q, Q, lbl('RMSNorm'), 'norm')] : []), cell('attn.kv_norm', C, noKeyShare ? R : C, lbl(`RMSNorm (${g(rkv)})`), 'norm')],
     [
       ...(rq !== null ? [cell('attn.q_up', Q, Q, lbl('Linear up → q', qHead), 'proj')] : []),
-      cell('attn.kv_b', C, C, lbl('Linear up → k, v', `${kvHeads} × (${dNope} + ${dv})`), 'proj'),
+      cell('attn.kv_b', C, noKeyShare ? R : C, lbl('Linear up → k, v', `${kvHeads} × (${dNope} + ${dv})`), 'proj'),
     ],
     // Kimi K3 (mla_use_nope): no rotation; the d_rope slice is a key shared by all heads.
     ...(rope ? [[cell('attn.q_rope', Q, Q, lbl(`RoPE on ${dRope} of ${dNope + dRope}`), 'box'), cell('attn.k_rope', R, R, lbl('RoPE'), 'box')]] : []),
@@ -301,11 +306,11 @@ function mlaInset(arch: ArchJson, opts: InsetOptions): Inset {
   const qRope = rope ? ['attn.q_rope'] : [];
   grid.lane('attn.lane.q', Q, [...(rq !== null ? ['attn.q_a', 'attn.q_norm', 'attn.q_up'] : ['attn.q_up']), ...qRope, 'attn.core']);
   grid.lane('attn.lane.c', C, ['attn.kv_a', 'attn.kv_norm', 'attn.kv_b', 'attn.core']);
-  grid.lane('attn.lane.r', R, ['attn.kv_a', ...(rope ? ['attn.k_rope'] : []), 'attn.core']);
+  if (!noKeyShare) grid.lane('attn.lane.r', R, ['attn.kv_a', ...(rope ? ['attn.k_rope'] : []), 'attn.core']);
   outputRow(grid, 'attn.core', cell('attn.o', Q, R, outLines, 'proj'), 'attn.to_o', 'attn.out');
   const caption: Run[][] = [
     gdla ? [accent(String(outHeads)), strong(' signal + '), accent(String(need(arch, 'H_n'))), strong(' noise heads,')] : [accent(String(H)), strong(' heads,')],
-    [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(rope ? ' RoPE)' : ' shared key)')],
+    noKeyShare ? [strong('KV compressed to '), accent(g(rkv))] : [strong('KV compressed to '), accent(g(rkv)), strong(' (+'), accent(String(dRope)), strong(rope ? ' RoPE)' : ' shared key)')],
     ...(rope ? [] : [[strong('no positional encoding')]]),
   ];
   const title = gdla ? 'Grouped differential latent attention' : arch.flags.output_gate ? 'Gated multi-head latent attention' : 'Multi-head latent attention';
@@ -453,8 +458,12 @@ function mambaInset(arch: ArchJson, opts: InsetOptions): Inset {
 /**
  * The lightning indexer (GlmMoeDsaIndexer, DeepSeek-V3.2's `Indexer`): index queries from the
  * query latent (`wq_b`), one index key per token (`wk`, LayerNorm `k_norm`), per-head weights
- * (`weights_proj`), both with RoPE on `qk_rope_head_dim` dims; each earlier token's score is
- * Σ_h w_h · ReLU(q_h · k_s), and attention reads the `index_topk` best-scoring tokens.
+ * (`weights_proj`), both with RoPE on `qk_rope_head_dim` dims (no RoPE box where that is 0); each
+ * earlier token's score is Σ_h w_h · ReLU(q_h · k_s), and attention reads the `index_topk`
+ * best-scoring tokens. GLM-5.3-Flash's Glm5NextTextIndexer (`flags.indexer_kpool`) pools the keys
+ * first: each pool of `index_kpool` tokens is a softmax-weighted sum of its keys, the weights from
+ * a gate (`index_kpool_compress_gate`, d → d_i) plus a position table (`index_kpool_compress_ape`);
+ * pools are scored and the top `index_topk / index_kpool` pools read, with the newest incomplete pool.
  */
 function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
   const d = need(arch, 'd');
@@ -463,30 +472,48 @@ function indexerInset(arch: ArchJson, opts: InsetOptions): Inset {
   const di = need(arch, 'd_i');
   const dRope = dim(arch, 'd_rope');
   const topk = dim(arch, 'k_i');
-  const [Q, K, W] = [0, 1, 2];
+  const pool = arch.flags.indexer_kpool ? need(arch, 'P_i') : null;
+  // Lanes: query, key, the pool's gate (pooled indexers only), head weights.
+  const [Q, K] = [0, 1];
+  const G = pool !== null ? 2 : -1;
+  const W = pool !== null ? 3 : 2;
   const rope = dRope !== null && dRope < di ? lbl('RoPE', `on ${dRope} of ${di}`) : lbl('RoPE');
   const rows: Cell[][] = [
     [
       // wq_b reads the MLA query latent (after q_a_layernorm), not the layer input.
-      cell('indexer.q', Q, Q, lbl('Linear Q', `q latent ${g(rq)}`, `→ ${Hi} × ${di}`), 'proj'),
-      cell('indexer.k', K, K, lbl('Linear K', `${g(d)} → ${di}`), 'proj'),
-      cell('indexer.w', W, W, lbl('Linear w', `${g(d)} → ${Hi}`), 'proj'),
+      // Four lanes do not fit the column with one-line sizes: the pooled indexer breaks them.
+      cell('indexer.q', Q, Q, pool !== null ? lbl('Linear Q', 'q latent →', `${Hi} × ${di}`) : lbl('Linear Q', `q latent ${g(rq)}`, `→ ${Hi} × ${di}`), 'proj'),
+      cell('indexer.k', K, K, pool !== null ? lbl('Linear K', `${g(d)}`, `→ ${di}`) : lbl('Linear K', `${g(d)} → ${di}`), 'proj'),
+      ...(pool !== null ? [cell('indexer.gate', G, G, lbl('Gate', `${g(d)}`, `→ ${di}`), 'proj')] : []),
+      cell('indexer.w', W, W, pool !== null ? lbl('Linear w', `${g(d)}`, `→ ${Hi}`) : lbl('Linear w', `${g(d)} → ${Hi}`), 'proj'),
     ],
     [cell('indexer.k_norm', K, K, lbl('LayerNorm'), 'norm')],
-    [cell('indexer.q_rope', Q, Q, rope, 'box'), cell('indexer.k_rope', K, K, rope, 'box')],
-    [cell('indexer.score', Q, W, coreLabel('Score of each earlier token', ['sum over heads of w · ReLU(q · k)', 'one cached key per token']), 'attention', 'attentionInk')],
   ];
-  const outLines = lbl(topk !== null ? `Top ${g(topk)} tokens` : 'Top-k tokens', 'are what attention reads');
-  const widths = Grid.fit(3, [...rows, [cell('indexer.top', Q, W, outLines, 'box')]], 40);
+  const roped = dRope !== 0;
+  if (roped) rows.push([cell('indexer.q_rope', Q, Q, rope, 'box'), cell('indexer.k_rope', K, K, rope, 'box')]);
+  if (pool !== null) rows.push([cell('indexer.pool', K, G, lbl(`Pool of ${pool} keys`, 'softmax(gate + ', `position table)`), 'box')]);
+  const unit = pool !== null ? 'pool' : 'token';
+  const cached = pool !== null ? `one cached key per ${pool} tokens` : 'one cached key per token';
+  rows.push([cell('indexer.score', Q, W, coreLabel(`Score of each earlier ${unit}`, ['sum over heads of w · ReLU(q · k)', cached]), 'attention', 'attentionInk')]);
+  const outLines = pool !== null && topk !== null
+    ? lbl(`Top ${g(topk / pool)} pools of ${pool} tokens`, 'and the newest partial pool', 'are what attention reads')
+    : lbl(topk !== null ? `Top ${g(topk)} tokens` : 'Top-k tokens', 'are what attention reads');
+  const lanes = W + 1;
+  const widths = Grid.fit(lanes, [...rows, [cell('indexer.top', Q, W, outLines, 'box')]], pool !== null ? 30 : 40);
   const { formula, y0, grid } = gridOverFormulas(arch, opts, ['layers.indexer'], widths, rows);
-  grid.input('indexer.in', y0, [{ box: 'indexer.q' }, { box: 'indexer.k' }, { box: 'indexer.w' }]);
-  grid.lane('indexer.lane.q', Q, ['indexer.q', 'indexer.q_rope', 'indexer.score']);
-  grid.lane('indexer.lane.k', K, ['indexer.k', 'indexer.k_norm', 'indexer.k_rope', 'indexer.score']);
+  const inputs = [{ box: 'indexer.q' }, { box: 'indexer.k' }, ...(pool !== null ? [{ box: 'indexer.gate' }] : []), { box: 'indexer.w' }];
+  grid.input('indexer.in', y0, inputs);
+  grid.lane('indexer.lane.q', Q, ['indexer.q', ...(roped ? ['indexer.q_rope'] : []), 'indexer.score']);
+  grid.lane('indexer.lane.k', K, ['indexer.k', 'indexer.k_norm', ...(roped ? ['indexer.k_rope'] : []), ...(pool !== null ? ['indexer.pool'] : []), 'indexer.score']);
+  if (pool !== null) grid.lane('indexer.lane.gate', G, ['indexer.gate', 'indexer.pool']);
   grid.lane('indexer.lane.w', W, ['indexer.w', 'indexer.score']);
   outputRow(grid, 'indexer.score', cell('indexer.top', Q, W, outLines, 'box'), 'indexer.to_top', 'indexer.out');
   const own = arch.layers.filter((l) => l.attention.indexer).length;
+  // Where some layers have no attention to index (GLM-5.3-Flash's KDA layers), the share is of the MLA layers.
+  const mla = arch.layers.filter((l) => l.attention.kind === 'mla').length;
   const caption: Run[][] = [[accent(String(Hi)), strong(' index heads of '), accent(String(di))]];
-  if (own < arch.layers.length) caption.push([strong('own indexer in '), accent(String(own)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')]);
+  if (own === mla && mla < arch.layers.length) caption.push([strong('in all '), accent(String(mla)), strong(' latent-attention layers')]);
+  else if (own < arch.layers.length) caption.push([strong('own indexer in '), accent(String(own)), strong(' of '), accent(String(arch.layers.length)), strong(' layers')]);
   return finish('indexer', 'Lightning indexer (DSA)', caption, formula, grid);
 }
 
