@@ -1042,9 +1042,55 @@ describe('Trinity and North: a gate of its own, attention and MoE side by side',
     assert.ok(a.flags.parallel_attention && a.flags.tied_embeddings);
     assert.equal(a.units.filter((u) => u.family === 'norm' && u.scope === 'layers').length, 1);
     assert.equal(a.dims['d_ff']!.field, 'prefix_dense_intermediate_size');
+    // Without rms_norm_eps, Cohere2MoeDecoderLayer builds the weight-only Cohere LayerNorm: the same count.
     const { rms_norm_eps: _e, ...layerNorm } = north;
-    assert.equal(refusal(layerNorm).code, 'unsupported-feature');
+    const ln = fromConfig(layerNorm);
+    assert.deepEqual([ln.flags.norm_kind, ln.flags.norm_bias, ln.totals.params_main], ['layernorm', false, a.totals.params_main]);
     assert.equal(refusal({ ...north, use_qk_norm: true }).code, 'unsupported-feature');
+  });
+
+  test('North: RoPE on the sliding layers and, by force_rope, on the dense first layer; none on the other full layers', () => {
+    const north = load('configs/CohereLabs__North-Mini-Code-1.0.json');
+    const a = fromConfig(north);
+    const full = a.layers.filter((l) => l.attention.window === null);
+    assert.deepEqual(full.filter((l) => l.attention.rope).map((l) => l.index), [0]);
+    assert.ok(full.length > 1 && a.layers.every((l) => l.attention.rope === (l.attention.window !== null || l.index === 0)));
+    assert.ok(a.notes.some((n) => n.includes('RoPE on the sliding-window layers only (and on the dense prefix')), a.notes.join('\n'));
+    // prefix_dense_sliding_window_pattern other than 1: the dense prefix loses its RoPE too.
+    assert.ok(!fromConfig({ ...north, prefix_dense_sliding_window_pattern: 4 }).layers[0]!.attention.rope);
+  });
+});
+
+describe('Command R7B (cohere2): the parallel block behind one weight-only LayerNorm, RoPE only on the sliding layers', () => {
+  const R7B = 'extra/CohereLabs__c4ai-command-r7b-12-2024.reconstructed.json';
+  test('each layer: q/k/v/o, a SwiGLU MLP and one LayerNorm weight; every fourth layer global and without positions', async () => {
+    const { arch } = await extract(fixturePath(R7B));
+    const unit = (id: string) => arch.units.find((u) => u.id === id)!;
+    const d = 4096;
+    assert.equal(unit('layers.attn').param_count, 2 * d * d + 2 * d * 8 * 128);
+    assert.equal(unit('layers.ffn').param_count, 3 * d * 14336);
+    assert.deepEqual(unit('layers.attn_norm').parts.map((p) => p.name), ['weight']);
+    assert.ok(!arch.units.some((u) => u.id === 'layers.ffn_norm'), 'one norm per block');
+    assert.deepEqual([arch.flags.norm_kind, arch.flags.norm_bias, arch.flags.parallel_attention, arch.flags.tied_embeddings], ['layernorm', false, true, true]);
+    assert.deepEqual(arch.layers.filter((l) => l.attention.window === null).map((l) => l.index), [3, 7, 11, 15, 19, 23, 27, 31]);
+    assert.ok(arch.layers.every((l) => l.attention.rope === (l.attention.window === 4096)));
+    assert.equal(arch.totals.params_main, 32 * (2 * d * d + 2 * d * 1024 + 3 * d * 14336 + d) + d + 256000 * d);
+    // layer_types from sliding_window_pattern (default 4), the window 4096 by default
+    const { sliding_window_pattern: _p, sliding_window: _w, ...bare } = load(R7B);
+    assert.deepEqual(fromConfig(bare).layers.map((l) => [l.attention.window, l.attention.rope]), arch.layers.map((l) => [l.attention.window, l.attention.rope]));
+  });
+
+  test('keys of the original release that contradict the block transformers builds, and a head_dim transformers overrides, are refused at their field', () => {
+    const r7b = load(R7B);
+    for (const [field, value] of [['use_parallel_block', false], ['use_gated_activation', false], ['rotary_pct', 0.5], ['position_embedding_type', 'rope'], ['order_of_interleaved_layers', 'global_attn_first'], ['use_qk_norm', true]] as const) {
+      assert.equal(refusal({ ...r7b, [field]: value }).location.field, field, field);
+    }
+    assert.equal(refusal({ ...r7b, use_embedding_sharing: false }).location.field, 'use_embedding_sharing');
+    assert.equal(refusal({ ...r7b, head_dim: 96 }).location.field, 'head_dim');
+    assert.equal(refusal({ ...r7b, sliding_window_pattern: 0 }).location.field, 'sliding_window_pattern');
+    // architectures alone dispatches to it
+    const { model_type: _t, ...bare } = r7b;
+    assert.equal(fromConfig(bare).model.model_type, 'cohere2');
   });
 });
 

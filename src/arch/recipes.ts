@@ -142,13 +142,34 @@ const COHERE_MOE: MoeRecipe = {
 };
 
 /** Cohere 2 MoE: the switches whose other value is not known, and router fields without tensors. */
+/**
+ * Cohere 2 and Cohere 2 MoE: the original release's keys, which transformers does not read; each
+ * must name the block transformers builds (a parallel SwiGLU block, interleaved full RoPE, no
+ * QK-norm, one embedding).
+ */
 function cohereExtra(r: ConfigReader): void {
-  for (const [field, known] of [['use_parallel_block', true], ['use_gated_activation', true], ['use_parallel_embedding', false], ['use_qk_norm', false]] as const) {
-    if (r.present(field) && r.bool(field, known) !== known) throw r.error('unsupported-feature', field, `is ${String(!known)}; only ${String(known)} is known for Cohere 2 MoE`);
+  const known: [string, unknown][] = [
+    ['use_parallel_block', true], ['use_gated_activation', true], ['use_parallel_embedding', false], ['use_qk_norm', false],
+    ['order_of_interleaved_layers', 'local_attn_first'], ['position_embedding_type', 'rope_gptj'], ['rotary_pct', 1],
+  ];
+  for (const [field, value] of known) {
+    if (!r.present(field)) continue;
+    const got = r.get(field);
+    if (got !== value) throw r.error('unsupported-feature', field, `is ${JSON.stringify(got)}; only ${JSON.stringify(value)} is known for ${r.modelType} (the block transformers builds)`);
   }
-  // Without rms_norm_eps the class builds Cohere's LayerNorm (weight only), which this tool cannot name yet.
-  if (!r.has('rms_norm_eps')) throw r.error('unsupported-feature', 'rms_norm_eps', 'is absent: Cohere 2 MoE then uses its weight-only LayerNorm, which is not counted yet');
+  if (r.present('use_embedding_sharing') && r.bool('use_embedding_sharing', true) !== r.bool('tie_word_embeddings', true)) {
+    throw r.error('config-inconsistent', 'use_embedding_sharing', 'disagrees with tie_word_embeddings; transformers reads only tie_word_embeddings');
+  }
   r.mark('logit_scale', 'expert_selection_fn', 'shared_expert_combination_strategy', 'prefix_dense_sliding_window_pattern', 'layer_norm_eps');
+}
+
+/** Cohere2Config sets head_dim to hidden_size / num_attention_heads whatever the file says. */
+function cohere2Extra(r: ConfigReader): void {
+  cohereExtra(r);
+  const derived = r.int('hidden_size') / r.int('num_attention_heads');
+  if (r.has('head_dim') && r.int('head_dim') !== derived) {
+    throw r.error('config-inconsistent', 'head_dim', `is ${r.int('head_dim')}, but Cohere2Config sets it to hidden_size / num_attention_heads (${derived}) and sizes the projections by that`);
+  }
 }
 
 // ---- Llama-shaped decoders (models/decoder.ts) ----
@@ -361,20 +382,48 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
     // Expert groups, routing scale and μP switch steer routing and init: no tensors.
     extra: (r) => r.mark('global_attn_every_n_layers', 'mup_enabled', 'load_balance_coeff', 'num_expert_groups', 'num_limited_groups', 'route_norm', 'route_scale', 'score_func'),
   }),
-  // Cohere 2 MoE (North): attention and MoE side by side behind one norm, tied head by default,
-  // sliding layers in layer_types.
-  cohere2_moe: decoder({
-    qkvBias: 'attention_bias',
-    oBias: 'attention_bias',
-    qkNorm: 'none',
-    norm: 'shared',
-    parallel: true,
-    tieDefault: true,
-    sliding: 'none',
-    moe: COHERE_MOE,
-    heads: { kvDefaultsToHeads: true },
-    extra: cohereExtra,
-  }),
+  // Cohere 2 (Command R7B, Command A, Tiny Aya; modular_cohere2.py): attention and a SwiGLU MLP
+  // side by side behind one weight-only LayerNorm, three sliding layers then a full one
+  // (sliding_window_pattern 4, window 4096 by default), RoPE on the sliding layers only, tied head.
+  cohere2: decoder(
+    {
+      qkvBias: 'attention_bias',
+      oBias: 'attention_bias',
+      qkNorm: 'none',
+      norm: 'shared',
+      parallel: true,
+      tieDefault: true,
+      sliding: 'pattern',
+      patternDefault: 4,
+      ropeOnSliding: { forceOnDensePrefix: false },
+      unbiasedLayerNorm: 'always',
+      moe: null,
+      heads: DERIVED_HEADS,
+      extra: cohere2Extra,
+    },
+    { sliding_window: 4096 },
+  ),
+  // Cohere 2 MoE (North): Cohere 2's block with a MoE behind a dense prefix; an RMSNorm where
+  // rms_norm_eps is set (else Cohere's LayerNorm); RoPE on the sliding layers and, with
+  // prefix_dense_sliding_window_pattern 1, on the dense prefix (force_rope).
+  cohere2_moe: decoder(
+    {
+      qkvBias: 'attention_bias',
+      oBias: 'attention_bias',
+      qkNorm: 'none',
+      norm: 'shared',
+      parallel: true,
+      tieDefault: true,
+      sliding: 'pattern',
+      patternDefault: 4,
+      ropeOnSliding: { forceOnDensePrefix: true },
+      unbiasedLayerNorm: 'unless_rms_norm_eps',
+      moe: COHERE_MOE,
+      heads: { kvDefaultsToHeads: true },
+      extra: cohereExtra,
+    },
+    { sliding_window: 4096 },
+  ),
   // MiniMax-M3's decoder (the minimax_m3_vl wrapper's text_config, which names no type).
   minimax_m3: reader(describeMiniMaxM3),
   // Grok-2 (xai-org/grok-2, whose config says model_type "git": read by its architectures): GQA,
@@ -565,6 +614,7 @@ export const ARCHITECTURES = new Map<string, string>(Object.entries({
   MiniMaxM3SparseForCausalLM: 'minimax_m3',
   MiniMaxM3SparseForConditionalGeneration: 'minimax_m3_vl',
   AfmoeForCausalLM: 'afmoe',
+  Cohere2ForCausalLM: 'cohere2',
   Cohere2MoeForCausalLM: 'cohere2_moe',
   SarvamMoEForCausalLM: 'sarvam_moe',
   SarvamMLAForCausalLM: 'sarvam_mla',

@@ -215,6 +215,9 @@ export interface Flags {
   final_softcap: number | null;
   /** RMSNorm (a weight) or LayerNorm (weight and bias). */
   norm_kind: NormKind;
+  /** A LayerNorm without bias (Cohere's `CohereLayerNorm`: mean-centred, a weight only); absent:
+   * a LayerNorm has its bias. */
+  norm_bias?: false;
   /** Where the norms of a block sit. */
   norm_placement: NormPlacement;
   /** Shape of the dense FFN and of each expert. */

@@ -64,7 +64,7 @@ const FAMILIES = new Map<string, { name: string; join: string }>(Object.entries(
 const GPT_NAMES = new Map(Object.entries({ oss: 'gpt-oss', neox: 'GPT-NeoX', j: 'GPT-J' }));
 
 /** Words written in a fixed way when they stand alone. */
-const WORDS = new Map<string, string>(Object.entries({ moe: 'MoE', rw: 'RW', oss: 'oss' }));
+const WORDS = new Map<string, string>(Object.entries({ moe: 'MoE', rw: 'RW', oss: 'oss', r7b: 'R7B' }));
 
 /**
  * Variant suffixes of a checkpoint that do not change the architecture (the same config with
@@ -83,7 +83,10 @@ export function modelDisplayName(repoName: string): string {
   let tokens = repoName.split(/[-_\s]+/).filter((t) => t.length > 0);
   // "Meta-Llama-3": the organisation is not part of the model's name.
   if (tokens.length > 1 && /^meta$/i.test(tokens[0]!) && /^llama/i.test(tokens[1]!)) tokens = tokens.slice(1);
-  tokens = tokens.filter((t, i) => i === 0 || !(VARIANT.test(t) || /^\d{4}$/.test(t)));
+  // "c4ai-command-r7b": Cohere For AI's prefix is no part of the name either.
+  if (tokens.length > 1 && /^c4ai$/i.test(tokens[0]!)) tokens = tokens.slice(1);
+  // A month before a year ("12-2024", Cohere's release dates) goes with it; "OLMo-2-1124" keeps its 2.
+  tokens = tokens.filter((t, i) => i === 0 || !(VARIANT.test(t) || /^\d{4}$/.test(t) || (/^(0?[1-9]|1[0-2])$/.test(t) && /^20\d\d$/.test(tokens[i + 1] ?? ''))));
   const words: string[] = [];
   let family: { name: string; join: string } | null = null;
   let skip = -1;
@@ -288,6 +291,7 @@ const MODEL_TYPES = new Map<string, string>(Object.entries({
   sarvam_moe: 'sarvam',
   sarvam_mla: 'sarvam',
   afmoe: 'arcee',
+  cohere2: 'cohere',
   cohere2_moe: 'cohere',
   grok: 'xai',
   gpt_neox: 'eleutherai',

@@ -34,9 +34,9 @@ export function blockExpr(draft: Draft): Expr {
   return add(...draft.parts.map((p) => p.expr));
 }
 
-/** A norm over `width`: RMSNorm has a weight, LayerNorm a weight and a bias. */
+/** A norm over `width`: RMSNorm has a weight, LayerNorm a weight and a bias (Cohere's none). */
 export function normParts(arch: ArchDescription, width: Expr | Dim): { name: string; expr: Expr }[] {
-  return arch.flags.norm_kind === 'layernorm'
+  return arch.flags.norm_kind === 'layernorm' && arch.flags.norm_bias !== false
     ? [{ name: 'weight', expr: mul(width) }, { name: 'bias', expr: mul(width) }]
     : [{ name: 'weight', expr: mul(width) }];
 }

@@ -175,6 +175,7 @@ export const archJsonSchema: z.ZodType<ArchJson> = z.object({
     attn_softcap: z.number().positive().nullable(),
     final_softcap: z.number().positive().nullable(),
     norm_kind: z.enum(['rmsnorm', 'layernorm']),
+    norm_bias: z.literal(false).optional().describe('A LayerNorm without bias (Cohere 2); absent: a LayerNorm has its bias.'),
     norm_placement: z.enum(['pre', 'post', 'sandwich', 'shared', 'none']),
     ffn_kind: z.enum(['swiglu', 'geglu', 'mlp']),
     ffn_bias: z.boolean(),

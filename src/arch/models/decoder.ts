@@ -55,6 +55,15 @@ export interface DecoderProfile {
   outputGate?: boolean;
   /** Cohere: attention and FFN side by side behind the one input norm. */
   parallel?: boolean;
+  /** `sliding_window_pattern`'s default where `sliding` is 'pattern' (Gemma 3: 6). */
+  patternDefault?: number;
+  /** Cohere 2 (Cohere2Attention): RoPE on the sliding layers only, the full layers without
+   * positions; `forceOnDensePrefix`: Cohere2MoeAttention's `force_rope` on the dense prefix layers
+   * when `prefix_dense_sliding_window_pattern` is 1 (its default). */
+  ropeOnSliding?: { forceOnDensePrefix: boolean };
+  /** Cohere 2: CohereLayerNorm (weight only), or an RMSNorm where `rms_norm_eps` is set
+   * (`'unless_rms_norm_eps'`, Cohere 2 MoE). */
+  unbiasedLayerNorm?: 'always' | 'unless_rms_norm_eps';
   /** MTP modules: how many (`field`), and which shared matrices each stored module copies. Each is
    * a decoder layer like the last one plus DeepSeek-V3's input projection and norms. */
   mtp?: { field: string; copies: { embed: boolean; head: boolean } };
@@ -160,7 +169,7 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
   const slidingWindow = r.intOr('sliding_window', null);
   const useSliding = profile.sliding === 'qwen' ? r.bool('use_sliding_window', false) : true;
   const maxWindowLayers = profile.sliding === 'qwen' ? r.intOr('max_window_layers', L.value, { min: 0 }) : 0;
-  const pattern = profile.sliding === 'pattern' ? r.intOr('sliding_window_pattern', 6) : 0;
+  const pattern = profile.sliding === 'pattern' ? r.intOr('sliding_window_pattern', profile.patternDefault ?? 6, { min: 1 }) : 0;
   const fullInterval = profile.linearHybrid ? r.intOr('full_attention_interval', 4) : 0;
   const types = layerTypes(r, L.value, (i) => {
     if (profile.linearHybrid) return (i + 1) % fullInterval === 0 ? 'full_attention' : 'linear_attention';
@@ -226,11 +235,13 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     flags.final_softcap = readSoftcap(r, 'final_logit_softcapping');
   }
 
+  const forceRope = profile.ropeOnSliding?.forceOnDensePrefix === true && r.intOr('prefix_dense_sliding_window_pattern', 1) === 1;
   const layers: LayerSpec[] = types.map((t, i) => {
     const layer = plainLayer(i);
     if (t === 'sliding_attention') layer.attention.window = slidingWindow;
     if (t === 'chunked_attention') layer.attention.chunk = chunk;
     layer.attention.rope = ropeLayers[i]!;
+    if (profile.ropeOnSliding) layer.attention.rope = t === 'sliding_attention' || (forceRope && !ffn.isMoe(i));
     if (t === 'linear_attention') {
       layer.attention.kind = 'gated_deltanet';
       layer.attention.rope = false; // Gated DeltaNet has no positional encoding
@@ -246,6 +257,14 @@ export function describeDecoder(r: ConfigReader, profile: DecoderProfile): ArchD
     flags.output_gate_separate = true;
   }
   if (profile.parallel) flags.parallel_attention = true;
+  if (profile.unbiasedLayerNorm === 'always' || (profile.unbiasedLayerNorm === 'unless_rms_norm_eps' && !r.has('rms_norm_eps'))) {
+    flags.norm_kind = 'layernorm';
+    flags.norm_bias = false;
+    r.mark('layer_norm_eps');
+  }
+  if (profile.ropeOnSliding && layers.some((l) => !l.attention.rope)) {
+    notes.push(`RoPE on the sliding-window layers only${forceRope && layers.some((l, i) => !ffn.isMoe(i) && !l.attention.window) ? ' (and on the dense prefix, prefix_dense_sliding_window_pattern 1)' : ''}; the full-attention layers have no positional encoding.`);
+  }
   const loopCount = profile.loopsField ? r.intOr(profile.loopsField, 1, { max: LIMITS.layers }) : 1;
   if (loopCount > 1) notes.push(`Looped depth: the ${L.value} layers run ${loopCount} times in a row (${r.path(profile.loopsField!)}), sharing their weights; counted once.`);
   if (profile.linearHybrid) {
