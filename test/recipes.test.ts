@@ -1086,6 +1086,10 @@ describe('Command R7B (cohere2): the parallel block behind one weight-only Layer
       assert.equal(refusal({ ...r7b, [field]: value }).location.field, field, field);
     }
     assert.equal(refusal({ ...r7b, use_embedding_sharing: false }).location.field, 'use_embedding_sharing');
+    // a long value is quoted short (FUZZ_SEED=86 case 3169 printed all 100,000 characters)
+    const long = refusal({ ...r7b, rotary_pct: 'x'.repeat(100_000) });
+    assert.equal(long.location.field, 'rotary_pct');
+    assert.ok(long.message.length < 400, long.message.slice(0, 400));
     assert.equal(refusal({ ...r7b, head_dim: 96 }).location.field, 'head_dim');
     assert.equal(refusal({ ...r7b, sliding_window_pattern: 0 }).location.field, 'sliding_window_pattern');
     // architectures alone dispatches to it

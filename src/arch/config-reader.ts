@@ -129,7 +129,7 @@ export class ConfigReader {
     const v = this.get(field);
     if (v === undefined || v === null) return null;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      throw this.error('config-invalid-field', field, `must be an object, got ${describe(v)}`);
+      throw this.error('config-invalid-field', field, `must be an object, got ${describeValue(v)}`);
     }
     return new ConfigReader(v as Record<string, Json>, this.origin, this.path(field));
   }
@@ -157,7 +157,7 @@ export class ConfigReader {
     const v = this.get(field);
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw this.error('config-invalid-field', field, `must be a number, got ${describe(v)}`);
+      throw this.error('config-invalid-field', field, `must be a number, got ${describeValue(v)}`);
     }
     return v;
   }
@@ -165,14 +165,14 @@ export class ConfigReader {
   bool(field: string, fallback: boolean): boolean {
     const v = this.get(field);
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') throw this.error('config-invalid-field', field, `must be true or false, got ${describe(v)}`);
+    if (typeof v !== 'boolean') throw this.error('config-invalid-field', field, `must be true or false, got ${describeValue(v)}`);
     return v;
   }
 
   strOr<T extends string | null>(field: string, fallback: T): string | T {
     const v = this.get(field);
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'string') throw this.error('config-invalid-field', field, `must be a string, got ${describe(v)}`);
+    if (typeof v !== 'string') throw this.error('config-invalid-field', field, `must be a string, got ${describeValue(v)}`);
     return v;
   }
 
@@ -187,7 +187,7 @@ export class ConfigReader {
     const v = this.array(field, options, ' (one per layer)');
     if (!v) return null;
     return v.map((x, i) => {
-      if (typeof x !== 'string') throw this.error('config-invalid-field', `${field}[${i}]`, `must be a string, got ${describe(x)}`);
+      if (typeof x !== 'string') throw this.error('config-invalid-field', `${field}[${i}]`, `must be a string, got ${describeValue(x)}`);
       if (options.allowed && !options.allowed.includes(x)) {
         throw this.error('config-invalid-field', `${field}[${i}]`, `is ${quote(x)}, which this tool does not know`, {
           hint: `Known values: ${options.allowed.join(', ')}.`,
@@ -202,7 +202,7 @@ export class ConfigReader {
   private array(field: string, options: { length?: number; maxLength?: number }, per: string): Json[] | null {
     const v = this.get(field);
     if (v === undefined || v === null) return null;
-    if (!Array.isArray(v)) throw this.error('config-invalid-field', field, `must be an array, got ${describe(v)}`);
+    if (!Array.isArray(v)) throw this.error('config-invalid-field', field, `must be an array, got ${describeValue(v)}`);
     if (options.length !== undefined && v.length !== options.length) {
       throw this.error('config-inconsistent', field, `has ${v.length} entries, expected ${options.length}${per}`);
     }
@@ -238,7 +238,7 @@ export class ConfigReader {
     const min = options.min ?? 1;
     const max = options.max ?? LIMITS.any;
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw this.error('config-invalid-field', field, `must be an integer, got ${describe(v)}`);
+      throw this.error('config-invalid-field', field, `must be an integer, got ${describeValue(v)}`);
     }
     if (v < min) throw this.error('config-invalid-field', field, `must be at least ${min}, got ${v}`);
     if (v > max) {
@@ -263,7 +263,8 @@ export function quote(s: string): string {
   return q.length > 60 ? `${q.slice(0, 56)}…" (${s.length} characters)` : q;
 }
 
-function describe(v: Json): string {
+/** A config value for a message: strings quoted and cut short, arrays and objects named. */
+export function describeValue(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return quote(v);

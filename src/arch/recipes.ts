@@ -6,7 +6,7 @@
  *
  * Lookups are `Map`s: a `model_type` such as "constructor" must not find Object.prototype.
  */
-import type { ConfigReader } from './config-reader.js';
+import { describeValue, type ConfigReader } from './config-reader.js';
 import type { MoeRecipe } from './blocks/moe.js';
 import { describeDecoder, miniMaxExtra, type DecoderProfile } from './models/decoder.js';
 import { describeDeepseek } from './models/deepseek.js';
@@ -141,7 +141,6 @@ const COHERE_MOE: MoeRecipe = {
   shared: { count: 'num_shared_experts' },
 };
 
-/** Cohere 2 MoE: the switches whose other value is not known, and router fields without tensors. */
 /**
  * Cohere 2 and Cohere 2 MoE: the original release's keys, which transformers does not read; each
  * must name the block transformers builds (a parallel SwiGLU block, interleaved full RoPE, no
@@ -155,7 +154,7 @@ function cohereExtra(r: ConfigReader): void {
   for (const [field, value] of known) {
     if (!r.present(field)) continue;
     const got = r.get(field);
-    if (got !== value) throw r.error('unsupported-feature', field, `is ${JSON.stringify(got)}; only ${JSON.stringify(value)} is known for ${r.modelType} (the block transformers builds)`);
+    if (got !== value) throw r.error('unsupported-feature', field, `is ${describeValue(got)}; only ${JSON.stringify(value)} is known for ${r.modelType} (the block transformers builds)`);
   }
   if (r.present('use_embedding_sharing') && r.bool('use_embedding_sharing', true) !== r.bool('tie_word_embeddings', true)) {
     throw r.error('config-inconsistent', 'use_embedding_sharing', 'disagrees with tie_word_embeddings; transformers reads only tie_word_embeddings');
