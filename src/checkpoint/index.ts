@@ -14,7 +14,7 @@ import { packingOf } from './packing.js';
 import { groupDigits } from '../params/expr.js';
 import type { ArchJson } from '../schema/arch-json.js';
 import { checkpointOfSource, isCheckpointFolder } from './read.js';
-import { verifyCheckpoint, type UnitCheck, type VerifyReport } from './verify.js';
+import { checkedUnits, verifyCheckpoint, type UnitCheck, type VerifyReport } from './verify.js';
 
 export type { VerifyReport, UnitCheck } from './verify.js';
 
@@ -50,8 +50,9 @@ function cachedReport(text: string, key: string, arch: ArchJson): VerifyReport |
     const entry = JSON.parse(text) as { key?: unknown; sha256?: unknown; report?: unknown };
     if (entry.key !== key || entry.sha256 !== sha256(JSON.stringify(entry.report))) return null;
     const report = reportSchema.parse(entry.report) as VerifyReport;
-    const totals = new Map(arch.units.map((u) => [u.id, u.total]));
-    const fits = report.units.length === arch.units.length && report.units.every((u) => totals.get(u.id) === u.expected && u.ok === (u.found === u.expected));
+    const units = checkedUnits(arch);
+    const totals = new Map(units.map((u) => [u.id, u.total]));
+    const fits = report.units.length === units.length && report.units.every((u) => totals.get(u.id) === u.expected && u.ok === (u.found === u.expected));
     return fits && report.ok === (report.units.every((u) => u.ok) && report.unclaimed.length === 0) ? report : null;
   } catch {
     return null;
@@ -103,7 +104,7 @@ export function reportText(arch: ArchJson, report: VerifyReport): string {
   const lines: string[] = [];
   lines.push(`${arch.model.name} against ${verifiedLabel(report)}${report.packing !== 'none' ? ` (packed values unpacked as ${report.packing})` : ''}`);
   // The MTP module's units have the names of the main layers' units: say whose they are.
-  const scopes = new Map(arch.units.map((u) => [u.id, u.scope]));
+  const scopes = new Map(checkedUnits(arch).map((u) => [u.id, u.scope]));
   const label = (u: UnitCheck) => (scopes.get(u.id) === 'mtp' ? `MTP · ${u.name}` : u.name);
   const w = Math.max(...report.units.map((u) => label(u).length));
   for (const u of report.units) {

@@ -25,6 +25,8 @@ export type Place =
   | { kind: 'aside'; reason: SetAside }
   | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' | 'hc_head' }
   | { kind: 'layer'; layer: number; key: LayerKey }
+  /** A tower of a multimodal wrapper: the ids of the units that may hold it, first choice first. */
+  | { kind: 'tower'; units: readonly string[]; group: string }
   /** Not recognised: `group` is its module (`vision_tower`, or `mixer` inside layer N). */
   | { kind: 'other'; layer: number | null; group: string };
 
@@ -33,7 +35,9 @@ const LAYER_RULES: [RegExp, LayerKey][] = [
   // DeepSeek-V4's own names (inference/model.py): compressor, indexer and the low-rank q/kv norms
   // inside `attn.`, mHC mixers `hc_attn_*` / `hc_ffn_*`, the MoE under `ffn.`.
   [/^attn\.compressor\./, 'compressor'],
-  [/^attn\.indexer\./, 'indexer'],
+  [/^(attn|self_attn)\.indexer\./, 'indexer'],
+  // MiniMax-M3's indexer lives beside its attention: self_attn.index_{q,k}_proj, index_{q,k}_norm.
+  [/^self_attn\.index_(q|k)_(proj|norm)\./, 'indexer'],
   [/^attn\.(q_norm|kv_norm)\./, 'attn'],
   [/^hc_attn_(fn|base|scale)$/, 'hc_attn'],
   [/^hc_ffn_(fn|base|scale)$/, 'hc_ffn'],
@@ -44,22 +48,42 @@ const LAYER_RULES: [RegExp, LayerKey][] = [
   [/^(self_attn|attention|attn|self_attention)\./, 'attn'],
   [/^linear_attn\./, 'linear_attn'],
   [/^(mlp|block_sparse_moe|feed_forward|ffn)\.(gate|router)\.(weight|bias|e_score_correction_bias)$/, 'router'],
+  // MiniMax-M3 keeps the selection bias beside the gate, not in it.
+  [/^block_sparse_moe\.e_score_correction_bias$/, 'router'],
   [/^(mlp|block_sparse_moe|feed_forward|ffn)\.experts\./, 'experts'],
-  [/^(mlp|feed_forward|ffn)\.shared_experts?\./, 'shared_experts'],
+  [/^(mlp|block_sparse_moe|feed_forward|ffn)\.shared_experts?\./, 'shared_experts'],
   [/^mlp\.shared_expert_gate\./, 'shared_expert_gate'],
   [/^(mlp|feed_forward)\.(gate_proj|up_proj|down_proj|gate_up_proj|c_fc|c_proj|fc1|fc2|dense_h_to_4h|dense_4h_to_h)\./, 'ffn'],
   [/^(fc1|fc2)\./, 'ffn'],
+  // MiMo-V2's MTP layers name their FFN norm pre_mlp_layernorm.
+  [/^pre_mlp_layernorm\./, 'ffn_norm'],
   // DeepSeek's MTP module: its projection of [embedding; hidden] and its norms (V4: e_proj and
-  // h_proj, a norm, its own mHC head mixer).
-  [/^(enorm|hnorm|eh_proj|e_proj|h_proj|norm|shared_head\.norm)\./, 'proj'],
+  // h_proj, a norm, its own mHC head mixer; MiMo-V2: final_layernorm).
+  [/^(enorm|hnorm|eh_proj|e_proj|h_proj|norm|final_layernorm|shared_head\.norm)\./, 'proj'],
   [/^hc_head_(fn|base|scale)$/, 'proj'],
+];
+
+/**
+ * The towers of multimodal wrappers, by module path after the wrapper's `model.`: which tower
+ * units may hold a tensor, first choice first (a wrapper without a separate projector unit counts
+ * its embedder in the tower). Kimi K2.5 (`vision_tower`, `mm_projector`), MiniMax-M3
+ * (`vision_tower.vision_model`, `multi_modal_projector`, `patch_merge_mlp`), Qwen3.5 and GLM
+ * (`visual`, with `visual.merger` and GLM's `visual.downsample`), Gemma 4 (`vision_tower`,
+ * `embed_vision`, `audio_tower`, `embed_audio`), Muse Glimmer (`vision_adapter`, `vision_projection`).
+ */
+const TOWER_RULES: [RegExp, readonly string[]][] = [
+  [/^(mm_projector|multi_modal_projector|patch_merge_mlp|visual\.merger|visual\.downsample|embed_vision|vision_adapter|vision_projection)\./, ['tower.projector', 'tower.vision']],
+  [/^(embed_audio|audio_projector)\./, ['tower.audio_projector', 'tower.audio']],
+  [/^(audio_tower|audio_model|audio_encoder)\./, ['tower.audio']],
+  [/^(vision_tower|visual|vision_model|vision_encoder)\./, ['tower.vision']],
 ];
 
 /** Prefixes of the decoder's own modules, removed before the rules: `model.`, `transformer.`, `model.language_model.`, … */
 const CONTAINER = /^(?:model\.language_model\.|language_model\.model\.|model\.decoder\.|model\.|transformer\.|gpt_neox\.|language_model\.)/;
 const LAYER = /^(?:layers|h|blocks)\.(\d+)\.(.+)$/;
-/** DeepSeek-V4 numbers its MTP blocks apart: `mtp.K.…` is layer `num_hidden_layers + K`. */
-const MTP = /^mtp\.(\d+)\.(.+)$/;
+/** DeepSeek-V4 (`mtp.K.…`) and MiMo-V2 (`model.mtp.layers.K.…`) number their MTP blocks apart:
+ * block K is layer `num_hidden_layers + K`. */
+const MTP = /^mtp\.(?:layers\.)?(\d+)\.(.+)$/;
 
 /** A tensor's layer number and the path inside the layer, or null outside the layers. */
 function layerPath(top: string, mainLayers: number): { layer: number; rest: string } | null {
@@ -110,6 +134,8 @@ export function sandwichLayers(names: Iterable<string>): Set<number> {
 export function placeTensor(name: string, ctx: PlaceContext): Place {
   const aside = setAsideAlways(name);
   if (aside) return { kind: 'aside', reason: aside };
+  const tower = TOWER_RULES.find(([re]) => re.test(name.replace(/^model\./, '')));
+  if (tower) return { kind: 'tower', units: tower[1], group: groupName(name.replace(/^model\./, '')) };
   const top = name.replace(CONTAINER, '');
   if (/^(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in|embed)\.weight$/.test(top)) return { kind: 'model', key: 'embed' };
   if (/^hc_head_(fn|base|scale)$/.test(top)) return { kind: 'model', key: 'hc_head' };

@@ -145,6 +145,7 @@ export function archFromCheckpoint(input: StructureInput): ArchJson {
     const p = placeTensor(t.name, ctx);
     if (p.kind === 'aside') aside.set(p.reason, (aside.get(p.reason) ?? 0) + 1);
     else if (p.kind === 'model') push(model, p.key, t);
+    else if (p.kind === 'tower') push(perLayer.get(`other.${p.group}`) ?? perLayer.set(`other.${p.group}`, new Map()).get(`other.${p.group}`)!, -1, t);
     else {
       const scope = p.layer === null ? 'model' : p.layer < mainLayers ? 'layers' : 'mtp';
       const key = p.kind === 'layer' ? `${scope}.${p.key}` : p.layer === null ? `other.${p.group}` : `${scope}.other.${p.group}`;

@@ -1,12 +1,15 @@
 /**
  * Our count against the checkpoint's own tensors, unit by unit. Each stored tensor is sorted by
  * its module path (`modules.ts`) into one of our units (`model.layers.7.self_attn.q_proj.weight`
- * → layer 7's attention), or set aside for a stated reason: quantization scales, buffers, a tied
+ * → layer 7's attention; `vision_tower.…` → the wrapper's vision tower; `model.mtp.layers.0.…` → an
+ * MTP layer the config may not declare), or set aside for a stated reason: quantization scales, buffers, a tied
  * head stored twice, an MTP module's copies of the embedding and head. Packed values count as the
  * values they hold (`packing.ts`: MXFP4, NVFP4, GPTQ, AWQ, compressed-tensors). Each unit then compares the parameters its tensors hold with the
  * count of `arch.json`; a tensor no unit claims is reported too.
  */
 import type { ArchJson } from '../schema/arch-json.js';
+
+type Unit = ArchJson['units'][number];
 import type { StoredTensor } from './header.js';
 import type { Checkpoint } from './read.js';
 import { placeTensor, sandwichLayers, tensorPattern, type SetAside } from './modules.js';
@@ -44,18 +47,38 @@ export interface VerifyReport {
  * A layer part whose unit is split by layer kind (`layers.router.hash`, `layers.compressor.r4`)
  * goes to the one that covers the tensor's layer.
  */
-function classify(arch: ArchJson, units: Map<string, ArchJson['units'][number]>, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | { why: string } {
+function classify(arch: ArchJson, units: Map<string, Unit>, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | { why: string } {
   const place = placeTensor(name, { tied: arch.flags.tied_embeddings, mainLayers: arch.layers.length, sandwich });
   if (place.kind === 'aside') return { aside: place.reason };
   if (place.kind === 'model') return units.has(place.key) ? { unit: place.key } : { why: `the config has no ${place.key} unit` };
   if (place.kind === 'other') return { why: 'no unit has a tensor of this name' };
-  const id = `${place.layer < arch.layers.length ? 'layers' : 'mtp'}.${place.key}`;
-  const covers = (u: ArchJson['units'][number]) => u.layers.includes(place.layer);
+  if (place.kind === 'tower') {
+    const unit = place.units.find((id) => units.has(id));
+    return unit ? { unit } : { why: `the config describes no ${place.units.at(-1)!.replace('tower.', '')} tower (a ${place.group} the config does not declare)` };
+  }
+  const scope = place.layer < arch.layers.length ? 'layers' : 'mtp';
+  const id = `${scope}.${place.key}`;
+  const covers = (u: Unit) => u.layers.includes(place.layer);
   const exact = units.get(id);
   if (exact && covers(exact)) return { unit: id };
   const split = [...units.values()].find((u) => u.id.startsWith(`${id}.`) && covers(u));
   if (split) return { unit: split.id };
+  // Hybrids keep their state mixer under the attention's module name (Kimi Delta Attention in
+  // `self_attn`), or the other way round: the layer's own mixer unit takes it.
+  if (place.key === 'attn' || place.key === 'linear_attn') {
+    const mixer = [...units.values()].find((u) => u.family === 'linear_attention' && u.id.startsWith(`${scope}.`) && covers(u));
+    if (mixer) return { unit: mixer.id };
+  }
   return { why: exact || split ? `${id} does not cover layer ${place.layer}` : `the config has no ${id} unit${[...units.keys()].some((k) => k.startsWith(`${id}.`)) ? ` for layer ${place.layer}` : ''}` };
+}
+
+/**
+ * The units a checkpoint is checked against: the decoder's, then what the checkpoint stores
+ * beside it (the towers of a wrapper, MTP modules the config does not declare), whose sum with
+ * the stored copies is `totals.checkpoint_params`.
+ */
+export function checkedUnits(arch: ArchJson): Unit[] {
+  return [...arch.units, ...(arch.towers ?? []), ...(arch.stored_mtp ?? [])];
 }
 
 /** Tensors shaped unlike most of their group (same name but for layer and expert numbers). */
@@ -80,7 +103,8 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing
   const byUnit = new Map<string, StoredTensor[]>();
   const unclaimed: VerifyReport['unclaimed'] = [];
   const aside = new Map<SetAside, { tensors: number; stored: number }>();
-  const units = new Map(arch.units.map((u) => [u.id, u]));
+  const checked = checkedUnits(arch);
+  const units = new Map(checked.map((u) => [u.id, u]));
   for (const t of checkpoint.tensors) {
     const c = classify(arch, units, t.name, sandwich);
     if ('aside' in c) {
@@ -89,7 +113,7 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing
     } else if ('why' in c) unclaimed.push({ name: t.name, params: paramsOf(t), why: c.why });
     else (byUnit.get(c.unit) ?? byUnit.set(c.unit, []).get(c.unit)!).push(t);
   }
-  const checks: UnitCheck[] = arch.units.map((u) => {
+  const checks: UnitCheck[] = checked.map((u) => {
     const tensors = byUnit.get(u.id) ?? [];
     const groups = new Map<string, { count: number; params: number }>();
     for (const t of tensors) {
@@ -99,7 +123,7 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing
     const found = tensors.reduce((a, t) => a + paramsOf(t), 0);
     return { id: u.id, name: u.name, expected: u.total, found, ok: found === u.total, tensors: [...groups].map(([p, g]) => ({ pattern: p, ...g })), outliers: outliers(tensors) };
   });
-  const expected = arch.units.reduce((a, u) => a + u.total, 0);
+  const expected = checked.reduce((a, u) => a + u.total, 0);
   const found = checks.reduce((a, c) => a + c.found, 0);
   return {
     source: checkpoint.source,

@@ -115,5 +115,10 @@ export function describeKimiLinear(r: ConfigReader): ArchDescription {
     activation: act,
     biases: noBiases(),
     notes,
-  }, { checkpoint, ...(latent ? { latent_moe: { down: 'routed_expert_down_proj', up: 'routed_expert_up_proj', norm: latentNorm ? 'routed_expert_norm' : null } } : {}) });
+  }, {
+    checkpoint,
+    // Kimi-Linear-48B's config names its context model_max_length (KimiLinearConfig keeps it as
+    // a passthrough key); K3's says max_position_embeddings.
+    max_position_embeddings: r.intOr('max_position_embeddings', null) ?? r.intOr('model_max_length', null),
+    ...(latent ? { latent_moe: { down: 'routed_expert_down_proj', up: 'routed_expert_up_proj', norm: latentNorm ? 'routed_expert_norm' : null } } : {}) });
 }

@@ -1,0 +1,91 @@
+/**
+ * `hf-arch verify` against the tensor listings of real checkpoints of the 2025–26 model types
+ * (fixtures/checkpoints/*.tensors.json.gz, each transcribed from a public tensor report its
+ * `source` names), written as safetensors headers over sparse zero data. Every unit of the
+ * decoder, every tower and every stored MTP layer must find exactly its tensors, none may be left
+ * unclaimed, and what is found must be the checkpoint's total the Hub reports (checkpoints.json).
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { reportText, verifySource, type VerifyReport } from '../src/checkpoint/index.js';
+import { fixturePath } from './helpers/fixtures.js';
+import { readListing, writeListing, type Listing } from './helpers/safetensors.js';
+
+type Entry = { checkpoint_params: number; exact: boolean };
+const HUB = JSON.parse(readFileSync(fixturePath('checkpoints/checkpoints.json'), 'utf8')) as Record<string, Entry>;
+
+async function verifyListing(listingName: string, config: string) {
+  const listing = readListing(listingName);
+  const dir = await mkdtemp(join(tmpdir(), 'hf-arch-listing-'));
+  await copyFile(fixturePath(config), join(dir, 'config.json'));
+  await writeListing(dir, listing);
+  return { listing, ...(await verifySource(dir)) };
+}
+
+const elements = (l: Listing) => l.tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
+const unit = (report: VerifyReport, id: string) => {
+  const u = report.units.find((x) => x.id === id);
+  assert.ok(u, `no unit ${id}: ${report.units.map((x) => x.id).join(', ')}`);
+  return u;
+};
+const pattern = (report: VerifyReport, id: string, re: RegExp) => unit(report, id).tensors.filter((t) => re.test(t.pattern));
+const aside = (report: VerifyReport) => Object.fromEntries(report.setAside.map((a) => [a.reason, a]));
+
+describe("real checkpoints of the new model types, unit by unit (their tensor reports' listings)", () => {
+  test('MiMo-V2.5-Pro (mimo_v2): FP8 with block scales, fused qkv, sinks on the 60 sliding layers, 3 MTP layers the config does not declare', async () => {
+    const { listing, arch, report } = await verifyListing('XiaomiMiMo__MiMo-V2.5-Pro', 'configs/XiaomiMiMo__MiMo-V2.5-Pro.json');
+    assert.equal(listing.tensors.length, 159_581);
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, HUB['XiaomiMiMo__MiMo-V2.5-Pro.json']!.checkpoint_params);
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    assert.equal(pattern(report, 'layers.attn.swa', /attention_sink_bias$/)[0]?.count, 60);
+    assert.equal(pattern(report, 'layers.attn', /attention_sink_bias$/).length, 0, 'the full-attention layers have no sinks');
+    // model.mtp.layers.K is stored MTP layer 70 + K: its units are the checkpoint's, not the config's
+    const mtp = report.units.filter((u) => u.id.startsWith('mtp.'));
+    assert.deepEqual(mtp.map((u) => u.id), (arch.stored_mtp ?? []).map((u) => u.id));
+    assert.ok(mtp.every((u) => u.ok && u.found > 0));
+    assert.equal(unit(report, 'mtp.ffn_norm').tensors[0]?.pattern, 'model.mtp.layers.N.pre_mlp_layernorm.weight');
+    assert.equal(aside(report)['quantization scale']?.tensors, 79_573);
+    assert.equal(report.totals.found + aside(report)['quantization scale']!.stored, elements(listing), 'every stored value is counted or set aside');
+  });
+
+  test('MiniMax-M3 (minimax_m3_vl): the CLIP tower and both projectors as their units, the indexer beside attention on layers 3–59, no MTP stored', async () => {
+    const { listing, arch, report } = await verifyListing('MiniMaxAI__MiniMax-M3', 'configs/MiniMaxAI__MiniMax-M3.json');
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, HUB['MiniMaxAI__MiniMax-M3.json']!.checkpoint_params);
+    assert.equal(report.totals.found, elements(listing), 'BF16 and F32 only: nothing set aside');
+    assert.equal(unit(report, 'tower.vision').found, 631_185_920);
+    assert.equal(unit(report, 'tower.projector').found, 234_381_312);
+    assert.deepEqual(pattern(report, 'tower.projector', /./).map((t) => t.pattern.split('.')[0]).sort(), ['multi_modal_projector', 'multi_modal_projector', 'multi_modal_projector', 'multi_modal_projector', 'patch_merge_mlp', 'patch_merge_mlp', 'patch_merge_mlp', 'patch_merge_mlp']);
+    assert.equal(pattern(report, 'layers.indexer', /index_q_proj/)[0]?.count, 57);
+    assert.equal(pattern(report, 'layers.router', /block_sparse_moe\.e_score_correction_bias$/)[0]?.count, 57);
+    assert.ok(!report.units.some((u) => u.id.startsWith('mtp.')));
+  });
+
+  test('Kimi K2.6 (kimi_k25): INT4 experts unpacked, MoonViT and its patch merger as tower units; what is found is the Hub total', async () => {
+    const { listing, arch, report } = await verifyListing('moonshotai__Kimi-K2.6', 'configs/moonshotai__Kimi-K2.6.json');
+    assert.equal(listing.tensors.length, 208_550);
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, HUB['moonshotai__Kimi-K2.6.json']!.checkpoint_params);
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    assert.equal(unit(report, 'tower.vision').found, 416_866_032);
+    assert.equal(unit(report, 'tower.projector').found, 54_277_888);
+    assert.equal(pattern(report, 'layers.experts', /weight_packed$/).reduce((a, t) => a + t.count, 0), 3 * 60 * 384);
+    assert.equal(aside(report)['quantization scale']?.tensors, 2 * 3 * 60 * 384, 'weight_scale and weight_shape of every expert matrix');
+  });
+
+  test('Kimi-Linear-48B-A3B (kimi_linear): KDA stored under self_attn on 20 layers, MLA without positions on the 7 others', async () => {
+    const { listing, arch, report } = await verifyListing('moonshotai__Kimi-Linear-48B-A3B-Instruct', 'extra/moonshotai__Kimi-Linear-48B-A3B-Instruct.transformers-rendered.json');
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, 49_122_681_728, "the report's total");
+    assert.equal(report.totals.found, elements(listing));
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    const kda = unit(report, 'layers.kda');
+    assert.ok(kda.tensors.every((t) => t.count === 20 && t.pattern.startsWith('model.layers.N.self_attn.')), JSON.stringify(kda.tensors));
+    assert.ok(pattern(report, 'layers.attn', /kv_b_proj/).every((t) => t.count === 7));
+  });
+});
