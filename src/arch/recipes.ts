@@ -176,6 +176,10 @@ function cohere2Extra(r: ConfigReader): void {
 // `heads` says how the config class fills in absent head fields: MHA and hidden/heads where it
 // does so; elsewhere (fixed defaults such as Qwen3's head_dim 128) the fields are required.
 const DERIVED_HEADS = { kvDefaultsToHeads: true, headDimDerived: true };
+/** Cohere 2's block: attention and the MLP side by side behind one norm, a sliding pattern of 4, a tied head. */
+const COHERE_BLOCK = {
+  qkvBias: 'attention_bias', oBias: 'attention_bias', qkNorm: 'none', norm: 'shared', parallel: true, tieDefault: true, sliding: 'pattern', patternDefault: 4,
+} as const satisfies Partial<DecoderProfile>;
 const llama: DecoderProfile = { qkvBias: 'attention_bias', oBias: 'attention_bias', mlpBiasField: true, qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'none', moe: null, heads: DERIVED_HEADS };
 const mistral: DecoderProfile = { qkvBias: 'never', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'all', moe: null, heads: { headDimDerived: true } };
 const qwen2: DecoderProfile = { qkvBias: 'always', oBias: 'never', qkNorm: 'none', norm: 'pre', tieDefault: false, sliding: 'qwen', moe: null, heads: { headDimDerived: true } };
@@ -384,43 +388,12 @@ export const RECIPES = new Map<string, Recipe>(Object.entries({
   // Cohere 2 (Command R7B, Command A, Tiny Aya; modular_cohere2.py): attention and a SwiGLU MLP
   // side by side behind one weight-only LayerNorm, three sliding layers then a full one
   // (sliding_window_pattern 4, window 4096 by default), RoPE on the sliding layers only, tied head.
-  cohere2: decoder(
-    {
-      qkvBias: 'attention_bias',
-      oBias: 'attention_bias',
-      qkNorm: 'none',
-      norm: 'shared',
-      parallel: true,
-      tieDefault: true,
-      sliding: 'pattern',
-      patternDefault: 4,
-      ropeOnSliding: { forceOnDensePrefix: false },
-      unbiasedLayerNorm: 'always',
-      moe: null,
-      heads: DERIVED_HEADS,
-      extra: cohere2Extra,
-    },
-    { sliding_window: 4096 },
-  ),
+  cohere2: decoder({ ...COHERE_BLOCK, ropeOnSliding: { forceOnDensePrefix: false }, unbiasedLayerNorm: 'always', moe: null, heads: DERIVED_HEADS, extra: cohere2Extra }, { sliding_window: 4096 }),
   // Cohere 2 MoE (North): Cohere 2's block with a MoE behind a dense prefix; an RMSNorm where
   // rms_norm_eps is set (else Cohere's LayerNorm); RoPE on the sliding layers and, with
   // prefix_dense_sliding_window_pattern 1, on the dense prefix (force_rope).
   cohere2_moe: decoder(
-    {
-      qkvBias: 'attention_bias',
-      oBias: 'attention_bias',
-      qkNorm: 'none',
-      norm: 'shared',
-      parallel: true,
-      tieDefault: true,
-      sliding: 'pattern',
-      patternDefault: 4,
-      ropeOnSliding: { forceOnDensePrefix: true },
-      unbiasedLayerNorm: 'unless_rms_norm_eps',
-      moe: COHERE_MOE,
-      heads: { kvDefaultsToHeads: true },
-      extra: cohereExtra,
-    },
+    { ...COHERE_BLOCK, ropeOnSliding: { forceOnDensePrefix: true }, unbiasedLayerNorm: 'unless_rms_norm_eps', moe: COHERE_MOE, heads: { kvDefaultsToHeads: true }, extra: cohereExtra },
     { sliding_window: 4096 },
   ),
   // MiniMax-M3's decoder (the minimax_m3_vl wrapper's text_config, which names no type).
