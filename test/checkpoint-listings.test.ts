@@ -78,6 +78,18 @@ describe("real checkpoints of the new model types, unit by unit (their tensor re
     assert.equal(aside(report)['quantization scale']?.tensors, 2 * 3 * 60 * 384, 'weight_scale and weight_shape of every expert matrix');
   });
 
+  test('DeepSeek-V3.2 (deepseek_v32): the DSA indexer under self_attn.indexer on all 61 layers and the MTP layer, FP8 with block scales', async () => {
+    const { listing, arch, report } = await verifyListing('deepseek-ai__DeepSeek-V3.2', 'extra/deepseek-ai__DeepSeek-V3.2.json');
+    assert.equal(listing.tensors.length, 92_425);
+    assert.ok(report.ok, reportText(arch, report));
+    const indexer = unit(report, 'layers.indexer');
+    assert.deepEqual(indexer.tensors.map((t) => [t.pattern.replace('model.layers.N.self_attn.indexer.', ''), t.count]).sort(), [['k_norm.bias', 61], ['k_norm.weight', 61], ['weights_proj.weight', 61], ['wk.weight', 61], ['wq_b.weight', 61]]);
+    assert.ok(unit(report, 'mtp.indexer').ok);
+    const a = aside(report);
+    assert.equal(report.totals.found + a["MTP module's copy of the embedding"]!.stored + a["MTP module's copy of the output head"]!.stored, arch.totals.checkpoint_params);
+    assert.equal(arch.totals.checkpoint_params! + a['quantization scale']!.stored, elements(listing), 'every stored value is counted or set aside');
+  });
+
   test('Kimi-Linear-48B-A3B (kimi_linear): KDA stored under self_attn on 20 layers, MLA without positions on the 7 others', async () => {
     const { listing, arch, report } = await verifyListing('moonshotai__Kimi-Linear-48B-A3B-Instruct', 'extra/moonshotai__Kimi-Linear-48B-A3B-Instruct.transformers-rendered.json');
     assert.ok(report.ok, reportText(arch, report));
