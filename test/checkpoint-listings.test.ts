@@ -90,6 +90,46 @@ describe("real checkpoints of the new model types, unit by unit (their tensor re
     assert.equal(arch.totals.checkpoint_params! + a['quantization scale']!.stored, elements(listing), 'every stored value is counted or set aside');
   });
 
+  test('Kimi K3 (kimi_k3): MXFP4 experts (U8 pairs) behind latent projections, KDA with A_log padded to head_dim, block attention residuals, MoonViT', async () => {
+    const { listing, arch, report } = await verifyListing('moonshotai__Kimi-K3', 'configs/moonshotai__Kimi-K3.json');
+    assert.equal(listing.tensors.length, 497_220);
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.packing, 'compressed-tensors MXFP4');
+    assert.equal(report.totals.found, HUB['moonshotai__Kimi-K3.json']!.checkpoint_params);
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    // The padding the checkpoint stores inside A_log is the KDA row's, beside the unit's own count.
+    const kda = unit(report, 'layers.kda');
+    const padding = arch.stored_copies!.find((c) => c.id === 'layers.a_log_padding')!;
+    assert.equal(kda.expected, arch.units.find((u) => u.id === 'layers.kda')!.total + padding.total);
+    assert.equal(pattern(report, 'layers.kda', /A_log$/)[0]?.params, 69 * 128);
+    assert.equal(pattern(report, 'layers.attn_res', /self_attention_res_proj/)[0]?.count, 93);
+    assert.equal(pattern(report, 'layers.latent_proj', /routed_expert_norm/)[0]?.count, 92);
+    assert.ok(unit(report, 'output_attn_res').ok);
+    assert.equal(report.totals.found + aside(report)['quantization scale']!.stored - pattern(report, 'layers.experts', /weight_packed$/).reduce((a, t) => a + t.params / 2, 0), elements(listing), 'stored bytes: half of each packed value, and the scales');
+  });
+
+  test('Gemma 4 31B (gemma4): K = V on the 10 global layers (no v_proj), layer_scalar buffers, the ViT and its embedder as towers', async () => {
+    const { listing, arch, report } = await verifyListing('google__gemma-4-31B-it', 'extra/google__gemma-4-31B-it.transformers-rendered.json');
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, elements(listing));
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    assert.equal(unit(report, 'layers.layer_scalar').found, 60);
+    assert.equal(unit(report, 'tower.vision').found, 569_550_384);
+    assert.equal(unit(report, 'tower.projector').found, 6_193_152, 'embed_vision');
+    assert.equal(pattern(report, 'layers.attn.global', /v_proj/).length, 0);
+  });
+
+  test('Qwen3.6-35B-A3B (qwen3_5_moe): Gated DeltaNet on 30 layers, fused 3-D experts, the MTP block under mtp.*, the ViT and merger; the card\'s 35.95B', async () => {
+    const { listing, arch, report } = await verifyListing('Qwen__Qwen3.6-35B-A3B', 'extra/Qwen__Qwen3.6-35B-A3B.transformers-rendered.json');
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, 35_951_822_704);
+    assert.equal(report.totals.found, elements(listing));
+    assert.equal(report.totals.found, arch.totals.checkpoint_params);
+    assert.deepEqual(pattern(report, 'mtp.proj', /./).map((t) => t.pattern).sort(), ['mtp.fc.weight', 'mtp.norm.weight', 'mtp.pre_fc_norm_embedding.weight', 'mtp.pre_fc_norm_hidden.weight']);
+    assert.equal(pattern(report, 'layers.linear_attn', /in_proj_qkv/)[0]?.count, 30);
+    assert.equal(unit(report, 'tower.projector').tensors.every((t) => t.pattern.startsWith('model.visual.merger.')), true);
+  });
+
   test('Kimi-Linear-48B-A3B (kimi_linear): KDA stored under self_attn on 20 layers, MLA without positions on the 7 others', async () => {
     const { listing, arch, report } = await verifyListing('moonshotai__Kimi-Linear-48B-A3B-Instruct', 'extra/moonshotai__Kimi-Linear-48B-A3B-Instruct.transformers-rendered.json');
     assert.ok(report.ok, reportText(arch, report));

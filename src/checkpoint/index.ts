@@ -51,7 +51,7 @@ function cachedReport(text: string, key: string, arch: ArchJson): VerifyReport |
     if (entry.key !== key || entry.sha256 !== sha256(JSON.stringify(entry.report))) return null;
     const report = reportSchema.parse(entry.report) as VerifyReport;
     const units = checkedUnits(arch);
-    const totals = new Map(units.map((u) => [u.id, u.total]));
+    const totals = new Map(units.map((u) => [u.id, u.expected]));
     const fits = report.units.length === units.length && report.units.every((u) => totals.get(u.id) === u.expected && u.ok === (u.found === u.expected));
     return fits && report.ok === (report.units.every((u) => u.ok) && report.unclaimed.length === 0) ? report : null;
   } catch {

@@ -19,11 +19,12 @@ export type SetAside = 'quantization scale' | 'buffer' | 'non-learned table' | '
 export type LayerKey =
   | 'attn_norm' | 'ffn_norm' | 'post_attn_norm' | 'post_ffn_norm' | 'qk_norm' | 'attn' | 'linear_attn'
   | 'compressor' | 'indexer' | 'hc_attn' | 'hc_ffn'
-  | 'router' | 'experts' | 'shared_experts' | 'shared_expert_gate' | 'ffn' | 'proj';
+  | 'router' | 'experts' | 'shared_experts' | 'shared_expert_gate' | 'ffn' | 'proj' | 'layer_scalar'
+  | 'latent_proj' | 'attn_res' | 'mlp_res';
 
 export type Place =
   | { kind: 'aside'; reason: SetAside }
-  | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' | 'hc_head' }
+  | { kind: 'model'; key: 'embed' | 'pos_embed' | 'final_norm' | 'head' | 'hc_head' | 'output_attn_res' }
   | { kind: 'layer'; layer: number; key: LayerKey }
   /** A tower of a multimodal wrapper: the ids of the units that may hold it, first choice first. */
   | { kind: 'tower'; units: readonly string[]; group: string }
@@ -51,6 +52,8 @@ const LAYER_RULES: [RegExp, LayerKey][] = [
   // MiniMax-M3 keeps the selection bias beside the gate, not in it.
   [/^block_sparse_moe\.e_score_correction_bias$/, 'router'],
   [/^(mlp|block_sparse_moe|feed_forward|ffn)\.experts\./, 'experts'],
+  // Kimi K3's latent MoE: the experts work at routed_expert_hidden_size between these.
+  [/^(mlp|block_sparse_moe)\.(routed_expert_down_proj|routed_expert_up_proj|routed_expert_norm)\./, 'latent_proj'],
   [/^(mlp|block_sparse_moe|feed_forward|ffn)\.shared_experts?\./, 'shared_experts'],
   [/^mlp\.shared_expert_gate\./, 'shared_expert_gate'],
   [/^(mlp|feed_forward)\.(gate_proj|up_proj|down_proj|gate_up_proj|c_fc|c_proj|fc1|fc2|dense_h_to_4h|dense_4h_to_h)\./, 'ffn'],
@@ -61,7 +64,23 @@ const LAYER_RULES: [RegExp, LayerKey][] = [
   // h_proj, a norm, its own mHC head mixer; MiMo-V2: final_layernorm).
   [/^(enorm|hnorm|eh_proj|e_proj|h_proj|norm|final_layernorm|shared_head\.norm)\./, 'proj'],
   [/^hc_head_(fn|base|scale)$/, 'proj'],
+  // Kimi K3's block attention residuals: a learned query (a [1, d] proj) and a norm before each sub-layer.
+  [/^self_attention_res_(norm|proj)\./, 'attn_res'],
+  [/^mlp_res_(norm|proj)\./, 'mlp_res'],
+  // Gemma 4: one stored number a layer (a buffer with a trained value, in checkpoint_params).
+  [/^layer_scalar$/, 'layer_scalar'],
 ];
+
+/**
+ * Stored copies (`arch.json` stored_copies) that sit inside the tensors of a unit rather than in
+ * tensors of their own: Kimi K3 pads each KDA layer's `self_attn.A_log` with zeros to head_dim.
+ * The unit's tensors then hold its count and the copy's.
+ */
+export const STORED_INSIDE: ReadonlyMap<string, string> = new Map([['layers.a_log_padding', 'layers.kda']]);
+
+/** Gemma 4 E2B/E4B store k_proj, v_proj and k_norm in the layers that share another layer's keys
+ * and values (the model never builds them): that layer's `layers.shared_kv[.geometry]` copy. */
+export const SHARED_KV_TENSOR = /\.self_attn\.(k_proj|v_proj|k_norm)\./;
 
 /**
  * The towers of multimodal wrappers, by module path after the wrapper's `model.`: which tower
@@ -139,9 +158,13 @@ export function placeTensor(name: string, ctx: PlaceContext): Place {
   const top = name.replace(CONTAINER, '');
   if (/^(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in|embed)\.weight$/.test(top)) return { kind: 'model', key: 'embed' };
   if (/^hc_head_(fn|base|scale)$/.test(top)) return { kind: 'model', key: 'hc_head' };
+  if (/^output_attn_res_(norm|proj)\.weight$/.test(top)) return { kind: 'model', key: 'output_attn_res' };
   if (/^(wpe|embed_positions)\.weight$/.test(top)) return { kind: 'model', key: 'pos_embed' };
   if (/^(norm|ln_f|final_layernorm|final_layer_norm)\.(weight|bias)$/.test(top)) return { kind: 'model', key: 'final_norm' };
   if (/^(lm_head|output|embed_out|head)\.weight$/.test(name.replace(/^language_model\./, ''))) return ctx.tied ? { kind: 'aside', reason: 'tied head stored twice' } : { kind: 'model', key: 'head' };
+  // Qwen3-Next and Qwen3.5 keep their MTP block's input projection and norms beside its layers
+  // (`mtp.fc`, `mtp.pre_fc_norm_embedding`, `mtp.pre_fc_norm_hidden`, `mtp.norm`): the first MTP layer's.
+  if (/^mtp\.(fc|norm|pre_fc_norm_embedding|pre_fc_norm_hidden)\.weight$/.test(top) && Number.isFinite(ctx.mainLayers)) return { kind: 'layer', layer: ctx.mainLayers, key: 'proj' };
   const m = layerPath(top, ctx.mainLayers);
   if (!m) return { kind: 'other', layer: null, group: groupName(top) };
   const { layer, rest } = m;

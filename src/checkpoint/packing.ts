@@ -46,6 +46,8 @@ export function packingOf(config: unknown): Packing {
   if (method === 'compressed-tensors') {
     const format = typeof q['format'] === 'string' ? q['format'] : '';
     if (/nvfp4/.test(format)) return { ...NO_PACKING, label: 'compressed-tensors NVFP4', perInt32: 8, fp4Bytes: true };
+    // Kimi K3: `weight_packed` U8, two FP4 values a byte, beside a U8 exponent per 32 (`weight_scale`).
+    if (/mxfp4/.test(format)) return { ...NO_PACKING, label: 'compressed-tensors MXFP4', fp4Bytes: true };
     const groups = record(q['config_groups']) ?? {};
     const bits = Object.values(groups).map((g) => bitsValue(record(record(g)?.['weights'])?.['num_bits'])).find((b) => b !== null) ?? 4;
     return { ...NO_PACKING, label: `compressed-tensors ${bits}-bit`, perInt32: 32 / bits };

@@ -60,9 +60,13 @@ const LAYER_NAMES: Record<LayerKey, { name: string; family: UnitFamily }> = {
   ffn: { name: 'Feed forward', family: 'ffn' },
   post_ffn_norm: { name: 'Post-FFN norm', family: 'norm' },
   proj: { name: 'MTP input projection and norms', family: 'mtp' },
+  layer_scalar: { name: 'Layer scalar (stored buffer)', family: 'norm' },
+  latent_proj: { name: 'Latent projections of the experts', family: 'experts' },
+  attn_res: { name: 'Attention residual (attention)', family: 'attention_residual' },
+  mlp_res: { name: 'Attention residual (FFN)', family: 'attention_residual' },
 };
-const MODEL_NAMES = { embed: 'Token embedding', pos_embed: 'Learned positions', final_norm: 'Final norm', head: 'Linear output layer', hc_head: 'mHC head mixer' } as const;
-const MODEL_FAMILY: Record<keyof typeof MODEL_NAMES, UnitFamily> = { embed: 'embedding', pos_embed: 'positions', final_norm: 'norm', head: 'head', hc_head: 'hyper_connection' };
+const MODEL_NAMES = { embed: 'Token embedding', pos_embed: 'Learned positions', final_norm: 'Final norm', head: 'Linear output layer', hc_head: 'mHC head mixer', output_attn_res: 'Attention residual before the final norm' } as const;
+const MODEL_FAMILY: Record<keyof typeof MODEL_NAMES, UnitFamily> = { embed: 'embedding', pos_embed: 'positions', final_norm: 'norm', head: 'head', hc_head: 'hyper_connection', output_attn_res: 'attention_residual' };
 
 /**
  * The formula of a set of tensors: Σ over name patterns of count × shape (× values per stored

@@ -9,10 +9,9 @@
  */
 import type { ArchJson } from '../schema/arch-json.js';
 
-type Unit = ArchJson['units'][number];
 import type { StoredTensor } from './header.js';
 import type { Checkpoint } from './read.js';
-import { placeTensor, sandwichLayers, tensorPattern, type SetAside } from './modules.js';
+import { placeTensor, sandwichLayers, SHARED_KV_TENSOR, STORED_INSIDE, tensorPattern, type SetAside } from './modules.js';
 import { NO_PACKING, valuesOf, type Packing } from './packing.js';
 
 export type { SetAside } from './modules.js';
@@ -43,11 +42,53 @@ export interface VerifyReport {
 }
 
 /**
- * Where a tensor goes in `arch`'s units: a unit, a reason to set it aside, or why no unit takes it.
- * A layer part whose unit is split by layer kind (`layers.router.hash`, `layers.compressor.r4`)
- * goes to the one that covers the tensor's layer.
+ * What a group of tensors is checked against: a unit of `arch.json` (the decoder's, a tower, an
+ * MTP layer the config does not declare) or a stored copy with tensors of its own (Gemma 4's
+ * `layer_scalar`, the k/v projections of its KV-shared layers). `expected` is the unit's count,
+ * plus the stored copies its tensors also hold (`STORED_INSIDE`).
  */
-function classify(arch: ArchJson, units: Map<string, Unit>, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | { why: string } {
+export interface Checked {
+  id: string;
+  name: string;
+  scope: string;
+  family: string;
+  layers: number[];
+  expected: number;
+}
+
+/**
+ * Everything a checkpoint is checked against, in the order of `arch.json`: whose sum with the
+ * MTP copies set aside is `totals.checkpoint_params`.
+ */
+export function checkedUnits(arch: ArchJson): Checked[] {
+  const inside = new Map<string, NonNullable<ArchJson['stored_copies']>>();
+  const own: Checked[] = [];
+  for (const c of arch.stored_copies ?? []) {
+    const host = STORED_INSIDE.get(c.id);
+    if (host) inside.set(host, [...(inside.get(host) ?? []), c]);
+    // An MTP module's copies of the embedding and head are set aside by name.
+    else if (!c.id.startsWith('mtp.')) own.push({ id: c.id, name: c.name, scope: 'stored', family: 'stored', layers: c.layers, expected: c.total });
+  }
+  const units = [...arch.units, ...(arch.towers ?? []), ...(arch.stored_mtp ?? [])].map((u): Checked => {
+    const extra = inside.get(u.id) ?? [];
+    return {
+      id: u.id,
+      name: [u.name, ...extra.map((c) => c.name)].join(' + '),
+      scope: u.scope,
+      family: u.family,
+      layers: u.layers,
+      expected: extra.reduce((a, c) => a + c.total, u.total),
+    };
+  });
+  return [...units, ...own];
+}
+
+/**
+ * Where a tensor goes: a checked unit, a reason to set it aside, or why no unit takes it. A layer
+ * part whose unit is split by layer kind (`layers.router.hash`, `layers.compressor.r4`) goes to the
+ * one that covers the tensor's layer.
+ */
+function classify(arch: ArchJson, units: Map<string, Checked>, name: string, sandwich: ReadonlySet<number>): { unit: string } | { aside: SetAside } | { why: string } {
   const place = placeTensor(name, { tied: arch.flags.tied_embeddings, mainLayers: arch.layers.length, sandwich });
   if (place.kind === 'aside') return { aside: place.reason };
   if (place.kind === 'model') return units.has(place.key) ? { unit: place.key } : { why: `the config has no ${place.key} unit` };
@@ -57,8 +98,13 @@ function classify(arch: ArchJson, units: Map<string, Unit>, name: string, sandwi
     return unit ? { unit } : { why: `the config describes no ${place.units.at(-1)!.replace('tower.', '')} tower (a ${place.group} the config does not declare)` };
   }
   const scope = place.layer < arch.layers.length ? 'layers' : 'mtp';
+  const layer = arch.layers[place.layer];
+  if (layer?.attention.kv_source !== undefined && SHARED_KV_TENSOR.test(name)) {
+    const id = layer.attention.geometry ? `layers.shared_kv.${layer.attention.geometry}` : 'layers.shared_kv';
+    if (units.has(id)) return { unit: id };
+  }
   const id = `${scope}.${place.key}`;
-  const covers = (u: Unit) => u.layers.includes(place.layer);
+  const covers = (u: Checked) => u.layers.includes(place.layer);
   const exact = units.get(id);
   if (exact && covers(exact)) return { unit: id };
   const split = [...units.values()].find((u) => u.id.startsWith(`${id}.`) && covers(u));
@@ -70,15 +116,6 @@ function classify(arch: ArchJson, units: Map<string, Unit>, name: string, sandwi
     if (mixer) return { unit: mixer.id };
   }
   return { why: exact || split ? `${id} does not cover layer ${place.layer}` : `the config has no ${id} unit${[...units.keys()].some((k) => k.startsWith(`${id}.`)) ? ` for layer ${place.layer}` : ''}` };
-}
-
-/**
- * The units a checkpoint is checked against: the decoder's, then what the checkpoint stores
- * beside it (the towers of a wrapper, MTP modules the config does not declare), whose sum with
- * the stored copies is `totals.checkpoint_params`.
- */
-export function checkedUnits(arch: ArchJson): Unit[] {
-  return [...arch.units, ...(arch.towers ?? []), ...(arch.stored_mtp ?? [])];
 }
 
 /** Tensors shaped unlike most of their group (same name but for layer and expert numbers). */
@@ -121,9 +158,9 @@ export function verifyCheckpoint(arch: ArchJson, checkpoint: Checkpoint, packing
       groups.set(tensorPattern(t.name), { count: g.count + 1, params: g.params + paramsOf(t) });
     }
     const found = tensors.reduce((a, t) => a + paramsOf(t), 0);
-    return { id: u.id, name: u.name, expected: u.total, found, ok: found === u.total, tensors: [...groups].map(([p, g]) => ({ pattern: p, ...g })), outliers: outliers(tensors) };
+    return { id: u.id, name: u.name, expected: u.expected, found, ok: found === u.expected, tensors: [...groups].map(([p, g]) => ({ pattern: p, ...g })), outliers: outliers(tensors) };
   });
-  const expected = checked.reduce((a, u) => a + u.total, 0);
+  const expected = checked.reduce((a, u) => a + u.expected, 0);
   const found = checks.reduce((a, c) => a + c.found, 0);
   return {
     source: checkpoint.source,
