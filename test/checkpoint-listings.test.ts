@@ -90,6 +90,17 @@ describe("real checkpoints of the new model types, unit by unit (their tensor re
     assert.equal(arch.totals.checkpoint_params! + a['quantization scale']!.stored, elements(listing), 'every stored value is counted or set aside');
   });
 
+  test('GLM-5.2 (glm_moe_dsa): the indexer only on the 21 "full" layers of indexer_types and the MTP layer, which stores no copy of embedding or head', async () => {
+    const { listing, arch, report } = await verifyListing('zai-org__GLM-5.2', 'configs/zai-org__GLM-5.2.json');
+    assert.equal(listing.tensors.length, 59_585);
+    assert.ok(report.ok, reportText(arch, report));
+    assert.equal(report.totals.found, HUB['zai-org__GLM-5.2.json']!.checkpoint_params);
+    assert.equal(report.totals.found, elements(listing));
+    assert.equal(pattern(report, 'layers.indexer', /wq_b/)[0]?.count, 21);
+    assert.ok(unit(report, 'mtp.indexer').ok);
+    assert.deepEqual(report.setAside, []);
+  });
+
   test('Kimi K3 (kimi_k3): MXFP4 experts (U8 pairs) behind latent projections, KDA with A_log padded to head_dim, block attention residuals, MoonViT', async () => {
     const { listing, arch, report } = await verifyListing('moonshotai__Kimi-K3', 'configs/moonshotai__Kimi-K3.json');
     assert.equal(listing.tensors.length, 497_220);
