@@ -107,6 +107,10 @@ const TITLES: Record<string, [string, string]> = {
   'extra/tiiuae__falcon-40b.transcribed.json': ['Falcon 40B (41.3B)', 'tii'],
   'extra/tiiuae__falcon-7b.remote-code.json': ['Falcon 7B (6.92B)', 'tii'],
   'extra/tiiuae__falcon-rw-1b.transcribed.json': ['Falcon RW 1B (1.31B)', 'tii'],
+  'extra/deepseek-ai__DeepSeek-V3.2.json': ['DeepSeek V3.2 (672B, 37.5B active)', 'deepseek'],
+  'extra/moonshotai__Kimi-Linear-48B-A3B-Instruct.transformers-rendered.json': ['Kimi Linear 48B-A3B (49.1B, 3.11B active)', 'moonshot'],
+  'extra/google__gemma-4-31B-it.transformers-rendered.json': ['Gemma 4 31B (30.7B)', 'google'],
+  'extra/Qwen__Qwen3.6-35B-A3B.transformers-rendered.json': ['Qwen3.6 35B-A3B (34.7B, 2.95B active)', 'qwen'],
 };
 
 describe('titles', () => {
